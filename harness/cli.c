@@ -1,0 +1,427 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/errors.h"
+#include "../kernels/registry.h"
+
+#define DEFAULT_REPETITIONS 10
+#define DEFAULT_MIN_TIME 0.1
+#define QUICK_MIN_TIME 0.01
+
+void omps_run_options_init(struct omps_run_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->repetitions = DEFAULT_REPETITIONS;
+    opts->min_time = DEFAULT_MIN_TIME;
+    opts->out_dir = "results/latest";
+}
+
+int omps_parse_long(const char *text, long lo, long hi, long *out)
+{
+    if (text == NULL || *text == '\0')
+        return OMPS_EINVAL;
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < lo || v > hi)
+        return OMPS_EINVAL;
+    *out = v;
+    return OMPS_OK;
+}
+
+int omps_parse_double(const char *text, double *out)
+{
+    if (text == NULL || *text == '\0')
+        return OMPS_EINVAL;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(v))
+        return OMPS_EINVAL;
+    *out = v;
+    return OMPS_OK;
+}
+
+/* Copies the next comma-separated item of *cursor into item; returns 0 at
+ * the end of the list.  An empty item is returned as "" so the caller can
+ * name it. */
+static int next_item(const char **cursor, char *item, size_t item_len)
+{
+    const char *s = *cursor;
+    if (s == NULL)
+        return 0;
+    const char *comma = strchr(s, ',');
+    size_t len = comma ? (size_t)(comma - s) : strlen(s);
+    if (len >= item_len)
+        len = item_len - 1;
+    memcpy(item, s, len);
+    item[len] = '\0';
+    *cursor = comma ? comma + 1 : NULL;
+    return 1;
+}
+
+static int compare_ints(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts and removes repeats in place; returns the new count. */
+static size_t sort_unique(int *v, size_t n)
+{
+    qsort(v, n, sizeof *v, compare_ints);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k == 0 || v[k - 1] != v[i])
+            v[k++] = v[i];
+    }
+    return k;
+}
+
+static int parse_thread_count(const char *text, long *out)
+{
+    return omps_parse_long(text, 1, OMPS_MAX_THREADS, out);
+}
+
+/* Parses one item "N", "A-B" or "max" of a thread list into [lo, hi]. */
+static int parse_thread_item(const char *item, int logical_cpus, long *lo,
+                             long *hi, char *err, size_t err_len)
+{
+    if (strcmp(item, "max") == 0) {
+        *lo = *hi = logical_cpus;
+        return OMPS_OK;
+    }
+    char first[32];
+    const char *dash = strchr(item, '-');
+    if (dash != NULL && dash != item) {
+        size_t len = (size_t)(dash - item);
+        snprintf(first, sizeof first, "%.*s", (int)len, item);
+        if (parse_thread_count(first, lo) == 0 &&
+            parse_thread_count(dash + 1, hi) == 0 && *lo <= *hi)
+            return OMPS_OK;
+        snprintf(err, err_len,
+                 "--threads: '%s' is not a range A-B with 1 <= A <= B <= %d",
+                 item, OMPS_MAX_THREADS);
+        return OMPS_EINVAL;
+    }
+    if (parse_thread_count(item, lo) == 0) {
+        *hi = *lo;
+        return OMPS_OK;
+    }
+    snprintf(err, err_len,
+             "--threads: '%s' is not a thread count between 1 and %d", item,
+             OMPS_MAX_THREADS);
+    return OMPS_EINVAL;
+}
+
+int omps_parse_threads(const char *text, int logical_cpus, int *out,
+                       size_t cap, size_t *count, char *err, size_t err_len)
+{
+    const char *cursor = text;
+    char item[64];
+    size_t n = 0;
+    while (next_item(&cursor, item, sizeof item)) {
+        long lo, hi;
+        if (*item == '\0') {
+            snprintf(err, err_len, "--threads: empty item in '%s'", text);
+            return OMPS_EINVAL;
+        }
+        if (parse_thread_item(item, logical_cpus, &lo, &hi, err, err_len))
+            return OMPS_EINVAL;
+        for (long t = lo; t <= hi; t++) {
+            if (n == cap) {
+                snprintf(err, err_len, "--threads: '%s' lists more than %zu counts",
+                         text, cap);
+                return OMPS_EINVAL;
+            }
+            out[n++] = (int)t;
+        }
+    }
+    *count = sort_unique(out, n);
+    return OMPS_OK;
+}
+
+static const struct {
+    const char *name;
+    omp_sched_t kind;
+} schedule_kinds[] = {
+    {"static", omp_sched_static},
+    {"dynamic", omp_sched_dynamic},
+    {"guided", omp_sched_guided},
+    {"auto", omp_sched_auto},
+};
+
+const char *omps_schedule_name(omp_sched_t kind)
+{
+    for (size_t i = 0; i < sizeof schedule_kinds / sizeof schedule_kinds[0]; i++) {
+        if (schedule_kinds[i].kind == kind)
+            return schedule_kinds[i].name;
+    }
+    return "none";
+}
+
+int omps_parse_schedule(const char *text, struct omps_schedule *out, char *err,
+                        size_t err_len)
+{
+    char kind[32];
+    const char *colon = strchr(text, ':');
+    size_t len = colon ? (size_t)(colon - text) : strlen(text);
+    snprintf(kind, sizeof kind, "%.*s", (int)(len < 31 ? len : 31), text);
+    out->kind = 0;
+    for (size_t i = 0; i < sizeof schedule_kinds / sizeof schedule_kinds[0]; i++) {
+        if (strcmp(kind, schedule_kinds[i].name) == 0)
+            out->kind = schedule_kinds[i].kind;
+    }
+    if (out->kind == 0 || len >= 31) {
+        snprintf(err, err_len,
+                 "--schedules: unknown schedule '%s' (want static, dynamic, "
+                 "guided or auto, optionally :CHUNK)", text);
+        return OMPS_EINVAL;
+    }
+    out->chunk = 0;
+    if (colon == NULL)
+        return OMPS_OK;
+    long chunk;
+    if (out->kind == omp_sched_auto) {
+        snprintf(err, err_len, "--schedules: '%s': auto takes no chunk", text);
+        return OMPS_EINVAL;
+    }
+    if (omps_parse_long(colon + 1, 1, 1L << 30, &chunk) != 0) {
+        snprintf(err, err_len,
+                 "--schedules: '%s': chunk must be a whole number from 1 to "
+                 "%ld (leave it out for the runtime's default)", text, 1L << 30);
+        return OMPS_EINVAL;
+    }
+    out->chunk = (int)chunk;
+    return OMPS_OK;
+}
+
+int omps_parse_schedules(const char *text, struct omps_schedule *out,
+                         size_t cap, size_t *count, char *err, size_t err_len)
+{
+    const char *cursor = text;
+    char item[64];
+    size_t n = 0;
+    while (next_item(&cursor, item, sizeof item)) {
+        if (*item == '\0') {
+            snprintf(err, err_len, "--schedules: empty item in '%s'", text);
+            return OMPS_EINVAL;
+        }
+        struct omps_schedule s;
+        if (omps_parse_schedule(item, &s, err, err_len) != 0)
+            return OMPS_EINVAL;
+        int seen = 0;
+        for (size_t i = 0; i < n; i++)
+            seen |= out[i].kind == s.kind && out[i].chunk == s.chunk;
+        if (seen)
+            continue;
+        if (n == cap) {
+            snprintf(err, err_len, "--schedules: more than %zu schedules", cap);
+            return OMPS_EINVAL;
+        }
+        out[n++] = s;
+    }
+    *count = n;
+    return OMPS_OK;
+}
+
+int omps_parse_kernels(const char *text, const struct omps_kernel **out,
+                       size_t cap, size_t *count, char *err, size_t err_len)
+{
+    const char *cursor = text;
+    char item[64];
+    size_t n = 0;
+    while (next_item(&cursor, item, sizeof item)) {
+        const struct omps_kernel *k = omps_kernel_find(item);
+        if (k == NULL) {
+            snprintf(err, err_len,
+                     "--kernels: unknown kernel '%s' (see 'ompscale list')", item);
+            return OMPS_EINVAL;
+        }
+        int seen = 0;
+        for (size_t i = 0; i < n; i++)
+            seen |= out[i] == k;
+        if (!seen && n < cap)
+            out[n++] = k;
+    }
+    *count = n;
+    return OMPS_OK;
+}
+
+int omps_parse_size(const char *text, struct omps_size_override *out,
+                    char *err, size_t err_len)
+{
+    const char *eq = strchr(text, '=');
+    const char *number = eq ? eq + 1 : text;
+    out->kernel = NULL;
+    if (eq != NULL) {
+        char name[64];
+        size_t len = (size_t)(eq - text);
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), text);
+        out->kernel = omps_kernel_find(name);
+        if (out->kernel == NULL) {
+            snprintf(err, err_len, "--size: unknown kernel '%s'", name);
+            return OMPS_EINVAL;
+        }
+    }
+    char *end = NULL;
+    errno = 0;
+    unsigned long long v = strtoull(number, &end, 10);
+    if (*number == '\0' || *number == '-' || errno != 0 || *end != '\0' ||
+        v == 0 || v > OMPS_MAX_SIZE) {
+        snprintf(err, err_len,
+                 "--size: '%s' is not a size from 1 to 2^40 elements", text);
+        return OMPS_EINVAL;
+    }
+    out->n = (uint64_t)v;
+    return OMPS_OK;
+}
+
+int omps_parse_set(const char *text, struct omps_param_override *out,
+                   char *err, size_t err_len)
+{
+    const char *dot = strchr(text, '.');
+    const char *eq = strchr(text, '=');
+    if (dot == NULL || eq == NULL || eq < dot) {
+        snprintf(err, err_len, "--set: '%s' is not KERNEL.PARAM=VALUE", text);
+        return OMPS_EINVAL;
+    }
+    char name[64];
+    snprintf(name, sizeof name, "%.*s", (int)(dot - text < 63 ? dot - text : 63), text);
+    out->kernel = omps_kernel_find(name);
+    if (out->kernel == NULL) {
+        snprintf(err, err_len, "--set: unknown kernel '%s'", name);
+        return OMPS_EINVAL;
+    }
+    size_t plen = (size_t)(eq - dot - 1);
+    for (out->param = 0; out->param < out->kernel->nparams; out->param++) {
+        const char *p = out->kernel->params[out->param].name;
+        if (strlen(p) == plen && strncmp(p, dot + 1, plen) == 0)
+            break;
+    }
+    if (out->param == out->kernel->nparams) {
+        snprintf(err, err_len, "--set: kernel '%s' has no parameter '%.*s'",
+                 name, (int)plen, dot + 1);
+        return OMPS_EINVAL;
+    }
+    const struct omps_param_def *def = &out->kernel->params[out->param];
+    if (omps_parse_double(eq + 1, &out->value) != 0 ||
+        out->value < def->min_value || out->value > def->max_value) {
+        snprintf(err, err_len, "--set: '%s': %s must be a number from %g to %g",
+                 text, def->name, def->min_value, def->max_value);
+        return OMPS_EINVAL;
+    }
+    return OMPS_OK;
+}
+
+/* Applies one option that takes a value. */
+static int apply_valued_option(const char *name, const char *value,
+                               int logical_cpus, struct omps_run_options *o,
+                               char *err, size_t err_len)
+{
+    long r;
+    if (strcmp(name, "--kernels") == 0)
+        return omps_parse_kernels(value, o->kernels, OMPS_MAX_LIST,
+                                  &o->nkernels, err, err_len);
+    if (strcmp(name, "--threads") == 0)
+        return omps_parse_threads(value, logical_cpus, o->threads,
+                                  OMPS_MAX_THREADS, &o->nthreads, err, err_len);
+    if (strcmp(name, "--schedules") == 0)
+        return omps_parse_schedules(value, o->schedules, OMPS_MAX_LIST,
+                                    &o->nschedules, err, err_len);
+    if (strcmp(name, "--out") == 0) {
+        if (*value == '\0') {
+            snprintf(err, err_len, "--out: empty directory name");
+            return OMPS_EINVAL;
+        }
+        o->out_dir = value;
+        return OMPS_OK;
+    }
+    if (strcmp(name, "--repetitions") == 0) {
+        if (omps_parse_long(value, 1, 100000, &r) == 0) {
+            o->repetitions = (int)r;
+            return OMPS_OK;
+        }
+        snprintf(err, err_len, "--repetitions: '%s' is not a count from 1 to 100000", value);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--min-time") == 0) {
+        o->min_time_given = 1;
+        if (omps_parse_double(value, &o->min_time) == 0 && o->min_time > 0 &&
+            o->min_time <= 3600)
+            return OMPS_OK;
+        snprintf(err, err_len, "--min-time: '%s' is not a time in seconds in (0, 3600]", value);
+        return OMPS_EINVAL;
+    }
+    if (o->nsizes == OMPS_MAX_LIST || o->nsets == OMPS_MAX_LIST) {
+        snprintf(err, err_len, "%s: given more than %d times", name, OMPS_MAX_LIST);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--size") == 0)
+        return omps_parse_size(value, &o->sizes[o->nsizes++], err, err_len);
+    if (strcmp(name, "--set") == 0)
+        return omps_parse_set(value, &o->sets[o->nsets++], err, err_len);
+    snprintf(err, err_len, "unknown option '%s'", name);
+    return OMPS_EINVAL;
+}
+
+static int is_valued_option(const char *arg, size_t len)
+{
+    static const char *const names[] = {"--kernels", "--threads", "--schedules",
+                                        "--size", "--set", "--repetitions",
+                                        "--min-time", "--out"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int omps_parse_run_args(int argc, char **argv, int logical_cpus,
+                        struct omps_run_options *opts, char *err,
+                        size_t err_len)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--quick") == 0) {
+            opts->quick = 1;
+            continue;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            snprintf(err, err_len, "unexpected argument '%s' (see 'ompscale --help')", arg);
+            return OMPS_EINVAL;
+        }
+        char name[32];
+        const char *eq = strchr(arg, '=');
+        const char *value;
+        size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (!is_valued_option(arg, name_len)) {
+            snprintf(err, err_len, "unknown option '%.*s' (see 'ompscale --help')",
+                     (int)name_len, arg);
+            return OMPS_EINVAL;
+        }
+        if (eq != NULL) {
+            size_t len = (size_t)(eq - arg);
+            snprintf(name, sizeof name, "%.*s", (int)(len < 31 ? len : 31), arg);
+            value = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", arg);
+            if (i + 1 >= argc) {
+                snprintf(err, err_len, "%s needs a value", arg);
+                return OMPS_EINVAL;
+            }
+            value = argv[++i];
+        }
+        if (apply_valued_option(name, value, logical_cpus, opts, err, err_len))
+            return OMPS_EINVAL;
+    }
+    /* A smoke sweep takes short repetitions unless told otherwise. */
+    if (opts->quick && !opts->min_time_given)
+        opts->min_time = QUICK_MIN_TIME;
+    return OMPS_OK;
+}

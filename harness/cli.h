@@ -1,0 +1,101 @@
+/*
+ * Parsing of the `ompscale run` command line.  Every parser is a pure
+ * function: it returns 0, or OMPS_EINVAL with a one-line message in err that
+ * names the bad value.
+ */
+#ifndef OMPSCALE_CLI_H
+#define OMPSCALE_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../kernels/kernel.h"
+
+#define OMPS_MAX_THREADS 1024 /* the sane cap on a team size */
+#define OMPS_MAX_LIST 64      /* kernels, schedules, sizes, --set items */
+#define OMPS_MAX_SIZE (UINT64_C(1) << 40)
+
+/* A loop schedule: kind 0 means "none" (the kernel has no scheduled loop);
+ * chunk 0 means the runtime's default. */
+struct omps_schedule {
+    omp_sched_t kind;
+    int chunk;
+};
+
+struct omps_size_override {
+    const struct omps_kernel *kernel; /* NULL: every kernel */
+    uint64_t n;
+};
+
+struct omps_param_override {
+    const struct omps_kernel *kernel;
+    size_t param;
+    double value;
+};
+
+struct omps_run_options {
+    const struct omps_kernel *kernels[OMPS_MAX_LIST];
+    size_t nkernels; /* 0: all kernels */
+    int threads[OMPS_MAX_THREADS];
+    size_t nthreads; /* 0: the default list */
+    struct omps_schedule schedules[OMPS_MAX_LIST];
+    size_t nschedules; /* 0: the default list */
+    struct omps_size_override sizes[OMPS_MAX_LIST];
+    size_t nsizes;
+    struct omps_param_override sets[OMPS_MAX_LIST];
+    size_t nsets;
+    int repetitions;
+    double min_time;
+    int min_time_given;
+    const char *out_dir;
+    int quick;
+};
+
+/* Fills opts with the defaults that do not depend on the machine. */
+void omps_run_options_init(struct omps_run_options *opts);
+
+/*
+ * Parses the arguments after "run".  Returns 0, or OMPS_EINVAL with err
+ * naming the problem.  logical_cpus resolves "max" in --threads.
+ */
+int omps_parse_run_args(int argc, char **argv, int logical_cpus,
+                        struct omps_run_options *opts, char *err,
+                        size_t err_len);
+
+/*
+ * Parses a thread list such as "1,2,4", "1-16", "max" or "1-4,8" into
+ * ascending, distinct counts.  Returns 0 or OMPS_EINVAL.
+ */
+int omps_parse_threads(const char *text, int logical_cpus, int *out,
+                       size_t cap, size_t *count, char *err, size_t err_len);
+
+/* Parses "static,dynamic:64,guided,auto" into schedules. */
+int omps_parse_schedules(const char *text, struct omps_schedule *out,
+                         size_t cap, size_t *count, char *err, size_t err_len);
+
+/* Parses one schedule "kind[:chunk]". */
+int omps_parse_schedule(const char *text, struct omps_schedule *out, char *err,
+                        size_t err_len);
+
+/* Parses "K1,K2" into registered kernels, dropping repeats. */
+int omps_parse_kernels(const char *text, const struct omps_kernel **out,
+                       size_t cap, size_t *count, char *err, size_t err_len);
+
+/* Parses "N" or "KERNEL=N". */
+int omps_parse_size(const char *text, struct omps_size_override *out,
+                    char *err, size_t err_len);
+
+/* Parses "KERNEL.PARAM=VALUE", checking the value against its range. */
+int omps_parse_set(const char *text, struct omps_param_override *out,
+                   char *err, size_t err_len);
+
+/* Parses a whole decimal integer in [lo, hi]; 0 or OMPS_EINVAL. */
+int omps_parse_long(const char *text, long lo, long hi, long *out);
+
+/* Parses a finite decimal number; 0 or OMPS_EINVAL. */
+int omps_parse_double(const char *text, double *out);
+
+/* Returns "static", "dynamic", "guided", "auto" or "none". */
+const char *omps_schedule_name(omp_sched_t kind);
+
+#endif

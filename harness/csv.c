@@ -1,0 +1,118 @@
+#define _POSIX_C_SOURCE 200809L
+#include "csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kernels/errors.h"
+
+int omps_outfile_open(struct omps_outfile *o, const char *dir, const char *name)
+{
+    o->f = NULL;
+    o->tmp[0] = '\0';
+    int a = snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
+    int b = snprintf(o->tmp, sizeof o->tmp, "%s/.%s.tmp-%ld", dir, name,
+                     (long)getpid());
+    if (a < 0 || b < 0 || (size_t)a >= sizeof o->path ||
+        (size_t)b >= sizeof o->tmp) {
+        o->tmp[0] = '\0';
+        errno = ENAMETOOLONG;
+        return OMPS_EIO;
+    }
+    o->f = fopen(o->tmp, "w");
+    if (o->f == NULL) {
+        o->tmp[0] = '\0';
+        return OMPS_EIO;
+    }
+    return OMPS_OK;
+}
+
+int omps_outfile_commit(struct omps_outfile *o)
+{
+    int bad = 0;
+    /* A file written by someone else (f == NULL) only needs its rename. */
+    if (o->f != NULL) {
+        bad = fflush(o->f) != 0 || ferror(o->f);
+        bad |= fsync(fileno(o->f)) != 0 && errno != EINVAL;
+        bad |= fclose(o->f) != 0;
+        o->f = NULL;
+    }
+    if (!bad && rename(o->tmp, o->path) == 0) {
+        o->tmp[0] = '\0';
+        return OMPS_OK;
+    }
+    int saved = errno;
+    unlink(o->tmp);
+    o->tmp[0] = '\0';
+    errno = saved;
+    return OMPS_EIO;
+}
+
+void omps_outfile_abort(struct omps_outfile *o)
+{
+    if (o->f != NULL)
+        fclose(o->f);
+    o->f = NULL;
+    if (o->tmp[0] != '\0')
+        unlink(o->tmp);
+    o->tmp[0] = '\0';
+}
+
+void omps_csv_text(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+void omps_csv_number(FILE *f, double v)
+{
+    if (!isnan(v))
+        fprintf(f, "%.17g", v);
+}
+
+void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
+{
+    omps_csv_text(f, r->kernel);
+    fputc(',', f);
+    omps_csv_text(f, r->params);
+    fprintf(f, ",%llu,%d,", (unsigned long long)r->n, r->threads);
+    omps_csv_text(f, r->schedule);
+    fprintf(f, ",%d,%d,", r->chunk, r->repetition);
+    omps_csv_number(f, r->seconds);
+    fprintf(f, ",%d,%d\n", r->verified, r->oversubscribed);
+}
+
+void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
+{
+    const struct omps_stats *s = &r->stats;
+    const double numbers[] = {s->median,    s->mean,         s->stddev,
+                              s->cv,        s->min,          s->max,
+                              r->speedup,   r->efficiency,   r->karp_flatt,
+                              r->rate};
+    omps_csv_text(f, r->kernel);
+    fputc(',', f);
+    omps_csv_text(f, r->params);
+    fprintf(f, ",%llu,%d,", (unsigned long long)r->n, r->threads);
+    omps_csv_text(f, r->schedule);
+    fprintf(f, ",%d,%zu", r->chunk, s->count);
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
+        fputc(',', f);
+        omps_csv_number(f, numbers[i]);
+    }
+    fputc(',', f);
+    omps_csv_text(f, r->rate_unit);
+    fputc(',', f);
+    omps_csv_number(f, r->copy_fraction);
+    fprintf(f, ",%d\n", r->oversubscribed);
+}

@@ -1,0 +1,67 @@
+/*
+ * Writers for runs.csv and summary.csv (RFC 4180, one header row, full
+ * precision numbers) and files that appear only when complete.
+ */
+#ifndef OMPSCALE_CSV_H
+#define OMPSCALE_CSV_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "stats.h"
+
+#define OMPS_RUNS_HEADER                                                       \
+    "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,"      \
+    "oversubscribed"
+#define OMPS_SUMMARY_HEADER                                                    \
+    "kernel,params,n,threads,schedule,chunk,repetitions,median_s,mean_s,"      \
+    "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
+    "copy_fraction,oversubscribed"
+
+/*
+ * A file written under a temporary name in its final directory and renamed
+ * into place by omps_outfile_commit, so readers never see half a file.
+ */
+struct omps_outfile {
+    char path[4096];
+    char tmp[4096];
+    FILE *f;
+};
+
+/* Creates DIR/NAME's temporary file.  Returns 0 or OMPS_EIO (errno set). */
+int omps_outfile_open(struct omps_outfile *o, const char *dir, const char *name);
+
+/* Flushes, closes and renames into place.  Returns 0 or OMPS_EIO; on error
+ * the temporary file is removed. */
+int omps_outfile_commit(struct omps_outfile *o);
+
+/* Closes and removes the temporary file; safe on a file never opened. */
+void omps_outfile_abort(struct omps_outfile *o);
+
+/* One row of runs.csv. */
+struct omps_run_row {
+    const char *kernel;
+    const char *params;
+    uint64_t n;
+    int threads;
+    const char *schedule;
+    int chunk;
+    int repetition;
+    double seconds;
+    int verified;
+    int oversubscribed;
+};
+
+/* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */
+void omps_csv_text(FILE *f, const char *s);
+
+/* Writes v with 17 significant digits; NaN is written as an empty field. */
+void omps_csv_number(FILE *f, double v);
+
+/* Writes one runs.csv row, newline included. */
+void omps_csv_run_row(FILE *f, const struct omps_run_row *r);
+
+/* Writes one summary.csv row, newline included. */
+void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r);
+
+#endif

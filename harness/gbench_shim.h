@@ -1,0 +1,80 @@
+/*
+ * The C face of Google Benchmark: a handful of functions over an opaque
+ * session.  The harness registers one benchmark per configuration with
+ * callbacks; the shim times the body with real time, runs Google
+ * Benchmark's unrecorded warm-up and R repetitions, writes Google
+ * Benchmark's own JSON, and hands each configuration's repetitions back.
+ */
+#ifndef OMPSCALE_GBENCH_SHIM_H
+#define OMPSCALE_GBENCH_SHIM_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct omps_gb;
+
+/* One configuration's recorded repetitions, handed to report(). */
+struct omps_gb_result {
+    int repetitions;         /* entries in seconds and verified */
+    const double *seconds;   /* wall time of one run, per repetition */
+    const int *verified;     /* 1 or 0, per repetition */
+    const char *failure;     /* why verification failed, or NULL */
+    const char *error;       /* why the configuration was skipped, or NULL */
+};
+
+/*
+ * Callbacks; ctx is the pointer given at registration.  begin runs before
+ * each batch of timed runs and returns 0, or non-zero with a reason in why to
+ * skip the configuration.  prepare (may be NULL) runs untimed before every
+ * run; body is the timed run.  end runs after each batch and returns 1 when
+ * the result verified, else 0 with the reason in why.  stop returns non-zero
+ * once the sweep is interrupted.  report receives the configuration's
+ * results once all its repetitions are done.
+ */
+struct omps_gb_hooks {
+    int (*begin)(void *ctx, char *why, size_t why_len);
+    void (*prepare)(void *ctx);
+    void (*body)(void *ctx);
+    int (*end)(void *ctx, char *why, size_t why_len);
+    int (*stop)(void *ctx);
+    void (*report)(void *ctx, const struct omps_gb_result *result);
+};
+
+/* How long and how often one configuration is timed, and its work per run
+ * (reported in the JSON as bytes_per_second and FLOP/s). */
+struct omps_gb_options {
+    double min_time;
+    double min_warmup_time;
+    int repetitions;
+    int has_prepare; /* call hooks->prepare before every run */
+    double flops;
+    double bytes;
+};
+
+/*
+ * Creates a session that writes Google Benchmark's JSON to json_path.
+ * argv0 names the executable in the JSON context.  Returns 0 or a negative
+ * OMPS_E* code; *out is owned by the caller and freed with omps_gb_destroy.
+ */
+int omps_gb_create(struct omps_gb **out, const char *argv0,
+                   const char *json_path, const struct omps_gb_hooks *hooks);
+
+/* Registers one benchmark; name must be unique.  Returns 0 or OMPS_ENOMEM. */
+int omps_gb_register(struct omps_gb *gb, const char *name, void *ctx,
+                     const struct omps_gb_options *options);
+
+/* Runs every registered benchmark in order.  Returns 0, or OMPS_EIO when the
+ * JSON file could not be written. */
+int omps_gb_run(struct omps_gb *gb);
+
+/* Frees the session; safe on NULL. */
+void omps_gb_destroy(struct omps_gb *gb);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,232 @@
+#define _GNU_SOURCE
+#include "machine.h"
+
+#include <dlfcn.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "build_info.h"
+#include "git_info.h"
+
+extern char **environ;
+
+/* Reads the first line of a small file into buf; returns 0 on success. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    char *got = fgets(buf, (int)len, f);
+    fclose(f);
+    if (got == NULL)
+        return -1;
+    buf[strcspn(buf, "\n")] = '\0';
+    return 0;
+}
+
+static long read_long(const char *path, long fallback)
+{
+    char buf[64];
+    if (read_line(path, buf, sizeof buf) != 0)
+        return fallback;
+    char *end = NULL;
+    long v = strtol(buf, &end, 10);
+    return end == buf ? fallback : v;
+}
+
+static void probe_cpu_model(struct omps_machine *m)
+{
+    snprintf(m->cpu_model, sizeof m->cpu_model, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (colon == NULL || strncmp(line, "model name", 10) != 0)
+            continue;
+        colon += 1 + strspn(colon + 1, " \t");
+        colon[strcspn(colon, "\n")] = '\0';
+        snprintf(m->cpu_model, sizeof m->cpu_model, "%s", colon);
+        break;
+    }
+    fclose(f);
+}
+
+/* Counts distinct (package, core) pairs among online CPUs. */
+static int count_physical_cores(int logical)
+{
+    long seen[OMPS_MAX_CACHES * 512];
+    int nseen = 0;
+    for (int cpu = 0; cpu < logical * 4 && nseen < (int)(sizeof seen / sizeof seen[0]); cpu++) {
+        char path[128];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
+        long core = read_long(path, -1);
+        snprintf(path, sizeof path,
+                 "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
+        long pkg = read_long(path, 0);
+        if (core < 0)
+            continue;
+        long key = pkg * 1000000 + core;
+        int dup = 0;
+        for (int i = 0; i < nseen; i++)
+            dup |= seen[i] == key;
+        if (!dup)
+            seen[nseen++] = key;
+    }
+    return nseen > 0 ? nseen : logical;
+}
+
+static void probe_affinity(struct omps_machine *m)
+{
+    cpu_set_t set;
+    m->usable_cpus = m->logical_cpus;
+    snprintf(m->affinity, sizeof m->affinity, "unknown");
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        return;
+    m->usable_cpus = CPU_COUNT(&set);
+    size_t used = 0;
+    m->affinity[0] = '\0';
+    for (int cpu = 0; cpu < CPU_SETSIZE && used + 8 < sizeof m->affinity; cpu++) {
+        if (!CPU_ISSET(cpu, &set))
+            continue;
+        int end = cpu;
+        while (end + 1 < CPU_SETSIZE && CPU_ISSET(end + 1, &set))
+            end++;
+        int w = end > cpu ? snprintf(m->affinity + used, sizeof m->affinity - used,
+                                     "%s%d-%d", used ? "," : "", cpu, end)
+                          : snprintf(m->affinity + used, sizeof m->affinity - used,
+                                     "%s%d", used ? "," : "", cpu);
+        used += (size_t)(w > 0 ? w : 0);
+        cpu = end;
+    }
+}
+
+/* Parses sizes such as "32K" or "1024K" from sysfs. */
+static uint64_t parse_cache_size(const char *text)
+{
+    char *end = NULL;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end == 'K')
+        v <<= 10;
+    else if (*end == 'M')
+        v <<= 20;
+    return v;
+}
+
+static void probe_caches(struct omps_machine *m)
+{
+    const char *base = "/sys/devices/system/cpu/cpu0/cache";
+    for (int i = 0; i < 16 && m->ncaches < OMPS_MAX_CACHES; i++) {
+        char path[128], buf[64];
+        struct omps_cache *c = &m->caches[m->ncaches];
+        snprintf(path, sizeof path, "%s/index%d/size", base, i);
+        if (read_line(path, buf, sizeof buf) != 0)
+            break;
+        c->size_bytes = parse_cache_size(buf);
+        snprintf(path, sizeof path, "%s/index%d/level", base, i);
+        c->level = (int)read_long(path, 0);
+        snprintf(path, sizeof path, "%s/index%d/coherency_line_size", base, i);
+        c->line_bytes = (int)read_long(path, 0);
+        snprintf(path, sizeof path, "%s/index%d/type", base, i);
+        if (read_line(path, c->type, sizeof c->type) != 0)
+            snprintf(c->type, sizeof c->type, "unknown");
+        snprintf(path, sizeof path, "%s/index%d/shared_cpu_list", base, i);
+        if (read_line(path, c->shared_cpus, sizeof c->shared_cpus) != 0)
+            c->shared_cpus[0] = '\0';
+        if (strcmp(c->type, "Instruction") != 0 && c->size_bytes > m->llc_bytes)
+            m->llc_bytes = c->size_bytes;
+        m->ncaches++;
+    }
+}
+
+void omps_machine_probe(struct omps_machine *m)
+{
+    memset(m, 0, sizeof *m);
+    probe_cpu_model(m);
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    m->logical_cpus = online > 0 ? (int)online : 1;
+    m->physical_cores = count_physical_cores(m->logical_cpus);
+    probe_affinity(m);
+    probe_caches(m);
+    m->line_bytes = m->ncaches > 0 ? m->caches[0].line_bytes : 0;
+    if (m->line_bytes <= 0) {
+        long line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+        m->line_bytes = line > 0 ? (int)line : 64;
+    }
+}
+
+const char *omps_openmp_runtime(void)
+{
+    Dl_info info;
+    /* The address of a runtime entry point names the library it lives in. */
+    void *entry = (void *)(uintptr_t)&omp_get_num_threads;
+    if (dladdr(entry, &info) != 0 && info.dli_fname != NULL)
+        return info.dli_fname;
+    return "unknown";
+}
+
+static json_t *caches_json(const struct omps_machine *m)
+{
+    json_t *list = json_array();
+    for (int i = 0; list != NULL && i < m->ncaches; i++) {
+        const struct omps_cache *c = &m->caches[i];
+        json_array_append_new(
+            list, json_pack("{s:i, s:s, s:I, s:i, s:s}", "level", c->level,
+                            "type", c->type, "size_bytes",
+                            (json_int_t)c->size_bytes, "line_bytes",
+                            c->line_bytes, "shared_cpu_list", c->shared_cpus));
+    }
+    return list;
+}
+
+/* Every OMP_*, GOMP_* and KMP_* variable, since each can change results. */
+static json_t *openmp_env_json(void)
+{
+    json_t *env = json_object();
+    for (char **e = environ; env != NULL && *e != NULL; e++) {
+        if (strncmp(*e, "OMP_", 4) != 0 && strncmp(*e, "GOMP_", 5) != 0 &&
+            strncmp(*e, "KMP_", 4) != 0)
+            continue;
+        const char *eq = strchr(*e, '=');
+        if (eq == NULL)
+            continue;
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - *e), *e);
+        json_object_set_new(env, name, json_string(eq + 1));
+    }
+    return env;
+}
+
+static void iso_date(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *omps_machine_json(const struct omps_machine *m)
+{
+    char date[32], host[256] = "unknown";
+    iso_date(date, sizeof date);
+    gethostname(host, sizeof host - 1);
+    return json_pack(
+        "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:i, s:o, s:s, s:s, s:s,"
+        " s:i, s:s, s:o, s:s, s:b, s:s}",
+        "date", date, "host", host, "cpu_model", m->cpu_model,
+        "physical_cores", m->physical_cores, "logical_cpus", m->logical_cpus,
+        "usable_cpus", m->usable_cpus, "affinity", m->affinity,
+        "llc_bytes", (json_int_t)m->llc_bytes, "cache_line_bytes",
+        m->line_bytes, "caches", caches_json(m), "compiler", OMPS_COMPILER,
+        "compiler_flags", OMPS_C_FLAGS, "build_type", OMPS_BUILD_TYPE,
+        "openmp_version", _OPENMP, "omp_runtime", omps_openmp_runtime(),
+        "omp_environment", openmp_env_json(), "git_commit", OMPS_GIT_COMMIT,
+        "git_dirty", OMPS_GIT_DIRTY, "ompscale_version", OMPS_VERSION);
+}

@@ -1,0 +1,49 @@
+/*
+ * What the harness knows about the machine it runs on: core counts, caches,
+ * affinity and the OpenMP runtime, and the machine.json that records them.
+ */
+#ifndef OMPSCALE_MACHINE_H
+#define OMPSCALE_MACHINE_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define OMPS_MAX_CACHES 8
+
+struct omps_cache {
+    int level;
+    char type[16]; /* Data, Instruction or Unified */
+    uint64_t size_bytes;
+    int line_bytes;
+    char shared_cpus[64];
+};
+
+struct omps_machine {
+    char cpu_model[256];
+    int physical_cores;
+    int logical_cpus; /* online */
+    int usable_cpus;  /* in this process's affinity mask */
+    char affinity[256];
+    struct omps_cache caches[OMPS_MAX_CACHES];
+    int ncaches;
+    uint64_t llc_bytes;
+    int line_bytes;
+};
+
+/* Reads /proc and /sys; missing facts fall back to sysconf or "unknown".
+ * Never fails. */
+void omps_machine_probe(struct omps_machine *m);
+
+/*
+ * Returns a new JSON object with every machine.json key: the machine, the
+ * build (compiler, flags, OpenMP version and runtime), the environment's
+ * OMP_/GOMP_/KMP_ variables and the git commit.  The caller owns the
+ * reference; NULL when out of memory.
+ */
+json_t *omps_machine_json(const struct omps_machine *m);
+
+/* Returns the path of the loaded OpenMP runtime library, or "unknown". */
+const char *omps_openmp_runtime(void);
+
+#endif

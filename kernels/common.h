@@ -1,0 +1,57 @@
+/* Helpers the array kernels share: allocation, deterministic fills. */
+#ifndef OMPSCALE_KERNELS_COMMON_H
+#define OMPSCALE_KERNELS_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+/*
+ * Returns a 64-byte aligned array of n doubles, or NULL when it cannot be
+ * allocated.  The caller frees it with free().
+ */
+double *omps_alloc_doubles(uint64_t n);
+
+/*
+ * Fills a with a deterministic pattern of values in (1, 2): every value
+ * differs from its own cube, so an update that skips an element is seen.
+ * The fill runs in parallel with a static schedule so pages are first
+ * touched by the threads that later use them.
+ */
+void omps_fill_pattern(double *a, uint64_t n);
+
+/* Fills a with quiet NaNs, so an element a run fails to write fails
+ * verification. */
+void omps_fill_nan(double *a, uint64_t n);
+
+/* Copies n doubles from src to dst in parallel. */
+void omps_copy_doubles(double *dst, const double *src, uint64_t n);
+
+/*
+ * Two arrays of n doubles, the state of every map-like kernel: a holds the
+ * input pattern, b starts as NaN (an output not yet written).
+ */
+struct omps_pair {
+    int64_t n;
+    double *a;
+    double *b;
+};
+
+/* Allocates and fills a pair; returns 0 or OMPS_ENOMEM.  *state receives a
+ * struct omps_pair owned by the caller, freed with omps_pair_teardown. */
+int omps_pair_setup(void **state, uint64_t n, const double *params);
+
+/* Frees a pair and both of its arrays. */
+void omps_pair_teardown(void *state);
+
+/* Refills b with NaN. */
+void omps_pair_poison(void *state);
+
+/* Bytes a pair of n-element arrays takes. */
+double omps_pair_footprint(uint64_t n);
+
+/* Default array length: at least four times the last-level cache. */
+uint64_t omps_default_array_length(const struct omps_sizing *sizing);
+
+#endif

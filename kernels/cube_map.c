@@ -1,0 +1,61 @@
+/*
+ * cube_map: out[i] = in[i]^3 out of place, the Pool.map(cube, ...) lesson.
+ * Memory bound: two flops against 16 bytes moved per element.
+ */
+#include <stdio.h>
+
+#include "common.h"
+#include "kernel.h"
+
+static void cube_map_run(void *state, struct omps_team *team)
+{
+    struct omps_pair *p = state;
+    const int64_t n = p->n;
+    const double *restrict in = p->a;
+    double *restrict out = p->b;
+#pragma omp parallel
+    {
+        omps_team_note(team);
+#pragma omp for simd schedule(runtime)
+        for (int64_t i = 0; i < n; i++)
+            out[i] = in[i] * in[i] * in[i];
+    }
+}
+
+static int cube_map_verify(void *state, char *why, size_t why_len)
+{
+    const struct omps_pair *p = state;
+    for (int64_t i = 0; i < p->n; i++) {
+        const double x = p->a[i];
+        const double want = x * x * x;
+        if (p->b[i] != want) {
+            snprintf(why, why_len, "out[%lld] = %.17g, want %.17g",
+                     (long long)i, p->b[i], want);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static struct omps_work cube_map_work(uint64_t n, const double *params)
+{
+    (void)params;
+    return (struct omps_work){.flops = 2.0 * (double)n,
+                              .bytes = 2.0 * (double)n * sizeof(double)};
+}
+
+const struct omps_kernel omps_kernel_cube_map = {
+    .name = "cube_map",
+    .summary = "out[i] = in[i]^3 out of place, the Pool.map(cube, ...) lesson "
+               "(memory bound)",
+    .rate_unit = "GB/s",
+    .scheduled = 1,
+    .default_size = omps_default_array_length,
+    .footprint = omps_pair_footprint,
+    .setup = omps_pair_setup,
+    .poison = omps_pair_poison,
+    .run = cube_map_run,
+    .verify = cube_map_verify,
+    .teardown = omps_pair_teardown,
+    .work = cube_map_work,
+};

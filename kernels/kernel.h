@@ -1,0 +1,100 @@
+/*
+ * The one interface every ompscale kernel implements.
+ *
+ * A kernel is a const table of functions over an opaque state.  The harness
+ * calls setup once per (kernel, size, params), then for every timed run
+ * prepare (untimed, may be NULL) and run, and verify after each repetition.
+ * Every parallel loop inside run uses schedule(runtime): the harness sets the
+ * team size and the schedule, and the kernel records what it really got with
+ * omps_team_note() inside its parallel region.
+ */
+#ifndef OMPSCALE_KERNEL_H
+#define OMPSCALE_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <omp.h>
+
+#define OMPS_MAX_PARAMS 4
+
+/* The work one run does; a kernel fills whichever applies and names the
+ * unit of its rate ("GFLOP/s" counts flops, "GB/s" counts bytes). */
+struct omps_work {
+    double flops;
+    double bytes;
+};
+
+/* A kernel's own tunable, set with --set KERNEL.NAME=VALUE. */
+struct omps_param_def {
+    const char *name;
+    double default_value;
+    double min_value;
+    double max_value;
+    const char *help;
+};
+
+/* What sizing needs to know about the machine. */
+struct omps_sizing {
+    uint64_t llc_bytes; /* the largest cache level's size in bytes */
+    int quick;          /* a smoke sweep: small sizes */
+};
+
+/*
+ * The team a run asked for and what the parallel region saw.  The harness
+ * fills want_*; omps_team_note() fills the rest from inside the region.
+ */
+struct omps_team {
+    int want_threads;
+    omp_sched_t want_kind; /* 0 for kernels with no scheduled loop */
+    int want_chunk;        /* 0: the runtime's default */
+    int seen_threads;
+    omp_sched_t seen_kind;
+    int seen_chunk;
+    long regions;    /* parallel regions noted since the last reset */
+    long mismatches; /* regions whose team or schedule differed */
+};
+
+struct omps_kernel {
+    const char *name;
+    const char *summary;   /* one line: what it measures or teaches */
+    const char *rate_unit; /* "GFLOP/s" or "GB/s" */
+    int scheduled;         /* 0: no loop schedule; runs once as "none" */
+    const struct omps_param_def *params;
+    size_t nparams;
+    /* The default problem size for this machine. */
+    uint64_t (*default_size)(const struct omps_sizing *sizing);
+    /* Bytes of memory setup allocates for size n (checked before setup). */
+    double (*footprint)(uint64_t n);
+    /* Allocates and initialises; returns 0 or a negative OMPS_E* code. */
+    int (*setup)(void **state, uint64_t n, const double *params);
+    /* Untimed work before every run (restoring destroyed input); or NULL. */
+    void (*prepare)(void *state);
+    /* Untimed, before each batch of runs: poisons outputs so a run that
+     * skips work cannot pass verification on a previous run's result. */
+    void (*poison)(void *state);
+    /* The timed body. */
+    void (*run)(void *state, struct omps_team *team);
+    /* Returns 0 when the last run's result is right, else writes why. */
+    int (*verify)(void *state, char *why, size_t why_len);
+    void (*teardown)(void *state);
+    struct omps_work (*work)(uint64_t n, const double *params);
+};
+
+/*
+ * Records the team size and runtime schedule seen by the calling thread.
+ * Call it inside the kernel's parallel region; only thread 0 writes, so no
+ * synchronisation is needed.
+ */
+void omps_team_note(struct omps_team *team);
+
+/* Clears what was seen, keeping what was asked for. */
+void omps_team_reset(struct omps_team *team);
+
+/*
+ * Returns 0 when every noted region ran with the team and schedule asked
+ * for and at least one region was noted; otherwise writes why.
+ */
+int omps_team_check(const struct omps_team *team, char *why, size_t why_len);
+
+#endif

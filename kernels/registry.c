@@ -1,0 +1,27 @@
+#include "registry.h"
+
+#include <string.h>
+
+#define OMPS_TABLE_ENTRY(k) &omps_kernel_##k,
+static const struct omps_kernel *const kernel_table[] = {
+    OMPS_KERNEL_LIST(OMPS_TABLE_ENTRY)};
+#undef OMPS_TABLE_ENTRY
+
+size_t omps_kernel_count(void)
+{
+    return sizeof kernel_table / sizeof kernel_table[0];
+}
+
+const struct omps_kernel *omps_kernel_at(size_t i)
+{
+    return i < omps_kernel_count() ? kernel_table[i] : NULL;
+}
+
+const struct omps_kernel *omps_kernel_find(const char *name)
+{
+    for (size_t i = 0; i < omps_kernel_count(); i++) {
+        if (strcmp(kernel_table[i]->name, name) == 0)
+            return kernel_table[i];
+    }
+    return NULL;
+}

@@ -1,0 +1,31 @@
+/*
+ * The one list of kernels.  Adding a kernel means adding its file and one
+ * line here; declarations and the lookup table are generated from it.
+ */
+#ifndef OMPSCALE_REGISTRY_H
+#define OMPSCALE_REGISTRY_H
+
+#include <stddef.h>
+
+#include "kernel.h"
+
+#define OMPS_KERNEL_LIST(X)                                                    \
+    X(midpoint)                                                                \
+    X(cube_map)                                                                \
+    X(shared_array)                                                            \
+    X(copy)
+
+#define OMPS_DECLARE_KERNEL(k) extern const struct omps_kernel omps_kernel_##k;
+OMPS_KERNEL_LIST(OMPS_DECLARE_KERNEL)
+#undef OMPS_DECLARE_KERNEL
+
+/* Returns the number of registered kernels. */
+size_t omps_kernel_count(void);
+
+/* Returns kernel i (0 <= i < omps_kernel_count()), in registry order. */
+const struct omps_kernel *omps_kernel_at(size_t i);
+
+/* Returns the kernel with this exact name, or NULL when there is none. */
+const struct omps_kernel *omps_kernel_find(const char *name);
+
+#endif
