@@ -13,7 +13,7 @@
 #include <omp.h>
 
 #include "../kernels/errors.h"
-#include "csv.h"
+#include "csv_write.h"
 #include "gbench_shim.h"
 #include "stats.h"
 

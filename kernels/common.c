@@ -147,6 +147,12 @@ void omps_pair_poison(void *state)
     omps_fill_nan(p->b, (uint64_t)p->n);
 }
 
+void omps_pair_corrupt(void *state)
+{
+    struct omps_pair *p = state;
+    p->b[p->n / 2] = p->a[p->n / 2] * 1.5;
+}
+
 double omps_pair_footprint(uint64_t n)
 {
     return 2.0 * (double)n * sizeof(double);

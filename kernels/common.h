@@ -48,6 +48,10 @@ void omps_pair_teardown(void *state);
 /* Refills b with NaN. */
 void omps_pair_poison(void *state);
 
+/* Sets one element of b to a value no correct run of any pair kernel
+ * produces, as a lost or torn update would. */
+void omps_pair_corrupt(void *state);
+
 /* Bytes a pair of n-element arrays takes. */
 double omps_pair_footprint(uint64_t n);
 

@@ -58,5 +58,6 @@ const struct omps_kernel omps_kernel_copy = {
     .run = copy_run,
     .verify = copy_verify,
     .teardown = omps_pair_teardown,
+    .corrupt = omps_pair_corrupt,
     .work = copy_work,
 };

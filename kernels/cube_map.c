@@ -57,5 +57,6 @@ const struct omps_kernel omps_kernel_cube_map = {
     .run = cube_map_run,
     .verify = cube_map_verify,
     .teardown = omps_pair_teardown,
+    .corrupt = omps_pair_corrupt,
     .work = cube_map_work,
 };

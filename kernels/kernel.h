@@ -78,6 +78,9 @@ struct omps_kernel {
     /* Returns 0 when the last run's result is right, else writes why. */
     int (*verify)(void *state, char *why, size_t why_len);
     void (*teardown)(void *state);
+    /* Damages the last result the smallest way a lost update or a race
+     * would; tests use it to prove that verify catches such a result. */
+    void (*corrupt)(void *state);
     struct omps_work (*work)(uint64_t n, const double *params);
 };
 

@@ -114,6 +114,14 @@ static int midpoint_verify(void *state, char *why, size_t why_len)
     return -1;
 }
 
+/* The smallest term is 4/(1+1)*h = 2h: losing any one term loses at least
+ * that much. */
+static void midpoint_corrupt(void *state)
+{
+    struct midpoint_state *m = state;
+    m->result -= 2.0 / (double)m->n;
+}
+
 static void midpoint_teardown(void *state)
 {
     free(state);
@@ -139,5 +147,6 @@ const struct omps_kernel omps_kernel_midpoint = {
     .run = midpoint_run,
     .verify = midpoint_verify,
     .teardown = midpoint_teardown,
+    .corrupt = midpoint_corrupt,
     .work = midpoint_work,
 };

@@ -69,5 +69,6 @@ const struct omps_kernel omps_kernel_shared_array = {
     .run = shared_array_run,
     .verify = shared_array_verify,
     .teardown = omps_pair_teardown,
+    .corrupt = omps_pair_corrupt,
     .work = shared_array_work,
 };

@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-#include "csv.h"
+#include "csv_write.h"
 
 #include <errno.h>
 #include <math.h>

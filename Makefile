@@ -1,0 +1,38 @@
+# A thin front for CMake: every target first makes sure the dependencies are
+# installed (tools/deps.sh), then configures and builds in build/.
+BUILD    ?= build
+SANITIZE ?= build-sanitize
+RUN      ?= results/latest
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build bench quick test test-sanitize clean
+
+all: build
+
+deps:
+	@tools/deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# The full default sweep; ARGS passes more options to 'ompscale run'.
+bench: build
+	$(BUILD)/ompscale run --out $(RUN) $(ARGS)
+
+# A smoke sweep of a few seconds.
+quick: build
+	$(BUILD)/ompscale run --quick --out $(RUN) $(ARGS)
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-sanitize: deps
+	@cmake -S . -B $(SANITIZE) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DOMPSCALE_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(SANITIZE) -j $(JOBS)
+	@cd $(SANITIZE) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) $(SANITIZE)

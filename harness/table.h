@@ -1,0 +1,37 @@
+/*
+ * A whole CSV file read into memory with libcsv (RFC 4180, strict): a header
+ * and rows of text cells, each row with its line number, so every error can
+ * name the file and line.
+ */
+#ifndef OMPSCALE_TABLE_H
+#define OMPSCALE_TABLE_H
+
+#include <stddef.h>
+
+struct omps_table {
+    size_t ncols;
+    char **header;  /* [ncols] */
+    size_t nrows;
+    char **cells;   /* [nrows * ncols], row-major */
+    size_t *lines;  /* [nrows]: the line each row ends on */
+};
+
+/*
+ * Reads path.  Every row must have as many fields as the header.  Returns 0;
+ * OMPS_EIO when the file cannot be read; OMPS_EFORMAT when it is empty,
+ * malformed or ragged (err says "PATH:LINE: what"); OMPS_ENOMEM.  On error t
+ * holds nothing to free.
+ */
+int omps_table_read(const char *path, struct omps_table *t, char *err,
+                    size_t err_len);
+
+/* Returns the index of the named column, or -1. */
+int omps_table_column(const struct omps_table *t, const char *name);
+
+/* Returns the cell at (row, col); both must be in range. */
+const char *omps_table_cell(const struct omps_table *t, size_t row, size_t col);
+
+/* Frees everything the table holds; safe on a zeroed table. */
+void omps_table_free(struct omps_table *t);
+
+#endif

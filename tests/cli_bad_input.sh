@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Bad input to `ompscale run`: a one-line error naming the bad value, exit 2,
+# and no run files created or clobbered.
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0 pass=0
+
+# check_bad WORD ARGS...: exit 2, one line on stderr naming WORD, no output dir.
+check_bad() {
+    local word=$1; shift
+    rm -rf "$tmp/out"
+    "$bin" run "$@" --out "$tmp/out" >"$tmp/stdout" 2>"$tmp/stderr"
+    local rc=$? lines
+    lines=$(wc -l <"$tmp/stderr")
+    if [ "$rc" -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qF -- "$word" "$tmp/stderr" \
+        || [ -e "$tmp/out" ]; then
+        echo "FAIL: run $* -> rc=$rc, $lines stderr lines: $(cat "$tmp/stderr")"
+        fail=$((fail + 1))
+    else
+        pass=$((pass + 1))
+    fi
+}
+
+check_bad "'0'" --threads 0
+check_bad "'-1'" --threads -1
+check_bad "'abc'" --threads abc
+check_bad "'1025'" --threads 1025
+check_bad "1,,2" --threads 1,,2
+check_bad "'3-1'" --threads 3-1
+check_bad "'nosuch'" --kernels nosuch
+check_bad "'fast'" --schedules fast
+check_bad "'static:0'" --schedules static:0
+check_bad "'dynamic:-4'" --schedules dynamic:-4
+check_bad "'auto:8'" --schedules auto:8
+check_bad "'0'" --size 0
+check_bad "'-3'" --size -3
+check_bad "cube_map" --size cube_map=1099511627776
+check_bad "'nosuch'" --size nosuch=100
+check_bad "--frobnicate" --frobnicate
+check_bad "'0'" --repetitions 0
+check_bad "'-1'" --min-time -1
+check_bad "'zero'" --min-time zero
+check_bad "--threads" --threads
+
+# An unwritable --out: the path runs through a regular file.
+"$bin" run --quick --kernels copy --out /etc/passwd/sub >/dev/null 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" -ne 2 ] || [ "$(wc -l <"$tmp/stderr")" -ne 1 ] || ! grep -q "/etc/passwd/sub" "$tmp/stderr"; then
+    echo "FAIL: unwritable --out -> rc=$rc: $(cat "$tmp/stderr")"; fail=$((fail + 1))
+else pass=$((pass + 1)); fi
+
+# Bad input never clobbers an earlier run's files.
+mkdir -p "$tmp/keep" && echo keep >"$tmp/keep/runs.csv"
+"$bin" run --threads 0 --out "$tmp/keep" 2>/dev/null
+if [ "$(cat "$tmp/keep/runs.csv")" != keep ] || [ "$(ls -A "$tmp/keep" | wc -l)" -ne 1 ]; then
+    echo "FAIL: bad input touched an existing run directory"; fail=$((fail + 1))
+else pass=$((pass + 1)); fi
+
+# Commands and global options.
+for args in "" "bogus" "list extra"; do
+    # shellcheck disable=SC2086
+    "$bin" $args >/dev/null 2>&1
+    rc=$?
+    if [ "$rc" -ne 2 ]; then echo "FAIL: '$args' -> rc=$rc"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+done
+for args in --help --version list; do
+    if ! "$bin" $args >/dev/null 2>&1; then echo "FAIL: '$args' did not exit 0"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+done
+"$bin" list | grep -q "^midpoint " || { echo "FAIL: list lacks midpoint"; fail=$((fail + 1)); }
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

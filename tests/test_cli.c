@@ -1,0 +1,134 @@
+/* Parsing of thread lists, schedules, sizes, --set and whole run lines. */
+#include "../harness/cli.h"
+#include "../kernels/errors.h"
+#include "../kernels/registry.h"
+#include "check.h"
+
+static char err[512];
+
+static int threads(const char *text, int *out, size_t *count)
+{
+    err[0] = '\0';
+    return omps_parse_threads(text, 8, out, OMPS_MAX_THREADS, count, err, sizeof err);
+}
+
+static void test_thread_lists(void)
+{
+    int t[OMPS_MAX_THREADS];
+    size_t n = 0;
+    CHECK_INT_EQ(threads("1,2,4", t, &n), 0);
+    CHECK_INT_EQ(n, 3);
+    CHECK_INT_EQ(t[2], 4);
+    CHECK_INT_EQ(threads("1-16", t, &n), 0);
+    CHECK_INT_EQ(n, 16);
+    CHECK_INT_EQ(t[15], 16);
+    CHECK_INT_EQ(threads("max", t, &n), 0);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(t[0], 8);
+    CHECK_INT_EQ(threads("4,1-2,2", t, &n), 0);
+    CHECK_INT_EQ(n, 3);
+    CHECK_INT_EQ(t[0], 1);
+    CHECK_INT_EQ(t[2], 4);
+}
+
+static void test_bad_thread_lists(void)
+{
+    static const char *const bad[] = {"0",   "-1", "abc", "1,,2", "3-1", "",
+                                      "1,",  "2x", "1025", "1-2000", "-",
+                                      "1-",  "-3", "9999999999999999999"};
+    int t[OMPS_MAX_THREADS];
+    size_t n;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = threads(bad[i], t, &n);
+        CHECK_REPORT(rc == OMPS_EINVAL, "threads '%s' accepted", bad[i]);
+        CHECK_REPORT(strstr(err, "--threads") != NULL, "message '%s'", err);
+    }
+}
+
+static void test_schedules(void)
+{
+    struct omps_schedule s[OMPS_MAX_LIST];
+    size_t n = 0;
+    CHECK_INT_EQ(omps_parse_schedules("static,dynamic:64,guided,auto", s,
+                                      OMPS_MAX_LIST, &n, err, sizeof err), 0);
+    CHECK_INT_EQ(n, 4);
+    CHECK_INT_EQ(s[0].kind, omp_sched_static);
+    CHECK_INT_EQ(s[0].chunk, 0);
+    CHECK_INT_EQ(s[1].kind, omp_sched_dynamic);
+    CHECK_INT_EQ(s[1].chunk, 64);
+    CHECK_INT_EQ(s[3].kind, omp_sched_auto);
+    CHECK_STR_EQ(omps_schedule_name(s[2].kind), "guided");
+    static const char *const bad[] = {"static:0", "dynamic:-4", "fast",
+                                      "auto:8",  "guided:x",   "static,,auto",
+                                      "dynamic:", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = omps_parse_schedules(bad[i], s, OMPS_MAX_LIST, &n, err, sizeof err);
+        CHECK_REPORT(rc == OMPS_EINVAL, "schedule '%s' accepted", bad[i]);
+    }
+}
+
+static void test_sizes_and_sets(void)
+{
+    struct omps_size_override sz;
+    CHECK_INT_EQ(omps_parse_size("1000", &sz, err, sizeof err), 0);
+    CHECK(sz.kernel == NULL);
+    CHECK_INT_EQ(sz.n, 1000);
+    CHECK_INT_EQ(omps_parse_size("copy=4096", &sz, err, sizeof err), 0);
+    CHECK(sz.kernel == omps_kernel_find("copy"));
+    static const char *const bad[] = {"0", "-5", "1e6", "nosuch=10", "copy=",
+                                      "99999999999999999999", "2199023255553"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = omps_parse_size(bad[i], &sz, err, sizeof err);
+        CHECK_REPORT(rc == OMPS_EINVAL, "size '%s' accepted", bad[i]);
+    }
+    struct omps_param_override set;
+    CHECK_INT_EQ(omps_parse_set("copy.x=1", &set, err, sizeof err), OMPS_EINVAL);
+    CHECK(strstr(err, "no parameter") != NULL);
+    CHECK_INT_EQ(omps_parse_set("nosuch.f=1", &set, err, sizeof err), OMPS_EINVAL);
+    CHECK_INT_EQ(omps_parse_set("copy", &set, err, sizeof err), OMPS_EINVAL);
+}
+
+static int run_line(const char *const *args, int argc, struct omps_run_options *o)
+{
+    omps_run_options_init(o);
+    err[0] = '\0';
+    return omps_parse_run_args(argc, (char **)args, 2, o, err, sizeof err);
+}
+
+static void test_run_lines(void)
+{
+    struct omps_run_options o;
+    const char *good[] = {"--kernels", "copy,midpoint,copy", "--threads=1-2",
+                          "--repetitions", "12", "--min-time", "0.5", "--out",
+                          "/tmp/x", "--size", "midpoint=4096"};
+    CHECK_INT_EQ(run_line(good, 11, &o), 0);
+    CHECK_INT_EQ(o.nkernels, 2);
+    CHECK_INT_EQ(o.nthreads, 2);
+    CHECK_INT_EQ(o.repetitions, 12);
+    CHECK_NEAR(o.min_time, 0.5, 0);
+    CHECK_STR_EQ(o.out_dir, "/tmp/x");
+    const char *quick[] = {"--quick"};
+    CHECK_INT_EQ(run_line(quick, 1, &o), 0);
+    CHECK_NEAR(o.min_time, 0.01, 0);
+    const char *unknown[] = {"--frobnicate"};
+    CHECK_INT_EQ(run_line(unknown, 1, &o), OMPS_EINVAL);
+    CHECK(strstr(err, "--frobnicate") != NULL);
+    const char *missing[] = {"--threads"};
+    CHECK_INT_EQ(run_line(missing, 1, &o), OMPS_EINVAL);
+    const char *reps[] = {"--repetitions", "0"};
+    CHECK_INT_EQ(run_line(reps, 2, &o), OMPS_EINVAL);
+    const char *time[] = {"--min-time", "-1"};
+    CHECK_INT_EQ(run_line(time, 2, &o), OMPS_EINVAL);
+    const char *stray[] = {"copy"};
+    CHECK_INT_EQ(run_line(stray, 1, &o), OMPS_EINVAL);
+}
+
+int main(void)
+{
+    test_thread_lists();
+    test_bad_thread_lists();
+    test_schedules();
+    test_sizes_and_sets();
+    test_run_lines();
+    return CHECK_DONE();
+}

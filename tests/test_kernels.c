@@ -1,0 +1,129 @@
+/*
+ * Every registered kernel: its result verifies at 1 and 2 threads under every
+ * schedule, a damaged or skipped result is caught, and a team or schedule
+ * other than the one asked for is caught.
+ */
+#include <omp.h>
+
+#include "../kernels/registry.h"
+#include "check.h"
+
+static char why[512];
+
+static const struct omps_schedule {
+    omp_sched_t kind;
+    int chunk;
+} schedules[] = {{omp_sched_static, 0}, {omp_sched_static, 7},
+                 {omp_sched_dynamic, 3}, {omp_sched_guided, 0},
+                 {omp_sched_auto, 0}};
+
+/* Asks for a team and schedule the way the harness does. */
+static void ask(struct omps_team *team, int threads, omp_sched_t kind, int chunk)
+{
+    omp_set_dynamic(0);
+    omp_set_num_threads(threads);
+    omp_set_schedule(kind, chunk);
+    team->want_threads = threads;
+    team->want_kind = kind;
+    team->want_chunk = chunk;
+    omps_team_reset(team);
+}
+
+static void run_once(const struct omps_kernel *k, void *state,
+                     struct omps_team *team)
+{
+    if (k->poison)
+        k->poison(state);
+    if (k->prepare)
+        k->prepare(state);
+    k->run(state, team);
+}
+
+static int verifies(const struct omps_kernel *k, void *state,
+                    const struct omps_team *team)
+{
+    return k->verify(state, why, sizeof why) == 0 &&
+           omps_team_check(team, why, sizeof why) == 0;
+}
+
+static void test_kernel(const struct omps_kernel *k, uint64_t n)
+{
+    void *state = NULL;
+    double params[OMPS_MAX_PARAMS];
+    for (size_t p = 0; p < k->nparams; p++)
+        params[p] = k->params[p].default_value;
+    CHECK_INT_EQ(k->setup(&state, n, params), 0);
+    struct omps_team team;
+    for (int threads = 1; threads <= 2; threads++) {
+        for (size_t s = 0; s < sizeof schedules / sizeof schedules[0]; s++) {
+            ask(&team, threads, schedules[s].kind, schedules[s].chunk);
+            run_once(k, state, &team);
+            int ok = verifies(k, state, &team);
+            CHECK_REPORT(ok, "%s n=%llu threads=%d schedule %zu: %s", k->name,
+                         (unsigned long long)n, threads, s, why);
+        }
+    }
+    k->corrupt(state);
+    CHECK_REPORT(k->verify(state, why, sizeof why) != 0,
+                 "%s: a damaged result verified", k->name);
+    /* A run that never happened must not pass on an old result. */
+    if (k->poison)
+        k->poison(state);
+    if (k->prepare)
+        k->prepare(state);
+    CHECK_REPORT(k->verify(state, why, sizeof why) != 0 || k->poison == NULL,
+                 "%s: a skipped run verified", k->name);
+    k->teardown(state);
+}
+
+/* The team check catches a smaller team and another schedule. */
+static void test_team_mismatch(void)
+{
+    const struct omps_kernel *k = omps_kernel_find("cube_map");
+    void *state = NULL;
+    CHECK_INT_EQ(k->setup(&state, 1000, NULL), 0);
+    struct omps_team team;
+    ask(&team, 2, omp_sched_dynamic, 5);
+    team.want_threads = 3;
+    run_once(k, state, &team);
+    CHECK(omps_team_check(&team, why, sizeof why) != 0);
+    ask(&team, 2, omp_sched_dynamic, 5);
+    team.want_kind = omp_sched_guided;
+    run_once(k, state, &team);
+    CHECK(omps_team_check(&team, why, sizeof why) != 0);
+    ask(&team, 2, omp_sched_dynamic, 5);
+    team.want_chunk = 6;
+    run_once(k, state, &team);
+    CHECK(omps_team_check(&team, why, sizeof why) != 0);
+    ask(&team, 2, omp_sched_dynamic, 5);
+    CHECK(omps_team_check(&team, why, sizeof why) != 0); /* nothing ran */
+    k->teardown(state);
+}
+
+/* The midpoint tolerance holds for every small n, where the discretisation
+ * error dominates and the bound is tightest. */
+static void test_midpoint_small_n(void)
+{
+    const struct omps_kernel *k = omps_kernel_find("midpoint");
+    struct omps_team team;
+    for (uint64_t n = 1; n <= 300; n++) {
+        void *state = NULL;
+        CHECK_INT_EQ(k->setup(&state, n, NULL), 0);
+        ask(&team, 2, omp_sched_dynamic, 1);
+        k->run(state, &team);
+        CHECK_REPORT(k->verify(state, why, sizeof why) == 0, "n=%llu: %s",
+                     (unsigned long long)n, why);
+        k->teardown(state);
+    }
+}
+
+int main(void)
+{
+    for (size_t i = 0; i < omps_kernel_count(); i++) {
+        test_kernel(omps_kernel_at(i), 10007);
+        test_kernel(omps_kernel_at(i), 1);
+    }
+    test_team_mismatch();
+    test_midpoint_small_n();
+    return CHECK_DONE();
+}

@@ -1,0 +1,147 @@
+/*
+ * Checks a run directory written by the real binary against the contract in
+ * DESIGN.md: exact headers, every field parsing as its column says, the
+ * summary's medians agreeing with runs.csv, and both JSON files parsing.
+ * Usage: test_rundir DIR [EXPECT_ROWS_MULTIPLE]
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../harness/csv_write.h"
+#include "../harness/stats.h"
+#include "../harness/table.h"
+#include "../kernels/registry.h"
+#include "check.h"
+
+static const char *dir;
+
+static int is_int(const char *s, long lo)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    return *s && !*end && errno == 0 && v >= lo;
+}
+
+/* A number, or (when empty_ok) an empty field. */
+static int is_num(const char *s, int empty_ok)
+{
+    if (*s == '\0')
+        return empty_ok;
+    char *end;
+    double v = strtod(s, &end);
+    return !*end && isfinite(v);
+}
+
+static void check_header(const struct omps_table *t, const char *want)
+{
+    char got[1024] = "";
+    for (size_t i = 0; i < t->ncols; i++) {
+        strcat(got, i ? "," : "");
+        strncat(got, t->header[i], sizeof got - strlen(got) - 1);
+    }
+    CHECK_STR_EQ(got, want);
+}
+
+static void check_runs_row(const struct omps_table *t, size_t r)
+{
+    const char *(c)[10];
+    for (size_t i = 0; i < 10; i++)
+        c[i] = omps_table_cell(t, r, i);
+    size_t line = t->lines[r];
+    CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
+    CHECK_REPORT(is_int(c[2], 1) && is_int(c[3], 1), "line %zu: n/threads", line);
+    CHECK_REPORT(strstr(" static dynamic guided auto none ", c[4]) != NULL,
+                 "line %zu: schedule '%s'", line, c[4]);
+    CHECK_REPORT(is_int(c[5], 0) && is_int(c[6], 0), "line %zu: chunk/rep", line);
+    CHECK_REPORT(is_num(c[7], 0) && strtod(c[7], NULL) > 0, "line %zu: seconds '%s'",
+                 line, c[7]);
+    CHECK_REPORT(strlen(c[7]) >= 10 || strtod(c[7], NULL) == atof(c[7]),
+                 "line %zu: seconds printed with too few digits", line);
+    CHECK_REPORT(!strcmp(c[8], "1"), "line %zu: verified '%s'", line, c[8]);
+    CHECK_REPORT(!strcmp(c[9], "0") || !strcmp(c[9], "1"), "line %zu", line);
+}
+
+/* The median of runs.csv's seconds for the summary row's configuration. */
+static double runs_median(const struct omps_table *runs, const struct omps_table *sum,
+                          size_t row)
+{
+    double x[4096];
+    size_t n = 0;
+    for (size_t r = 0; r < runs->nrows && n < 4096; r++) {
+        int same = 1;
+        for (size_t col = 0; col < 6; col++)
+            same &= !strcmp(omps_table_cell(runs, r, col), omps_table_cell(sum, row, col));
+        if (same)
+            x[n++] = strtod(omps_table_cell(runs, r, 7), NULL);
+    }
+    return omps_median_inplace(x, n);
+}
+
+static void check_summary_row(const struct omps_table *s, const struct omps_table *runs,
+                              size_t r)
+{
+    size_t line = s->lines[r];
+    const int threads = atoi(omps_table_cell(s, r, 3));
+    CHECK_REPORT(is_int(omps_table_cell(s, r, 6), 1), "line %zu: repetitions", line);
+    for (size_t col = 7; col <= 12; col++)
+        CHECK_REPORT(is_num(omps_table_cell(s, r, col), 0), "line %zu col %zu", line, col);
+    for (size_t col = 13; col <= 16; col++)
+        CHECK_REPORT(is_num(omps_table_cell(s, r, col), 1), "line %zu col %zu", line, col);
+    CHECK_REPORT((threads == 1) == (*omps_table_cell(s, r, 15) == '\0'),
+                 "line %zu: karp_flatt must be empty exactly at one thread", line);
+    const char *unit = omps_table_cell(s, r, 17);
+    CHECK_REPORT(!strcmp(unit, "GFLOP/s") || !strcmp(unit, "GB/s"), "line %zu: unit", line);
+    const double median = strtod(omps_table_cell(s, r, 7), NULL);
+    CHECK_NEAR(median, runs_median(runs, s, r), median * 1e-15);
+}
+
+static void check_json(const char *name, const char *key)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    json_error_t e;
+    json_t *root = json_load_file(path, 0, &e);
+    CHECK_REPORT(root != NULL, "%s: %s", path, e.text);
+    CHECK_REPORT(root && json_object_get(root, key) != NULL, "%s lacks %s", path, key);
+    static const char *const machine_keys[] = {
+        "date", "cpu_model", "physical_cores", "logical_cpus", "compiler",
+        "openmp_version", "omp_runtime", "git_commit"};
+    for (size_t i = 0; root && !strcmp(name, "machine.json") && i < 8; i++)
+        CHECK_REPORT(json_object_get(root, machine_keys[i]) != NULL, "machine.json lacks %s",
+                     machine_keys[i]);
+    json_decref(root);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return 2;
+    dir = argv[1];
+    char path[4096], err[512];
+    struct omps_table runs, sum;
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    CHECK_REPORT(omps_table_read(path, &runs, err, sizeof err) == 0, "%s", err);
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    CHECK_REPORT(omps_table_read(path, &sum, err, sizeof err) == 0, "%s", err);
+    if (check_failed)
+        return CHECK_DONE();
+    check_header(&runs, OMPS_RUNS_HEADER);
+    check_header(&sum, OMPS_SUMMARY_HEADER);
+    CHECK(runs.nrows > 0 && sum.nrows > 0);
+    for (size_t r = 0; r < runs.nrows; r++)
+        check_runs_row(&runs, r);
+    for (size_t r = 0; r < sum.nrows; r++)
+        check_summary_row(&sum, &runs, r);
+    if (argc > 2)
+        CHECK_INT_EQ(runs.nrows % (size_t)atoi(argv[2]), 0);
+    check_json("machine.json", "run");
+    check_json("gbench.json", "benchmarks");
+    omps_table_free(&runs);
+    omps_table_free(&sum);
+    return CHECK_DONE();
+}

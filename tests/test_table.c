@@ -1,0 +1,100 @@
+#define _POSIX_C_SOURCE 200809L
+/* The CSV writer's quoting read back through the libcsv table reader, the
+ * outfile's all-or-nothing rename, and the reader's errors on bad files. */
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../harness/csv_write.h"
+#include "../harness/table.h"
+#include "../kernels/errors.h"
+#include "check.h"
+
+static char dir[] = "/tmp/ompscale-test-table-XXXXXX";
+static char err[512];
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static int read_file(const char *name, struct omps_table *t)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    err[0] = '\0';
+    return omps_table_read(path, t, err, sizeof err);
+}
+
+static void test_round_trip(void)
+{
+    struct omps_outfile out;
+    CHECK_INT_EQ(omps_outfile_open(&out, dir, "rt.csv"), 0);
+    CHECK(access(out.path, F_OK) != 0); /* nothing visible before commit */
+    fprintf(out.f, "%s\n", OMPS_RUNS_HEADER);
+    const struct omps_run_row row = {"k", "f=0.3;g=\"x,y\"", 12, 2, "static", 0,
+                                     3, 0.1 + 0.2, 1, 0};
+    omps_csv_run_row(out.f, &row);
+    CHECK_INT_EQ(omps_outfile_commit(&out), 0);
+    struct omps_table t;
+    CHECK_INT_EQ(read_file("rt.csv", &t), 0);
+    CHECK_INT_EQ(t.ncols, 10);
+    CHECK_INT_EQ(t.nrows, 1);
+    CHECK_STR_EQ(t.header[7], "seconds");
+    CHECK_STR_EQ(omps_table_cell(&t, 0, 1), "f=0.3;g=\"x,y\"");
+    CHECK(strtod(omps_table_cell(&t, 0, 7), NULL) == 0.1 + 0.2);
+    CHECK_INT_EQ(omps_table_column(&t, "verified"), 8);
+    CHECK_INT_EQ(omps_table_column(&t, "nosuch"), -1);
+    CHECK_INT_EQ(t.lines[0], 2);
+    omps_table_free(&t);
+}
+
+static void test_abort_leaves_nothing(void)
+{
+    struct omps_outfile out;
+    CHECK_INT_EQ(omps_outfile_open(&out, dir, "gone.csv"), 0);
+    fputs("half a line", out.f);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", out.tmp);
+    omps_outfile_abort(&out);
+    CHECK(access(out.path, F_OK) != 0);
+    CHECK(access(tmp, F_OK) != 0);
+    CHECK(omps_outfile_open(&out, "/nonexistent-dir", "x.csv") == OMPS_EIO);
+}
+
+static void test_bad_files(void)
+{
+    struct omps_table t;
+    CHECK_INT_EQ(read_file("missing.csv", &t), OMPS_EIO);
+    CHECK(strstr(err, "missing.csv") != NULL);
+    write_file("empty.csv", "");
+    CHECK_INT_EQ(read_file("empty.csv", &t), OMPS_EFORMAT);
+    write_file("ragged.csv", "a,b,c\n1,2,3\n4,5\n");
+    CHECK_INT_EQ(read_file("ragged.csv", &t), OMPS_EFORMAT);
+    CHECK_REPORT(strstr(err, "ragged.csv:3:") != NULL, "message '%s'", err);
+    write_file("quote.csv", "a,b\n1,\"open\n");
+    CHECK_INT_EQ(read_file("quote.csv", &t), OMPS_EFORMAT);
+    write_file("truncated.csv", "a,b,c\n1,2,3\n4,5,");
+    CHECK_INT_EQ(read_file("truncated.csv", &t), 0); /* a final empty field is legal */
+    omps_table_free(&t);
+    write_file("short.csv", "a,b,c\n1,2,3\n4,");
+    CHECK_INT_EQ(read_file("short.csv", &t), OMPS_EFORMAT);
+}
+
+int main(void)
+{
+    if (mkdtemp(dir) == NULL)
+        return 2;
+    test_round_trip();
+    test_abort_leaves_nothing();
+    test_bad_files();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return CHECK_DONE();
+}
