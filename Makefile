@@ -6,7 +6,7 @@ RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build bench quick test test-sanitize clean
+.PHONY: all deps build bench quick plots test test-sanitize clean
 
 all: build
 
@@ -17,9 +17,15 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-# The full default sweep; ARGS passes more options to 'ompscale run'.
+# The full default sweep, then fits and pictures; ARGS passes more options
+# to 'ompscale run'.
 bench: build
 	$(BUILD)/ompscale run --out $(RUN) $(ARGS)
+	@plots/plot.sh $(RUN)
+
+# Fits (fit.csv) and pictures for an existing run directory.
+plots: deps
+	@plots/plot.sh $(RUN)
 
 # A smoke sweep of a few seconds.
 quick: build

@@ -45,12 +45,12 @@ static int cmd_list(void)
     const struct omps_sizing sizing = {.llc_bytes = m.llc_bytes, .quick = 0};
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         const struct omps_kernel *k = omps_kernel_at(i);
-        printf("%-14s n=%-12llu %-8s %s\n", k->name,
+        printf("%-20s n=%-12llu %-8s %s\n", k->name,
                (unsigned long long)k->default_size(&sizing), k->rate_unit,
                k->summary);
         for (size_t p = 0; p < k->nparams; p++) {
             const struct omps_param_def *d = &k->params[p];
-            printf("%-14s   --set %s.%s=%g (from %g to %g): %s\n", "", k->name,
+            printf("%-20s   --set %s.%s=%g (from %g to %g): %s\n", "", k->name,
                    d->name, d->default_value, d->min_value, d->max_value, d->help);
         }
     }

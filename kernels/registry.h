@@ -13,7 +13,8 @@
     X(midpoint)                                                                \
     X(cube_map)                                                                \
     X(shared_array)                                                            \
-    X(copy)
+    X(copy)                                                                    \
+    X(serial_fraction)
 
 #define OMPS_DECLARE_KERNEL(k) extern const struct omps_kernel omps_kernel_##k;
 OMPS_KERNEL_LIST(OMPS_DECLARE_KERNEL)

@@ -86,6 +86,14 @@ static void test_sizes_and_sets(void)
     CHECK(strstr(err, "no parameter") != NULL);
     CHECK_INT_EQ(omps_parse_set("nosuch.f=1", &set, err, sizeof err), OMPS_EINVAL);
     CHECK_INT_EQ(omps_parse_set("copy", &set, err, sizeof err), OMPS_EINVAL);
+    CHECK_INT_EQ(omps_parse_set("serial_fraction.f=0.3", &set, err, sizeof err), 0);
+    CHECK(set.kernel == omps_kernel_find("serial_fraction"));
+    CHECK_INT_EQ(set.param, 0);
+    CHECK_NEAR(set.value, 0.3, 0);
+    CHECK_INT_EQ(omps_parse_set("serial_fraction.f=1.5", &set, err, sizeof err), OMPS_EINVAL);
+    CHECK(strstr(err, "1.5") != NULL);
+    CHECK_INT_EQ(omps_parse_set("serial_fraction.f=abc", &set, err, sizeof err), OMPS_EINVAL);
+    CHECK_INT_EQ(omps_parse_set("serial_fraction.f=nan", &set, err, sizeof err), OMPS_EINVAL);
 }
 
 static int run_line(const char *const *args, int argc, struct omps_run_options *o)

@@ -1,0 +1,65 @@
+/*
+ * The midpoint-rule terms of the integral of 4/(1+x^2) over [0, 1] = pi,
+ * shared by every kernel that computes pi: the term, the run's default size
+ * and the verification bound.
+ */
+#ifndef OMPSCALE_PI_TERMS_H
+#define OMPSCALE_PI_TERMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernel.h"
+
+#define OMPS_PI 3.14159265358979323846
+
+/* Term i of n: 4 / (1 + x^2) at the midpoint x = (i + 0.5) h.  Inline so
+ * that every caller's loop vectorises. */
+static inline double omps_pi_term(int64_t i, double h)
+{
+    const double x = ((double)i + 0.5) * h;
+    return 4.0 / (1.0 + x * x);
+}
+
+/* A size that takes about 40 ms on one thread, as a power of two (small
+ * when sizing->quick). */
+uint64_t omps_pi_default_size(const struct omps_sizing *sizing);
+
+/*
+ * Returns 0 when result is pi within the bound for n terms, else writes
+ * why.  The bound is the midpoint rule's error, h^2/12 with 10% slack for
+ * higher-order terms, plus the worst-case rounding of n positive terms
+ * summed in any order, n*u*pi: a dynamic schedule may give one thread every
+ * term, so no shorter chain of additions is assumed.
+ */
+int omps_pi_verify(double result, int64_t n, char *why, size_t why_len);
+
+/* The state of every pi kernel: n terms, the share f of them a kernel may
+ * keep serial, and the last result. */
+struct omps_pi_state {
+    int64_t n;
+    double f;
+    double result;
+};
+
+/* Allocates a state for n terms with serial share f; 0 or OMPS_ENOMEM. */
+int omps_pi_setup(void **state, uint64_t n, double f);
+
+/* Frees a state from omps_pi_setup. */
+void omps_pi_teardown(void *state);
+
+/* Bytes a pi kernel allocates: one small state whatever n is. */
+double omps_pi_footprint(uint64_t n);
+
+/* Verifies the state's last result with omps_pi_verify. */
+int omps_pi_verify_state(void *state, char *why, size_t why_len);
+
+/* Removes the smallest term, 2h, from the result: the least a lost term
+ * changes it by. */
+void omps_pi_corrupt(void *state);
+
+/* Flops per term: an add and a multiply for x, a multiply and an add for
+ * 1+x^2, a divide, and the accumulating add. */
+#define OMPS_PI_FLOPS_PER_TERM 6.0
+
+#endif

@@ -1,0 +1,69 @@
+# One scaling picture: measured points per series, the ideal, and the fitted
+# Amdahl and USL curves.  Driven by draw.sh through -e variables:
+#   PLOT   "speedup", "efficiency" or "karp-flatt"
+#   FILES  word list of data files; line 1 of each is its quoted legend title,
+#          then rows: threads median sigma speedup efficiency karp_flatt excluded
+#   FITS   Amdahl f per file, or "none"; USLA, USLB: USL alpha, beta, or "none"
+#   NPHYS  physical cores (0: unknown); NMAX the largest thread count
+#   EXCLUDED 1 when some point is drawn but not fitted
+#   TITLE, TERM ("png" or "svg"), OUT
+if (TERM eq "svg") {
+    set terminal svg size 1000,680 dynamic enhanced font "sans,12"
+} else {
+    set terminal pngcairo size 1000,680 enhanced font "sans,11"
+}
+set output OUT
+set title TITLE noenhanced
+set key outside below center Left reverse noenhanced spacing 1.1 width 2 maxrows 3
+set bmargin 8
+set key autotitle columnheader
+set grid
+set xlabel "threads (N)"
+set xrange [0.5:NMAX + 0.75]
+XSTEP = NMAX <= 16 ? 1 : ceil(NMAX / 16.0)
+set xtics XSTEP format "%.0f"
+set mxtics 1
+if (NPHYS > 0 && NPHYS <= NMAX) {
+    set arrow 1 from NPHYS + 0.5, graph 0 to NPHYS + 0.5, graph 1 nohead dt 3 lc "gray50"
+    set label 1 "physical cores" at NPHYS + 0.5, graph 0.97 right offset -0.5, 0 tc "gray40"
+}
+N = words(FILES)
+has(list, i) = word(list, i) ne "none"
+val(list, i) = real(word(list, i))
+amdahl(f, x) = x < 1 ? NaN : 1.0 / (f + (1.0 - f) / x)
+usl(a, b, x) = x < 1 ? NaN : x / (1.0 + a * (x - 1.0) + b * x * (x - 1.0))
+if (PLOT eq "speedup") {
+    set ylabel "speedup  T(1) / T(N)"
+    set yrange [0:*]
+    col = 4
+    ideal(x) = x
+    fa(f, x) = amdahl(f, x)
+    fu(a, b, x) = usl(a, b, x)
+}
+if (PLOT eq "efficiency") {
+    set ylabel "parallel efficiency  speedup / N"
+    set yrange [0:*]
+    col = 5
+    ideal(x) = 1.0
+    fa(f, x) = amdahl(f, x) / x
+    fu(a, b, x) = usl(a, b, x) / x
+}
+if (PLOT eq "karp-flatt") {
+    set ylabel "Karp-Flatt serial fraction e(N)"
+    set xrange [1.5:NMAX + 0.75]
+    col = 6
+    ideal(x) = 0.0
+    fa(f, x) = f
+    fu(a, b, x) = a + b * x
+}
+set samples 400
+plot ideal(x) title (PLOT eq "karp-flatt" ? "no serial work" : "ideal") lc "black" dt 1 lw 1, \
+     for [i=1:N] word(FILES, i) using 1:($7 == 0 ? column(col) : NaN) \
+         with linespoints pt 7 ps 1.1 lc i lw 1.5, \
+     for [i=1:N] word(FILES, i) using 1:($7 == 1 ? column(col) : NaN) \
+         with points pt 6 ps 1.3 lc i notitle, \
+     for [i=1:N] (has(FITS, i) ? fa(val(FITS, i), x) : NaN) with lines dt 2 lc i notitle, \
+     for [i=1:N] (has(USLA, i) ? fu(val(USLA, i), val(USLB, i), x) : NaN) with lines dt 4 lc i notitle, \
+     NaN title "dashed: Amdahl fit" lc "gray40" dt 2, \
+     NaN title "dash-dot: USL fit" lc "gray40" dt 4, \
+     NaN title (EXCLUDED ? "open: not fitted (beyond physical cores)" : "") with points pt 6 lc "gray40"
