@@ -23,7 +23,7 @@ series_title() {
 best_series() {
     local work=$1 kernel=$2 id best="" best_speedup=-1 s
     for id in $(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt"); do
-        s=$(awk '$7 == 0 && $4 == $4 { if ($1 >= n) { n = $1; s = $4 } } END { print s + 0 }' "$work/s$id.dat")
+        s=$(awk '$7 == 0 { if ($1 >= n) { n = $1; s = $4 } } END { print s + 0 }' "$work/s$id.dat")
         if awk -v a="$s" -v b="$best_speedup" 'BEGIN { exit !(a > b) }'; then
             best=$id
             best_speedup=$s

@@ -26,7 +26,9 @@ linear_guess() {
 # The reason Amdahl's law cannot be fitted to a series, or nothing.
 amdahl_refusal() {
     local points=$1 distinct=$2 a=$3 b=$4 spread=$5
-    if [ "$distinct" -lt 2 ]; then
+    if [ "$points" -eq 0 ]; then
+        echo "no finite times to fit"
+    elif [ "$distinct" -lt 2 ]; then
         echo "only $distinct thread count(s) to fit; need 2"
     elif awk -v s="$spread" 'BEGIN { exit !(s < 1e-12) }'; then
         echo "all points equal"
@@ -79,7 +81,7 @@ fit_series() {
     local work=$1 id=$2 key=$3 label=$4 data=$1/s$2.dat
     local points distinct a b spread why f=none alpha=none beta=none
     local amdahl_aicc="" usl_aicc=""
-    grep -v ' 1$' "$data" | awk '$2 == $2 { print $1, $2, $3 }' >"$work/fit$id.in" || true
+    awk '$7 == 0 { print $1, $2, $3 }' "$data" >"$work/fit$id.in"
     read -r points distinct a b spread < <(linear_guess "$data")
     why=$(amdahl_refusal "$points" "$distinct" "$a" "$b" "$spread")
     local u0 t10

@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Fits scaling models to RUN_DIR/summary.csv and draws the pictures there.
-# Usage: plots/plot.sh [RUN_DIR]   (default results/latest)
+# Usage: plots/plot.sh [--fit-only] [RUN_DIR]   (default results/latest)
 # Writes RUN_DIR/fit.csv and, per kernel, speedup-, efficiency- and
 # karp-flatt-<kernel>.png/.svg, plus overview.png/.svg.  Prints one line per
 # fit or skipped fit.  Exit 0 (a skipped fit is not an error), 2 when the
-# summary is missing or malformed or gnuplot is absent.
+# summary is missing or malformed or gnuplot is absent.  --fit-only writes
+# fit.csv and draws nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+draw=1
+if [ "${1:-}" = --fit-only ]; then
+    draw=0
+    shift
+fi
 dir=${1:-results/latest}
 summary=$dir/summary.csv
 
@@ -43,4 +49,4 @@ fit_all "$work" >"$work/fit-rows.csv"
     cat "$work/fit-rows.csv"
 } >"$dir/.fit.csv.tmp.$$"
 mv "$dir/.fit.csv.tmp.$$" "$dir/fit.csv"
-draw_all "$work" "$dir" "$nphys" "$machine"
+[ "$draw" -eq 0 ] || draw_all "$work" "$dir" "$nphys" "$machine"

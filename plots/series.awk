@@ -4,9 +4,10 @@
 # Each data file row: threads median_s sigma_s speedup efficiency
 # karp_flatt excluded, where sigma_s is the median's standard error
 # (1.2533 stddev / sqrt(repetitions); 1% of the median when there is no
-# spread to go on) and excluded is 1 for points not fitted: oversubscribed,
-# or more threads than NPHYS physical cores (NPHYS 0: none excluded).
-# Empty fields are written as NaN.  Bad input exits 2 naming the line.
+# spread to go on) and excluded is 1 for points drawn but not fitted:
+# oversubscribed, or more threads than NPHYS physical cores (NPHYS 0: none
+# excluded); 2 for a NaN median, neither drawn nor fitted.  Empty fields are
+# written as NaN.  Text where a number belongs exits 2 naming the line.
 BEGIN {
     FS = ","
     want = "kernel,params,n,threads,schedule,chunk,repetitions,median_s,mean_s," \
@@ -31,8 +32,11 @@ NR == 1 {
     sub(/\r$/, "")
     if (NF < 20)
         bad(NF " fields, want at least 20")
-    if (!is_number($3) || !is_number($4) || !is_number($7) || !is_number($8) || $8 <= 0)
-        bad("n, threads, repetitions and median_s must be numbers, median_s > 0")
+    nan = tolower($8) == "nan" || $8 == ""
+    if (!is_number($3) || !is_number($4) || !is_number($7) || !(nan || is_number($8)))
+        bad("n, threads, repetitions and median_s must be numbers")
+    if (!nan && $8 <= 0)
+        bad("median_s must be positive")
     key = $1 "|" $2 "|" $3 "|" $5 "|" $6
     if (!(key in id)) {
         id[key] = ++nseries
@@ -40,6 +44,10 @@ NR == 1 {
         if ($2 != "")
             label = label " [" $2 "]"
         printf "%d|%s|%s|%s|%s|%s|%s\n", nseries, $1, $2, $3, $5, $6, label > (WORK "/series.txt")
+    }
+    if (nan) {
+        printf "%s NaN NaN NaN NaN NaN 2\n", $4 > (WORK "/s" id[key] ".dat")
+        next
     }
     sigma = ($7 >= 2 && is_number($10)) ? 1.2533 * $10 / sqrt($7) : 0.01 * $8
     if (sigma < 1e-6 * $8)
