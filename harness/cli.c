@@ -310,11 +310,19 @@ int omps_parse_set(const char *text, struct omps_param_override *out,
         return OMPS_EINVAL;
     }
     const struct omps_param_def *def = &out->kernel->params[out->param];
-    if (omps_parse_double(eq + 1, &out->value) != 0 ||
-        out->value < def->min_value || out->value > def->max_value) {
-        snprintf(err, err_len, "--set: '%s': %s must be a number from %g to %g",
-                 text, def->name, def->min_value, def->max_value);
-        return OMPS_EINVAL;
+    const char *cursor = eq + 1;
+    char item[64];
+    out->nvalues = 0;
+    while (next_item(&cursor, item, sizeof item)) {
+        double v;
+        if (out->nvalues == OMPS_MAX_VALUES || omps_parse_double(item, &v) != 0 ||
+            v < def->min_value || v > def->max_value) {
+            snprintf(err, err_len,
+                     "--set: '%s': %s takes up to %d numbers from %g to %g", text,
+                     def->name, OMPS_MAX_VALUES, def->min_value, def->max_value);
+            return OMPS_EINVAL;
+        }
+        out->values[out->nvalues++] = v;
     }
     return OMPS_OK;
 }

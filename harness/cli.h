@@ -27,10 +27,13 @@ struct omps_size_override {
     uint64_t n;
 };
 
+#define OMPS_MAX_VALUES 16 /* values in one --set list */
+
 struct omps_param_override {
     const struct omps_kernel *kernel;
     size_t param;
-    double value;
+    double values[OMPS_MAX_VALUES];
+    size_t nvalues;
 };
 
 struct omps_run_options {
@@ -85,7 +88,8 @@ int omps_parse_kernels(const char *text, const struct omps_kernel **out,
 int omps_parse_size(const char *text, struct omps_size_override *out,
                     char *err, size_t err_len);
 
-/* Parses "KERNEL.PARAM=VALUE", checking the value against its range. */
+/* Parses "KERNEL.PARAM=V1[,V2...]", checking each value against the
+ * parameter's range.  Several values sweep the parameter. */
 int omps_parse_set(const char *text, struct omps_param_override *out,
                    char *err, size_t err_len);
 

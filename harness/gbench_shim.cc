@@ -119,6 +119,9 @@ void RunEntry(benchmark::State &state, omps_gb *gb, size_t index) {
     if (entry.options.bytes > 0)
         state.SetBytesProcessed(
             static_cast<int64_t>(entry.options.bytes * iterations));
+    if (entry.options.items > 0)
+        state.SetItemsProcessed(
+            static_cast<int64_t>(entry.options.items * iterations));
 }
 
 }  // namespace

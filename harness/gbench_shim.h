@@ -44,7 +44,7 @@ struct omps_gb_hooks {
 };
 
 /* How long and how often one configuration is timed, and its work per run
- * (reported in the JSON as bytes_per_second and FLOP/s). */
+ * (reported in the JSON as FLOP/s, bytes_per_second and items_per_second). */
 struct omps_gb_options {
     double min_time;
     double min_warmup_time;
@@ -52,6 +52,7 @@ struct omps_gb_options {
     int has_prepare; /* call hooks->prepare before every run */
     double flops;
     double bytes;
+    double items;
 };
 
 /*

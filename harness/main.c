@@ -45,7 +45,7 @@ static int cmd_list(void)
     const struct omps_sizing sizing = {.llc_bytes = m.llc_bytes, .quick = 0};
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         const struct omps_kernel *k = omps_kernel_at(i);
-        printf("%-20s n=%-12llu %-8s %s\n", k->name,
+        printf("%-20s n=%-11llu %-12s %s\n", k->name,
                (unsigned long long)k->default_size(&sizing), k->rate_unit,
                k->summary);
         for (size_t p = 0; p < k->nparams; p++) {

@@ -42,19 +42,47 @@ static uint64_t kernel_size(const struct omps_run_options *o,
     return all ? all : k->default_size(sizing);
 }
 
-/* Fills params and their text ("f=0.3;g=2") from defaults and --set. */
-static void kernel_params(const struct omps_run_options *o,
-                          const struct omps_kernel *k, double *params,
-                          char *text, size_t text_len)
+/* The values parameter p of k takes: the last --set for it, else its
+ * default alone. */
+static size_t param_values(const struct omps_run_options *o,
+                           const struct omps_kernel *k, size_t p,
+                           const double **values)
+{
+    *values = &k->params[p].default_value;
+    size_t n = 1;
+    for (size_t i = 0; i < o->nsets; i++) {
+        if (o->sets[i].kernel == k && o->sets[i].param == p) {
+            *values = o->sets[i].values;
+            n = o->sets[i].nvalues;
+        }
+    }
+    return n;
+}
+
+/* The number of parameter combinations a kernel sweeps. */
+static size_t param_combinations(const struct omps_run_options *o,
+                                 const struct omps_kernel *k)
+{
+    size_t total = 1;
+    const double *values;
+    for (size_t p = 0; p < k->nparams; p++)
+        total *= param_values(o, k, p, &values);
+    return total;
+}
+
+/* Fills combination `index` (mixed radix over the value lists) and its text
+ * ("f=0.3;g=2"). */
+static void param_combination(const struct omps_run_options *o,
+                              const struct omps_kernel *k, size_t index,
+                              double *params, char *text, size_t text_len)
 {
     size_t used = 0;
     text[0] = '\0';
     for (size_t p = 0; p < k->nparams; p++) {
-        params[p] = k->params[p].default_value;
-        for (size_t i = 0; i < o->nsets; i++) {
-            if (o->sets[i].kernel == k && o->sets[i].param == p)
-                params[p] = o->sets[i].value;
-        }
+        const double *values;
+        const size_t n = param_values(o, k, p, &values);
+        params[p] = values[index % n];
+        index /= n;
         char value[32];
         omps_format_double(params[p], value, sizeof value);
         int w = snprintf(text + used, text_len - used, "%s%s=%s", p ? ";" : "",
@@ -145,32 +173,60 @@ static void plan_kernel(const struct omps_config *proto, const int *threads,
     }
 }
 
+/* The kernels to run: as listed, or all; overhead kernels bring the
+ * reference they are measured against. */
+static size_t kernel_list(const struct omps_run_options *o,
+                          const struct omps_kernel **out)
+{
+    if (o->nkernels == 0) {
+        for (size_t i = 0; i < omps_kernel_count(); i++)
+            out[i] = omps_kernel_at(i);
+        return omps_kernel_count();
+    }
+    size_t n = o->nkernels;
+    int needs_reference = 0, has_reference = 0;
+    memcpy(out, o->kernels, n * sizeof *out);
+    for (size_t i = 0; i < n; i++) {
+        needs_reference |= strcmp(out[i]->rate_unit, "us/construct") == 0;
+        has_reference |= strcmp(out[i]->name, "overhead_reference") == 0;
+    }
+    if (needs_reference && !has_reference)
+        out[n++] = omps_kernel_find("overhead_reference");
+    return n;
+}
+
 int omps_sweep_plan(const struct omps_run_options *o,
                     const struct omps_machine *m, struct omps_config **configs,
                     size_t *count, char *err, size_t err_len)
 {
     int threads[OMPS_MAX_THREADS];
     struct omps_schedule scheds[OMPS_MAX_LIST];
+    const struct omps_kernel *kernels[OMPS_MAX_LIST + 1];
     const size_t nthreads = thread_list(o, m, threads);
     const size_t nscheds = schedule_list(o, scheds);
-    const size_t nkernels = o->nkernels ? o->nkernels : omps_kernel_count();
+    const size_t nkernels = kernel_list(o, kernels);
     const struct omps_sizing sizing = {.llc_bytes = m->llc_bytes, .quick = o->quick};
-    struct omps_config *out = calloc(nkernels * nscheds * nthreads, sizeof *out);
+    size_t total = 0;
+    for (size_t i = 0; i < nkernels; i++)
+        total += param_combinations(o, kernels[i]) * nscheds * nthreads;
+    struct omps_config *out = calloc(total, sizeof *out);
     if (out == NULL)
         return OMPS_ENOMEM;
     *count = 0;
     for (size_t i = 0; i < nkernels; i++) {
         struct omps_config proto = {0};
-        proto.kernel = o->nkernels ? o->kernels[i] : omps_kernel_at(i);
+        proto.kernel = kernels[i];
         proto.n = kernel_size(o, proto.kernel, &sizing);
-        kernel_params(o, proto.kernel, proto.params, proto.params_text,
-                      sizeof proto.params_text);
         if (check_footprint(proto.kernel, proto.n, err, err_len) != 0) {
             free(out);
             return OMPS_EINVAL;
         }
-        plan_kernel(&proto, threads, nthreads, scheds, nscheds,
-                    m->usable_cpus, out, count);
+        for (size_t c = 0; c < param_combinations(o, kernels[i]); c++) {
+            param_combination(o, proto.kernel, c, proto.params, proto.params_text,
+                              sizeof proto.params_text);
+            plan_kernel(&proto, threads, nthreads, scheds, nscheds,
+                        m->usable_cpus, out, count);
+        }
     }
     *configs = out;
     return OMPS_OK;

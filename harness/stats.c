@@ -83,6 +83,40 @@ find_copy(const struct omps_summary_row *rows, size_t count,
     return NULL;
 }
 
+static const struct omps_summary_row *
+find_reference(const struct omps_summary_row *rows, size_t count,
+               const struct omps_summary_row *r)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(rows[i].kernel, "overhead_reference") == 0 &&
+            rows[i].threads == r->threads)
+            return &rows[i];
+    }
+    return NULL;
+}
+
+/* Work per second in the unit's scale; NaN for an unknown unit. */
+static double throughput(const struct omps_summary_row *r)
+{
+    const double m = r->stats.median;
+    if (strcmp(r->rate_unit, "GFLOP/s") == 0)
+        return r->work.flops / m / 1e9;
+    if (strcmp(r->rate_unit, "GB/s") == 0)
+        return r->work.bytes / m / 1e9;
+    if (strcmp(r->rate_unit, "Mupdates/s") == 0)
+        return r->work.items / m / 1e6;
+    return NAN;
+}
+
+static double overhead_us(const struct omps_summary_row *rows, size_t count,
+                          const struct omps_summary_row *r)
+{
+    const struct omps_summary_row *ref = find_reference(rows, count, r);
+    if (ref == NULL)
+        return NAN;
+    return (r->stats.median / r->work.items - ref->stats.median / ref->work.items) * 1e6;
+}
+
 static void derive_one(const struct omps_summary_row *rows, size_t count,
                        struct omps_summary_row *r)
 {
@@ -93,7 +127,8 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
     r->karp_flatt = r->threads > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)
                         : NAN;
-    r->rate = r->work / r->stats.median / 1e9;
+    r->rate = strcmp(r->rate_unit, "us/construct") == 0 ? overhead_us(rows, count, r)
+                                                        : throughput(r);
     r->copy_fraction = NAN;
 }
 

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../kernels/kernel.h"
+
 struct omps_stats {
     size_t count;
     double median;
@@ -37,8 +39,8 @@ struct omps_summary_row {
     const char *schedule;
     int chunk;
     struct omps_stats stats;
-    double work;           /* flops or bytes per run, in rate_unit's sense */
-    const char *rate_unit; /* "GFLOP/s" or "GB/s" */
+    struct omps_work work; /* per run */
+    const char *rate_unit; /* see struct omps_work */
     int oversubscribed;
     /* Derived; NaN where undefined. */
     double speedup;
@@ -53,8 +55,12 @@ struct omps_summary_row {
  * thread of the same kernel, params, n, schedule and chunk by this row's
  * median; efficiency = speedup / threads; karp_flatt =
  * (1/speedup - 1/threads) / (1 - 1/threads), undefined at one thread;
- * rate = work / median / 1e9; copy_fraction compares a GB/s kernel's rate
- * with the "copy" kernel's at the same n, threads, schedule and chunk.
+ * rate is the work in rate_unit per second (flops / 1e9, bytes / 1e9 or
+ * items / 1e6), except for "us/construct": microseconds per construct per
+ * thread, (median / items) less the same of the "overhead_reference" row at
+ * the same thread count, the EPCC syncbench method.  copy_fraction compares
+ * a GB/s kernel's rate with the "copy" kernel's at the same n, threads,
+ * schedule and chunk.
  */
 void omps_summary_derive(struct omps_summary_row *rows, size_t count);
 

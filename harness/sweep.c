@@ -228,12 +228,10 @@ static int make_dirs(const char *dir)
 
 static int summarize(const struct omps_config *c, struct omps_summary_row *row)
 {
-    const struct omps_work w = c->kernel->work(c->n, c->params);
-    const int flops = strcmp(c->kernel->rate_unit, "GFLOP/s") == 0;
     *row = (struct omps_summary_row){
         .kernel = c->kernel->name, .params = c->params_text, .n = c->n,
         .threads = c->threads, .schedule = schedule_text(c),
-        .chunk = c->schedule.chunk, .work = flops ? w.flops : w.bytes,
+        .chunk = c->schedule.chunk, .work = c->kernel->work(c->n, c->params),
         .rate_unit = c->kernel->rate_unit, .oversubscribed = c->oversubscribed};
     return omps_stats_describe(c->seconds, (size_t)c->repetitions, &row->stats);
 }
@@ -304,7 +302,7 @@ static int register_all(struct omps_gb *gb, struct omps_sweep *s)
         const struct omps_gb_options go = {
             .min_time = o->min_time, .min_warmup_time = o->quick ? 0 : o->min_time,
             .repetitions = o->repetitions, .has_prepare = c->kernel->prepare != NULL,
-            .flops = w.flops, .bytes = w.bytes};
+            .flops = w.flops, .bytes = w.bytes, .items = w.items};
         c->sweep = s;
         int rc = omps_gb_register(gb, c->name, c, &go);
         if (rc != OMPS_OK)

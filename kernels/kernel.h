@@ -19,10 +19,13 @@
 #define OMPS_MAX_PARAMS 4
 
 /* The work one run does; a kernel fills whichever applies and names the
- * unit of its rate ("GFLOP/s" counts flops, "GB/s" counts bytes). */
+ * unit of its rate: "GFLOP/s" counts flops, "GB/s" bytes, "Mupdates/s"
+ * items; "us/construct" counts constructs per thread in items and is rated
+ * against the overhead_reference kernel (see harness/stats.h). */
 struct omps_work {
     double flops;
     double bytes;
+    double items;
 };
 
 /* A kernel's own tunable, set with --set KERNEL.NAME=VALUE. */
@@ -58,7 +61,7 @@ struct omps_team {
 struct omps_kernel {
     const char *name;
     const char *summary;   /* one line: what it measures or teaches */
-    const char *rate_unit; /* "GFLOP/s" or "GB/s" */
+    const char *rate_unit; /* see struct omps_work */
     int scheduled;         /* 0: no loop schedule; runs once as "none" */
     const struct omps_param_def *params;
     size_t nparams;

@@ -52,12 +52,12 @@ int omps_pi_verify(double result, int64_t n, char *why, size_t why_len)
     return -1;
 }
 
-int omps_pi_setup(void **state, uint64_t n, double f)
+int omps_pi_setup(void **state, uint64_t n, double param)
 {
     struct omps_pi_state *s = malloc(sizeof *s);
     if (s == NULL)
         return OMPS_ENOMEM;
-    *s = (struct omps_pi_state){.n = (int64_t)n, .f = f, .result = 0.0};
+    *s = (struct omps_pi_state){.n = (int64_t)n, .param = param, .result = 0.0};
     *state = s;
     return OMPS_OK;
 }

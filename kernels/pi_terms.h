@@ -34,16 +34,16 @@ uint64_t omps_pi_default_size(const struct omps_sizing *sizing);
  */
 int omps_pi_verify(double result, int64_t n, char *why, size_t why_len);
 
-/* The state of every pi kernel: n terms, the share f of them a kernel may
- * keep serial, and the last result. */
+/* The state of every pi kernel: n terms, the kernel's own parameter
+ * (serial_fraction's share f, tasks' grainsize), and the last result. */
 struct omps_pi_state {
     int64_t n;
-    double f;
+    double param; /* the kernel's own parameter: f, or a grainsize */
     double result;
 };
 
-/* Allocates a state for n terms with serial share f; 0 or OMPS_ENOMEM. */
-int omps_pi_setup(void **state, uint64_t n, double f);
+/* Allocates a state for n terms and a parameter; 0 or OMPS_ENOMEM. */
+int omps_pi_setup(void **state, uint64_t n, double param);
 
 /* Frees a state from omps_pi_setup. */
 void omps_pi_teardown(void *state);

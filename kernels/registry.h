@@ -14,7 +14,22 @@
     X(cube_map)                                                                \
     X(shared_array)                                                            \
     X(copy)                                                                    \
-    X(serial_fraction)
+    X(serial_fraction)                                                         \
+    X(counter_critical)                                                        \
+    X(counter_atomic)                                                          \
+    X(counter_lock)                                                            \
+    X(counter_reduction)                                                       \
+    X(false_sharing)                                                           \
+    X(false_sharing_padded)                                                    \
+    X(imbalance)                                                               \
+    X(tasks)                                                                   \
+    X(overhead_reference)                                                      \
+    X(overhead_parallel)                                                       \
+    X(overhead_for)                                                            \
+    X(overhead_barrier)                                                        \
+    X(overhead_reduction)                                                      \
+    X(overhead_critical)                                                       \
+    X(overhead_atomic)
 
 #define OMPS_DECLARE_KERNEL(k) extern const struct omps_kernel omps_kernel_##k;
 OMPS_KERNEL_LIST(OMPS_DECLARE_KERNEL)

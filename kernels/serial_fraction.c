@@ -23,7 +23,7 @@ static void serial_fraction_run(void *state, struct omps_team *team)
 {
     struct omps_pi_state *s = state;
     const int64_t n = s->n;
-    const int64_t serial_terms = (int64_t)llround(s->f * (double)n);
+    const int64_t serial_terms = (int64_t)llround(s->param * (double)n);
     const double h = 1.0 / (double)n;
     double serial_sum = 0.0, parallel_sum = 0.0;
 #pragma omp parallel

@@ -89,7 +89,12 @@ static void test_sizes_and_sets(void)
     CHECK_INT_EQ(omps_parse_set("serial_fraction.f=0.3", &set, err, sizeof err), 0);
     CHECK(set.kernel == omps_kernel_find("serial_fraction"));
     CHECK_INT_EQ(set.param, 0);
-    CHECK_NEAR(set.value, 0.3, 0);
+    CHECK_NEAR(set.values[0], 0.3, 0);
+    CHECK_INT_EQ(set.nvalues, 1);
+    CHECK_INT_EQ(omps_parse_set("serial_fraction.f=0.1,0.3,0.5", &set, err, sizeof err), 0);
+    CHECK_INT_EQ(set.nvalues, 3);
+    CHECK_NEAR(set.values[2], 0.5, 0);
+    CHECK_INT_EQ(omps_parse_set("serial_fraction.f=0.1,,0.5", &set, err, sizeof err), OMPS_EINVAL);
     CHECK_INT_EQ(omps_parse_set("serial_fraction.f=1.5", &set, err, sizeof err), OMPS_EINVAL);
     CHECK(strstr(err, "1.5") != NULL);
     CHECK_INT_EQ(omps_parse_set("serial_fraction.f=abc", &set, err, sizeof err), OMPS_EINVAL);

@@ -32,7 +32,7 @@ static struct omps_summary_row row(const char *kernel, int threads, double media
 {
     struct omps_summary_row r = {.kernel = kernel, .params = "", .n = 100,
                                  .threads = threads, .schedule = schedule,
-                                 .work = work, .rate_unit = unit};
+                                 .work = {work, work, work}, .rate_unit = unit};
     r.stats.median = median;
     return r;
 }
@@ -72,8 +72,25 @@ static void test_copy_fraction(void)
     CHECK(isnan(rows[2].copy_fraction));
 }
 
+/* Overheads: microseconds per construct above the reference's. */
+static void test_overhead_rate(void)
+{
+    struct omps_summary_row rows[] = {
+        row("overhead_barrier", 2, 0.003, "none", 1000, "us/construct"),
+        row("overhead_reference", 2, 0.004, "none", 2000, "us/construct"),
+        row("overhead_barrier", 4, 0.003, "none", 1000, "us/construct"),
+        row("counter_atomic", 2, 0.5, "none", 1e6, "Mupdates/s"),
+    };
+    omps_summary_derive(rows, 4);
+    CHECK_NEAR(rows[0].rate, 1.0, 1e-12); /* 3 us - 2 us per construct */
+    CHECK_NEAR(rows[1].rate, 0.0, 1e-12);
+    CHECK(isnan(rows[2].rate)); /* no reference at 4 threads */
+    CHECK_NEAR(rows[3].rate, 2.0, 1e-12);
+}
+
 int main(void)
 {
+    test_overhead_rate();
     test_describe();
     test_derive_amdahl();
     test_copy_fraction();
