@@ -228,6 +228,31 @@ static void test_degenerate(void)
     CHECK(strstr(note, "no finite times") != NULL);
 }
 
+/* Kernels with no loop schedule come as schedule "none": fitted and drawn
+ * like any other series. */
+static void test_none_schedule(void)
+{
+    char dir[512], path[600];
+    case_dir(dir, sizeof dir, "none");
+    struct synth s = {"counter_x", 0.2, 0, 0, 4, 4, 0};
+    write_run(dir, &s);
+    snprintf(path, sizeof path, "sed -i 's/,static,0,/,none,0,/' %s/summary.csv", dir);
+    CHECK_INT_EQ(system(path), 0);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    double f = NAN, err;
+    CHECK_INT_EQ(fit_value(dir, "amdahl", "f", &f, &err, NULL, 0), 0);
+    CHECK_NEAR(f, 0.2, 0.005);
+    struct omps_table t;
+    char msg[256];
+    snprintf(path, sizeof path, "%s/fit.csv", dir);
+    CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
+    CHECK_STR_EQ(omps_table_cell(&t, 0, 3), "none");
+    omps_table_free(&t);
+    snprintf(path, sizeof path, "%s/speedup-counter_x.png", dir);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && st.st_size > 8000);
+}
+
 static void check_image(const char *dir, const char *name, const char *magic, long min_size)
 {
     char path[600], head[8] = "";
@@ -286,6 +311,7 @@ int main(int argc, char **argv)
     test_exclusion();
     test_degenerate();
     test_images_and_bad_input();
+    test_none_schedule();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
     if (system(cmd) != 0)

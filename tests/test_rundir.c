@@ -64,6 +64,12 @@ static void check_runs_row(const struct omps_table *t, size_t r)
                  "line %zu: seconds printed with too few digits", line);
     CHECK_REPORT(!strcmp(c[8], "1"), "line %zu: verified '%s'", line, c[8]);
     CHECK_REPORT(!strcmp(c[9], "0") || !strcmp(c[9], "1"), "line %zu", line);
+    /* Kernels with no scheduled loop run once per thread count as "none". */
+    const struct omps_kernel *k = omps_kernel_find(c[0]);
+    if (k != NULL)
+        CHECK_REPORT(k->scheduled == (strcmp(c[4], "none") != 0) &&
+                         (k->scheduled || !strcmp(c[5], "0")),
+                     "line %zu: %s with schedule %s:%s", line, c[0], c[4], c[5]);
 }
 
 /* The median of runs.csv's seconds for the summary row's configuration. */
@@ -95,7 +101,8 @@ static void check_summary_row(const struct omps_table *s, const struct omps_tabl
     CHECK_REPORT((threads == 1) == (*omps_table_cell(s, r, 15) == '\0'),
                  "line %zu: karp_flatt must be empty exactly at one thread", line);
     const char *unit = omps_table_cell(s, r, 17);
-    CHECK_REPORT(!strcmp(unit, "GFLOP/s") || !strcmp(unit, "GB/s"), "line %zu: unit", line);
+    CHECK_REPORT(strstr(" GFLOP/s GB/s Mupdates/s us/construct ", unit) != NULL && *unit,
+                 "line %zu: unit '%s'", line, unit);
     const double median = strtod(omps_table_cell(s, r, 7), NULL);
     CHECK_NEAR(median, runs_median(runs, s, r), median * 1e-15);
 }
