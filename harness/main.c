@@ -24,7 +24,7 @@ static const char usage[] =
     "usage: ompscale list\n"
     "       ompscale run [--kernels K1,K2] [--threads 1,2,4 | 1-16 | max]\n"
     "                    [--schedules static,dynamic:64,guided,auto]\n"
-    "                    [--size N | --size KERNEL=N] [--set KERNEL.PARAM=VALUE]\n"
+    "                    [--size N | --size KERNEL=N] [--set KERNEL.PARAM=V1,V2]\n"
     "                    [--repetitions R] [--min-time SECONDS] [--out DIR] [--quick]\n"
     "       ompscale --help | --version\n"
     "\n"
