@@ -6,7 +6,7 @@ RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build bench quick plots test test-sanitize clean
+.PHONY: all deps build bench quick plots baseline perf-check test test-sanitize clean
 
 all: build
 
@@ -30,6 +30,20 @@ plots: deps
 # A smoke sweep of a few seconds.
 quick: build
 	$(BUILD)/ompscale run --quick --out $(RUN) $(ARGS)
+
+# The performance gate (README, "Performance gate").  PERF_ARGS go to every
+# sweep; ROUNDS=7 interleaved sweeps per side by default.
+PERF_ARGS ?= --quick
+
+baseline: build
+	tools/perf-check.sh --record results/baseline $(PERF_ARGS)
+
+perf-check: build
+ifdef BASE
+	tools/perf-check.sh --base $(BASE) $(PERF_ARGS)
+else
+	tools/perf-check.sh --baseline results/baseline $(PERF_ARGS)
+endif
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -9,6 +9,7 @@
 #include "../kernels/registry.h"
 #include "build_info.h"
 #include "cli.h"
+#include "compare.h"
 #include "machine.h"
 #include "sweep.h"
 
@@ -26,6 +27,8 @@ static const char usage[] =
     "                    [--schedules static,dynamic:64,guided,auto]\n"
     "                    [--size N | --size KERNEL=N] [--set KERNEL.PARAM=V1,V2]\n"
     "                    [--repetitions R] [--min-time SECONDS] [--out DIR] [--quick]\n"
+    "       ompscale compare BASE_DIR NEW_DIR [--threshold PCT] [--alpha A]\n"
+    "                    [--report DIR] [--allow-different-machines]\n"
     "       ompscale --help | --version\n"
     "\n"
     "run times every kernel at every thread count and schedule through Google\n"
@@ -35,8 +38,15 @@ static const char usage[] =
     "10 repetitions of at least 0.1 s after an unrecorded warm-up; sizes from the\n"
     "machine (see 'ompscale list').  --quick: small sizes, static and dynamic,\n"
     "at most 2 threads, 0.01 s repetitions.\n"
-    "Exit codes: 0 success, 1 a result failed verification, 2 bad usage or\n"
-    "input, 130 interrupted (completed rows are kept).\n";
+    "compare pairs the configurations of two run directories and confirms a\n"
+    "regression only when a one-sided Mann-Whitney test, Holm-corrected, gives\n"
+    "p < A (default 0.05) and the 95% interval of the NEW/BASE median ratio lies\n"
+    "wholly above 1 + PCT% (default 5); it writes compare.csv and compare.md to\n"
+    "DIR (default NEW_DIR).\n"
+    "Exit codes: 0 success, 1 a result failed verification (run) or a regression\n"
+    "was confirmed (compare), 2 bad usage or input, 3 inconclusive (compare: too\n"
+    "noisy, too few repetitions, or different machines), 130 interrupted\n"
+    "(completed rows are kept).\n";
 
 static int cmd_list(void)
 {
@@ -94,6 +104,17 @@ static int cmd_run(int argc, char **argv, const char *argv0)
     return rc;
 }
 
+static int cmd_compare(int argc, char **argv)
+{
+    struct omps_compare_options opts;
+    char err[512];
+    if (omps_parse_compare_args(argc, argv, &opts, err, sizeof err) != OMPS_OK) {
+        fprintf(stderr, "ompscale: %s\n", err);
+        return 2;
+    }
+    return omps_compare(&opts);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -114,6 +135,8 @@ int main(int argc, char **argv)
         return cmd_list();
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2, argv[0]);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc - 2, argv + 2);
     fprintf(stderr, "ompscale: unknown command '%s' (see 'ompscale --help')\n", cmd);
     return 2;
 }
