@@ -1,0 +1,283 @@
+/*
+ * The regression gate on synthetic run directories with known answers, and
+ * the statistics under it.  Usage: test_compare OMPSCALE_BINARY
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../harness/mwu.h"
+#include "check.h"
+
+static const char *binary;
+static char root[] = "/tmp/ompscale-test-compare-XXXXXX";
+static uint64_t rng_state;
+
+static double uniform(void)
+{
+    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return ((double)(rng_state >> 11) + 0.5) / 9007199254740992.0;
+}
+
+static double gaussian(void)
+{
+    return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
+}
+
+struct side_spec {
+    int configs;      /* configurations k0, k1, ... */
+    int reps;
+    double noise;     /* lognormal sigma of each repetition */
+    double slow_all;  /* factor on every configuration */
+    int slow_config;  /* this one also gets slow_one (-1: none) */
+    double slow_one;
+    const char *cpu;
+};
+
+/* Writes DIR/runs.csv and DIR/machine.json. */
+static void write_side(const char *name, const struct side_spec *s, uint64_t seed)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    mkdir(path, 0777);
+    snprintf(path, sizeof path, "%s/%s/runs.csv", root, name);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,oversubscribed\n");
+    rng_state = seed;
+    for (int c = 0; c < s->configs; c++) {
+        double t = 0.01 * (c + 1) * s->slow_all * (c == s->slow_config ? s->slow_one : 1.0);
+        for (int r = 0; r < s->reps; r++)
+            fprintf(f, "k%d,,1000,2,static,0,%d,%.17g,1,0\n", c, r,
+                    t * exp(s->noise * gaussian()));
+    }
+    fclose(f);
+    snprintf(path, sizeof path, "%s/%s/machine.json", root, name);
+    f = fopen(path, "w");
+    fprintf(f, "{\"cpu_model\": \"%s\", \"physical_cores\": 2, \"logical_cpus\": 2, "
+               "\"omp_runtime\": \"libgomp.so.1\"}\n", s->cpu ? s->cpu : "Test CPU");
+    fclose(f);
+}
+
+/* Runs compare on two sides; returns its exit code, output in root/out.txt. */
+static int compare(const char *base, const char *new, const char *extra)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s compare %s/%s %s/%s %s >%s/out.txt 2>&1", binary, root,
+             base, root, new, extra, root);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static int output_has(const char *text)
+{
+    char path[512], line[1024];
+    snprintf(path, sizeof path, "%s/out.txt", root);
+    FILE *f = fopen(path, "r");
+    int found = 0;
+    while (f && !found && fgets(line, sizeof line, f))
+        found = strstr(line, text) != NULL;
+    if (f)
+        fclose(f);
+    return found;
+}
+
+static void test_verdicts(void)
+{
+    struct side_spec base = {5, 20, 0.01, 1.0, -1, 1.0, NULL};
+    write_side("base", &base, 1);
+    write_side("same", &base, 2);
+    CHECK_INT_EQ(compare("base", "same", ""), 0);
+
+    struct side_spec slow = base;
+    slow.slow_config = 3;
+    slow.slow_one = 1.2;
+    write_side("slow20", &slow, 3);
+    CHECK_INT_EQ(compare("base", "slow20", ""), 1);
+    CHECK(output_has("regression") && output_has("k3 n=1000"));
+
+    struct side_spec slight = base;
+    slight.slow_all = 1.03;
+    write_side("slow3", &slight, 4);
+    CHECK_INT_EQ(compare("base", "slow3", ""), 0);
+
+    /* Huge noise, no change: over 20 seeds, never a confirmed regression. */
+    struct side_spec noisy = base;
+    noisy.noise = 0.5;
+    int rc = 0;
+    for (uint64_t seed = 0; seed < 20; seed++) {
+        write_side("noisy-base", &noisy, 500 + seed);
+        write_side("noisy-new", &noisy, 600 + seed);
+        rc = compare("noisy-base", "noisy-new", "");
+        CHECK_REPORT(rc == 3 || rc == 0, "huge noise (seed %llu) gave exit %d",
+                     (unsigned long long)seed, rc);
+    }
+    /* A true slowdown below the threshold must not be confirmed either. */
+    noisy.slow_all = 1.03;
+    write_side("noisy-slower", &noisy, 7);
+    rc = compare("noisy-base", "noisy-slower", "");
+    CHECK_REPORT(rc == 3 || rc == 0, "huge noise with a small slowdown gave exit %d", rc);
+
+    struct side_spec few = base;
+    few.reps = 3;
+    write_side("few-base", &few, 8);
+    write_side("few-new", &few, 9);
+    CHECK_INT_EQ(compare("few-base", "few-new", ""), 3);
+    CHECK(output_has("too few repetitions"));
+
+    struct side_spec other = base;
+    other.cpu = "Other CPU";
+    write_side("other", &other, 10);
+    CHECK_INT_EQ(compare("base", "other", ""), 3);
+    CHECK(output_has("cpu_model"));
+    CHECK_INT_EQ(compare("base", "other", "--allow-different-machines"), 0);
+
+    struct side_spec faster = base;
+    faster.slow_all = 0.8;
+    write_side("faster", &faster, 11);
+    CHECK_INT_EQ(compare("base", "faster", "--threshold 5"), 0);
+    CHECK(output_has("improvement"));
+    /* A 20% slowdown is below a 30% threshold. */
+    CHECK_INT_EQ(compare("base", "slow20", "--threshold 30"), 0);
+}
+
+/* Configurations on one side only are listed, not fatal. */
+static void test_unpaired(void)
+{
+    struct side_spec more = {6, 20, 0.01, 1.0, -1, 1.0, NULL};
+    write_side("more", &more, 2);
+    CHECK_INT_EQ(compare("base", "more", ""), 0);
+    CHECK(output_has("only in NEW: k5"));
+    char path[512];
+    snprintf(path, sizeof path, "%s/more/compare.csv", root);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && st.st_size > 100);
+    snprintf(path, sizeof path, "%s/more/compare.md", root);
+    CHECK(stat(path, &st) == 0 && st.st_size > 100);
+}
+
+/* Writes a side whose runs.csv is `text` (machine.json as usual). */
+static void write_raw(const char *name, const char *text)
+{
+    struct side_spec s = {1, 2, 0, 1, -1, 1, NULL};
+    write_side(name, &s, 1);
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s/runs.csv", root, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static void check_bad(const char *name, const char *text, const char *want)
+{
+    write_raw(name, text);
+    int rc = compare("base", name, "");
+    CHECK_REPORT(rc == 2, "%s: exit %d, want 2", name, rc);
+    CHECK_REPORT(output_has(want), "%s: output lacks '%s'", name, want);
+}
+
+static void test_bad_input(void)
+{
+    const char *head = "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified\n";
+    char text[1024];
+    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,0.01,1\nk0,,1000,2,static\n", head);
+    check_bad("ragged", text, "runs.csv:3:");
+    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,0.01,1\nk0,,1000,2,static,0,1,\"0.0", head);
+    check_bad("truncated", text, "runs.csv:3");
+    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,-0.01,1\n", head);
+    check_bad("negative", text, "runs.csv:2: seconds '-0.01'");
+    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,nan,1\n", head);
+    check_bad("nan", text, "runs.csv:2: seconds 'nan'");
+    check_bad("nocolumn", "kernel,params,n,threads,schedule,chunk,repetition,verified\n"
+                          "k0,,1000,2,static,0,0,1\n", "no 'seconds' column");
+    check_bad("empty-file", "", "empty file");
+    char path[512];
+    snprintf(path, sizeof path, "%s/emptydir", root);
+    mkdir(path, 0777);
+    CHECK_INT_EQ(compare("base", "emptydir", ""), 2);
+    CHECK(output_has("emptydir/runs.csv"));
+    CHECK_INT_EQ(compare("base", "nosuchdir", ""), 2);
+    CHECK_INT_EQ(compare("base", "same", "--alpha 2"), 2);
+    CHECK_INT_EQ(compare("base", "same", "--threshold x"), 2);
+    CHECK_INT_EQ(compare("base", "same", "--bogus"), 2);
+}
+
+/* Drift shared by both sides, round by round, is not a regression when rounds
+ * are the unit. */
+static void test_rounds(void)
+{
+    for (int side = 0; side < 2; side++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/round%d", root, side);
+        mkdir(path, 0777);
+        snprintf(path, sizeof path, "%s/round%d/runs.csv", root, side);
+        FILE *f = fopen(path, "w");
+        fprintf(f, "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,oversubscribed,round\n");
+        rng_state = 100 + side;
+        for (int round = 1; round <= 7; round++) {
+            /* Rounds alternate between two machine states, 30% apart. */
+            double t = 0.01 * (round % 2 ? 1.0 : 1.3);
+            for (int r = 0; r < 10; r++)
+                fprintf(f, "k0,,1000,2,static,0,%d,%.17g,1,0,%d\n", r,
+                        t * exp(0.01 * gaussian()), round);
+        }
+        fclose(f);
+        snprintf(path, sizeof path, "cp %s/base/machine.json %s/round%d/", root, root, side);
+        CHECK_INT_EQ(system(path), 0);
+    }
+    int rc = compare("round0", "round1", "");
+    CHECK_REPORT(rc == 0 || rc == 3, "shared drift gave exit %d", rc);
+}
+
+static void test_statistics(void)
+{
+    struct omps_mwu d;
+    CHECK_INT_EQ(omps_mwu_init(&d, 3, 3), 0);
+    CHECK_NEAR(omps_mwu_cdf(&d, 0), 1.0 / 20, 1e-15);
+    CHECK_NEAR(omps_mwu_cdf(&d, 1), 2.0 / 20, 1e-15);
+    CHECK_NEAR(omps_mwu_cdf(&d, 4), 0.5, 1e-15);
+    CHECK_NEAR(omps_mwu_min_p(&d), 1.0 / 20, 1e-15);
+    omps_mwu_free(&d);
+    /* The exact and normal tails agree closely at the switch-over size. */
+    struct omps_mwu e, n;
+    CHECK_INT_EQ(omps_mwu_init(&e, 50, 50), 0);
+    CHECK_INT_EQ(omps_mwu_init(&n, 50, 51), 0);
+    CHECK(e.cdf != NULL && n.cdf == NULL);
+    CHECK_NEAR(omps_mwu_cdf(&e, 1000), omps_mwu_cdf(&n, 1000 + 25), 0.01);
+    omps_mwu_free(&e);
+    omps_mwu_free(&n);
+    const double x[] = {11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+    const double y[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    CHECK_NEAR(omps_mwu_statistic(x, 10, y, 10), 100, 0);
+    CHECK_INT_EQ(omps_mwu_init(&d, 10, 10), 0);
+    double lo, hi;
+    CHECK_INT_EQ(omps_shift_interval(&d, x, y, 0.95, &lo, &hi), 0);
+    CHECK(lo <= 10 && hi >= 10 && lo > 5 && hi < 15);
+    omps_mwu_free(&d);
+    const double p[] = {0.01, 0.04, 0.03, 0.005};
+    double adj[4];
+    CHECK_INT_EQ(omps_holm(p, 4, adj), 0);
+    CHECK_NEAR(adj[3], 0.02, 1e-15);
+    CHECK_NEAR(adj[0], 0.03, 1e-15);
+    CHECK_NEAR(adj[2], 0.06, 1e-15);
+    CHECK_NEAR(adj[1], 0.06, 1e-15);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || mkdtemp(root) == NULL)
+        return 2;
+    binary = argv[1];
+    test_statistics();
+    test_verdicts();
+    test_unpaired();
+    test_bad_input();
+    test_rounds();
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+    if (system(cmd) != 0)
+        return 2;
+    return CHECK_DONE();
+}
