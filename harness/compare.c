@@ -392,7 +392,7 @@ static void decide(struct verdict *v, size_t k, const struct omps_compare_option
         v->verdict = "inconclusive";
         if (v->min_p * (double)k >= o->alpha)
             snprintf(v->reason, sizeof v->reason,
-                     "too few repetitions (%zu vs %zu) to reach p < %g over %zu configurations",
+                     "too few samples (%zu vs %zu) to reach p < %g over %zu configurations",
                      v->base->count, v->new->count, o->alpha, k);
         else if (v->lo > up)
             snprintf(v->reason, sizeof v->reason, "slower, but p = %.3g after Holm",

@@ -28,18 +28,20 @@ static double physical_memory_bytes(void)
     return pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
 }
 
+/* The size for kernel k: the last --size naming it, else the last --size
+ * for every kernel, else its default. */
 static uint64_t kernel_size(const struct omps_run_options *o,
                             const struct omps_kernel *k,
                             const struct omps_sizing *sizing)
 {
-    uint64_t all = 0;
+    uint64_t all = 0, mine = 0;
     for (size_t i = 0; i < o->nsizes; i++) {
         if (o->sizes[i].kernel == k)
-            return o->sizes[i].n;
+            mine = o->sizes[i].n;
         if (o->sizes[i].kernel == NULL)
             all = o->sizes[i].n;
     }
-    return all ? all : k->default_size(sizing);
+    return mine ? mine : all ? all : k->default_size(sizing);
 }
 
 /* The values parameter p of k takes: the last --set for it, else its

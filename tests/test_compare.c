@@ -125,7 +125,7 @@ static void test_verdicts(void)
     write_side("few-base", &few, 8);
     write_side("few-new", &few, 9);
     CHECK_INT_EQ(compare("few-base", "few-new", ""), 3);
-    CHECK(output_has("too few repetitions"));
+    CHECK(output_has("too few samples"));
 
     struct side_spec other = base;
     other.cpu = "Other CPU";

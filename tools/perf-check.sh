@@ -29,27 +29,7 @@ run_args=("$@")
 new_bin=$build/ompscale
 [ -x "$new_bin" ] || { echo "perf-check: $new_bin not built (run make build)" >&2; exit 2; }
 
-# Sizes the first sweep chose, as --size flags, so that calibrated sizes
-# (midpoint's) are the same in every round and on both sides.
-size_flags() {
-    awk -F, 'NR > 1 && !seen[$1]++ { printf " --size %s=%s", $1, $3 }' "$1/summary.csv"
-}
-
-# merge OUT_DIR ROUND_DIR...: one runs.csv with a round column appended.
-merge() {
-    local dest=$1 i=0
-    shift
-    mkdir -p "$dest"
-    cp "$1/machine.json" "$dest/machine.json"
-    {
-        head -n 1 "$1/runs.csv" | sed 's/$/,round/'
-        for d in "$@"; do
-            i=$((i + 1))
-            tail -n +2 "$d/runs.csv" | sed "s/\$/,$i/"
-        done
-    } >"$dest/.runs.csv.tmp"
-    mv "$dest/.runs.csv.tmp" "$dest/runs.csv"
-}
+. "$root/tools/perf-lib.sh"
 
 sweep() { # sweep BINARY DIR EXTRA_FLAGS
     # shellcheck disable=SC2086
@@ -66,17 +46,17 @@ mkdir -p "$out/rounds"
 case $mode in
 --record)
     sweep "$new_bin" "$out/rounds/new-1" ""
-    sizes=$(size_flags "$out/rounds/new-1")
+    sizes=$(size_flags "$out/rounds/new-1/runs.csv")
     for r in $(seq 2 "$rounds"); do sweep "$new_bin" "$out/rounds/new-$r" "$sizes"; done
     rm -rf "$target"
-    merge "$target" "$out"/rounds/new-*
+    merge_rounds "$target" "$out"/rounds/new-*
     echo "perf-check: baseline of $rounds rounds recorded in $target"
     ;;
 --baseline)
     [ -r "$target/runs.csv" ] || { echo "perf-check: no baseline in $target (make baseline)" >&2; exit 2; }
-    sizes=$(awk -F, 'NR > 1 && !seen[$1]++ { printf " --size %s=%s", $1, $3 }' "$target/runs.csv")
+    sizes=$(size_flags "$target/runs.csv")
     for r in $(seq 1 "$rounds"); do sweep "$new_bin" "$out/rounds/new-$r" "$sizes"; done
-    merge "$out/new" "$out"/rounds/new-*
+    merge_rounds "$out/new" "$out"/rounds/new-*
     compare "$target" "$out/new"
     ;;
 --base)
@@ -87,14 +67,14 @@ case $mode in
     cmake --build "$root/$build/base-build" -j "$(nproc)" --target ompscale >/dev/null
     base_bin=$root/$build/base-build/ompscale
     sweep "$base_bin" "$out/rounds/base-1" ""
-    sizes=$(size_flags "$out/rounds/base-1")
+    sizes=$(size_flags "$out/rounds/base-1/runs.csv")
     sweep "$new_bin" "$out/rounds/new-1" "$sizes"
     for r in $(seq 2 "$rounds"); do
         sweep "$base_bin" "$out/rounds/base-$r" "$sizes"
         sweep "$new_bin" "$out/rounds/new-$r" "$sizes"
     done
-    merge "$out/base" "$out"/rounds/base-*
-    merge "$out/new" "$out"/rounds/new-*
+    merge_rounds "$out/base" "$out"/rounds/base-*
+    merge_rounds "$out/new" "$out"/rounds/new-*
     git -C "$root" worktree remove --force "$src"
     compare "$out/base" "$out/new"
     ;;
