@@ -2,7 +2,7 @@
 # How often the regression gate cries wolf, and how often it catches a real
 # slowdown.  A benchmark, not a test: it prints rates and exits 0.
 #
-#   bench/gate-accuracy.sh [TRIALS]          (default 20)
+#   bench/gate-accuracy.sh [TRIALS [aa|slow|all]]   (default 20 all)
 #
 # Each trial is the same-job A/B workflow of tools/perf-check.sh: ROUNDS
 # (default 7) --quick sweeps per side, interleaved A B A B, then compare.
@@ -16,6 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tools/perf-lib.sh"
 trials=${1:-20}
+which=${2:-all}
 rounds=${ROUNDS:-7}
 bin=$root/${BUILD:-build}/ompscale
 aa_kernels=${AA_KERNELS:-midpoint,copy,counter_atomic}
@@ -41,7 +42,8 @@ trial() {
         # shellcheck disable=SC2086
         "$bin" run --quick --kernels "$kernels" $sizes ${factor:+$new_flags} --out "$dir/new-$r" >/dev/null
         # The larger run is labelled with the base n so the two pair up.
-        awk -F, -v OFS=, -v n="$base_n" 'NR > 1 { $3 = n } { print }' "$dir/new-$r/runs.csv" \
+        awk -F, -v OFS=, -v n="$base_n" -v k="$kernels" -v f="$factor" \
+            'NR > 1 && f != "" && $1 == k { $3 = n } { print }' "$dir/new-$r/runs.csv" \
             >"$dir/new-$r/runs.relabelled" && mv "$dir/new-$r/runs.relabelled" "$dir/new-$r/runs.csv"
     done
     merge_rounds "$dir/base" "$dir"/base-*
@@ -68,7 +70,11 @@ series() {
 }
 
 echo "gate-accuracy: $trials trials, $rounds rounds per side, --quick sweeps, $(date -u +%FT%TZ)"
-series "A/A ($aa_kernels)" "$aa_kernels" ""
-for f in 1.05 1.10 1.20; do
-    series "$slow_kernel x$f work" "$slow_kernel" "$f"
-done
+if [ "$which" != slow ]; then
+    series "A/A ($aa_kernels)" "$aa_kernels" ""
+fi
+if [ "$which" != aa ]; then
+    for f in 1.05 1.10 1.20; do
+        series "$slow_kernel x$f work" "$slow_kernel" "$f"
+    done
+fi

@@ -157,3 +157,10 @@ double omps_pair_footprint(uint64_t n)
 {
     return 2.0 * (double)n * sizeof(double);
 }
+
+struct omps_work omps_cube_work(uint64_t n, const double *params)
+{
+    (void)params;
+    return (struct omps_work){.flops = 2.0 * (double)n,
+                              .bytes = 2.0 * (double)n * sizeof(double)};
+}

@@ -52,6 +52,9 @@ void omps_pair_poison(void *state);
  * produces, as a lost or torn update would. */
 void omps_pair_corrupt(void *state);
 
+/* The work of cubing n elements as a stream: 2 flops and 16 bytes each. */
+struct omps_work omps_cube_work(uint64_t n, const double *params);
+
 /* Bytes a pair of n-element arrays takes. */
 double omps_pair_footprint(uint64_t n);
 

@@ -37,13 +37,6 @@ static int cube_map_verify(void *state, char *why, size_t why_len)
     return 0;
 }
 
-static struct omps_work cube_map_work(uint64_t n, const double *params)
-{
-    (void)params;
-    return (struct omps_work){.flops = 2.0 * (double)n,
-                              .bytes = 2.0 * (double)n * sizeof(double)};
-}
-
 const struct omps_kernel omps_kernel_cube_map = {
     .name = "cube_map",
     .summary = "out[i] = in[i]^3 out of place, the Pool.map(cube, ...) lesson "
@@ -58,5 +51,5 @@ const struct omps_kernel omps_kernel_cube_map = {
     .verify = cube_map_verify,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
-    .work = cube_map_work,
+    .work = omps_cube_work,
 };

@@ -47,15 +47,6 @@ static int shared_array_verify(void *state, char *why, size_t why_len)
     return 0;
 }
 
-/* Bytes count the kernel's read and write of each element; the untimed
- * restore is not part of the work. */
-static struct omps_work shared_array_work(uint64_t n, const double *params)
-{
-    (void)params;
-    return (struct omps_work){.flops = 2.0 * (double)n,
-                              .bytes = 2.0 * (double)n * sizeof(double)};
-}
-
 const struct omps_kernel omps_kernel_shared_array = {
     .name = "shared_array",
     .summary = "a[i] = a[i]^3 in place on one shared array, the "
@@ -70,5 +61,5 @@ const struct omps_kernel omps_kernel_shared_array = {
     .verify = shared_array_verify,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
-    .work = shared_array_work,
+    .work = omps_cube_work,
 };

@@ -11,21 +11,10 @@
 
 #include "../harness/mwu.h"
 #include "check.h"
+#include "rng.h"
 
 static const char *binary;
 static char root[] = "/tmp/ompscale-test-compare-XXXXXX";
-static uint64_t rng_state;
-
-static double uniform(void)
-{
-    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return ((double)(rng_state >> 11) + 0.5) / 9007199254740992.0;
-}
-
-static double gaussian(void)
-{
-    return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
-}
 
 struct side_spec {
     int configs;      /* configurations k0, k1, ... */

@@ -15,21 +15,11 @@
 #include "../harness/csv_write.h"
 #include "../harness/table.h"
 #include "check.h"
+#include "rng.h"
 
 static const char *plot_sh;
 static char root[] = "/tmp/ompscale-test-fit-XXXXXX";
 
-/* A small seeded generator, so noisy cases are the same on every run. */
-static uint64_t rng_state;
-static double uniform(void)
-{
-    rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
-    return ((double)(rng_state >> 11) + 0.5) / 9007199254740992.0;
-}
-static double gaussian(void)
-{
-    return sqrt(-2.0 * log(uniform())) * cos(6.283185307179586 * uniform());
-}
 
 /* Time at N threads under USL (Amdahl when beta = 0). */
 static double usl_time(double t1, double alpha, double beta, int n)
