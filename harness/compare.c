@@ -60,9 +60,34 @@ static int severity(const char *verdict)
     return 5;
 }
 
-static int parse_fraction(const char *text, double lo, double hi, double *out)
+/* Applies --threshold PCT, --alpha A or --report DIR. */
+static int apply_option(const char *name, const char *value,
+                        struct omps_compare_options *o, char *err, size_t err_len)
 {
-    return omps_parse_double(text, out) == 0 && *out > lo && *out < hi ? 0 : -1;
+    if (value == NULL) {
+        snprintf(err, err_len, "%s needs a value", name);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--report") == 0) {
+        o->report_dir = value;
+        return OMPS_OK;
+    }
+    double v;
+    const int number = omps_parse_double(value, &v) == 0;
+    if (strcmp(name, "--alpha") == 0) {
+        if (number && v > 0 && v < 1) {
+            o->alpha = v;
+            return OMPS_OK;
+        }
+        snprintf(err, err_len, "--alpha: '%s' is not a number in (0, 1)", value);
+        return OMPS_EINVAL;
+    }
+    if (number && v >= 0 && v < 1000) {
+        o->threshold = v / 100.0;
+        return OMPS_OK;
+    }
+    snprintf(err, err_len, "--threshold: '%s' is not a percentage in [0, 1000)", value);
+    return OMPS_EINVAL;
 }
 
 int omps_parse_compare_args(int argc, char **argv,
@@ -74,29 +99,13 @@ int omps_parse_compare_args(int argc, char **argv,
     *o = (struct omps_compare_options){.threshold = 0.05, .alpha = 0.05};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--allow-different-machines") == 0) {
             o->allow_different_machines = 1;
         } else if (strcmp(a, "--threshold") == 0 || strcmp(a, "--alpha") == 0 ||
                    strcmp(a, "--report") == 0) {
-            if (v == NULL) {
-                snprintf(err, err_len, "%s needs a value", a);
+            if (apply_option(a, i + 1 < argc ? argv[i + 1] : NULL, o, err, err_len))
                 return OMPS_EINVAL;
-            }
             i++;
-            if (strcmp(a, "--report") == 0) {
-                o->report_dir = v;
-            } else if (strcmp(a, "--alpha") == 0) {
-                if (parse_fraction(v, 0, 1, &o->alpha) != 0) {
-                    snprintf(err, err_len, "--alpha: '%s' is not a number in (0, 1)", v);
-                    return OMPS_EINVAL;
-                }
-            } else if (parse_fraction(v, -1e-300, 1000, &o->threshold) != 0) {
-                snprintf(err, err_len, "--threshold: '%s' is not a percentage in [0, 1000)", v);
-                return OMPS_EINVAL;
-            } else {
-                o->threshold /= 100.0;
-            }
         } else if (strncmp(a, "--", 2) == 0 || ndirs == 2) {
             snprintf(err, err_len, "compare: unexpected argument '%s'", a);
             return OMPS_EINVAL;

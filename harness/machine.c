@@ -59,10 +59,11 @@ static void probe_cpu_model(struct omps_machine *m)
     fclose(f);
 }
 
-/* Counts distinct (package, core) pairs among online CPUs. */
+/* Counts distinct (package, core) pairs among online CPUs.  CPU numbers may
+ * have gaps (offline CPUs), so a few times the online count are probed. */
 static int count_physical_cores(int logical)
 {
-    long seen[OMPS_MAX_CACHES * 512];
+    long seen[4096];
     int nseen = 0;
     for (int cpu = 0; cpu < logical * 4 && nseen < (int)(sizeof seen / sizeof seen[0]); cpu++) {
         char path[128];

@@ -265,14 +265,23 @@ static int write_summary(const struct omps_sweep *s, const char *dir)
     return rc;
 }
 
+/* Configurations whose repetitions were recorded. */
+static size_t kept_count(const struct omps_sweep *s)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->count; i++)
+        kept += s->configs[i].repetitions > 0;
+    return kept;
+}
+
 static json_t *run_json(const struct omps_sweep *s, int interrupted)
 {
     const struct omps_run_options *o = s->opts;
     return json_pack("{s:s, s:i, s:f, s:f, s:b, s:b, s:I, s:I}", "out_dir",
                      o->out_dir, "repetitions", o->repetitions, "min_time_s",
-                     o->min_time, "min_warmup_time_s", o->min_time, "quick",
+                     o->min_time, "min_warmup_time_s", o->quick ? 0.0 : o->min_time, "quick",
                      o->quick, "interrupted", interrupted, "configurations",
-                     (json_int_t)s->count, "completed", (json_int_t)s->finished);
+                     (json_int_t)s->count, "completed", (json_int_t)kept_count(s));
 }
 
 static int write_machine(const struct omps_sweep *s, const struct omps_machine *m,
@@ -300,7 +309,7 @@ static int register_all(struct omps_gb *gb, struct omps_sweep *s)
         struct omps_config *c = &s->configs[i];
         const struct omps_work w = c->kernel->work(c->n, c->params);
         const struct omps_gb_options go = {
-            .min_time = o->min_time, .min_warmup_time = o->quick ? 0 : o->min_time,
+            .min_time = o->min_time, .min_warmup_time = o->quick ? 0.0 : o->min_time,
             .repetitions = o->repetitions, .has_prepare = c->kernel->prepare != NULL,
             .flops = w.flops, .bytes = w.bytes, .items = w.items};
         c->sweep = s;
@@ -349,7 +358,7 @@ static int exit_code(const struct omps_sweep *s, int interrupted)
 {
     if (interrupted) {
         fprintf(stderr, "ompscale: interrupted; %zu of %zu configurations kept in %s\n",
-                s->finished, s->count, s->opts->out_dir);
+                kept_count(s), s->count, s->opts->out_dir);
         return 130;
     }
     if (s->error[0] != '\0') {
