@@ -332,15 +332,12 @@ static int machines_differ(const struct side *a, const struct side *b, char *why
     return 0;
 }
 
+/* The median through the summary's own statistics (NaN when out of memory
+ * or empty). */
 static double median_of(const struct samples *s)
 {
-    double *copy = malloc((s->count + 1) * sizeof *copy);
-    if (copy == NULL)
-        return NAN;
-    memcpy(copy, s->seconds, s->count * sizeof *copy);
-    double m = omps_median_inplace(copy, s->count);
-    free(copy);
-    return m;
+    struct omps_stats st;
+    return omps_stats_describe(s->seconds, s->count, &st) == OMPS_OK ? st.median : NAN;
 }
 
 static double *logs_of(const struct samples *s)

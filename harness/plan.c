@@ -189,11 +189,11 @@ static size_t kernel_list(const struct omps_run_options *o,
     int needs_reference = 0, has_reference = 0;
     memcpy(out, o->kernels, n * sizeof *out);
     for (size_t i = 0; i < n; i++) {
-        needs_reference |= strcmp(out[i]->rate_unit, "us/construct") == 0;
-        has_reference |= strcmp(out[i]->name, "overhead_reference") == 0;
+        needs_reference |= strcmp(out[i]->rate_unit, OMPS_OVERHEAD_UNIT) == 0;
+        has_reference |= strcmp(out[i]->name, OMPS_OVERHEAD_REFERENCE) == 0;
     }
     if (needs_reference && !has_reference)
-        out[n++] = omps_kernel_find("overhead_reference");
+        out[n++] = omps_kernel_find(OMPS_OVERHEAD_REFERENCE);
     return n;
 }
 

@@ -88,7 +88,7 @@ find_reference(const struct omps_summary_row *rows, size_t count,
                const struct omps_summary_row *r)
 {
     for (size_t i = 0; i < count; i++) {
-        if (strcmp(rows[i].kernel, "overhead_reference") == 0 &&
+        if (strcmp(rows[i].kernel, OMPS_OVERHEAD_REFERENCE) == 0 &&
             rows[i].threads == r->threads)
             return &rows[i];
     }
@@ -127,7 +127,7 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
     r->karp_flatt = r->threads > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)
                         : NAN;
-    r->rate = strcmp(r->rate_unit, "us/construct") == 0 ? overhead_us(rows, count, r)
+    r->rate = strcmp(r->rate_unit, OMPS_OVERHEAD_UNIT) == 0 ? overhead_us(rows, count, r)
                                                         : throughput(r);
     r->copy_fraction = NAN;
 }

@@ -28,6 +28,11 @@ struct omps_work {
     double items;
 };
 
+/* The overhead kernels' unit and the kernel they are measured against; the
+ * planner and the summary both rely on these names. */
+#define OMPS_OVERHEAD_UNIT "us/construct"
+#define OMPS_OVERHEAD_REFERENCE "overhead_reference"
+
 /* A kernel's own tunable, set with --set KERNEL.NAME=VALUE. */
 struct omps_param_def {
     const char *name;

@@ -82,7 +82,7 @@ uint64_t omps_overhead_size_parallel(const struct omps_sizing *sizing);
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .rate_unit = "us/construct",                                           \
+        .rate_unit = OMPS_OVERHEAD_UNIT,                                           \
         .scheduled = 0,                                                        \
         .default_size = SIZE,                                                  \
         .footprint = omps_overhead_footprint,                                  \
