@@ -9,16 +9,65 @@
 #include "../kernels/errors.h"
 #include "../kernels/registry.h"
 
-#define DEFAULT_REPETITIONS 10
+#define DEFAULT_REPETITIONS 5
+#define QUICK_REPETITIONS 3
 #define DEFAULT_MIN_TIME 0.1
 #define QUICK_MIN_TIME 0.01
+#define DEFAULT_BUDGET 180.0
+#define DEFAULT_PRECISION 0.01
 
 void omps_run_options_init(struct omps_run_options *opts)
 {
     memset(opts, 0, sizeof *opts);
     opts->repetitions = DEFAULT_REPETITIONS;
     opts->min_time = DEFAULT_MIN_TIME;
+    opts->budget = DEFAULT_BUDGET;
+    opts->precision = DEFAULT_PRECISION;
     opts->out_dir = "results/latest";
+}
+
+/* Reads one "<number><unit>" term of a duration; returns its seconds or a
+ * negative number when it is malformed. */
+static double duration_term(const char **cursor)
+{
+    char *end = NULL;
+    errno = 0;
+    const char *s = *cursor;
+    if (*s < '0' || *s > '9')
+        return -1.0;
+    double v = strtod(s, &end);
+    if (errno != 0 || end == s || !isfinite(v))
+        return -1.0;
+    double unit = 1.0;
+    if (*end == 'h')
+        unit = 3600.0, end++;
+    else if (*end == 'm')
+        unit = 60.0, end++;
+    else if (*end == 's')
+        end++;
+    *cursor = end;
+    return v * unit;
+}
+
+int omps_parse_duration(const char *text, double *seconds)
+{
+    if (text == NULL || *text == '\0')
+        return OMPS_EINVAL;
+    if (strcmp(text, "none") == 0) {
+        *seconds = INFINITY;
+        return OMPS_OK;
+    }
+    double total = 0.0;
+    for (const char *s = text; *s != '\0';) {
+        const double term = duration_term(&s);
+        if (term < 0.0)
+            return OMPS_EINVAL;
+        total += term;
+    }
+    if (!(total > 0.0) || total > 30 * 86400.0)
+        return OMPS_EINVAL;
+    *seconds = total;
+    return OMPS_OK;
 }
 
 int omps_parse_long(const char *text, long lo, long hi, long *out)
@@ -146,25 +195,6 @@ int omps_parse_threads(const char *text, int logical_cpus, int *out,
     return OMPS_OK;
 }
 
-static const struct {
-    const char *name;
-    omp_sched_t kind;
-} schedule_kinds[] = {
-    {"static", omp_sched_static},
-    {"dynamic", omp_sched_dynamic},
-    {"guided", omp_sched_guided},
-    {"auto", omp_sched_auto},
-};
-
-const char *omps_schedule_name(omp_sched_t kind)
-{
-    for (size_t i = 0; i < sizeof schedule_kinds / sizeof schedule_kinds[0]; i++) {
-        if (schedule_kinds[i].kind == kind)
-            return schedule_kinds[i].name;
-    }
-    return "none";
-}
-
 int omps_parse_schedule(const char *text, struct omps_schedule *out, char *err,
                         size_t err_len)
 {
@@ -172,11 +202,8 @@ int omps_parse_schedule(const char *text, struct omps_schedule *out, char *err,
     const char *colon = strchr(text, ':');
     size_t len = colon ? (size_t)(colon - text) : strlen(text);
     snprintf(kind, sizeof kind, "%.*s", (int)(len < 31 ? len : 31), text);
-    out->kind = 0;
-    for (size_t i = 0; i < sizeof schedule_kinds / sizeof schedule_kinds[0]; i++) {
-        if (strcmp(kind, schedule_kinds[i].name) == 0)
-            out->kind = schedule_kinds[i].kind;
-    }
+    if (omps_schedule_kind(kind, &out->kind) != OMPS_OK)
+        out->kind = 0;
     if (out->kind == 0 || len >= 31) {
         snprintf(err, err_len,
                  "--schedules: unknown schedule '%s' (want static, dynamic, "
@@ -342,20 +369,64 @@ static int apply_valued_option(const char *name, const char *value,
     if (strcmp(name, "--schedules") == 0)
         return omps_parse_schedules(value, o->schedules, OMPS_MAX_LIST,
                                     &o->nschedules, err, err_len);
-    if (strcmp(name, "--out") == 0) {
+    if (strcmp(name, "--out") == 0 || strcmp(name, "--resume") == 0) {
         if (*value == '\0') {
-            snprintf(err, err_len, "--out: empty directory name");
+            snprintf(err, err_len, "%s: empty directory name", name);
             return OMPS_EINVAL;
         }
-        o->out_dir = value;
+        if (name[2] == 'o')
+            o->out_dir = value, o->out_given = 1;
+        else
+            o->resume_dir = value;
         return OMPS_OK;
     }
     if (strcmp(name, "--repetitions") == 0) {
+        o->repetitions_given = 1;
         if (omps_parse_long(value, 1, 100000, &r) == 0) {
             o->repetitions = (int)r;
             return OMPS_OK;
         }
         snprintf(err, err_len, "--repetitions: '%s' is not a count from 1 to 100000", value);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--budget") == 0) {
+        if (omps_parse_duration(value, &o->budget) == 0)
+            return OMPS_OK;
+        snprintf(err, err_len,
+                 "--budget: '%s' is not a duration such as 90s, 3m, 1h or none", value);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--precision") == 0) {
+        char *end = NULL;
+        errno = 0;
+        double pct = strtod(value, &end);
+        if (end != value && *end == '%')
+            end++;
+        o->precision_given = 1;
+        if (strcmp(value, "none") == 0) {
+            o->precision = INFINITY;
+            return OMPS_OK;
+        }
+        if (errno == 0 && end != value && *end == '\0' && pct > 0 && pct <= 100) {
+            o->precision = pct / 100.0;
+            return OMPS_OK;
+        }
+        snprintf(err, err_len,
+                 "--precision: '%s' is not a percentage in (0, 100] such as 1 or 0.5%%, or none",
+                 value);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--seed") == 0) {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long seed = strtoull(value, &end, 10);
+        if (errno == 0 && *value >= '0' && *value <= '9' && *end == '\0' &&
+            seed <= INT64_MAX) {
+            o->seed = seed;
+            o->seed_given = 1;
+            return OMPS_OK;
+        }
+        snprintf(err, err_len, "--seed: '%s' is not a whole number from 0 to 2^63-1", value);
         return OMPS_EINVAL;
     }
     if (strcmp(name, "--min-time") == 0) {
@@ -382,12 +453,25 @@ static int is_valued_option(const char *arg, size_t len)
 {
     static const char *const names[] = {"--kernels", "--threads", "--schedules",
                                         "--size", "--set", "--repetitions",
-                                        "--min-time", "--out"};
+                                        "--min-time", "--out", "--budget",
+                                        "--precision", "--seed", "--resume"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
             return 1;
     }
     return 0;
+}
+
+/* The field an option without a value sets, or NULL. */
+static int *flag_option(const char *arg, struct omps_run_options *o)
+{
+    if (strcmp(arg, "--quick") == 0)
+        return &o->quick;
+    if (strcmp(arg, "--dry-run") == 0)
+        return &o->dry_run;
+    if (strcmp(arg, "--force") == 0)
+        return &o->force;
+    return NULL;
 }
 
 int omps_parse_run_args(int argc, char **argv, int logical_cpus,
@@ -396,8 +480,9 @@ int omps_parse_run_args(int argc, char **argv, int logical_cpus,
 {
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
-        if (strcmp(arg, "--quick") == 0) {
-            opts->quick = 1;
+        int *flag = flag_option(arg, opts);
+        if (flag != NULL) {
+            *flag = 1;
             continue;
         }
         if (strncmp(arg, "--", 2) != 0) {
@@ -428,8 +513,13 @@ int omps_parse_run_args(int argc, char **argv, int logical_cpus,
         if (apply_valued_option(name, value, logical_cpus, opts, err, err_len))
             return OMPS_EINVAL;
     }
-    /* A smoke sweep takes short repetitions unless told otherwise. */
+    /* A smoke sweep takes short and few repetitions unless told otherwise. */
     if (opts->quick && !opts->min_time_given)
         opts->min_time = QUICK_MIN_TIME;
+    if (opts->quick && !opts->repetitions_given)
+        opts->repetitions = QUICK_REPETITIONS;
+    /* ... and stops at the minimum. */
+    if (opts->quick && !opts->precision_given)
+        opts->precision = INFINITY;
     return OMPS_OK;
 }

@@ -10,17 +10,11 @@
 #include <stdint.h>
 
 #include "../kernels/kernel.h"
+#include "key.h"
 
 #define OMPS_MAX_THREADS 1024 /* the sane cap on a team size */
 #define OMPS_MAX_LIST 64      /* kernels, schedules, sizes, --set items */
 #define OMPS_MAX_SIZE (UINT64_C(1) << 40)
-
-/* A loop schedule: kind 0 means "none" (the kernel has no scheduled loop);
- * chunk 0 means the runtime's default. */
-struct omps_schedule {
-    omp_sched_t kind;
-    int chunk;
-};
 
 struct omps_size_override {
     const struct omps_kernel *kernel; /* NULL: every kernel */
@@ -47,11 +41,21 @@ struct omps_run_options {
     size_t nsizes;
     struct omps_param_override sets[OMPS_MAX_LIST];
     size_t nsets;
-    int repetitions;
+    int repetitions;      /* the minimum per configuration */
+    int repetitions_given;
     double min_time;
     int min_time_given;
+    double budget;        /* seconds for the sweep; INFINITY: no limit */
+    double precision;     /* the 95% interval's half-width / median wanted */
+    int precision_given;
+    uint64_t seed;
+    int seed_given;
     const char *out_dir;
+    int out_given;
     int quick;
+    int dry_run;
+    const char *resume_dir; /* --resume DIR, or NULL */
+    int force;
 };
 
 /* Fills opts with the defaults that do not depend on the machine. */
@@ -99,7 +103,8 @@ int omps_parse_long(const char *text, long lo, long hi, long *out);
 /* Parses a finite decimal number; 0 or OMPS_EINVAL. */
 int omps_parse_double(const char *text, double *out);
 
-/* Returns "static", "dynamic", "guided", "auto" or "none". */
-const char *omps_schedule_name(omp_sched_t kind);
+/* Parses a duration "90", "90s", "3m", "1h", "1m30s" into seconds, or
+ * "none" into INFINITY.  Returns 0 or OMPS_EINVAL. */
+int omps_parse_duration(const char *text, double *seconds);
 
 #endif

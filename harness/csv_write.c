@@ -81,16 +81,21 @@ void omps_csv_number(FILE *f, double v)
         fprintf(f, "%.17g", v);
 }
 
+void omps_csv_key(FILE *f, const struct omps_key *k)
+{
+    omps_csv_text(f, k->kernel->name);
+    fputc(',', f);
+    omps_csv_text(f, k->params_text);
+    fprintf(f, ",%llu,%d,%s,%d", (unsigned long long)k->n, k->threads,
+            omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+}
+
 void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
 {
-    omps_csv_text(f, r->kernel);
-    fputc(',', f);
-    omps_csv_text(f, r->params);
-    fprintf(f, ",%llu,%d,", (unsigned long long)r->n, r->threads);
-    omps_csv_text(f, r->schedule);
-    fprintf(f, ",%d,%d,", r->chunk, r->repetition);
+    omps_csv_key(f, r->key);
+    fprintf(f, ",%d,", r->repetition);
     omps_csv_number(f, r->seconds);
-    fprintf(f, ",%d,%d\n", r->verified, r->oversubscribed);
+    fprintf(f, ",%d,%d,%ld\n", r->verified, r->oversubscribed, r->round);
 }
 
 void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
@@ -100,18 +105,14 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
                               s->cv,        s->min,          s->max,
                               r->speedup,   r->efficiency,   r->karp_flatt,
                               r->rate};
-    omps_csv_text(f, r->kernel);
-    fputc(',', f);
-    omps_csv_text(f, r->params);
-    fprintf(f, ",%llu,%d,", (unsigned long long)r->n, r->threads);
-    omps_csv_text(f, r->schedule);
-    fprintf(f, ",%d,%zu", r->chunk, s->count);
+    omps_csv_key(f, &r->key);
+    fprintf(f, ",%zu", s->count);
     for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
         fputc(',', f);
         omps_csv_number(f, numbers[i]);
     }
     fputc(',', f);
-    omps_csv_text(f, r->rate_unit);
+    omps_csv_text(f, omps_unit_name(r->key.kernel->unit));
     fputc(',', f);
     omps_csv_number(f, r->copy_fraction);
     fprintf(f, ",%d\n", r->oversubscribed);

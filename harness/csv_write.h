@@ -8,13 +8,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "key.h"
 #include "stats.h"
 
+#define OMPS_KEY_HEADER "kernel,params,n,threads,schedule,chunk"
 #define OMPS_RUNS_HEADER                                                       \
-    "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,"      \
-    "oversubscribed"
+    OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round"
 #define OMPS_SUMMARY_HEADER                                                    \
-    "kernel,params,n,threads,schedule,chunk,repetitions,median_s,mean_s,"      \
+    OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
     "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
     "copy_fraction,oversubscribed"
 
@@ -40,16 +41,12 @@ void omps_outfile_abort(struct omps_outfile *o);
 
 /* One row of runs.csv. */
 struct omps_run_row {
-    const char *kernel;
-    const char *params;
-    uint64_t n;
-    int threads;
-    const char *schedule;
-    int chunk;
+    const struct omps_key *key;
     int repetition;
     double seconds;
     int verified;
     int oversubscribed;
+    long round;
 };
 
 /* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */
@@ -57,6 +54,9 @@ void omps_csv_text(FILE *f, const char *s);
 
 /* Writes v with 17 significant digits; NaN is written as an empty field. */
 void omps_csv_number(FILE *f, double v);
+
+/* Writes the key's six columns (no newline). */
+void omps_csv_key(FILE *f, const struct omps_key *k);
 
 /* Writes one runs.csv row, newline included. */
 void omps_csv_run_row(FILE *f, const struct omps_run_row *r);

@@ -1,9 +1,9 @@
 /*
  * The C face of Google Benchmark: a handful of functions over an opaque
- * session.  The harness registers one benchmark per configuration with
- * callbacks; the shim times the body with real time, runs Google
- * Benchmark's unrecorded warm-up and R repetitions, writes Google
- * Benchmark's own JSON, and hands each configuration's repetitions back.
+ * session.  The harness times one batch at a time (one visit of one
+ * configuration in a round): the shim registers it, times the body with
+ * real time, hands the repetitions back, and appends Google Benchmark's own
+ * JSON for it to one document that is closed by omps_gb_finish.
  */
 #ifndef OMPSCALE_GBENCH_SHIM_H
 #define OMPSCALE_GBENCH_SHIM_H
@@ -19,6 +19,7 @@ struct omps_gb;
 /* One configuration's recorded repetitions, handed to report(). */
 struct omps_gb_result {
     int repetitions;         /* entries in seconds and verified */
+    long iterations;         /* kernel runs in each repetition */
     const double *seconds;   /* wall time of one run, per repetition */
     const int *verified;     /* 1 or 0, per repetition */
     const char *failure;     /* why verification failed, or NULL */
@@ -43,11 +44,12 @@ struct omps_gb_hooks {
     void (*report)(void *ctx, const struct omps_gb_result *result);
 };
 
-/* How long and how often one configuration is timed, and its work per run
- * (reported in the JSON as FLOP/s, bytes_per_second and items_per_second). */
+/* How long and how often one batch is timed, and its work per run
+ * (reported in the JSON as FLOP/s, bytes_per_second and items_per_second).
+ * iterations 0 lets Google Benchmark find a count that lasts min_time. */
 struct omps_gb_options {
     double min_time;
-    double min_warmup_time;
+    long iterations;
     int repetitions;
     int has_prepare; /* call hooks->prepare before every run */
     double flops;
@@ -57,19 +59,23 @@ struct omps_gb_options {
 
 /*
  * Creates a session that writes Google Benchmark's JSON to json_path.
- * argv0 names the executable in the JSON context.  Returns 0 or a negative
- * OMPS_E* code; *out is owned by the caller and freed with omps_gb_destroy.
+ * argv0 names the executable in the JSON context.  Google Benchmark's own
+ * flags are fixed here, so BENCHMARK_* variables in the environment cannot
+ * filter, repeat, reorder or redirect what ompscale times.  Returns 0 or a
+ * negative OMPS_E* code (OMPS_EIO: json_path cannot be written); *out is
+ * owned by the caller and freed with omps_gb_destroy.
  */
 int omps_gb_create(struct omps_gb **out, const char *argv0,
                    const char *json_path, const struct omps_gb_hooks *hooks);
 
-/* Registers one benchmark; name must be unique.  Returns 0 or OMPS_ENOMEM. */
-int omps_gb_register(struct omps_gb *gb, const char *name, void *ctx,
-                     const struct omps_gb_options *options);
+/* Times one batch now under the given name, calling the hooks with ctx, and
+ * hands its result to hooks->report.  Returns 0, or OMPS_ENOMEM. */
+int omps_gb_run_batch(struct omps_gb *gb, const char *name, void *ctx,
+                      const struct omps_gb_options *options);
 
-/* Runs every registered benchmark in order.  Returns 0, or OMPS_EIO when the
- * JSON file could not be written. */
-int omps_gb_run(struct omps_gb *gb);
+/* Closes the JSON document.  Returns 0, or OMPS_EIO when it could not be
+ * written. */
+int omps_gb_finish(struct omps_gb *gb);
 
 /* Frees the session; safe on NULL. */
 void omps_gb_destroy(struct omps_gb *gb);

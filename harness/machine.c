@@ -59,31 +59,6 @@ static void probe_cpu_model(struct omps_machine *m)
     fclose(f);
 }
 
-/* Counts distinct (package, core) pairs among online CPUs.  CPU numbers may
- * have gaps (offline CPUs), so a few times the online count are probed. */
-static int count_physical_cores(int logical)
-{
-    long seen[4096];
-    int nseen = 0;
-    for (int cpu = 0; cpu < logical * 4 && nseen < (int)(sizeof seen / sizeof seen[0]); cpu++) {
-        char path[128];
-        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu%d/topology/core_id", cpu);
-        long core = read_long(path, -1);
-        snprintf(path, sizeof path,
-                 "/sys/devices/system/cpu/cpu%d/topology/physical_package_id", cpu);
-        long pkg = read_long(path, 0);
-        if (core < 0)
-            continue;
-        long key = pkg * 1000000 + core;
-        int dup = 0;
-        for (int i = 0; i < nseen; i++)
-            dup |= seen[i] == key;
-        if (!dup)
-            seen[nseen++] = key;
-    }
-    return nseen > 0 ? nseen : logical;
-}
-
 static void probe_affinity(struct omps_machine *m)
 {
     cpu_set_t set;
@@ -147,20 +122,29 @@ static void probe_caches(struct omps_machine *m)
     }
 }
 
-void omps_machine_probe(struct omps_machine *m)
+int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
 {
     memset(m, 0, sizeof *m);
+    int rc = omps_topology_probe(&m->topology, err, err_len);
+    if (rc != 0)
+        return rc;
     probe_cpu_model(m);
     long online = sysconf(_SC_NPROCESSORS_ONLN);
     m->logical_cpus = online > 0 ? (int)online : 1;
-    m->physical_cores = count_physical_cores(m->logical_cpus);
     probe_affinity(m);
+    /* Counts come from the CPUs this process may use, as hwloc sees them
+     * (the synthetic machine's under HWLOC_SYNTHETIC). */
+    m->physical_cores = m->topology.cores;
+    m->usable_cpus = m->topology.pus;
+    if (m->topology.synthetic)
+        m->logical_cpus = m->topology.pus;
     probe_caches(m);
     m->line_bytes = m->ncaches > 0 ? m->caches[0].line_bytes : 0;
     if (m->line_bytes <= 0) {
         long line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
         m->line_bytes = line > 0 ? (int)line : 64;
     }
+    return 0;
 }
 
 const char *omps_openmp_runtime(void)
@@ -220,7 +204,7 @@ json_t *omps_machine_json(const struct omps_machine *m)
     gethostname(host, sizeof host - 1);
     return json_pack(
         "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:i, s:o, s:s, s:s, s:s,"
-        " s:i, s:s, s:o, s:s, s:b, s:s}",
+        " s:i, s:s, s:o, s:s, s:b, s:s, s:o}",
         "date", date, "host", host, "cpu_model", m->cpu_model,
         "physical_cores", m->physical_cores, "logical_cpus", m->logical_cpus,
         "usable_cpus", m->usable_cpus, "affinity", m->affinity,
@@ -229,5 +213,6 @@ json_t *omps_machine_json(const struct omps_machine *m)
         "compiler_flags", OMPS_C_FLAGS, "build_type", OMPS_BUILD_TYPE,
         "openmp_version", _OPENMP, "omp_runtime", omps_openmp_runtime(),
         "omp_environment", openmp_env_json(), "git_commit", OMPS_GIT_COMMIT,
-        "git_dirty", OMPS_GIT_DIRTY, "ompscale_version", OMPS_VERSION);
+        "git_dirty", OMPS_GIT_DIRTY, "ompscale_version", OMPS_VERSION, "topology",
+        omps_topology_json(&m->topology));
 }

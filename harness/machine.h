@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "topology.h"
+
 #define OMPS_MAX_CACHES 8
 
 struct omps_cache {
@@ -21,9 +23,10 @@ struct omps_cache {
 
 struct omps_machine {
     char cpu_model[256];
-    int physical_cores;
-    int logical_cpus; /* online */
-    int usable_cpus;  /* in this process's affinity mask */
+    struct omps_topology topology;
+    int physical_cores; /* usable cores, from the topology */
+    int logical_cpus;   /* online (the synthetic machine's PUs under one) */
+    int usable_cpus;    /* PUs this process may run on */
     char affinity[256];
     struct omps_cache caches[OMPS_MAX_CACHES];
     int ncaches;
@@ -31,9 +34,10 @@ struct omps_machine {
     int line_bytes;
 };
 
-/* Reads /proc and /sys; missing facts fall back to sysconf or "unknown".
- * Never fails. */
-void omps_machine_probe(struct omps_machine *m);
+/* Reads the topology with hwloc and caches from /sys; missing facts fall
+ * back to sysconf or "unknown".  Returns 0, or OMPS_EIO with err set when
+ * hwloc cannot load a topology. */
+int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len);
 
 /*
  * Returns a new JSON object with every machine.json key: the machine, the

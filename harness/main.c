@@ -11,15 +11,9 @@
 #include "cli.h"
 #include "compare.h"
 #include "machine.h"
-#include "sweep.h"
+#include "run.h"
 
 static volatile sig_atomic_t interrupted;
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    interrupted = 1;
-}
 
 static const char usage[] =
     "usage: ompscale list\n"
@@ -51,12 +45,16 @@ static const char usage[] =
 static int cmd_list(void)
 {
     struct omps_machine m;
-    omps_machine_probe(&m);
+    char err[512];
+    if (omps_machine_probe(&m, err, sizeof err) != 0) {
+        fprintf(stderr, "ompscale: %s\n", err);
+        return 2;
+    }
     const struct omps_sizing sizing = {.llc_bytes = m.llc_bytes, .quick = 0};
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         const struct omps_kernel *k = omps_kernel_at(i);
         printf("%-20s n=%-11llu %-12s %s\n", k->name,
-               (unsigned long long)k->default_size(&sizing), k->rate_unit,
+               (unsigned long long)k->default_size(&sizing), omps_unit_name(k->unit),
                k->summary);
         for (size_t p = 0; p < k->nparams; p++) {
             const struct omps_param_def *d = &k->params[p];
@@ -65,43 +63,6 @@ static int cmd_list(void)
         }
     }
     return 0;
-}
-
-static void catch_interrupts(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    /* A second Ctrl-C ends the process at once. */
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static int cmd_run(int argc, char **argv, const char *argv0)
-{
-    struct omps_machine m;
-    struct omps_run_options opts;
-    char err[512] = "";
-    omps_machine_probe(&m);
-    omps_run_options_init(&opts);
-    if (omps_parse_run_args(argc, argv, m.usable_cpus, &opts, err, sizeof err) !=
-        OMPS_OK) {
-        fprintf(stderr, "ompscale: %s\n", err);
-        return 2;
-    }
-    struct omps_config *configs = NULL;
-    size_t count = 0;
-    int rc = omps_sweep_plan(&opts, &m, &configs, &count, err, sizeof err);
-    if (rc != OMPS_OK) {
-        fprintf(stderr, "ompscale: %s\n", rc == OMPS_EINVAL ? err : omps_strerror(rc));
-        return 2;
-    }
-    catch_interrupts();
-    rc = omps_sweep_run(&opts, &m, configs, count, argv0, &interrupted);
-    omps_configs_free(configs, count);
-    return rc;
 }
 
 static int cmd_compare(int argc, char **argv)
@@ -134,7 +95,9 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "list") == 0 && argc == 2)
         return cmd_list();
     if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc - 2, argv + 2, argv[0]);
+        return omps_cmd_run(argc - 2, argv + 2, argv[0], &interrupted);
+    if (strcmp(cmd, "summarize") == 0)
+        return omps_cmd_summarize(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 2, argv + 2);
     fprintf(stderr, "ompscale: unknown command '%s' (see 'ompscale --help')\n", cmd);

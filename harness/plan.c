@@ -5,21 +5,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv_write.h"
+
 #include "../kernels/errors.h"
 #include "../kernels/registry.h"
-#include "sweep.h"
+#include "plan.h"
 
 /* Memory a sweep may plan to use, as a share of physical memory. */
 #define MEMORY_SHARE 0.8
 
-void omps_format_double(double v, char *buf, size_t len)
-{
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(buf, len, "%.*g", digits, v);
-        if (strtod(buf, NULL) == v)
-            return;
-    }
-}
+/* The time model behind the estimate (a conservative guess before anything
+ * has run; the sweep itself measures).  A first visit lets Google Benchmark
+ * find an iteration count (about twice the repetition) besides the untimed
+ * run; later visits reuse the count. */
+#define FIRST_VISIT_FACTOR 3.0
+#define LATER_VISIT_FACTOR 1.2
+#define VISIT_FIXED_S 0.002
+#define TOUCH_BYTES_PER_S 4e9
+#define TOUCH_MAX_STREAMS 8.0
+/* The automatic repetition length leaves half the budget to precision. */
+#define BUDGET_SHARE_FOR_MINIMUM 0.5
+#define AUTO_MIN_TIME_FLOOR 0.01
 
 static double physical_memory_bytes(void)
 {
@@ -72,25 +78,18 @@ static size_t param_combinations(const struct omps_run_options *o,
     return total;
 }
 
-/* Fills combination `index` (mixed radix over the value lists) and its text
- * ("f=0.3;g=2"). */
-static void param_combination(const struct omps_run_options *o,
-                              const struct omps_kernel *k, size_t index,
-                              double *params, char *text, size_t text_len)
+/* Fills combination `index` (mixed radix over the value lists) into the
+ * key's params and their text. */
+static void param_combination(const struct omps_run_options *o, size_t index,
+                              struct omps_key *key)
 {
-    size_t used = 0;
-    text[0] = '\0';
-    for (size_t p = 0; p < k->nparams; p++) {
+    for (size_t p = 0; p < key->kernel->nparams; p++) {
         const double *values;
-        const size_t n = param_values(o, k, p, &values);
-        params[p] = values[index % n];
+        const size_t n = param_values(o, key->kernel, p, &values);
+        key->params[p] = values[index % n];
         index /= n;
-        char value[32];
-        omps_format_double(params[p], value, sizeof value);
-        int w = snprintf(text + used, text_len - used, "%s%s=%s", p ? ";" : "",
-                         k->params[p].name, value);
-        used += w > 0 && (size_t)w < text_len - used ? (size_t)w : 0;
     }
+    omps_key_format_params(key);
 }
 
 static int check_footprint(const struct omps_kernel *k, uint64_t n, char *err,
@@ -107,7 +106,7 @@ static int check_footprint(const struct omps_kernel *k, uint64_t n, char *err,
     return OMPS_EINVAL;
 }
 
-/* The thread list: as given, or 1 .. physical cores (at most 2 if quick). */
+/* The thread list: as given, else the topology's (at most 2 if quick). */
 static size_t thread_list(const struct omps_run_options *o,
                           const struct omps_machine *m, int *out)
 {
@@ -115,12 +114,10 @@ static size_t thread_list(const struct omps_run_options *o,
         memcpy(out, o->threads, o->nthreads * sizeof *out);
         return o->nthreads;
     }
-    int top = m->physical_cores;
-    if (o->quick && top > 2)
-        top = 2;
-    for (int t = 1; t <= top; t++)
-        out[t - 1] = t;
-    return (size_t)top;
+    size_t n = omps_topology_threads(&m->topology, out);
+    while (o->quick && n > 1 && out[n - 1] > 2)
+        n--;
+    return n;
 }
 
 static size_t schedule_list(const struct omps_run_options *o,
@@ -138,22 +135,9 @@ static size_t schedule_list(const struct omps_run_options *o,
     return n;
 }
 
-static void describe_config(struct omps_config *c)
-{
-    char sched[48];
-    if (c->schedule.kind == 0)
-        snprintf(sched, sizeof sched, "none");
-    else
-        snprintf(sched, sizeof sched, "%s:%d",
-                 omps_schedule_name(c->schedule.kind), c->schedule.chunk);
-    snprintf(c->name, sizeof c->name, "%s%s%s%s/n:%llu/threads:%d/schedule:%s",
-             c->kernel->name, c->params_text[0] ? "[" : "", c->params_text,
-             c->params_text[0] ? "]" : "", (unsigned long long)c->n,
-             c->threads, sched);
-}
-
-/* Appends one kernel's configurations at *count. */
-static void plan_kernel(const struct omps_config *proto, const int *threads,
+/* Appends one kernel instance's configurations at *count: schedule-major,
+ * then threads, so each series lies together. */
+static void plan_kernel(const struct omps_key *proto, const int *threads,
                         size_t nthreads, const struct omps_schedule *scheds,
                         size_t nscheds, int usable_cpus,
                         struct omps_config *out, size_t *count)
@@ -166,11 +150,10 @@ static void plan_kernel(const struct omps_config *proto, const int *threads,
     for (size_t s = 0; s < nscheds; s++) {
         for (size_t t = 0; t < nthreads; t++) {
             struct omps_config *c = &out[(*count)++];
-            *c = *proto;
-            c->threads = threads[t];
-            c->schedule = scheds[s];
+            c->key = *proto;
+            c->key.threads = threads[t];
+            c->key.schedule = scheds[s];
             c->oversubscribed = threads[t] > usable_cpus;
-            describe_config(c);
         }
     }
 }
@@ -189,17 +172,21 @@ static size_t kernel_list(const struct omps_run_options *o,
     int needs_reference = 0, has_reference = 0;
     memcpy(out, o->kernels, n * sizeof *out);
     for (size_t i = 0; i < n; i++) {
-        needs_reference |= strcmp(out[i]->rate_unit, OMPS_OVERHEAD_UNIT) == 0;
-        has_reference |= strcmp(out[i]->name, OMPS_OVERHEAD_REFERENCE) == 0;
+        needs_reference |= out[i]->reference != NULL;
+        has_reference |= out[i]->reference == out[i];
     }
-    if (needs_reference && !has_reference)
-        out[n++] = omps_kernel_find(OMPS_OVERHEAD_REFERENCE);
+    for (size_t i = 0; needs_reference && !has_reference && i < o->nkernels; i++) {
+        if (out[i]->reference != NULL) {
+            out[n++] = out[i]->reference;
+            break;
+        }
+    }
     return n;
 }
 
-int omps_sweep_plan(const struct omps_run_options *o,
-                    const struct omps_machine *m, struct omps_config **configs,
-                    size_t *count, char *err, size_t err_len)
+/* Plans the configurations into plan->configs; see omps_plan_make. */
+static int plan_configs(const struct omps_run_options *o, const struct omps_machine *m,
+                        struct omps_plan *plan, char *err, size_t err_len)
 {
     int threads[OMPS_MAX_THREADS];
     struct omps_schedule scheds[OMPS_MAX_LIST];
@@ -211,25 +198,165 @@ int omps_sweep_plan(const struct omps_run_options *o,
     size_t total = 0;
     for (size_t i = 0; i < nkernels; i++)
         total += param_combinations(o, kernels[i]) * nscheds * nthreads;
-    struct omps_config *out = calloc(total, sizeof *out);
-    if (out == NULL)
+    plan->configs = calloc(total + 1, sizeof *plan->configs);
+    if (plan->configs == NULL)
         return OMPS_ENOMEM;
-    *count = 0;
     for (size_t i = 0; i < nkernels; i++) {
-        struct omps_config proto = {0};
-        proto.kernel = kernels[i];
+        struct omps_key proto = {.kernel = kernels[i]};
         proto.n = kernel_size(o, proto.kernel, &sizing);
-        if (check_footprint(proto.kernel, proto.n, err, err_len) != 0) {
-            free(out);
+        if (check_footprint(proto.kernel, proto.n, err, err_len) != 0)
             return OMPS_EINVAL;
-        }
         for (size_t c = 0; c < param_combinations(o, kernels[i]); c++) {
-            param_combination(o, proto.kernel, c, proto.params, proto.params_text,
-                              sizeof proto.params_text);
-            plan_kernel(&proto, threads, nthreads, scheds, nscheds,
-                        m->usable_cpus, out, count);
+            param_combination(o, c, &proto);
+            plan_kernel(&proto, threads, nthreads, scheds, nscheds, m->usable_cpus,
+                        plan->configs, &plan->count);
         }
     }
-    *configs = out;
     return OMPS_OK;
+}
+
+/* Bytes per second a team of t threads touches: one core's stream, more
+ * with more cores until the memory channels of a socket are busy. */
+static double touch_rate(int threads)
+{
+    return TOUCH_BYTES_PER_S * fmin((double)threads, TOUCH_MAX_STREAMS);
+}
+
+/* Counts the distinct kernel states (kernel, params, n, threads) and their
+ * memory. */
+static void count_states(struct omps_plan *plan)
+{
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct omps_key *k = &plan->configs[i].key;
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++)
+            first = !omps_key_same_state(&plan->configs[j].key, k);
+        if (!first)
+            continue;
+        plan->states++;
+        plan->state_bytes += k->kernel->footprint(k->n);
+        plan->setup_seconds += k->kernel->footprint(k->n) / touch_rate(k->threads);
+    }
+}
+
+/* Seconds one visit costs beyond its timed repetition: switching the team,
+ * poisoning the outputs and one untimed run, which touch the state's memory
+ * about twice. */
+static double visit_overhead(const struct omps_config *c)
+{
+    return VISIT_FIXED_S +
+           2.0 * c->key.kernel->footprint(c->key.n) / touch_rate(c->key.threads);
+}
+
+static double visit_estimate(const struct omps_config *c, double min_time, int first)
+{
+    return (first ? FIRST_VISIT_FACTOR : LATER_VISIT_FACTOR) * min_time + visit_overhead(c);
+}
+
+double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
+                                int first)
+{
+    return visit_estimate(c, plan->min_time, first);
+}
+
+double omps_plan_estimate(const struct omps_plan *plan, double min_time, int repetitions)
+{
+    double total = plan->setup_seconds;
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct omps_config *c = &plan->configs[i];
+        total += visit_estimate(c, min_time, 1);
+        total += (repetitions - 1) * visit_estimate(c, min_time, 0);
+    }
+    return total;
+}
+
+/* The repetition length when none is given: 0.1 s, shortened on a machine
+ * whose plan would otherwise spend more than half the budget on the minimum
+ * repetitions, but never below 0.01 s. */
+static double automatic_min_time(const struct omps_plan *plan, const struct omps_run_options *o)
+{
+    if (o->min_time_given || o->quick || !isfinite(o->budget))
+        return o->min_time;
+    const double fixed = omps_plan_estimate(plan, 0.0, o->repetitions);
+    const double per_second = omps_plan_estimate(plan, 1.0, o->repetitions) - fixed;
+    const double fits = (BUDGET_SHARE_FOR_MINIMUM * o->budget - fixed) / per_second;
+    return fmin(o->min_time, fmax(AUTO_MIN_TIME_FLOOR, fits));
+}
+
+int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *m,
+                   struct omps_plan *plan, char *err, size_t err_len)
+{
+    memset(plan, 0, sizeof *plan);
+    int rc = plan_configs(o, m, plan, err, err_len);
+    if (rc != OMPS_OK) {
+        omps_plan_free(plan);
+        return rc;
+    }
+    count_states(plan);
+    plan->min_time = automatic_min_time(plan, o);
+    plan->estimate = omps_plan_estimate(plan, plan->min_time, o->repetitions);
+    return OMPS_OK;
+}
+
+void omps_plan_free(struct omps_plan *plan)
+{
+    free(plan->configs);
+    plan->configs = NULL;
+    plan->count = 0;
+}
+
+/* Formats seconds as "2m05s" or "42s". */
+void omps_format_duration(double seconds, char *buf, size_t len)
+{
+    if (!isfinite(seconds)) {
+        snprintf(buf, len, "none");
+        return;
+    }
+    const long s = lround(seconds);
+    if (s >= 3600)
+        snprintf(buf, len, "%ldh%02ldm", s / 3600, s / 60 % 60);
+    else if (s >= 60)
+        snprintf(buf, len, "%ldm%02lds", s / 60, s % 60);
+    else
+        snprintf(buf, len, "%lds", s);
+}
+
+void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_options *o,
+                        FILE *f)
+{
+    char est[32], budget[32], precision[32] = "none";
+    omps_format_duration(plan->estimate, est, sizeof est);
+    omps_format_duration(o->budget, budget, sizeof budget);
+    if (isfinite(o->precision))
+        snprintf(precision, sizeof precision, "+-%.3g%%", o->precision * 100.0);
+    fprintf(f,
+            "ompscale: plan: %zu configurations, at least %d repetitions of %.3g s each; "
+            "estimated %s for the minimum (budget %s, precision %s)\n",
+            plan->count, o->repetitions, plan->min_time, est, budget, precision);
+}
+
+int omps_plan_check_budget(const struct omps_plan *plan, const struct omps_run_options *o,
+                           char *err, size_t err_len)
+{
+    if (plan->estimate <= o->budget)
+        return OMPS_OK;
+    char est[32], budget[32];
+    omps_format_duration(plan->estimate, est, sizeof est);
+    omps_format_duration(o->budget, budget, sizeof budget);
+    snprintf(err, err_len,
+             "--budget: %zu configurations at %d repetitions of %.3g s need about %s, "
+             "more than the budget of %s; drop kernels (--kernels), thread counts "
+             "(--threads) or schedules (--schedules), lower --repetitions or "
+             "--min-time, or raise --budget",
+             plan->count, o->repetitions, plan->min_time, est, budget);
+    return OMPS_EINVAL;
+}
+
+void omps_plan_write_csv(const struct omps_plan *plan, FILE *f)
+{
+    fprintf(f, "%s\n", OMPS_KEY_HEADER);
+    for (size_t i = 0; i < plan->count; i++) {
+        omps_csv_key(f, &plan->configs[i].key);
+        fputc('\n', f);
+    }
 }

@@ -20,6 +20,31 @@ double omps_median_inplace(double *x, size_t n)
     return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
+/* P(B <= k) for B ~ Binomial(n, 1/2), by the recurrence on the
+ * probabilities in log space so that large n does not underflow. */
+static double binomial_half_cdf(size_t n, size_t k)
+{
+    double log_p = (double)n * log(0.5), sum = 0.0;
+    for (size_t i = 0; i <= k; i++) {
+        sum += exp(log_p);
+        log_p += log((double)(n - i) / (double)(i + 1));
+    }
+    return sum;
+}
+
+int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi)
+{
+    *lo = *hi = NAN;
+    size_t k = 0; /* lower bound is sorted[k - 1] (1-based x(k)) */
+    while (k + 1 <= n / 2 && 2.0 * binomial_half_cdf(n, k) <= 0.05)
+        k++;
+    if (k == 0)
+        return -1;
+    *lo = sorted[k - 1];
+    *hi = sorted[n - k];
+    return 0;
+}
+
 int omps_stats_describe(const double *x, size_t n, struct omps_stats *out)
 {
     *out = (struct omps_stats){.count = n, .median = NAN, .mean = NAN,
@@ -49,36 +74,29 @@ int omps_stats_describe(const double *x, size_t n, struct omps_stats *out)
     return OMPS_OK;
 }
 
-static int same_series(const struct omps_summary_row *a,
-                       const struct omps_summary_row *b)
-{
-    return strcmp(a->kernel, b->kernel) == 0 &&
-           strcmp(a->params, b->params) == 0 && a->n == b->n &&
-           strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk;
-}
-
 /* Returns the one-thread row of r's series, or NULL. */
 static const struct omps_summary_row *
 find_serial(const struct omps_summary_row *rows, size_t count,
             const struct omps_summary_row *r)
 {
     for (size_t i = 0; i < count; i++) {
-        if (rows[i].threads == 1 && same_series(&rows[i], r))
+        if (rows[i].key.threads == 1 && omps_key_same_series(&rows[i].key, &r->key))
             return &rows[i];
     }
     return NULL;
 }
 
+/* Returns the row of kernel k at r's n, threads and schedule, or NULL. */
 static const struct omps_summary_row *
-find_copy(const struct omps_summary_row *rows, size_t count,
-          const struct omps_summary_row *r)
+find_ceiling(const struct omps_summary_row *rows, size_t count,
+             const struct omps_summary_row *r, const struct omps_kernel *k)
 {
     for (size_t i = 0; i < count; i++) {
-        const struct omps_summary_row *c = &rows[i];
-        if (strcmp(c->kernel, "copy") == 0 && c->n == r->n &&
-            c->threads == r->threads && strcmp(c->schedule, r->schedule) == 0 &&
-            c->chunk == r->chunk)
-            return c;
+        const struct omps_key *c = &rows[i].key;
+        if (c->kernel == k && c->n == r->key.n && c->threads == r->key.threads &&
+            c->schedule.kind == r->key.schedule.kind &&
+            c->schedule.chunk == r->key.schedule.chunk)
+            return &rows[i];
     }
     return NULL;
 }
@@ -88,23 +106,33 @@ find_reference(const struct omps_summary_row *rows, size_t count,
                const struct omps_summary_row *r)
 {
     for (size_t i = 0; i < count; i++) {
-        if (strcmp(rows[i].kernel, OMPS_OVERHEAD_REFERENCE) == 0 &&
-            rows[i].threads == r->threads)
+        if (rows[i].key.kernel == r->key.kernel->reference &&
+            rows[i].key.threads == r->key.threads)
             return &rows[i];
     }
     return NULL;
 }
 
-/* Work per second in the unit's scale; NaN for an unknown unit. */
+static struct omps_work row_work(const struct omps_summary_row *r)
+{
+    return r->key.kernel->work(r->key.n, r->key.params);
+}
+
+/* Work per second in the unit's scale; NaN for an overhead. */
 static double throughput(const struct omps_summary_row *r)
 {
     const double m = r->stats.median;
-    if (strcmp(r->rate_unit, "GFLOP/s") == 0)
-        return r->work.flops / m / 1e9;
-    if (strcmp(r->rate_unit, "GB/s") == 0)
-        return r->work.bytes / m / 1e9;
-    if (strcmp(r->rate_unit, "Mupdates/s") == 0)
-        return r->work.items / m / 1e6;
+    const struct omps_work w = row_work(r);
+    switch (r->key.kernel->unit) {
+    case OMPS_UNIT_GFLOPS:
+        return w.flops / m / 1e9;
+    case OMPS_UNIT_GBPS:
+        return w.bytes / m / 1e9;
+    case OMPS_UNIT_MUPDATES:
+        return w.items / m / 1e6;
+    case OMPS_UNIT_US_PER_CONSTRUCT:
+        break;
+    }
     return NAN;
 }
 
@@ -114,21 +142,23 @@ static double overhead_us(const struct omps_summary_row *rows, size_t count,
     const struct omps_summary_row *ref = find_reference(rows, count, r);
     if (ref == NULL)
         return NAN;
-    return (r->stats.median / r->work.items - ref->stats.median / ref->work.items) * 1e6;
+    return (r->stats.median / row_work(r).items -
+            ref->stats.median / row_work(ref).items) * 1e6;
 }
 
 static void derive_one(const struct omps_summary_row *rows, size_t count,
                        struct omps_summary_row *r)
 {
     const struct omps_summary_row *serial = find_serial(rows, count, r);
-    const double p = (double)r->threads;
+    const double p = (double)r->key.threads;
     r->speedup = serial ? serial->stats.median / r->stats.median : NAN;
     r->efficiency = r->speedup / p;
-    r->karp_flatt = r->threads > 1
+    r->karp_flatt = r->key.threads > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)
                         : NAN;
-    r->rate = strcmp(r->rate_unit, OMPS_OVERHEAD_UNIT) == 0 ? overhead_us(rows, count, r)
-                                                        : throughput(r);
+    r->rate = r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT
+                  ? overhead_us(rows, count, r)
+                  : throughput(r);
     r->copy_fraction = NAN;
 }
 
@@ -136,12 +166,12 @@ void omps_summary_derive(struct omps_summary_row *rows, size_t count)
 {
     for (size_t i = 0; i < count; i++)
         derive_one(rows, count, &rows[i]);
-    /* Copy's rates must all exist before any fraction is taken. */
+    /* Every ceiling's rate must exist before any fraction is taken. */
     for (size_t i = 0; i < count; i++) {
         struct omps_summary_row *r = &rows[i];
-        if (strcmp(r->rate_unit, "GB/s") != 0 || strcmp(r->kernel, "copy") == 0)
-            continue;
-        const struct omps_summary_row *c = find_copy(rows, count, r);
+        const struct omps_kernel *ceiling = r->key.kernel->ceiling;
+        const struct omps_summary_row *c =
+            ceiling ? find_ceiling(rows, count, r, ceiling) : NULL;
         if (c != NULL)
             r->copy_fraction = r->rate / c->rate;
     }

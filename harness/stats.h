@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../kernels/kernel.h"
+#include "key.h"
 
 struct omps_stats {
     size_t count;
@@ -26,21 +27,22 @@ struct omps_stats {
  */
 int omps_stats_describe(const double *x, size_t n, struct omps_stats *out);
 
+/*
+ * The distribution-free 95% interval of the median from sorted[0..n): the
+ * order statistics x(k) and x(n+1-k) with the largest k whose binomial
+ * coverage is still at least 95%.  Returns 0, or -1 (both bounds NaN) when
+ * n < 6, too few for any such interval.
+ */
+int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi);
+
 /* Returns the median of x[0..n) by sorting x in place (NaN for n = 0). */
 double omps_median_inplace(double *x, size_t n);
 
 /* One configuration's row of summary.csv.  The caller fills the identity,
  * stats, threads and work; omps_summary_derive fills the rest. */
 struct omps_summary_row {
-    const char *kernel;
-    const char *params;
-    uint64_t n;
-    int threads;
-    const char *schedule;
-    int chunk;
+    struct omps_key key;
     struct omps_stats stats;
-    struct omps_work work; /* per run */
-    const char *rate_unit; /* see struct omps_work */
     int oversubscribed;
     /* Derived; NaN where undefined. */
     double speedup;
@@ -52,15 +54,15 @@ struct omps_summary_row {
 
 /*
  * Fills the derived fields of every row.  speedup divides the median at one
- * thread of the same kernel, params, n, schedule and chunk by this row's
+ * thread of the same series (every key field but threads) by this row's
  * median; efficiency = speedup / threads; karp_flatt =
  * (1/speedup - 1/threads) / (1 - 1/threads), undefined at one thread;
- * rate is the work in rate_unit per second (flops / 1e9, bytes / 1e9 or
- * items / 1e6), except for "us/construct": microseconds per construct per
- * thread, (median / items) less the same of the "overhead_reference" row at
- * the same thread count, the EPCC syncbench method.  copy_fraction compares
- * a GB/s kernel's rate with the "copy" kernel's at the same n, threads,
- * schedule and chunk.
+ * rate is the kernel's work in its unit per second (flops / 1e9, bytes / 1e9
+ * or items / 1e6), except for us/construct: microseconds per construct per
+ * thread, (median / items) less the same of the kernel's reference at the
+ * same thread count, the EPCC syncbench method.  copy_fraction divides a
+ * kernel's rate by its ceiling kernel's at the same n, threads, schedule and
+ * chunk.
  */
 void omps_summary_derive(struct omps_summary_row *rows, size_t count);
 

@@ -1,4 +1,4 @@
-/* Running a planned sweep through the Google Benchmark shim. */
+/* Running a plan in shuffled rounds through the Google Benchmark shim. */
 #define _POSIX_C_SOURCE 200809L
 #include "sweep.h"
 
@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <omp.h>
@@ -17,393 +16,607 @@
 #include "gbench_shim.h"
 #include "stats.h"
 
-/* Everything the benchmark callbacks share during one sweep. */
-struct omps_sweep {
-    const struct omps_run_options *opts;
-    struct omps_config *configs;
-    size_t count;
-    /* The live kernel instance, reused by consecutive configurations. */
-    const struct omps_config *live;
-    void *live_state;
-    struct omps_team team;
-    volatile sig_atomic_t *stop;
-    struct omps_outfile runs;
-    const struct omps_config *announced; /* last one shown as progress */
-    size_t finished;
-    double started;
-    int show_progress;
-    int failures;
-    char error[512]; /* a configuration that could not run at all */
+/* No configuration is visited more often than this, whatever its noise. */
+#define MAX_REPETITIONS 100
+/* Kernel states kept alive together may take this share of memory. */
+#define LIVE_MEMORY_SHARE 0.5
+
+/* What the sweep knows of one configuration as it runs. */
+struct tally {
+    double *seconds;
+    size_t count, cap;
+    long iterations; /* kernel runs per repetition; 0 until the first visit */
+    double visit_s;  /* what the last visit cost, all told; 0 before one */
+    double width;    /* the median interval's half-width / median */
+    int failed;      /* a repetition failed verification */
+    int dead;        /* the configuration could not run */
 };
 
-static int same_instance(const struct omps_config *a, const struct omps_config *b)
+/* A kernel state kept alive across rounds. */
+struct live {
+    const struct omps_key *key;
+    void *state;
+    double bytes;
+    unsigned long long used; /* when it last served a visit */
+};
+
+struct omps_sweep {
+    const struct omps_run_options *opts;
+    const struct omps_plan *plan;
+    struct tally *tally;
+    size_t *group; /* each configuration's first config with its state */
+    struct live *live;
+    size_t nlive;
+    double live_bytes, live_cap;
+    unsigned long long clock;
+    struct omps_team team;
+    volatile sig_atomic_t *stop;
+    struct omps_journal *journal;
+    struct omps_gb *gb;
+    double started;
+    int show_progress;
+    struct omps_sweep_outcome *out;
+    int io_failed;
+    /* The visit in progress. */
+    size_t current;
+    void *state;
+    long round;
+};
+
+/* splitmix64: a small, well-mixed generator; each round's order comes from
+ * (seed, round) alone, so a resumed run shuffles as the first would have. */
+static uint64_t mix(uint64_t *x)
 {
-    return a != NULL && a->kernel == b->kernel && a->n == b->n &&
-           memcmp(a->params, b->params, sizeof a->params) == 0;
+    uint64_t z = (*x += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
 }
 
-static void drop_live(struct omps_sweep *s)
+static double now(void)
 {
-    if (s->live_state != NULL)
-        s->live->kernel->teardown(s->live_state);
-    s->live = NULL;
-    s->live_state = NULL;
+    return omp_get_wtime();
 }
 
-/* Sets up c's kernel instance unless the live one already is it. */
-static int ensure_live(struct omps_sweep *s, const struct omps_config *c,
-                       char *why, size_t why_len)
+static double physical_memory(void)
 {
-    if (same_instance(s->live, c))
-        return OMPS_OK;
-    drop_live(s);
-    int rc = c->kernel->setup(&s->live_state, c->n, c->params);
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? (double)pages * (double)page : 1e12;
+}
+
+/* ---- kernel states ---------------------------------------------------- */
+
+static void drop_live(struct omps_sweep *s, size_t i)
+{
+    struct live *l = &s->live[i];
+    l->key->kernel->teardown(l->state);
+    s->live_bytes -= l->bytes;
+    s->live[i] = s->live[--s->nlive];
+}
+
+/* Frees the least recently used states until `need` more bytes fit. */
+static void make_room(struct omps_sweep *s, double need)
+{
+    while (s->nlive > 0 && s->live_bytes + need > s->live_cap) {
+        size_t lru = 0;
+        for (size_t i = 1; i < s->nlive; i++) {
+            if (s->live[i].used < s->live[lru].used)
+                lru = i;
+        }
+        drop_live(s, lru);
+    }
+}
+
+/*
+ * Returns c's state, set up under c's team size (the harness has already set
+ * it) so that a kernel's parallel first touch places pages where this team
+ * runs.  NULL with why set when setup fails.
+ */
+static void *ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
+                          size_t why_len)
+{
+    for (size_t i = 0; i < s->nlive; i++) {
+        if (omps_key_same_state(s->live[i].key, &c->key)) {
+            s->live[i].used = ++s->clock;
+            return s->live[i].state;
+        }
+    }
+    const double bytes = c->key.kernel->footprint(c->key.n);
+    make_room(s, bytes);
+    void *state = NULL;
+    const int rc = c->key.kernel->setup(&state, c->key.n, c->key.params);
     if (rc != OMPS_OK) {
-        s->live_state = NULL;
-        snprintf(why, why_len, "%s: setup at n=%llu failed: %s", c->kernel->name,
-                 (unsigned long long)c->n, omps_strerror(rc));
-        return rc;
+        snprintf(why, why_len, "%s: setup at n=%llu failed: %s", c->key.kernel->name,
+                 (unsigned long long)c->key.n, omps_strerror(rc));
+        return NULL;
     }
-    s->live = c;
-    return OMPS_OK;
+    s->live[s->nlive++] = (struct live){&c->key, state, bytes, ++s->clock};
+    s->live_bytes += bytes;
+    return state;
 }
 
-static void show_progress(struct omps_sweep *s, const struct omps_config *c)
+/* ---- Google Benchmark hooks ------------------------------------------ */
+
+static const struct omps_config *current(const struct omps_sweep *s)
 {
-    if (!s->show_progress || s->announced == c)
-        return;
-    s->announced = c;
-    const double elapsed = omp_get_wtime() - s->started;
-    const size_t k = (size_t)(c - s->configs);
-    char eta[32] = "--:--";
-    if (s->finished > 0) {
-        const double left = elapsed / (double)s->finished * (double)(s->count - k);
-        snprintf(eta, sizeof eta, "%d:%02d", (int)(left / 60), (int)fmod(left, 60));
-    }
-    fprintf(stderr, "\r\033[K[%zu/%zu] %s  ETA %s", k + 1, s->count, c->name, eta);
-    fflush(stderr);
+    return &s->plan->configs[s->current];
 }
 
 static int hook_begin(void *ctx, char *why, size_t why_len)
 {
-    struct omps_config *c = ctx;
-    struct omps_sweep *s = c->sweep;
-    if (ensure_live(s, c, why, why_len) != OMPS_OK)
-        return -1;
-    show_progress(s, c);
-    omp_set_dynamic(0);
-    omp_set_num_threads(c->threads);
-    if (c->schedule.kind != 0)
-        omp_set_schedule(c->schedule.kind, c->schedule.chunk);
-    s->team.want_threads = c->threads;
-    s->team.want_kind = c->schedule.kind;
-    s->team.want_chunk = c->schedule.chunk;
+    struct omps_sweep *s = ctx;
+    (void)why;
+    (void)why_len;
     omps_team_reset(&s->team);
-    if (c->kernel->poison != NULL)
-        c->kernel->poison(s->live_state);
+    if (current(s)->key.kernel->poison != NULL)
+        current(s)->key.kernel->poison(s->state);
     return 0;
 }
 
 static void hook_prepare(void *ctx)
 {
-    struct omps_config *c = ctx;
-    c->kernel->prepare(c->sweep->live_state);
+    struct omps_sweep *s = ctx;
+    current(s)->key.kernel->prepare(s->state);
 }
 
 static void hook_body(void *ctx)
 {
-    struct omps_config *c = ctx;
-    c->kernel->run(c->sweep->live_state, &c->sweep->team);
+    struct omps_sweep *s = ctx;
+    current(s)->key.kernel->run(s->state, &s->team);
 }
 
 static int hook_end(void *ctx, char *why, size_t why_len)
 {
-    struct omps_config *c = ctx;
-    struct omps_sweep *s = c->sweep;
-    if (c->kernel->verify(s->live_state, why, why_len) != 0)
+    struct omps_sweep *s = ctx;
+    if (current(s)->key.kernel->verify(s->state, why, why_len) != 0)
         return 0;
     return omps_team_check(&s->team, why, why_len) == 0;
 }
 
 static int hook_stop(void *ctx)
 {
-    struct omps_config *c = ctx;
-    return *c->sweep->stop != 0;
+    struct omps_sweep *s = ctx;
+    return *s->stop != 0;
 }
 
-static const char *schedule_text(const struct omps_config *c)
+static int add_seconds(struct tally *t, double seconds)
 {
-    return c->schedule.kind ? omps_schedule_name(c->schedule.kind) : "none";
-}
-
-static void write_rows(struct omps_sweep *s, const struct omps_config *c)
-{
-    for (int r = 0; r < c->repetitions; r++) {
-        const struct omps_run_row row = {
-            c->kernel->name, c->params_text, c->n, c->threads, schedule_text(c),
-            c->schedule.chunk, r, c->seconds[r], c->verified[r], c->oversubscribed};
-        omps_csv_run_row(s->runs.f, &row);
+    if (t->count == t->cap) {
+        const size_t cap = t->cap ? 2 * t->cap : 16;
+        double *grown = realloc(t->seconds, cap * sizeof *grown);
+        if (grown == NULL)
+            return OMPS_ENOMEM;
+        t->seconds = grown;
+        t->cap = cap;
     }
-    /* Each configuration reaches the disk whole, so an interrupt or a crash
-     * later in the sweep cannot lose it. */
-    fflush(s->runs.f);
+    t->seconds[t->count++] = seconds;
+    return OMPS_OK;
 }
 
-static int store_result(struct omps_config *c, const struct omps_gb_result *r)
+/* Recomputes the relative half-width of t's median interval. */
+static void update_width(struct tally *t)
 {
-    c->seconds = malloc((size_t)r->repetitions * sizeof *c->seconds + 1);
-    c->verified = malloc((size_t)r->repetitions * sizeof *c->verified + 1);
-    if (c->seconds == NULL || c->verified == NULL)
+    t->width = INFINITY;
+    double *sorted = malloc((t->count + 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return;
+    memcpy(sorted, t->seconds, t->count * sizeof *sorted);
+    double lo, hi;
+    const double median = omps_median_inplace(sorted, t->count);
+    if (omps_median_interval(sorted, t->count, &lo, &hi) == 0 && median > 0)
+        t->width = 0.5 * (hi - lo) / median;
+    free(sorted);
+}
+
+/* Appends one row per repetition to the journal in one block. */
+static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, size_t first)
+{
+    char *block = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&block, &len);
+    if (f == NULL)
         return OMPS_ENOMEM;
-    memcpy(c->seconds, r->seconds, (size_t)r->repetitions * sizeof *c->seconds);
-    memcpy(c->verified, r->verified, (size_t)r->repetitions * sizeof *c->verified);
-    c->repetitions = r->repetitions;
-    for (int i = 0; i < r->repetitions; i++)
-        c->failed |= !r->verified[i];
-    return OMPS_OK;
+    for (int i = 0; i < r->repetitions; i++) {
+        const struct omps_run_row row = {&current(s)->key, (int)(first + (size_t)i),
+                                         r->seconds[i], r->verified[i],
+                                         current(s)->oversubscribed, s->round};
+        omps_csv_run_row(f, &row);
+    }
+    if (fclose(f) != 0) {
+        free(block);
+        return OMPS_ENOMEM;
+    }
+    const int rc = omps_journal_append(s->journal, block, len);
+    free(block);
+    return rc;
+}
+
+static void note_failure(struct omps_sweep *s, const char *why)
+{
+    char name[256];
+    omps_key_name(&current(s)->key, name, sizeof name);
+    s->out->failures++;
+    fprintf(stderr, "%sompscale: verification failed: %s: %s\n",
+            s->show_progress ? "\r\033[K" : "", name, why ? why : "a repetition did not verify");
 }
 
 static void hook_report(void *ctx, const struct omps_gb_result *r)
 {
-    struct omps_config *c = ctx;
-    struct omps_sweep *s = c->sweep;
-    s->finished++;
+    struct omps_sweep *s = ctx;
+    struct tally *t = &s->tally[s->current];
     if (r->error != NULL) {
-        if (!*s->stop && s->error[0] == '\0')
-            snprintf(s->error, sizeof s->error, "%s", r->error);
+        if (!*s->stop) {
+            t->dead = 1;
+            s->out->errors++;
+            if (s->out->error[0] == '\0')
+                snprintf(s->out->error, sizeof s->out->error, "%s", r->error);
+        }
         return;
     }
-    if (store_result(c, r) != OMPS_OK) {
-        snprintf(s->error, sizeof s->error, "%s: out of memory", c->name);
-        return;
+    const size_t first = t->count;
+    for (int i = 0; i < r->repetitions; i++) {
+        if (add_seconds(t, r->seconds[i]) != OMPS_OK)
+            s->io_failed = OMPS_ENOMEM;
+        t->failed |= !r->verified[i];
     }
-    write_rows(s, c);
-    if (c->failed) {
-        s->failures++;
-        fprintf(stderr, "%sompscale: verification failed: %s: %s\n",
-                s->show_progress ? "\r\033[K" : "", c->name,
-                r->failure ? r->failure : "a repetition did not verify");
-    }
+    if (t->iterations == 0)
+        t->iterations = r->iterations;
+    if (journal_rows(s, r, first) != OMPS_OK && !s->io_failed)
+        s->io_failed = OMPS_EIO;
+    s->out->visits += (size_t)r->repetitions;
+    update_width(t);
+    if (t->failed)
+        note_failure(s, r->failure);
 }
 
 static const struct omps_gb_hooks sweep_hooks = {
     hook_begin, hook_prepare, hook_body, hook_end, hook_stop, hook_report};
 
-void omps_configs_free(struct omps_config *configs, size_t count)
+/* ---- one visit -------------------------------------------------------- */
+
+/* Keeps a repetition near the asked length: later visits reuse the first
+ * visit's iteration count unless it has drifted outside [0.5, 2] times. */
+static void adapt_iterations(struct tally *t, double min_time)
 {
-    for (size_t i = 0; configs != NULL && i < count; i++) {
-        free(configs[i].seconds);
-        free(configs[i].verified);
-    }
-    free(configs);
+    if (t->count == 0 || t->iterations <= 0)
+        return;
+    const double per_run = t->seconds[t->count - 1];
+    const double length = per_run * (double)t->iterations;
+    if (length < 0.5 * min_time || length > 2.0 * min_time)
+        t->iterations = (long)fmax(1.0, ceil(min_time / per_run));
 }
 
-/* Creates dir and its missing parents, like mkdir -p. */
-static int make_dirs(const char *dir)
+/* Sets the team and schedule, then one untimed run: the warm-up that brings
+ * caches, pages and the thread pool back after other configurations ran. */
+static void warm_up(struct omps_sweep *s, const struct omps_config *c)
 {
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
+    s->team.want_threads = c->key.threads;
+    s->team.want_kind = c->key.schedule.kind;
+    s->team.want_chunk = c->key.schedule.chunk;
+    if (c->key.kernel->prepare != NULL)
+        c->key.kernel->prepare(s->state);
+    c->key.kernel->run(s->state, &s->team);
 }
 
-static int summarize(const struct omps_config *c, struct omps_summary_row *row)
+static void set_team(const struct omps_config *c)
 {
-    *row = (struct omps_summary_row){
-        .kernel = c->kernel->name, .params = c->params_text, .n = c->n,
-        .threads = c->threads, .schedule = schedule_text(c),
-        .chunk = c->schedule.chunk, .work = c->kernel->work(c->n, c->params),
-        .rate_unit = c->kernel->rate_unit, .oversubscribed = c->oversubscribed};
-    return omps_stats_describe(c->seconds, (size_t)c->repetitions, &row->stats);
+    omp_set_dynamic(0);
+    omp_set_num_threads(c->key.threads);
+    if (c->key.schedule.kind != 0)
+        omp_set_schedule(c->key.schedule.kind, c->key.schedule.chunk);
 }
 
-/* Writes summary.csv from every configuration that ran and verified. */
-static int write_summary(const struct omps_sweep *s, const char *dir)
+static int visit(struct omps_sweep *s, size_t i)
 {
-    struct omps_summary_row *rows = calloc(s->count + 1, sizeof *rows);
-    if (rows == NULL)
-        return OMPS_ENOMEM;
+    const struct omps_config *c = &s->plan->configs[i];
+    struct tally *t = &s->tally[i];
+    const double t0 = now();
+    char why[512], name[256];
+    s->current = i;
+    set_team(c);
+    s->state = ensure_state(s, c, why, sizeof why);
+    if (s->state == NULL) {
+        t->dead = 1;
+        s->out->errors++;
+        if (s->out->error[0] == '\0')
+            snprintf(s->out->error, sizeof s->out->error, "%s", why);
+        return OMPS_OK;
+    }
+    warm_up(s, c);
+    const struct omps_work w = c->key.kernel->work(c->key.n, c->key.params);
+    const struct omps_gb_options go = {
+        .min_time = s->plan->min_time, .iterations = t->iterations, .repetitions = 1,
+        .has_prepare = c->key.kernel->prepare != NULL, .flops = w.flops,
+        .bytes = w.bytes, .items = w.items};
+    omps_key_name(&c->key, name, sizeof name);
+    const int rc = omps_gb_run_batch(s->gb, name, s, &go);
+    adapt_iterations(t, s->plan->min_time);
+    t->visit_s = now() - t0;
+    return rc != OMPS_OK ? rc : s->io_failed;
+}
+
+/* ---- rounds ----------------------------------------------------------- */
+
+/* What the next visit of i should cost: the estimate before any visit; the
+ * last visit's cost once there is a later visit to go on (a first visit
+ * also searched for its iteration count, about half its cost). */
+static double visit_cost(const struct omps_sweep *s, size_t i)
+{
+    const struct tally *t = &s->tally[i];
+    const struct omps_config *c = &s->plan->configs[i];
+    if (t->visit_s <= 0)
+        return omps_plan_estimate_visit(s->plan, c, t->count == 0);
+    if (t->count == 1)
+        return fmax(omps_plan_estimate_visit(s->plan, c, 0), 0.5 * t->visit_s);
+    return t->visit_s;
+}
+
+/* How much configuration i still needs a visit: infinite below the
+ * minimum, its relative interval width while wider than asked, else 0. */
+static double need(const struct omps_sweep *s, size_t i)
+{
+    const struct tally *t = &s->tally[i];
+    if (t->dead || t->failed || t->count >= MAX_REPETITIONS)
+        return 0.0;
+    if (t->count < (size_t)s->opts->repetitions)
+        return INFINITY;
+    if (!isfinite(s->opts->precision))
+        return 0.0;
+    return t->width > s->opts->precision ? t->width : 0.0;
+}
+
+static const struct omps_sweep *sort_context;
+
+static int by_need(const void *a, const void *b)
+{
+    const double x = need(sort_context, *(const size_t *)a);
+    const double y = need(sort_context, *(const size_t *)b);
+    return (x < y) - (x > y);
+}
+
+/* Fills order with the configurations this round visits; when the budget
+ * left cannot pay for all, the neediest that fit.  Returns how many. */
+static size_t select_round(const struct omps_sweep *s, size_t *order, int *trimmed)
+{
     size_t n = 0;
-    for (size_t i = 0; i < s->count; i++) {
-        const struct omps_config *c = &s->configs[i];
-        if (c->repetitions == 0 || c->failed)
-            continue;
-        if (summarize(c, &rows[n++]) != OMPS_OK) {
-            free(rows);
-            return OMPS_ENOMEM;
+    double cost = 0.0;
+    for (size_t i = 0; i < s->plan->count; i++) {
+        if (need(s, i) > 0.0) {
+            order[n++] = i;
+            cost += visit_cost(s, i);
         }
     }
-    omps_summary_derive(rows, n);
-    struct omps_outfile out;
-    int rc = omps_outfile_open(&out, dir, "summary.csv");
-    if (rc == OMPS_OK) {
-        fprintf(out.f, "%s\n", OMPS_SUMMARY_HEADER);
-        for (size_t i = 0; i < n; i++)
-            omps_csv_summary_row(out.f, &rows[i]);
-        rc = omps_outfile_commit(&out);
+    const double left = s->opts->budget - (now() - s->started);
+    *trimmed = 0;
+    if (cost <= left)
+        return n;
+    sort_context = s;
+    qsort(order, n, sizeof *order, by_need);
+    size_t k = 0;
+    for (double spent = 0.0; k < n && spent + visit_cost(s, order[k]) <= left; k++)
+        spent += visit_cost(s, order[k]);
+    *trimmed = 1;
+    return k;
+}
+
+static uint64_t round_seed(const struct omps_sweep *s, uint64_t salt)
+{
+    uint64_t x = s->opts->seed ^ (UINT64_C(0xD1B54A32D192ED03) * (uint64_t)(s->round + 1));
+    x ^= salt;
+    return mix(&x);
+}
+
+/* A fresh random order for the round.  When every state cannot stay alive
+ * at once, configurations that share a state are kept next to each other (in
+ * a random order of states) so each state is set up at most once a round. */
+static void shuffle_round(const struct omps_sweep *s, size_t *order, size_t n)
+{
+    uint64_t x = round_seed(s, 0);
+    for (size_t i = n; i > 1; i--) {
+        const size_t j = (size_t)(mix(&x) % i);
+        const size_t tmp = order[i - 1];
+        order[i - 1] = order[j];
+        order[j] = tmp;
     }
-    free(rows);
-    return rc;
-}
-
-/* Configurations whose repetitions were recorded. */
-static size_t kept_count(const struct omps_sweep *s)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < s->count; i++)
-        kept += s->configs[i].repetitions > 0;
-    return kept;
-}
-
-static json_t *run_json(const struct omps_sweep *s, int interrupted)
-{
-    const struct omps_run_options *o = s->opts;
-    return json_pack("{s:s, s:i, s:f, s:f, s:b, s:b, s:I, s:I}", "out_dir",
-                     o->out_dir, "repetitions", o->repetitions, "min_time_s",
-                     o->min_time, "min_warmup_time_s", o->quick ? 0.0 : o->min_time, "quick",
-                     o->quick, "interrupted", interrupted, "configurations",
-                     (json_int_t)s->count, "completed", (json_int_t)kept_count(s));
-}
-
-static int write_machine(const struct omps_sweep *s, const struct omps_machine *m,
-                         const char *dir, int interrupted)
-{
-    json_t *root = omps_machine_json(m);
-    if (root == NULL)
-        return OMPS_ENOMEM;
-    json_object_set_new(root, "run", run_json(s, interrupted));
-    struct omps_outfile out;
-    int rc = omps_outfile_open(&out, dir, "machine.json");
-    if (rc == OMPS_OK) {
-        json_dumpf(root, out.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-        fputc('\n', out.f);
-        rc = omps_outfile_commit(&out);
+    if (s->plan->state_bytes <= s->live_cap)
+        return;
+    /* A stable insertion sort on each state's random rank. */
+    for (size_t i = 1; i < n; i++) {
+        const size_t v = order[i];
+        const uint64_t rank = round_seed(s, s->group[v] + 1);
+        size_t j = i;
+        while (j > 0 && round_seed(s, s->group[order[j - 1]] + 1) > rank) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = v;
     }
-    json_decref(root);
-    return rc;
 }
 
-static int register_all(struct omps_gb *gb, struct omps_sweep *s)
+static void show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t i)
 {
-    const struct omps_run_options *o = s->opts;
-    for (size_t i = 0; i < s->count; i++) {
-        struct omps_config *c = &s->configs[i];
-        const struct omps_work w = c->kernel->work(c->n, c->params);
-        const struct omps_gb_options go = {
-            .min_time = o->min_time, .min_warmup_time = o->quick ? 0.0 : o->min_time,
-            .repetitions = o->repetitions, .has_prepare = c->kernel->prepare != NULL,
-            .flops = w.flops, .bytes = w.bytes, .items = w.items};
-        c->sweep = s;
-        int rc = omps_gb_register(gb, c->name, c, &go);
+    if (!s->show_progress)
+        return;
+    char name[256], elapsed[32], budget[32];
+    omps_key_name(&s->plan->configs[i].key, name, sizeof name);
+    omps_format_duration(now() - s->started, elapsed, sizeof elapsed);
+    omps_format_duration(s->opts->budget, budget, sizeof budget);
+    fprintf(stderr, "\r\033[K[round %ld, %zu/%zu | %s of %s] %s", s->round + 1, k + 1, n,
+            elapsed, budget, name);
+    fflush(stderr);
+}
+
+/* Runs one round; returns 0, an error, or 1 when nothing more is needed. */
+static int run_round(struct omps_sweep *s, size_t *order)
+{
+    int trimmed;
+    const size_t n = select_round(s, order, &trimmed);
+    s->out->budget_spent |= trimmed;
+    if (n == 0)
+        return 1;
+    shuffle_round(s, order, n);
+    for (size_t k = 0; k < n && !*s->stop; k++) {
+        if (now() - s->started + visit_cost(s, order[k]) > s->opts->budget) {
+            s->out->budget_spent = 1;
+            return 1;
+        }
+        show_progress(s, k, n, order[k]);
+        const int rc = visit(s, order[k]);
         if (rc != OMPS_OK)
             return rc;
     }
-    return OMPS_OK;
-}
-
-/* Times every configuration; returns 0 or an OMPS_E* code. */
-static int time_all(struct omps_sweep *s, const char *argv0, const char *json_path)
-{
-    struct omps_gb *gb = NULL;
-    int rc = omps_gb_create(&gb, argv0, json_path, &sweep_hooks);
-    if (rc == OMPS_OK)
-        rc = register_all(gb, s);
-    if (rc == OMPS_OK) {
-        s->started = omp_get_wtime();
-        rc = omps_gb_run(gb);
-    }
-    drop_live(s);
-    omps_gb_destroy(gb);
-    if (s->show_progress)
-        fprintf(stderr, "\r\033[K");
-    return rc;
-}
-
-/* Writes the files that are whole only at the end and renames all four
- * into place. */
-static int finish_files(struct omps_sweep *s, const struct omps_machine *m,
-                        struct omps_outfile *json, int interrupted)
-{
-    const char *dir = s->opts->out_dir;
-    int rc = write_summary(s, dir);
-    if (rc == OMPS_OK)
-        rc = write_machine(s, m, dir, interrupted);
-    if (rc == OMPS_OK)
-        rc = omps_outfile_commit(json);
-    if (rc == OMPS_OK)
-        rc = omps_outfile_commit(&s->runs);
-    return rc;
-}
-
-static int exit_code(const struct omps_sweep *s, int interrupted)
-{
-    if (interrupted) {
-        fprintf(stderr, "ompscale: interrupted; %zu of %zu configurations kept in %s\n",
-                kept_count(s), s->count, s->opts->out_dir);
-        return 130;
-    }
-    if (s->error[0] != '\0') {
-        fprintf(stderr, "ompscale: %s\n", s->error);
-        return 2;
-    }
-    if (s->failures > 0) {
-        fprintf(stderr, "ompscale: %d configuration(s) failed verification\n",
-                s->failures);
-        return 1;
-    }
+    s->round++;
     return 0;
 }
 
-int omps_sweep_run(const struct omps_run_options *opts,
-                   const struct omps_machine *m, struct omps_config *configs,
-                   size_t count, const char *argv0,
-                   volatile sig_atomic_t *stop)
+/* ---- set-up and results ----------------------------------------------- */
+
+static const struct omps_plan *index_plan;
+
+static int by_key(const void *a, const void *b)
 {
-    struct omps_sweep s = {.opts = opts, .configs = configs, .count = count,
-                           .stop = stop, .show_progress = isatty(STDERR_FILENO)};
-    struct omps_outfile json = {.f = NULL};
-    const char *dir = opts->out_dir;
-    if (make_dirs(dir) != 0 || omps_outfile_open(&s.runs, dir, "runs.csv") != 0 ||
-        omps_outfile_open(&json, dir, "gbench.json") != 0) {
-        fprintf(stderr, "ompscale: --out: cannot write to '%s': %s\n", dir,
-                strerror(errno));
-        omps_outfile_abort(&s.runs);
-        omps_outfile_abort(&json);
-        return 2;
+    return omps_key_compare(&index_plan->configs[*(const size_t *)a].key,
+                            &index_plan->configs[*(const size_t *)b].key);
+}
+
+static int find_config(const struct omps_plan *plan, const size_t *sorted,
+                       const struct omps_key *key)
+{
+    size_t lo = 0, hi = plan->count;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        const int c = omps_key_compare(&plan->configs[sorted[mid]].key, key);
+        if (c == 0)
+            return (int)sorted[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    /* Google Benchmark writes the JSON itself, by name. */
-    fclose(json.f);
-    json.f = NULL;
-    fprintf(s.runs.f, "%s\n", OMPS_RUNS_HEADER);
-    int rc = time_all(&s, argv0, json.tmp);
-    const int interrupted = *stop != 0;
-    if (rc == OMPS_OK)
-        rc = finish_files(&s, m, &json, interrupted);
-    if (rc != OMPS_OK) {
-        fprintf(stderr, "ompscale: writing %s failed: %s\n", dir,
-                rc == OMPS_EIO ? strerror(errno) : omps_strerror(rc));
-        omps_outfile_abort(&s.runs);
-        omps_outfile_abort(&json);
-        return 2;
+    return -1;
+}
+
+/* Counts what a resumed run already holds. */
+static int load_done(struct omps_sweep *s, const struct omps_runs *done, char *err,
+                     size_t err_len)
+{
+    size_t *sorted = malloc((s->plan->count + 1) * sizeof *sorted);
+    if (sorted == NULL)
+        return OMPS_ENOMEM;
+    for (size_t i = 0; i < s->plan->count; i++)
+        sorted[i] = i;
+    index_plan = s->plan;
+    qsort(sorted, s->plan->count, sizeof *sorted, by_key);
+    int rc = OMPS_OK;
+    for (size_t r = 0; rc == OMPS_OK && r < done->count; r++) {
+        const struct omps_run_record *row = &done->rows[r];
+        const int i = find_config(s->plan, sorted, &row->key);
+        if (i < 0) {
+            char name[256];
+            omps_key_name(&row->key, name, sizeof name);
+            snprintf(err, err_len, "runs.csv:%zu: %s is not in this run's plan", row->line,
+                     name);
+            rc = OMPS_EINVAL;
+            break;
+        }
+        rc = add_seconds(&s->tally[i], row->seconds);
+        s->tally[i].failed |= !row->verified;
+        if (row->round + 1 > s->round)
+            s->round = row->round + 1;
     }
-    return exit_code(&s, interrupted);
+    for (size_t i = 0; rc == OMPS_OK && i < s->plan->count; i++)
+        update_width(&s->tally[i]);
+    free(sorted);
+    return rc;
+}
+
+static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
+{
+    s->tally = calloc(plan->count + 1, sizeof *s->tally);
+    s->group = calloc(plan->count + 1, sizeof *s->group);
+    s->live = calloc(plan->count + 1, sizeof *s->live);
+    if (s->tally == NULL || s->group == NULL || s->live == NULL)
+        return OMPS_ENOMEM;
+    for (size_t i = 0; i < plan->count; i++) {
+        s->tally[i].width = INFINITY;
+        size_t g = i;
+        for (size_t j = 0; j < i && g == i; j++) {
+            if (omps_key_same_state(&plan->configs[j].key, &plan->configs[i].key))
+                g = j;
+        }
+        s->group[i] = g;
+    }
+    s->live_cap = LIVE_MEMORY_SHARE * physical_memory();
+    return OMPS_OK;
+}
+
+static void sweep_free(struct omps_sweep *s)
+{
+    while (s->nlive > 0)
+        drop_live(s, s->nlive - 1);
+    for (size_t i = 0; s->tally != NULL && i < s->plan->count; i++)
+        free(s->tally[i].seconds);
+    free(s->tally);
+    free(s->group);
+    free(s->live);
+}
+
+static void count_outcome(const struct omps_sweep *s)
+{
+    for (size_t i = 0; i < s->plan->count; i++) {
+        const struct tally *t = &s->tally[i];
+        s->out->kept += t->count > 0;
+        if (t->dead || t->failed)
+            continue;
+        s->out->below_minimum += t->count < (size_t)s->opts->repetitions;
+        s->out->imprecise += isfinite(s->opts->precision) && t->width > s->opts->precision;
+    }
+    s->out->rounds = s->round;
+    s->out->seconds = now() - s->started;
+}
+
+static int sweep_rounds(struct omps_sweep *s)
+{
+    size_t *order = malloc((s->plan->count + 1) * sizeof *order);
+    if (order == NULL)
+        return OMPS_ENOMEM;
+    int rc = OMPS_OK;
+    while (rc == OMPS_OK && !*s->stop)
+        rc = run_round(s, order);
+    free(order);
+    if (s->show_progress)
+        fprintf(stderr, "\r\033[K");
+    return rc == 1 ? OMPS_OK : rc;
+}
+
+int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *plan,
+                   const struct omps_runs *done, struct omps_journal *j,
+                   const char *json_path, const char *argv0,
+                   volatile sig_atomic_t *stop, struct omps_sweep_outcome *out,
+                   char *err, size_t err_len)
+{
+    struct omps_sweep s = {.opts = opts, .plan = plan, .stop = stop, .journal = j,
+                           .out = out, .show_progress = isatty(STDERR_FILENO)};
+    memset(out, 0, sizeof *out);
+    int rc = sweep_init(&s, plan);
+    if (rc == OMPS_OK && done != NULL)
+        rc = load_done(&s, done, err, err_len);
+    if (rc == OMPS_OK) {
+        rc = omps_gb_create(&s.gb, argv0, json_path, &sweep_hooks);
+        if (rc == OMPS_EIO)
+            snprintf(err, err_len, "%s: %s", json_path, strerror(errno));
+    }
+    s.started = now();
+    if (rc == OMPS_OK) {
+        rc = sweep_rounds(&s);
+        const int closed = omps_gb_finish(s.gb);
+        rc = rc != OMPS_OK ? rc : closed;
+        if (rc == OMPS_EIO && err[0] == '\0')
+            snprintf(err, err_len, "writing %s failed: %s", j->dir, strerror(errno));
+    }
+    out->interrupted = *stop != 0;
+    count_outcome(&s);
+    omps_gb_destroy(s.gb);
+    sweep_free(&s);
+    return rc;
 }

@@ -1,7 +1,9 @@
 /*
- * The sweep behind `ompscale run`: it plans configurations (kernel, size,
- * params, threads, schedule), times each through Google Benchmark, verifies
- * every result, and writes the run directory.
+ * The sweep behind `ompscale run`: repetitions taken in rounds.  Each round
+ * visits every configuration still in need (below the minimum repetitions,
+ * or with a median less precise than asked) in a freshly shuffled order;
+ * each visit times one repetition through Google Benchmark, verifies it, and
+ * appends it to the journal before the next begins.
  */
 #ifndef OMPSCALE_SWEEP_H
 #define OMPSCALE_SWEEP_H
@@ -11,51 +13,38 @@
 #include <stdint.h>
 
 #include "cli.h"
-#include "machine.h"
+#include "journal.h"
+#include "plan.h"
+#include "runs_read.h"
 
-struct omps_sweep;
-
-/* One configuration and, once run, its repetitions. */
-struct omps_config {
-    const struct omps_kernel *kernel;
-    uint64_t n;
-    double params[OMPS_MAX_PARAMS];
-    char params_text[128];
-    int threads;
-    struct omps_schedule schedule;
-    int oversubscribed;
-    char name[256];
-    struct omps_sweep *sweep;
-    int repetitions;  /* recorded */
-    double *seconds;  /* [repetitions] */
-    int *verified;    /* [repetitions] */
-    int failed;       /* a repetition failed verification */
+/* A run's outcome, for the exit code and machine.json. */
+struct omps_sweep_outcome {
+    int interrupted;     /* stopped by a signal */
+    int budget_spent;    /* the budget ended the sweep */
+    int failures;        /* configurations that failed verification */
+    int errors;          /* configurations that could not run at all */
+    size_t below_minimum;  /* configurations short of the minimum repetitions */
+    size_t imprecise;      /* configurations whose interval is wider than asked */
+    size_t visits;       /* repetitions taken by this process */
+    size_t kept;         /* configurations with at least one repetition */
+    long rounds;         /* the last round number reached, plus one */
+    double seconds;      /* wall time of the sweep */
+    char error[512];     /* the first configuration that could not run */
 };
 
 /*
- * Plans the configurations for opts on machine m: kernel-major, then
- * schedule, then threads.  Returns 0 or OMPS_EINVAL (err names the bad size
- * or option) or OMPS_ENOMEM.  *configs is owned by the caller (free()).
+ * Runs plan under opts, appending to the journal j (already started or
+ * reopened).  done holds rows already journaled (a resumed run) or is NULL;
+ * their repetitions count, and rounds continue after theirs.  json_path
+ * receives Google Benchmark's JSON.  stop is polled between and during
+ * runs.  Returns 0, or OMPS_EIO when the journal or the JSON could not be
+ * written, OMPS_EINVAL when done holds a configuration the plan lacks (err
+ * names its line), OMPS_ENOMEM; the outcome is filled either way.
  */
-int omps_sweep_plan(const struct omps_run_options *opts,
-                    const struct omps_machine *m, struct omps_config **configs,
-                    size_t *count, char *err, size_t err_len);
-
-/*
- * Runs a planned sweep and writes opts->out_dir.  stop is polled between and
- * during runs; once it is non-zero the sweep ends, keeping completed rows.
- * Returns the process exit code: 0 success, 1 a result failed verification,
- * 2 bad input or an unwritable directory, 130 interrupted.
- */
-int omps_sweep_run(const struct omps_run_options *opts,
-                   const struct omps_machine *m, struct omps_config *configs,
-                   size_t count, const char *argv0,
-                   volatile sig_atomic_t *stop);
-
-/* Frees what omps_sweep_run stored in each configuration and the array. */
-void omps_configs_free(struct omps_config *configs, size_t count);
-
-/* Formats v as the shortest text that reads back as the same double. */
-void omps_format_double(double v, char *buf, size_t len);
+int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *plan,
+                   const struct omps_runs *done, struct omps_journal *j,
+                   const char *json_path, const char *argv0,
+                   volatile sig_atomic_t *stop, struct omps_sweep_outcome *out,
+                   char *err, size_t err_len);
 
 #endif

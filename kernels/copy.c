@@ -49,7 +49,7 @@ const struct omps_kernel omps_kernel_copy = {
     .name = "copy",
     .summary = "b[i] = a[i], STREAM Copy: the memory-bandwidth ceiling for "
                "the maps",
-    .rate_unit = "GB/s",
+    .unit = OMPS_UNIT_GBPS,
     .scheduled = 1,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,

@@ -39,7 +39,7 @@ struct omps_work omps_counter_work(uint64_t n, const double *params);
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .rate_unit = "Mupdates/s",                                             \
+        .unit = OMPS_UNIT_MUPDATES, \
         .scheduled = 0,                                                        \
         .default_size = omps_counter_default_size,                             \
         .footprint = omps_counter_footprint,                                   \

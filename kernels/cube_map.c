@@ -7,6 +7,8 @@
 #include "common.h"
 #include "kernel.h"
 
+extern const struct omps_kernel omps_kernel_copy;
+
 static void cube_map_run(void *state, struct omps_team *team)
 {
     struct omps_pair *p = state;
@@ -41,8 +43,9 @@ const struct omps_kernel omps_kernel_cube_map = {
     .name = "cube_map",
     .summary = "out[i] = in[i]^3 out of place, the Pool.map(cube, ...) lesson "
                "(memory bound)",
-    .rate_unit = "GB/s",
+    .unit = OMPS_UNIT_GBPS,
     .scheduled = 1,
+    .ceiling = &omps_kernel_copy,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,
     .setup = omps_pair_setup,

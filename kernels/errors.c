@@ -17,6 +17,8 @@ const char *omps_strerror(int code)
         return "interrupted";
     case OMPS_EFORMAT:
         return "malformed file";
+    case OMPS_EBUSY:
+        return "in use by another process";
     default:
         return "unknown error";
     }

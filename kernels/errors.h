@@ -9,7 +9,8 @@ enum omps_error {
     OMPS_EIO = -3,     /* a file could not be read or written */
     OMPS_EVERIFY = -4, /* a kernel result was wrong */
     OMPS_EINTR = -5,   /* interrupted by a signal */
-    OMPS_EFORMAT = -6  /* a file's contents are malformed */
+    OMPS_EFORMAT = -6, /* a file's contents are malformed */
+    OMPS_EBUSY = -7    /* a resource is held by another process */
 };
 
 /* Returns a static, human-readable description of an OMPS_E* code. */

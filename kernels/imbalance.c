@@ -112,7 +112,7 @@ const struct omps_kernel omps_kernel_imbalance = {
     .name = "imbalance",
     .summary = "iteration cost growing linearly with i: static leaves threads "
                "idle, dynamic/guided and the chunk size decide",
-    .rate_unit = "Mupdates/s",
+    .unit = OMPS_UNIT_MUPDATES,
     .scheduled = 1,
     .default_size = imbalance_default_size,
     .footprint = imbalance_footprint,

@@ -19,19 +19,25 @@
 #define OMPS_MAX_PARAMS 4
 
 /* The work one run does; a kernel fills whichever applies and names the
- * unit of its rate: "GFLOP/s" counts flops, "GB/s" bytes, "Mupdates/s"
- * items; "us/construct" counts constructs per thread in items and is rated
- * against the overhead_reference kernel (see harness/stats.h). */
+ * unit of its rate: GFLOP/s counts flops, GB/s bytes, Mupdates/s items;
+ * us/construct counts constructs per thread in items and is rated against
+ * the kernel's reference (see harness/stats.h). */
 struct omps_work {
     double flops;
     double bytes;
     double items;
 };
 
-/* The overhead kernels' unit and the kernel they are measured against; the
- * planner and the summary both rely on these names. */
-#define OMPS_OVERHEAD_UNIT "us/construct"
-#define OMPS_OVERHEAD_REFERENCE "overhead_reference"
+/* The unit a kernel's rate is given in. */
+enum omps_unit {
+    OMPS_UNIT_GFLOPS,         /* "GFLOP/s": flops / 1e9 per second */
+    OMPS_UNIT_GBPS,           /* "GB/s": bytes / 1e9 per second */
+    OMPS_UNIT_MUPDATES,       /* "Mupdates/s": items / 1e6 per second */
+    OMPS_UNIT_US_PER_CONSTRUCT /* "us/construct": see struct omps_work */
+};
+
+/* Returns the unit's name as summary.csv writes it. */
+const char *omps_unit_name(enum omps_unit unit);
 
 /* A kernel's own tunable, set with --set KERNEL.NAME=VALUE. */
 struct omps_param_def {
@@ -66,8 +72,14 @@ struct omps_team {
 struct omps_kernel {
     const char *name;
     const char *summary;   /* one line: what it measures or teaches */
-    const char *rate_unit; /* see struct omps_work */
+    enum omps_unit unit;
     int scheduled;         /* 0: no loop schedule; runs once as "none" */
+    /* The kernel an overhead is measured against (the EPCC method; the
+     * reference points at itself), planned along with this one; or NULL. */
+    const struct omps_kernel *reference;
+    /* The bandwidth ceiling a GB/s kernel's rate is divided by for
+     * copy_fraction; or NULL. */
+    const struct omps_kernel *ceiling;
     const struct omps_param_def *params;
     size_t nparams;
     /* The default problem size for this machine. */

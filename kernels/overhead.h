@@ -72,6 +72,8 @@ struct omps_work omps_overhead_work(uint64_t n, const double *params);
 uint64_t omps_overhead_size(const struct omps_sizing *sizing);
 uint64_t omps_overhead_size_parallel(const struct omps_sizing *sizing);
 
+extern const struct omps_kernel omps_kernel_overhead_reference;
+
 /* Defines kernel NAME: RUN, whether it keeps a shared count, its sizing. */
 #define OMPS_OVERHEAD_KERNEL(NAME, SUMMARY, RUN, COUNTS, SIZE)                 \
     static int NAME##_setup(void **state, uint64_t n, const double *params)    \
@@ -82,8 +84,9 @@ uint64_t omps_overhead_size_parallel(const struct omps_sizing *sizing);
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .rate_unit = OMPS_OVERHEAD_UNIT,                                           \
+        .unit = OMPS_UNIT_US_PER_CONSTRUCT, \
         .scheduled = 0,                                                        \
+        .reference = &omps_kernel_overhead_reference,                          \
         .default_size = SIZE,                                                  \
         .footprint = omps_overhead_footprint,                                  \
         .setup = NAME##_setup,                                                 \

@@ -25,3 +25,18 @@ const struct omps_kernel *omps_kernel_find(const char *name)
     }
     return NULL;
 }
+
+const char *omps_unit_name(enum omps_unit unit)
+{
+    switch (unit) {
+    case OMPS_UNIT_GFLOPS:
+        return "GFLOP/s";
+    case OMPS_UNIT_GBPS:
+        return "GB/s";
+    case OMPS_UNIT_MUPDATES:
+        return "Mupdates/s";
+    case OMPS_UNIT_US_PER_CONSTRUCT:
+        return "us/construct";
+    }
+    return "unknown";
+}

@@ -56,7 +56,7 @@ const struct omps_kernel omps_kernel_serial_fraction = {
     .name = "serial_fraction",
     .summary = "the pi integral with a share f of it done by one thread: "
                "Amdahl's law with a known f, to check the fits",
-    .rate_unit = "GFLOP/s",
+    .unit = OMPS_UNIT_GFLOPS,
     .scheduled = 1,
     .params = serial_fraction_params,
     .nparams = 1,

@@ -11,6 +11,8 @@
 #include "common.h"
 #include "kernel.h"
 
+extern const struct omps_kernel omps_kernel_copy;
+
 /* In the pair, a is the pristine input and b the shared working array. */
 static void shared_array_prepare(void *state)
 {
@@ -51,8 +53,9 @@ const struct omps_kernel omps_kernel_shared_array = {
     .name = "shared_array",
     .summary = "a[i] = a[i]^3 in place on one shared array, the "
                "multiprocessing.Array lesson (memory bound)",
-    .rate_unit = "GB/s",
+    .unit = OMPS_UNIT_GBPS,
     .scheduled = 1,
+    .ceiling = &omps_kernel_copy,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,
     .setup = omps_pair_setup,

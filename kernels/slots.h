@@ -34,7 +34,7 @@ struct omps_work omps_slots_work(uint64_t n, const double *params);
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .rate_unit = "Mupdates/s",                                             \
+        .unit = OMPS_UNIT_MUPDATES, \
         .scheduled = 0,                                                        \
         .default_size = omps_slots_default_size,                               \
         .footprint = omps_slots_footprint,                                     \

@@ -71,7 +71,7 @@ const struct omps_kernel omps_kernel_tasks = {
     .name = "tasks",
     .summary = "the pi integral as a taskloop (apply_async): task creation "
                "and scheduling cost against grainsize",
-    .rate_unit = "GFLOP/s",
+    .unit = OMPS_UNIT_GFLOPS,
     .scheduled = 0,
     .params = tasks_params,
     .nparams = 1,

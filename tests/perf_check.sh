@@ -7,7 +7,7 @@ root=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-args=(--quick --kernels copy --threads 1 --schedules static)
+args=(--quick --kernels copy --threads 1 --schedules static --repetitions 1)
 export ROUNDS=2 OUT=$tmp/perf BUILD=${2:-build}
 cd "$root" || exit 1
 tools/perf-check.sh --record "$tmp/baseline" "${args[@]}" >/dev/null || { echo "FAIL: record"; fail=1; }

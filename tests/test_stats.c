@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "../harness/stats.h"
+#include "../kernels/registry.h"
 #include "check.h"
 
 static void test_describe(void)
@@ -27,24 +28,29 @@ static void test_describe(void)
 }
 
 static struct omps_summary_row row(const char *kernel, int threads, double median,
-                                   const char *schedule, double work,
-                                   const char *unit)
+                                   const char *schedule, uint64_t n)
 {
-    struct omps_summary_row r = {.kernel = kernel, .params = "", .n = 100,
-                                 .threads = threads, .schedule = schedule,
-                                 .work = {work, work, work}, .rate_unit = unit};
+    struct omps_summary_row r = {.key = {.kernel = omps_kernel_find(kernel), .n = n,
+                                         .threads = threads}};
+    omps_schedule_kind(schedule, &r.key.schedule.kind);
+    omps_key_parse_params(&r.key, "");
     r.stats.median = median;
     return r;
+}
+
+static struct omps_work work_of(const struct omps_summary_row *r)
+{
+    return r->key.kernel->work(r->key.n, r->key.params);
 }
 
 /* Times that follow Amdahl's law with f = 0.1 exactly: T(p) = 10 (0.1 + 0.9/p). */
 static void test_derive_amdahl(void)
 {
     struct omps_summary_row rows[] = {
-        row("k", 1, 10.0, "static", 2e9, "GFLOP/s"),
-        row("k", 2, 5.5, "static", 2e9, "GFLOP/s"),
-        row("k", 4, 3.25, "static", 2e9, "GFLOP/s"),
-        row("k", 2, 7.0, "dynamic", 2e9, "GFLOP/s"), /* no 1-thread row */
+        row("midpoint", 1, 10.0, "static", 1000),
+        row("midpoint", 2, 5.5, "static", 1000),
+        row("midpoint", 4, 3.25, "static", 1000),
+        row("midpoint", 2, 7.0, "dynamic", 1000), /* no 1-thread row */
     };
     omps_summary_derive(rows, 4);
     CHECK_NEAR(rows[0].speedup, 1.0, 0);
@@ -53,39 +59,68 @@ static void test_derive_amdahl(void)
     CHECK_NEAR(rows[1].efficiency, 10.0 / 5.5 / 2, 1e-15);
     CHECK_NEAR(rows[1].karp_flatt, 0.1, 1e-14);
     CHECK_NEAR(rows[2].karp_flatt, 0.1, 1e-14);
-    CHECK_NEAR(rows[2].rate, 2e9 / 3.25 / 1e9, 1e-15);
+    CHECK_NEAR(rows[2].rate, work_of(&rows[2]).flops / 3.25 / 1e9, 1e-15);
     CHECK(isnan(rows[3].speedup));
     CHECK(isnan(rows[3].efficiency));
     CHECK(isnan(rows[0].copy_fraction));
 }
 
+/* copy_fraction divides by the kernel's ceiling (copy) at the same n,
+ * threads and schedule, found through the kernel table. */
 static void test_copy_fraction(void)
 {
     struct omps_summary_row rows[] = {
-        row("cube_map", 2, 2.0, "static", 8e9, "GB/s"),
-        row("copy", 2, 1.0, "static", 8e9, "GB/s"),
-        row("cube_map", 2, 2.0, "guided", 8e9, "GB/s"), /* copy never ran */
+        row("cube_map", 2, 2.0, "static", 4096),
+        row("copy", 2, 1.0, "static", 4096),
+        row("cube_map", 2, 2.0, "guided", 4096), /* copy never ran */
+        row("midpoint", 2, 2.0, "static", 4096), /* no ceiling */
     };
-    omps_summary_derive(rows, 3);
-    CHECK_NEAR(rows[0].copy_fraction, 0.5, 1e-15);
+    omps_summary_derive(rows, 4);
+    CHECK_NEAR(rows[0].copy_fraction,
+               work_of(&rows[0]).bytes / 2.0 / (work_of(&rows[1]).bytes / 1.0), 1e-15);
     CHECK(isnan(rows[1].copy_fraction));
     CHECK(isnan(rows[2].copy_fraction));
+    CHECK(isnan(rows[3].copy_fraction));
 }
 
 /* Overheads: microseconds per construct above the reference's. */
 static void test_overhead_rate(void)
 {
     struct omps_summary_row rows[] = {
-        row("overhead_barrier", 2, 0.003, "none", 1000, "us/construct"),
-        row("overhead_reference", 2, 0.004, "none", 2000, "us/construct"),
-        row("overhead_barrier", 4, 0.003, "none", 1000, "us/construct"),
-        row("counter_atomic", 2, 0.5, "none", 1e6, "Mupdates/s"),
+        row("overhead_barrier", 2, 0.003, "none", 1000),
+        row("overhead_reference", 2, 0.004, "none", 2000),
+        row("overhead_barrier", 4, 0.003, "none", 1000),
+        row("counter_atomic", 2, 0.5, "none", 1000000),
     };
     omps_summary_derive(rows, 4);
-    CHECK_NEAR(rows[0].rate, 1.0, 1e-12); /* 3 us - 2 us per construct */
+    const double per_barrier = 0.003 / work_of(&rows[0]).items;
+    const double per_delay = 0.004 / work_of(&rows[1]).items;
+    CHECK_NEAR(rows[0].rate, (per_barrier - per_delay) * 1e6, 1e-12);
     CHECK_NEAR(rows[1].rate, 0.0, 1e-12);
     CHECK(isnan(rows[2].rate)); /* no reference at 4 threads */
-    CHECK_NEAR(rows[3].rate, 2.0, 1e-12);
+    CHECK_NEAR(rows[3].rate, work_of(&rows[3]).items / 0.5 / 1e6, 1e-12);
+}
+
+/* The median's distribution-free interval: order statistics with binomial
+ * coverage of at least 95%, none below six values. */
+static void test_median_interval(void)
+{
+    double x[200], lo, hi;
+    for (int i = 0; i < 200; i++)
+        x[i] = i + 1.0;
+    CHECK_INT_EQ(omps_median_interval(x, 5, &lo, &hi), -1);
+    CHECK(isnan(lo) && isnan(hi));
+    CHECK_INT_EQ(omps_median_interval(x, 6, &lo, &hi), 0);
+    CHECK_NEAR(lo, 1.0, 0);
+    CHECK_NEAR(hi, 6.0, 0);
+    /* n = 10: P(B <= 1) = 11/1024, so x(2)..x(9) covers 97.9%. */
+    CHECK_INT_EQ(omps_median_interval(x, 10, &lo, &hi), 0);
+    CHECK_NEAR(lo, 2.0, 0);
+    CHECK_NEAR(hi, 9.0, 0);
+    /* n = 100: the textbook ranks are 40 and 61. */
+    CHECK_INT_EQ(omps_median_interval(x, 100, &lo, &hi), 0);
+    CHECK_NEAR(lo, 40.0, 0);
+    CHECK_NEAR(hi, 61.0, 0);
 }
 
 int main(void)
@@ -94,5 +129,6 @@ int main(void)
     test_describe();
     test_derive_amdahl();
     test_copy_fraction();
+    test_median_interval();
     return CHECK_DONE();
 }

@@ -8,6 +8,7 @@
 #include "../harness/csv_write.h"
 #include "../harness/table.h"
 #include "../kernels/errors.h"
+#include "../kernels/registry.h"
 #include "check.h"
 
 static char dir[] = "/tmp/ompscale-test-table-XXXXXX";
@@ -36,13 +37,16 @@ static void test_round_trip(void)
     CHECK_INT_EQ(omps_outfile_open(&out, dir, "rt.csv"), 0);
     CHECK(access(out.path, F_OK) != 0); /* nothing visible before commit */
     fprintf(out.f, "%s\n", OMPS_RUNS_HEADER);
-    const struct omps_run_row row = {"k", "f=0.3;g=\"x,y\"", 12, 2, "static", 0,
-                                     3, 0.1 + 0.2, 1, 0};
+    struct omps_key key = {.kernel = omps_kernel_find("midpoint"), .n = 12, .threads = 2,
+                           .schedule = {omp_sched_static, 0}};
+    snprintf(key.params_text, sizeof key.params_text, "f=0.3;g=\"x,y\"");
+    const struct omps_run_row row = {&key, 3, 0.1 + 0.2, 1, 0, 7};
     omps_csv_run_row(out.f, &row);
     CHECK_INT_EQ(omps_outfile_commit(&out), 0);
     struct omps_table t;
     CHECK_INT_EQ(read_file("rt.csv", &t), 0);
-    CHECK_INT_EQ(t.ncols, 10);
+    CHECK_INT_EQ(t.ncols, 11);
+    CHECK_STR_EQ(omps_table_cell(&t, 0, 10), "7");
     CHECK_INT_EQ(t.nrows, 1);
     CHECK_STR_EQ(t.header[7], "seconds");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 1), "f=0.3;g=\"x,y\"");

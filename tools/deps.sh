@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(cmake make gcc g++ pkg-config git libbenchmark-dev libjansson-dev
-          libcsv-dev gnuplot-nox fonts-dejavu-core)
+          libcsv-dev libhwloc-dev gnuplot-nox fonts-dejavu-core)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "ompscale: not a Debian-based system; install by hand: ${packages[*]}" >&2

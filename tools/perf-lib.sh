@@ -7,20 +7,26 @@ size_flags() {
     awk -F, 'NR > 1 && !seen[$1]++ { printf " --size %s=%s", $1, $3 }' "$1"
 }
 
-# merge DEST ROUND_DIR...: one runs.csv with a round column appended, and the
-# first round's machine.json.  compare takes each round's median as one
-# observation.
+# merge DEST SWEEP_DIR...: one runs.csv whose round column numbers the rounds
+# of all sweeps apart (sweep k's round r becomes k * 1000000 + r), and the
+# first sweep's machine.json.  compare takes each round's median as one
+# observation.  (ompscale quotes no field of runs.csv that awk splits here:
+# params join their values with ';'.)
 merge_rounds() {
-    local dest=$1 i=0
+    local dest=$1
     shift
     mkdir -p "$dest"
     cp "$1/machine.json" "$dest/machine.json"
-    {
-        head -n 1 "$1/runs.csv" | sed 's/$/,round/'
-        for d in "$@"; do
-            i=$((i + 1))
-            tail -n +2 "$d/runs.csv" | sed "s/\$/,$i/"
-        done
-    } >"$dest/.runs.csv.tmp"
+    local files=()
+    for d in "$@"; do files+=("$d/runs.csv"); done
+    awk -F, -v OFS=, '
+        FNR == 1 {
+            sweep++
+            for (i = 1; i <= NF; i++) if ($i == "round") col = i
+            if (!col) { print FILENAME ": no round column" > "/dev/stderr"; exit 2 }
+            if (sweep == 1) print
+            next
+        }
+        { $col = sweep * 1000000 + $col; print }' "${files[@]}" >"$dest/.runs.csv.tmp"
     mv "$dest/.runs.csv.tmp" "$dest/runs.csv"
 }

@@ -1,0 +1,146 @@
+#include "key.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/errors.h"
+
+static int compare_int(long long a, long long b)
+{
+    return (a > b) - (a < b);
+}
+
+int omps_key_compare(const struct omps_key *a, const struct omps_key *b)
+{
+    int c = strcmp(a->kernel->name, b->kernel->name);
+    if (c == 0)
+        c = strcmp(a->params_text, b->params_text);
+    if (c == 0)
+        c = compare_int((long long)a->n, (long long)b->n);
+    if (c == 0)
+        c = compare_int(a->schedule.kind, b->schedule.kind);
+    if (c == 0)
+        c = compare_int(a->schedule.chunk, b->schedule.chunk);
+    if (c == 0)
+        c = compare_int(a->threads, b->threads);
+    return c;
+}
+
+int omps_key_same_state(const struct omps_key *a, const struct omps_key *b)
+{
+    return a->kernel == b->kernel && a->n == b->n && a->threads == b->threads &&
+           strcmp(a->params_text, b->params_text) == 0;
+}
+
+int omps_key_same_series(const struct omps_key *a, const struct omps_key *b)
+{
+    return a->kernel == b->kernel && a->n == b->n &&
+           a->schedule.kind == b->schedule.kind &&
+           a->schedule.chunk == b->schedule.chunk &&
+           strcmp(a->params_text, b->params_text) == 0;
+}
+
+static const struct {
+    const char *name;
+    omp_sched_t kind;
+} schedule_kinds[] = {
+    {"static", omp_sched_static},
+    {"dynamic", omp_sched_dynamic},
+    {"guided", omp_sched_guided},
+    {"auto", omp_sched_auto},
+};
+
+const char *omps_schedule_name(omp_sched_t kind)
+{
+    for (size_t i = 0; i < sizeof schedule_kinds / sizeof schedule_kinds[0]; i++) {
+        if (schedule_kinds[i].kind == kind)
+            return schedule_kinds[i].name;
+    }
+    return "none";
+}
+
+int omps_schedule_kind(const char *text, omp_sched_t *kind)
+{
+    if (strcmp(text, "none") == 0) {
+        *kind = 0;
+        return OMPS_OK;
+    }
+    for (size_t i = 0; i < sizeof schedule_kinds / sizeof schedule_kinds[0]; i++) {
+        if (strcmp(text, schedule_kinds[i].name) == 0) {
+            *kind = schedule_kinds[i].kind;
+            return OMPS_OK;
+        }
+    }
+    return OMPS_EINVAL;
+}
+
+void omps_key_name(const struct omps_key *k, char *buf, size_t len)
+{
+    const int has = k->params_text[0] != '\0';
+    snprintf(buf, len, "%s%s%s%s/n:%llu/threads:%d/schedule:%s:%d", k->kernel->name,
+             has ? "[" : "", k->params_text, has ? "]" : "",
+             (unsigned long long)k->n, k->threads,
+             omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+}
+
+void omps_format_double(double v, char *buf, size_t len)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, len, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void omps_key_format_params(struct omps_key *k)
+{
+    size_t used = 0;
+    const size_t cap = sizeof k->params_text;
+    k->params_text[0] = '\0';
+    for (size_t p = 0; p < k->kernel->nparams; p++) {
+        char value[32];
+        omps_format_double(k->params[p], value, sizeof value);
+        int w = snprintf(k->params_text + used, cap - used, "%s%s=%s", p ? ";" : "",
+                         k->kernel->params[p].name, value);
+        used += w > 0 && (size_t)w < cap - used ? (size_t)w : 0;
+    }
+}
+
+/* Parses one "name=value" item of a params text. */
+static int parse_param_item(struct omps_key *k, const char *item, size_t len)
+{
+    const char *eq = memchr(item, '=', len);
+    if (eq == NULL)
+        return OMPS_EINVAL;
+    const size_t name_len = (size_t)(eq - item);
+    for (size_t p = 0; p < k->kernel->nparams; p++) {
+        const char *name = k->kernel->params[p].name;
+        if (strlen(name) != name_len || strncmp(name, item, name_len) != 0)
+            continue;
+        char number[64], *end = NULL;
+        const size_t vlen = len - name_len - 1;
+        if (vlen == 0 || vlen >= sizeof number)
+            return OMPS_EINVAL;
+        memcpy(number, eq + 1, vlen);
+        number[vlen] = '\0';
+        k->params[p] = strtod(number, &end);
+        return *end == '\0' ? OMPS_OK : OMPS_EINVAL;
+    }
+    return OMPS_EINVAL;
+}
+
+int omps_key_parse_params(struct omps_key *k, const char *text)
+{
+    for (size_t p = 0; p < k->kernel->nparams; p++)
+        k->params[p] = k->kernel->params[p].default_value;
+    for (const char *s = text; *s != '\0';) {
+        const char *semi = strchr(s, ';');
+        const size_t len = semi ? (size_t)(semi - s) : strlen(s);
+        if (parse_param_item(k, s, len) != OMPS_OK)
+            return OMPS_EINVAL;
+        s += len + (semi != NULL);
+    }
+    omps_key_format_params(k);
+    return OMPS_OK;
+}

@@ -1,0 +1,71 @@
+/*
+ * The configuration key: the one typed identity of a configuration that the
+ * planner, the sweep, the journal, the summary and the gate share.  Two rows
+ * belong to the same configuration exactly when their keys compare equal;
+ * nothing compares keys as text.
+ */
+#ifndef OMPSCALE_KEY_H
+#define OMPSCALE_KEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../kernels/kernel.h"
+
+/* A loop schedule: kind 0 means "none" (the kernel has no scheduled loop);
+ * chunk 0 means the runtime's default. */
+struct omps_schedule {
+    omp_sched_t kind;
+    int chunk;
+};
+
+#define OMPS_PARAMS_TEXT 128
+
+struct omps_key {
+    const struct omps_kernel *kernel;
+    double params[OMPS_MAX_PARAMS]; /* the values in force, kernel order */
+    char params_text[OMPS_PARAMS_TEXT]; /* "f=0.3;g=2", "" without params */
+    uint64_t n;
+    int threads;
+    struct omps_schedule schedule;
+};
+
+/* Orders keys by kernel name, params, n, schedule kind, chunk, threads, so
+ * that a sorted list holds each series together in thread order.  Returns
+ * <0, 0 or >0 like strcmp. */
+int omps_key_compare(const struct omps_key *a, const struct omps_key *b);
+
+/* Returns 1 when a and b share a kernel instance (kernel, params, n) and a
+ * team size, so one set-up state serves both. */
+int omps_key_same_state(const struct omps_key *a, const struct omps_key *b);
+
+/* Returns 1 when a and b belong to one scaling series: every field but
+ * threads is equal. */
+int omps_key_same_series(const struct omps_key *a, const struct omps_key *b);
+
+/* Returns "static", "dynamic", "guided", "auto" or "none". */
+const char *omps_schedule_name(omp_sched_t kind);
+
+/* Parses "static", "dynamic", "guided", "auto" or "none" into *kind
+ * ("none" is 0).  Returns 0 or OMPS_EINVAL. */
+int omps_schedule_kind(const char *text, omp_sched_t *kind);
+
+/* Writes the key as a readable name, e.g.
+ * "midpoint[f=0.3]/n:1024/threads:2/schedule:static:0". */
+void omps_key_name(const struct omps_key *k, char *buf, size_t len);
+
+/* Formats the parameter values of k->kernel as "f=0.3;g=2" into
+ * k->params_text. */
+void omps_key_format_params(struct omps_key *k);
+
+/*
+ * Parses params_text (as omps_key_format_params writes it) into k->params
+ * for k->kernel; parameters not named keep their defaults.  Returns 0 or
+ * OMPS_EINVAL for an unknown name or a bad number.
+ */
+int omps_key_parse_params(struct omps_key *k, const char *text);
+
+/* Formats v as the shortest text that reads back as the same double. */
+void omps_format_double(double v, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * Planning a sweep: which configurations run, at which sizes, with which
+ * repetition length, and what the minimum costs in time.  Planning runs no
+ * kernel, so `ompscale run --dry-run` can show any machine's plan.
+ */
+#ifndef OMPSCALE_PLAN_H
+#define OMPSCALE_PLAN_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "key.h"
+#include "machine.h"
+
+/* One planned configuration. */
+struct omps_config {
+    struct omps_key key;
+    int oversubscribed; /* more threads than usable CPUs */
+};
+
+struct omps_plan {
+    struct omps_config *configs; /* kernel, then schedule, then threads */
+    size_t count;
+    size_t states;      /* distinct kernel states (kernel, params, n, threads) */
+    double state_bytes; /* the memory all states take together */
+    double setup_seconds; /* their estimated set-up time */
+    double min_time;    /* the repetition length in force, seconds */
+    double estimate;    /* seconds for the minimum repetitions */
+};
+
+/*
+ * Plans opts on machine m.  The thread list is --threads or the topology's
+ * default; the repetition length is --min-time, or 0.1 s shortened (to no
+ * less than 0.01 s) so that the minimum repetitions take at most half the
+ * budget.  Returns 0, OMPS_EINVAL (err names the bad size) or OMPS_ENOMEM;
+ * free the plan with omps_plan_free.
+ */
+int omps_plan_make(const struct omps_run_options *opts, const struct omps_machine *m,
+                   struct omps_plan *plan, char *err, size_t err_len);
+
+/* Frees the plan's configurations; safe on a zeroed plan. */
+void omps_plan_free(struct omps_plan *plan);
+
+/* Estimates the seconds the minimum of `repetitions` visits per
+ * configuration takes at repetition length min_time, set-up included. */
+double omps_plan_estimate(const struct omps_plan *plan, double min_time, int repetitions);
+
+/* Estimates the seconds one visit of c takes, a first visit (which finds
+ * an iteration count) or a later one. */
+double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
+                                int first);
+
+/* Returns 0 when the estimate fits opts->budget, else OMPS_EINVAL with err
+ * saying by how much and what to drop. */
+int omps_plan_check_budget(const struct omps_plan *plan,
+                           const struct omps_run_options *opts, char *err,
+                           size_t err_len);
+
+/* Writes the one line that describes the plan (configurations, repetitions,
+ * estimate, budget) to f. */
+void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_options *opts,
+                        FILE *f);
+
+/* Writes the plan as CSV with summary.csv's key columns. */
+void omps_plan_write_csv(const struct omps_plan *plan, FILE *f);
+
+/* Formats seconds as "1h02m", "2m05s", "42s" or "none" (infinite). */
+void omps_format_duration(double seconds, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,411 @@
+#define _POSIX_C_SOURCE 200809L
+#include "run.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../kernels/errors.h"
+#include "../kernels/registry.h"
+#include "build_info.h"
+#include "csv_write.h"
+#include "journal.h"
+#include "machine.h"
+#include "plan.h"
+#include "summarize.h"
+#include "sweep.h"
+
+/* Everything one `run` holds; freed by run_free. */
+struct run {
+    struct omps_machine machine;
+    struct omps_run_options opts;
+    struct omps_plan plan;
+    json_t *argv;       /* the run's own arguments, as resume replays them */
+    json_t *resumed;    /* the machine.json being resumed, or NULL */
+    struct omps_runs done;
+    struct omps_journal journal;
+    char err[1024];
+};
+
+static void run_free(struct run *r)
+{
+    omps_plan_free(&r->plan);
+    omps_runs_free(&r->done);
+    omps_journal_close(&r->journal);
+    json_decref(r->argv);
+    json_decref(r->resumed);
+}
+
+static int fail(const char *err)
+{
+    fprintf(stderr, "ompscale: %s\n", err);
+    return 2;
+}
+
+/* A seed from the clock and the pid when none is given; 53 bits, so JSON
+ * readers that hold numbers as doubles read it exactly. */
+static uint64_t fresh_seed(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)getpid();
+    x = (x ^ (x >> 31)) * UINT64_C(0x7FB5D329728EA185);
+    return (x ^ (x >> 27)) & ((UINT64_C(1) << 53) - 1);
+}
+
+static int parse(struct run *r, int argc, char **argv)
+{
+    omps_run_options_init(&r->opts);
+    if (omps_parse_run_args(argc, argv, r->machine.usable_cpus, &r->opts, r->err,
+                            sizeof r->err) != OMPS_OK)
+        return OMPS_EINVAL;
+    r->argv = json_array();
+    for (int i = 0; r->argv != NULL && i < argc; i++)
+        json_array_append_new(r->argv, json_string(argv[i]));
+    return r->argv ? OMPS_OK : OMPS_ENOMEM;
+}
+
+/* ---- resume ----------------------------------------------------------- */
+
+/* Keys of machine.json that must match for a run to be continued. */
+static const char *const same_machine_keys[] = {"host", "cpu_model", "physical_cores",
+                                                "logical_cpus", "topology"};
+static const char *const same_build_keys[] = {"ompscale_version", "git_commit", "git_dirty",
+                                              "compiler", "compiler_flags"};
+
+static int differs(json_t *old, json_t *now, const char *const *keys, size_t n,
+                   const char **which)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!json_equal(json_object_get(old, keys[i]), json_object_get(now, keys[i]))) {
+            *which = keys[i];
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int check_same(struct run *r, const char *dir)
+{
+    json_t *now = omps_machine_json(&r->machine);
+    const char *which = NULL;
+    int rc = OMPS_OK;
+    if (now == NULL)
+        return OMPS_ENOMEM;
+    if (differs(r->resumed, now, same_build_keys, 5, &which) ||
+        differs(r->resumed, now, same_machine_keys, 5, &which)) {
+        if (strcmp(which, "ompscale_version") == 0 || !r->opts.force) {
+            snprintf(r->err, sizeof r->err,
+                     "--resume: %s was made with another %s%s", dir, which,
+                     strcmp(which, "ompscale_version") == 0
+                         ? ""
+                         : " (--force continues it anyway)");
+            rc = OMPS_EINVAL;
+        }
+    }
+    json_decref(now);
+    return rc;
+}
+
+static int load_resumed(struct run *r, const char *dir)
+{
+    char path[4200];
+    json_error_t je;
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    r->resumed = json_load_file(path, 0, &je);
+    json_t *state = json_object_get(r->resumed, "state");
+    json_t *run = json_object_get(r->resumed, "run");
+    if (r->resumed == NULL || !json_is_string(state) ||
+        !json_is_array(json_object_get(run, "argv"))) {
+        snprintf(r->err, sizeof r->err, "--resume: '%s' is not an ompscale run directory "
+                 "(%s)", dir, r->resumed ? "machine.json has no state and arguments" : je.text);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(json_string_value(state), "complete") == 0) {
+        snprintf(r->err, sizeof r->err, "--resume: the run in '%s' is complete; nothing to resume", dir);
+        return OMPS_EINVAL;
+    }
+    return OMPS_OK;
+}
+
+/* Replays the resumed run's arguments, seed and sizes into r->opts. */
+static int replay(struct run *r, const char *dir, int force)
+{
+    json_t *run = json_object_get(r->resumed, "run");
+    json_t *args = json_object_get(run, "argv");
+    const size_t n = json_array_size(args);
+    char **argv = calloc(n + 1, sizeof *argv);
+    if (argv == NULL)
+        return OMPS_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        argv[i] = (char *)json_string_value(json_array_get(args, i));
+    int rc = parse(r, (int)n, argv);
+    free(argv);
+    if (rc != OMPS_OK)
+        return rc;
+    r->opts.out_dir = dir;
+    r->opts.force = force;
+    r->opts.seed = (uint64_t)json_integer_value(json_object_get(r->resumed, "seed"));
+    r->opts.seed_given = 1;
+    const char *name;
+    json_t *value;
+    json_object_foreach(json_object_get(run, "sizes"), name, value) {
+        const struct omps_kernel *k = omps_kernel_find(name);
+        if (k != NULL && r->opts.nsizes < OMPS_MAX_LIST)
+            r->opts.sizes[r->opts.nsizes++] =
+                (struct omps_size_override){k, (uint64_t)json_integer_value(value)};
+    }
+    return OMPS_OK;
+}
+
+static int resume_options(struct run *r)
+{
+    const char *dir = r->opts.resume_dir;
+    const int force = r->opts.force;
+    if (r->opts.dry_run) {
+        snprintf(r->err, sizeof r->err, "--dry-run cannot be combined with --resume");
+        return OMPS_EINVAL;
+    }
+    if (json_array_size(r->argv) != (force ? 3u : 2u)) {
+        snprintf(r->err, sizeof r->err,
+                 "--resume takes no options but --force: the run's own are replayed");
+        return OMPS_EINVAL;
+    }
+    json_decref(r->argv);
+    r->argv = NULL;
+    int rc = load_resumed(r, dir);
+    if (rc == OMPS_OK)
+        rc = replay(r, dir, force);
+    if (rc == OMPS_OK)
+        rc = check_same(r, dir);
+    return rc;
+}
+
+/* ---- machine.json ----------------------------------------------------- */
+
+static json_t *sizes_json(const struct omps_plan *plan)
+{
+    json_t *sizes = json_object();
+    for (size_t i = 0; sizes != NULL && i < plan->count; i++)
+        json_object_set_new(sizes, plan->configs[i].key.kernel->name,
+                            json_integer((json_int_t)plan->configs[i].key.n));
+    return sizes;
+}
+
+static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
+{
+    const struct omps_run_options *x = &r->opts;
+    json_t *run = json_pack(
+        "{s:O, s:s, s:I, s:i, s:f, s:o, s:o, s:b, s:I, s:o}", "argv", r->argv, "out_dir",
+        x->out_dir, "seed", (json_int_t)x->seed, "repetitions", x->repetitions,
+        "min_time_s", r->plan.min_time,
+        "budget_s", isfinite(x->budget) ? json_real(x->budget) : json_null(),
+        "precision", isfinite(x->precision) ? json_real(x->precision) : json_null(), "quick", x->quick, "configurations",
+        (json_int_t)r->plan.count, "sizes", sizes_json(&r->plan));
+    if (run != NULL && o != NULL)
+        json_object_update_new(
+            run, json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:b, s:f}", "completed",
+                           (json_int_t)o->kept, "below_minimum",
+                           (json_int_t)o->below_minimum, "imprecise",
+                           (json_int_t)o->imprecise, "rounds", (json_int_t)o->rounds,
+                           "repetitions_this_process", (json_int_t)o->visits,
+                           "budget_spent", o->budget_spent, "interrupted",
+                           o->interrupted, "seconds_this_process", o->seconds));
+    return run;
+}
+
+static int write_machine(const struct run *r, const char *state,
+                         const struct omps_sweep_outcome *o)
+{
+    json_t *root = omps_machine_json(&r->machine);
+    if (root == NULL)
+        return OMPS_ENOMEM;
+    json_object_set_new(root, "state", json_string(state));
+    json_object_set_new(root, "seed", json_integer((json_int_t)r->opts.seed));
+    json_object_set_new(root, "run", run_json(r, o));
+    const int rc = omps_write_json(r->opts.out_dir, "machine.json", root);
+    json_decref(root);
+    return rc;
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+/* Removes temporary files a killed run left (".NAME.tmp-PID"). */
+static void remove_stale_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] != '.' || strstr(e->d_name, ".tmp-") == NULL)
+            continue;
+        char path[4400];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+/* Takes the lock and opens the journal, new or resumed. */
+static int open_journal(struct run *r)
+{
+    const char *dir = r->opts.out_dir;
+    int rc = omps_journal_lock(&r->journal, dir, r->err, sizeof r->err);
+    if (rc != OMPS_OK)
+        return rc;
+    if (r->opts.resume_dir == NULL) {
+        rc = omps_journal_start(&r->journal, OMPS_RUNS_HEADER);
+    } else {
+        remove_stale_temporaries(dir);
+        rc = omps_journal_reopen(&r->journal);
+        if (rc == OMPS_OK) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/runs.csv", dir);
+            return omps_runs_read(path, &r->done, r->err, sizeof r->err);
+        }
+    }
+    if (rc != OMPS_OK)
+        snprintf(r->err, sizeof r->err, "--out: cannot write to '%s': %s", dir,
+                 strerror(errno));
+    return rc;
+}
+
+static void catch_interrupts(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    /* A second Ctrl-C ends the process at once; the journal loses nothing. */
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static volatile sig_atomic_t *stop_flag;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    *stop_flag = 1;
+}
+
+static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
+{
+    char took[32];
+    omps_format_duration(o->seconds, took, sizeof took);
+    if (o->interrupted) {
+        fprintf(stderr,
+                "ompscale: interrupted; %zu of %zu configurations kept in %s "
+                "(ompscale run --resume %s continues)\n",
+                o->kept, r->plan.count, r->opts.out_dir, r->opts.out_dir);
+        return 130;
+    }
+    fprintf(stderr, "ompscale: %zu configurations, %ld rounds in %s%s; %zu with an "
+            "interval wider than asked, %zu below %d repetitions\n", o->kept, o->rounds,
+            took, o->budget_spent ? " (budget spent)" : "", o->imprecise,
+            o->below_minimum, r->opts.repetitions);
+    if (o->errors > 0) {
+        fprintf(stderr, "ompscale: %s\n", o->error);
+        return 2;
+    }
+    if (o->failures > 0) {
+        fprintf(stderr, "ompscale: %d configuration(s) failed verification\n", o->failures);
+        return 1;
+    }
+    return 0;
+}
+
+/* Runs the sweep into the locked directory and writes what follows it. */
+static int sweep_and_finish(struct run *r, const char *argv0, volatile sig_atomic_t *stop)
+{
+    const char *dir = r->opts.out_dir;
+    struct omps_outfile json;
+    struct omps_sweep_outcome o;
+    int rc = write_machine(r, "running", NULL);
+    if (rc == OMPS_OK)
+        rc = omps_outfile_open(&json, dir, "gbench.json");
+    if (rc != OMPS_OK) {
+        snprintf(r->err, sizeof r->err, "--out: cannot write to '%s': %s", dir, strerror(errno));
+        return fail(r->err);
+    }
+    fclose(json.f);
+    json.f = NULL;
+    stop_flag = stop;
+    catch_interrupts(on_interrupt);
+    rc = omps_sweep_run(&r->opts, &r->plan, r->opts.resume_dir ? &r->done : NULL,
+                        &r->journal, json.tmp, argv0, stop, &o, r->err, sizeof r->err);
+    if (rc == OMPS_OK || rc == OMPS_EIO)
+        rc = omps_outfile_commit(&json) == OMPS_OK ? rc : OMPS_EIO;
+    else
+        omps_outfile_abort(&json);
+    if (rc == OMPS_OK && omps_summarize_dir(dir, r->err, sizeof r->err) != OMPS_OK)
+        rc = OMPS_EIO;
+    if (rc == OMPS_OK)
+        rc = write_machine(r, o.interrupted ? "interrupted" : "complete", &o);
+    if (rc != OMPS_OK) {
+        if (r->err[0] == '\0')
+            snprintf(r->err, sizeof r->err, "writing %s failed: %s", dir, strerror(errno));
+        return fail(r->err);
+    }
+    return exit_code(r, &o);
+}
+
+static int plan_run(struct run *r)
+{
+    if (!r->opts.seed_given)
+        r->opts.seed = fresh_seed();
+    int rc = omps_plan_make(&r->opts, &r->machine, &r->plan, r->err, sizeof r->err);
+    if (rc == OMPS_ENOMEM)
+        snprintf(r->err, sizeof r->err, "out of memory while planning");
+    if (rc != OMPS_OK)
+        return rc;
+    rc = omps_plan_check_budget(&r->plan, &r->opts, r->err, sizeof r->err);
+    /* A refused plan is still shown by a dry run, so it can be trimmed. */
+    if (r->opts.dry_run) {
+        omps_plan_describe(&r->plan, &r->opts, stderr);
+        omps_plan_write_csv(&r->plan, stdout);
+    }
+    return rc;
+}
+
+int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t *stop)
+{
+    struct run r = {.journal = {.lock_fd = -1, .runs_fd = -1}};
+    int rc = omps_machine_probe(&r.machine, r.err, sizeof r.err);
+    if (rc == OMPS_OK)
+        rc = parse(&r, argc, argv);
+    if (rc == OMPS_OK && r.opts.resume_dir != NULL)
+        rc = resume_options(&r);
+    if (rc == OMPS_OK)
+        rc = plan_run(&r);
+    if (rc == OMPS_OK && !r.opts.dry_run)
+        rc = open_journal(&r);
+    if (rc != OMPS_OK || r.opts.dry_run) {
+        run_free(&r);
+        return rc != OMPS_OK ? fail(r.err) : 0;
+    }
+    omps_plan_describe(&r.plan, &r.opts, stderr);
+    rc = sweep_and_finish(&r, argv0, stop);
+    run_free(&r);
+    return rc;
+}
+
+int omps_cmd_summarize(int argc, char **argv)
+{
+    char err[1024];
+    if (argc != 1) {
+        fprintf(stderr, "ompscale: usage: ompscale summarize DIR\n");
+        return 2;
+    }
+    if (omps_summarize_dir(argv[0], err, sizeof err) != OMPS_OK)
+        return fail(err);
+    return 0;
+}

@@ -1,0 +1,130 @@
+#include "runs_read.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/errors.h"
+#include "../kernels/registry.h"
+#include "cli.h"
+#include "table.h"
+
+enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,
+       C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_COUNT };
+static const char *const column_names[C_COUNT] = {
+    "kernel", "params", "n", "threads", "schedule", "chunk", "seconds",
+    "verified", "repetition", "oversubscribed", "round"};
+#define REQUIRED_COLUMNS C_REPETITION
+
+struct reader {
+    const struct omps_table *t;
+    int col[C_COUNT];
+    const char *path;
+    char *err;
+    size_t err_len;
+};
+
+static int bad(const struct reader *r, size_t row, const char *what, int c)
+{
+    snprintf(r->err, r->err_len, "%s:%zu: %s '%s'", r->path, r->t->lines[row], what,
+             omps_table_cell(r->t, row, (size_t)r->col[c]));
+    return OMPS_EFORMAT;
+}
+
+/* Parses whole number column c into [lo, hi]; an absent column gives 0. */
+static int whole(const struct reader *r, size_t row, int c, long lo, long hi, long *out)
+{
+    *out = 0;
+    if (r->col[c] < 0)
+        return OMPS_OK;
+    if (omps_parse_long(omps_table_cell(r->t, row, (size_t)r->col[c]), lo, hi, out) == 0)
+        return OMPS_OK;
+    char what[64];
+    snprintf(what, sizeof what, "%s is not a whole number in range:", column_names[c]);
+    return bad(r, row, what, c);
+}
+
+static int read_key(const struct reader *r, size_t row, struct omps_key *k)
+{
+    const char *kernel = omps_table_cell(r->t, row, (size_t)r->col[C_KERNEL]);
+    long n, threads, chunk;
+    memset(k, 0, sizeof *k);
+    k->kernel = omps_kernel_find(kernel);
+    if (k->kernel == NULL)
+        return bad(r, row, "unknown kernel", C_KERNEL);
+    if (omps_key_parse_params(k, omps_table_cell(r->t, row, (size_t)r->col[C_PARAMS])))
+        return bad(r, row, "params do not fit the kernel:", C_PARAMS);
+    if (whole(r, row, C_N, 1, 1L << 40, &n) || whole(r, row, C_THREADS, 1, OMPS_MAX_THREADS, &threads) ||
+        whole(r, row, C_CHUNK, 0, 1L << 30, &chunk))
+        return OMPS_EFORMAT;
+    if (omps_schedule_kind(omps_table_cell(r->t, row, (size_t)r->col[C_SCHEDULE]),
+                           &k->schedule.kind) != OMPS_OK)
+        return bad(r, row, "unknown schedule", C_SCHEDULE);
+    k->n = (uint64_t)n;
+    k->threads = (int)threads;
+    k->schedule.chunk = (int)chunk;
+    return OMPS_OK;
+}
+
+static int read_row(const struct reader *r, size_t row, struct omps_run_record *out)
+{
+    long rep, verified, over, round;
+    int rc = read_key(r, row, &out->key);
+    if (rc != OMPS_OK)
+        return rc;
+    if (omps_parse_double(omps_table_cell(r->t, row, (size_t)r->col[C_SECONDS]),
+                          &out->seconds) != 0 || !(out->seconds > 0))
+        return bad(r, row, "seconds is not a positive time:", C_SECONDS);
+    if (whole(r, row, C_VERIFIED, 0, 1, &verified) ||
+        whole(r, row, C_REPETITION, 0, 1L << 30, &rep) ||
+        whole(r, row, C_OVERSUBSCRIBED, 0, 1, &over) ||
+        whole(r, row, C_ROUND, 0, 1L << 40, &round))
+        return OMPS_EFORMAT;
+    out->verified = (int)verified;
+    out->repetition = (int)rep;
+    out->oversubscribed = (int)over;
+    out->round = round;
+    out->line = r->t->lines[row];
+    return OMPS_OK;
+}
+
+static int find_columns(struct reader *r)
+{
+    for (int c = 0; c < C_COUNT; c++) {
+        r->col[c] = omps_table_column(r->t, column_names[c]);
+        if (r->col[c] < 0 && c < REQUIRED_COLUMNS) {
+            snprintf(r->err, r->err_len, "%s:1: no '%s' column", r->path, column_names[c]);
+            return OMPS_EFORMAT;
+        }
+    }
+    return OMPS_OK;
+}
+
+int omps_runs_read(const char *path, struct omps_runs *runs, char *err, size_t err_len)
+{
+    struct omps_table t;
+    memset(runs, 0, sizeof *runs);
+    int rc = omps_table_read(path, &t, err, err_len);
+    if (rc != OMPS_OK)
+        return rc;
+    struct reader r = {.t = &t, .path = path, .err = err, .err_len = err_len};
+    rc = find_columns(&r);
+    if (rc == OMPS_OK) {
+        runs->rows = calloc(t.nrows + 1, sizeof *runs->rows);
+        rc = runs->rows ? OMPS_OK : OMPS_ENOMEM;
+    }
+    for (size_t i = 0; rc == OMPS_OK && i < t.nrows; i++)
+        rc = read_row(&r, i, &runs->rows[runs->count++]);
+    omps_table_free(&t);
+    if (rc != OMPS_OK)
+        omps_runs_free(runs);
+    return rc;
+}
+
+void omps_runs_free(struct omps_runs *runs)
+{
+    free(runs->rows);
+    runs->rows = NULL;
+    runs->count = 0;
+}

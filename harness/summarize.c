@@ -1,0 +1,90 @@
+#include "summarize.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/errors.h"
+#include "csv_write.h"
+#include "runs_read.h"
+#include "stats.h"
+
+static int compare_records(const void *a, const void *b)
+{
+    const struct omps_run_record *x = a, *y = b;
+    const int c = omps_key_compare(&x->key, &y->key);
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Summarizes rows[0..n), one configuration; returns 0 and sets *keep to 0
+ * when a repetition failed verification. */
+static int summarize_group(const struct omps_run_record *rows, size_t n, double *scratch,
+                           struct omps_summary_row *out, int *keep)
+{
+    *keep = 1;
+    for (size_t i = 0; i < n; i++) {
+        *keep &= rows[i].verified;
+        scratch[i] = rows[i].seconds;
+    }
+    *out = (struct omps_summary_row){.key = rows[0].key,
+                                     .oversubscribed = rows[0].oversubscribed};
+    return omps_stats_describe(scratch, n, &out->stats);
+}
+
+static int build_rows(struct omps_runs *runs, struct omps_summary_row *rows, size_t *count)
+{
+    double *scratch = malloc((runs->count + 1) * sizeof *scratch);
+    if (scratch == NULL)
+        return OMPS_ENOMEM;
+    qsort(runs->rows, runs->count, sizeof *runs->rows, compare_records);
+    *count = 0;
+    int rc = OMPS_OK;
+    for (size_t i = 0, j; rc == OMPS_OK && i < runs->count; i = j) {
+        for (j = i + 1; j < runs->count &&
+                        omps_key_compare(&runs->rows[i].key, &runs->rows[j].key) == 0;
+             j++)
+            ;
+        int keep;
+        rc = summarize_group(&runs->rows[i], j - i, scratch, &rows[*count], &keep);
+        *count += keep;
+    }
+    free(scratch);
+    return rc;
+}
+
+static int write_rows(const char *dir, const struct omps_summary_row *rows, size_t n)
+{
+    struct omps_outfile out;
+    int rc = omps_outfile_open(&out, dir, "summary.csv");
+    if (rc != OMPS_OK)
+        return rc;
+    fprintf(out.f, "%s\n", OMPS_SUMMARY_HEADER);
+    for (size_t i = 0; i < n; i++)
+        omps_csv_summary_row(out.f, &rows[i]);
+    return omps_outfile_commit(&out);
+}
+
+int omps_summarize_dir(const char *dir, char *err, size_t err_len)
+{
+    char path[4200];
+    struct omps_runs runs;
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    int rc = omps_runs_read(path, &runs, err, err_len);
+    if (rc != OMPS_OK)
+        return rc;
+    struct omps_summary_row *rows = calloc(runs.count + 1, sizeof *rows);
+    size_t n = 0;
+    rc = rows ? build_rows(&runs, rows, &n) : OMPS_ENOMEM;
+    if (rc == OMPS_OK) {
+        omps_summary_derive(rows, n);
+        rc = write_rows(dir, rows, n);
+        if (rc == OMPS_EIO)
+            snprintf(err, err_len, "%s/summary.csv: %s", dir, strerror(errno));
+    }
+    if (rc == OMPS_ENOMEM)
+        snprintf(err, err_len, "%s: out of memory", path);
+    free(rows);
+    omps_runs_free(&runs);
+    return rc;
+}
