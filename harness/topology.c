@@ -75,8 +75,17 @@ int omps_topology_probe(struct omps_topology *t, char *err, size_t err_len)
         snprintf(err, err_len, "hwloc: cannot initialise a topology");
         return OMPS_EIO;
     }
+    /* hwloc itself falls back to this machine when the variable holds a bad
+     * description; a plan for the wrong machine must not pass as the asked
+     * one, so the description is applied, and checked, here. */
+    const char *syn = getenv("HWLOC_SYNTHETIC");
+    if (syn != NULL && *syn != '\0' && hwloc_topology_set_synthetic(topo, syn) != 0) {
+        snprintf(err, err_len, "HWLOC_SYNTHETIC: '%s' is not a synthetic topology hwloc "
+                 "accepts (for example \"pack:2 l3:8 core:8 pu:2\")", syn);
+        hwloc_topology_destroy(topo);
+        return OMPS_EIO;
+    }
     if (hwloc_topology_load(topo) != 0) {
-        const char *syn = getenv("HWLOC_SYNTHETIC");
         snprintf(err, err_len, "hwloc: cannot load the topology%s%s%s",
                  syn ? " (HWLOC_SYNTHETIC='" : "", syn ? syn : "", syn ? "')" : "");
         hwloc_topology_destroy(topo);
@@ -90,7 +99,6 @@ int omps_topology_probe(struct omps_topology *t, char *err, size_t err_len)
         return OMPS_EIO;
     }
     t->synthetic = !hwloc_topology_is_thissystem(topo);
-    const char *syn = getenv("HWLOC_SYNTHETIC");
     snprintf(t->source, sizeof t->source, "%s",
              t->synthetic ? (syn ? syn : "foreign") : "this system");
     fill_counts(t, topo, use);

@@ -43,6 +43,25 @@ check_bad "'0'" --repetitions 0
 check_bad "'-1'" --min-time -1
 check_bad "'zero'" --min-time zero
 check_bad "--threads" --threads
+check_bad "'abc'" --budget abc
+check_bad "'0s'" --budget 0s
+check_bad "'3x'" --budget 3x
+check_bad "'-5m'" --budget -5m
+check_bad "'0'" --precision 0
+check_bad "'101'" --precision 101
+check_bad "'fine'" --precision fine
+check_bad "'-1'" --seed -1
+check_bad "'1e3'" --seed 1e3
+check_bad "--dry-run" --dry-run --resume "$tmp"
+check_bad "--resume takes no options" --resume "$tmp/nosuch"
+HWLOC_SYNTHETIC="pack:0 nonsense" check_bad "HWLOC_SYNTHETIC" --quick
+
+# --resume on a directory that is not a run.
+"$bin" run --resume "$tmp/nosuch" >/dev/null 2>"$tmp/stderr"
+rc=$?
+if [ "$rc" -ne 2 ] || [ "$(wc -l <"$tmp/stderr")" -ne 1 ] || ! grep -q "not an ompscale run" "$tmp/stderr"; then
+    echo "FAIL: --resume of no run -> rc=$rc: $(cat "$tmp/stderr")"; fail=$((fail + 1))
+else pass=$((pass + 1)); fi
 
 # An unwritable --out: the path runs through a regular file.
 "$bin" run --quick --kernels copy --out /etc/passwd/sub >/dev/null 2>"$tmp/stderr"

@@ -1,32 +1,84 @@
 #!/usr/bin/env bash
-# Ctrl-C mid-sweep: exit 130, runs.csv holds every completed configuration
-# whole (a multiple of the repetitions, no partial line), no temporary files
-# are left, and the directory still passes the format checks.
+# Interrupts at seeded random instants of a multi-kernel, 2-thread sweep:
+# 20 with SIGINT, 5 with SIGTERM, 5 with SIGKILL, and one double Ctrl-C.
+# Each time: the exit code; runs.csv holds whole rows only (one batch is one
+# row) and passes the format checks (after `summarize` where the process
+# was killed); machine.json says interrupted or running; and `--resume`
+# finishes to exactly the configurations of an uninterrupted run.
+# Usage: interrupt.sh OMPSCALE TEST_RUNDIR [SEED]
 set -u
 bin=$1 rundir_check=$2
+RANDOM=${3:-2026}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-reps=12
-"$bin" run --kernels midpoint --size 262144 --threads 1 \
-    --schedules static,dynamic:1,dynamic:2,dynamic:3,dynamic:4,dynamic:5,dynamic:6,dynamic:7 \
-    --repetitions $reps --min-time 0.05 --out "$tmp/out" 2>"$tmp/stderr" &
-pid=$!
-# Wait until at least one configuration is on disk, then interrupt.
-for _ in $(seq 1 200); do
-    rows=$(cat "$tmp"/out/.runs.csv.tmp-* 2>/dev/null | wc -l)
-    [ "$rows" -gt $reps ] && break
-    sleep 0.05
-done
-kill -INT $pid
-wait $pid
-rc=$?
-fail=0
-[ "$rc" -eq 130 ] || { echo "FAIL: exit $rc, want 130"; fail=1; }
-data=$(($(wc -l <"$tmp/out/runs.csv") - 1))
-[ "$data" -gt 0 ] && [ $((data % reps)) -eq 0 ] && [ "$data" -lt $((8 * reps)) ] \
-    || { echo "FAIL: $data rows kept, want a positive multiple of $reps below $((8 * reps))"; fail=1; }
-[ -z "$(ls -A "$tmp/out" | grep tmp)" ] || { echo "FAIL: temporary files left"; fail=1; }
-grep -q interrupted "$tmp/stderr" || { echo "FAIL: no message on stderr"; fail=1; }
-"$rundir_check" "$tmp/out" $reps || fail=1
-[ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
-exit $fail
+pass=0 fail=0
+args=(--quick --kernels midpoint,copy,counter_atomic,false_sharing --threads 1,2
+      --repetitions 3 --seed 11)
+
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+keys() { cut -d, -f1-6 "$1/summary.csv" | sort; }
+
+state() { sed -n 's/^  "state": "\(.*\)",*$/\1/p' "$1/machine.json"; }
+
+"$bin" run "${args[@]}" --out "$tmp/ref" 2>/dev/null || { echo "FAIL: reference run"; exit 1; }
+keys "$tmp/ref" >"$tmp/ref.keys"
+start=$(date +%s%N)
+"$bin" run "${args[@]}" --out "$tmp/timing" 2>/dev/null
+span_ms=$((($(date +%s%N) - start) / 1000000))
+
+# check_journal DIR: whole lines, each with the header's number of fields.
+check_journal() {
+    local f=$1/runs.csv
+    [ -f "$f" ] || return 0
+    [ -z "$(tail -c 1 "$f")" ] || { bad "$1: runs.csv ends inside a line"; return; }
+    awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$f" || bad "$1: a ragged row"
+}
+
+# trial N MODE SIGNAL...: one interrupted run, then its resume.  MODE is
+# graceful (the run ends itself: exit 130, state interrupted) or killed (it
+# dies at once, as a second Ctrl-C makes it: state stays running).
+trial() {
+    local i=$1 mode=$2
+    shift 2
+    local out=$tmp/t$i delay_ms=$((50 + RANDOM % (span_ms > 100 ? span_ms : 100)))
+    "$bin" run "${args[@]}" --out "$out" 2>"$tmp/t$i.err" &
+    local pid=$!
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    for sig in "$@"; do kill -"$sig" "$pid" 2>/dev/null; done
+    wait "$pid"
+    local rc=$? want=130
+    [ "$1" = KILL ] && want=137
+    [ "$rc" -eq 0 ] && mode=finished
+    [ "$rc" -eq "$want" ] || [ "$rc" -eq 0 ] || { bad "trial $i ($*): exit $rc, want $want"; return; }
+    [ -f "$out/machine.json" ] || { bad "trial $i: no machine.json after ${delay_ms} ms"; return; }
+    check_journal "$out"
+    if [ "$mode" = graceful ]; then
+        [ "$(state "$out")" = interrupted ] || bad "trial $i: state $(state "$out")"
+        grep -q "interrupted" "$tmp/t$i.err" || bad "trial $i: no message on stderr"
+        [ -z "$(ls -A "$out" | grep tmp)" ] || bad "trial $i: temporary files left"
+    elif [ "$mode" = killed ]; then
+        [ "$(state "$out")" = running ] || bad "trial $i: state $(state "$out") after SIGKILL"
+        "$bin" summarize "$out" || bad "trial $i: summarize failed"
+    fi
+    if [ "$(wc -l <"$out/runs.csv")" -gt 1 ]; then
+        "$rundir_check" "$out" >/dev/null 2>"$tmp/check.err" || bad "trial $i: format: $(head -3 "$tmp/check.err")"
+    fi
+    if [ "$rc" -ne 0 ]; then
+        "$bin" run --resume "$out" 2>"$tmp/r$i.err" || { bad "trial $i: resume: $(tail -1 "$tmp/r$i.err")"; return; }
+    fi
+    [ "$(state "$out")" = complete ] || bad "trial $i: not complete after resume"
+    keys "$out" | cmp -s - "$tmp/ref.keys" || bad "trial $i: resumed configurations differ"
+    awk -F, 'NR > 1 && $7 < 3 { exit 1 }' "$out/summary.csv" || bad "trial $i: below 3 repetitions"
+    "$rundir_check" "$out" >/dev/null 2>&1 || bad "trial $i: format after resume"
+    pass=$((pass + 1))
+}
+
+for i in $(seq 1 20); do trial "$i" graceful INT; done
+for i in $(seq 21 25); do trial "$i" graceful TERM; done
+for i in $(seq 26 30); do trial "$i" killed KILL; done
+trial 31 killed INT INT
+rm -rf "$tmp"/t*
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

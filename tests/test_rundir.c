@@ -49,8 +49,8 @@ static void check_header(const struct omps_table *t, const char *want)
 
 static void check_runs_row(const struct omps_table *t, size_t r)
 {
-    const char *(c)[10];
-    for (size_t i = 0; i < 10; i++)
+    const char *(c)[11];
+    for (size_t i = 0; i < 11; i++)
         c[i] = omps_table_cell(t, r, i);
     size_t line = t->lines[r];
     CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
@@ -64,6 +64,7 @@ static void check_runs_row(const struct omps_table *t, size_t r)
                  "line %zu: seconds printed with too few digits", line);
     CHECK_REPORT(!strcmp(c[8], "1"), "line %zu: verified '%s'", line, c[8]);
     CHECK_REPORT(!strcmp(c[9], "0") || !strcmp(c[9], "1"), "line %zu", line);
+    CHECK_REPORT(is_int(c[10], 0), "line %zu: round '%s'", line, c[10]);
     /* Kernels with no scheduled loop run once per thread count as "none". */
     const struct omps_kernel *k = omps_kernel_find(c[0]);
     if (k != NULL)
@@ -94,12 +95,18 @@ static void check_summary_row(const struct omps_table *s, const struct omps_tabl
     size_t line = s->lines[r];
     const int threads = atoi(omps_table_cell(s, r, 3));
     CHECK_REPORT(is_int(omps_table_cell(s, r, 6), 1), "line %zu: repetitions", line);
+    /* stddev and cv need two repetitions; an interrupted run may hold one. */
+    const int spread = atoi(omps_table_cell(s, r, 6)) >= 2;
     for (size_t col = 7; col <= 12; col++)
-        CHECK_REPORT(is_num(omps_table_cell(s, r, col), 0), "line %zu col %zu", line, col);
+        CHECK_REPORT(is_num(omps_table_cell(s, r, col), !spread && (col == 9 || col == 10)),
+                     "line %zu col %zu", line, col);
     for (size_t col = 13; col <= 16; col++)
         CHECK_REPORT(is_num(omps_table_cell(s, r, col), 1), "line %zu col %zu", line, col);
-    CHECK_REPORT((threads == 1) == (*omps_table_cell(s, r, 15) == '\0'),
-                 "line %zu: karp_flatt must be empty exactly at one thread", line);
+    /* Karp-Flatt is undefined at one thread and wherever speedup is. */
+    const int has_speedup = *omps_table_cell(s, r, 13) != '\0';
+    CHECK_REPORT((threads == 1 || !has_speedup) == (*omps_table_cell(s, r, 15) == '\0'),
+                 "line %zu: karp_flatt must be empty exactly at one thread or without a "
+                 "speedup", line);
     const char *unit = omps_table_cell(s, r, 17);
     CHECK_REPORT(strstr(" GFLOP/s GB/s Mupdates/s us/construct ", unit) != NULL && *unit,
                  "line %zu: unit '%s'", line, unit);
@@ -117,11 +124,27 @@ static void check_json(const char *name, const char *key)
     CHECK_REPORT(root && json_object_get(root, key) != NULL, "%s lacks %s", path, key);
     static const char *const machine_keys[] = {
         "date", "cpu_model", "physical_cores", "logical_cpus", "compiler",
-        "openmp_version", "omp_runtime", "git_commit"};
-    for (size_t i = 0; root && !strcmp(name, "machine.json") && i < 8; i++)
+        "openmp_version", "omp_runtime", "git_commit", "state", "seed", "topology"};
+    for (size_t i = 0; root && !strcmp(name, "machine.json") && i < 11; i++)
         CHECK_REPORT(json_object_get(root, machine_keys[i]) != NULL, "machine.json lacks %s",
                      machine_keys[i]);
     json_decref(root);
+}
+
+/* machine.json's state: running, complete or interrupted. */
+static const char *machine_state(void)
+{
+    static char state[32];
+    char path[4096];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *root = json_load_file(path, 0, NULL);
+    const char *s = json_string_value(json_object_get(root, "state"));
+    snprintf(state, sizeof state, "%s", s ? s : "");
+    json_decref(root);
+    CHECK_REPORT(!strcmp(state, "running") || !strcmp(state, "complete") ||
+                     !strcmp(state, "interrupted"),
+                 "machine.json: state '%s'", state);
+    return state;
 }
 
 int main(int argc, char **argv)
@@ -147,7 +170,10 @@ int main(int argc, char **argv)
     if (argc > 2)
         CHECK_INT_EQ(runs.nrows % (size_t)atoi(argv[2]), 0);
     check_json("machine.json", "run");
-    check_json("gbench.json", "benchmarks");
+    /* Google Benchmark's JSON is whole only once the run ended: a killed
+     * run has none, which is the journal's point. */
+    if (strcmp(machine_state(), "running") != 0)
+        check_json("gbench.json", "benchmarks");
     omps_table_free(&runs);
     omps_table_free(&sum);
     return CHECK_DONE();

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The run directory as a journal: one writer at a time, resume refusals,
+# summarize rebuilding summary.csv from runs.csv alone, a power cut's half
+# line, and a second Ctrl-C.
+# Usage: journal.sh OMPSCALE TEST_RUNDIR
+set -u
+bin=$1 rundir_check=$2
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+quick=(--quick --kernels copy,midpoint --threads 1,2 --seed 5)
+
+# expect_refused WORD ARGS...: exit 2 and one stderr line naming WORD.
+expect_refused() {
+    local word=$1
+    shift
+    "$bin" "$@" >/dev/null 2>"$tmp/err"
+    local rc=$?
+    if [ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -qF -- "$word" "$tmp/err"; then
+        ok
+    else
+        bad "$* -> rc=$rc: $(cat "$tmp/err")"
+    fi
+}
+
+# One writer: a second run on a directory in use is refused, naming the
+# process; the first run's results are whole.
+"$bin" run "${quick[@]}" --repetitions 40 --out "$tmp/busy" 2>/dev/null &
+first=$!
+for _ in $(seq 1 100); do [ -f "$tmp/busy/machine.json" ] && break; sleep 0.05; done
+expect_refused "process $first" run "${quick[@]}" --out "$tmp/busy"
+expect_refused "process $first" run --resume "$tmp/busy"
+wait $first || bad "the first run failed"
+"$rundir_check" "$tmp/busy" >/dev/null 2>&1 && ok || bad "the first run's files"
+
+# summarize rebuilds exactly the summary the run wrote.
+cp "$tmp/busy/summary.csv" "$tmp/summary.before"
+rm "$tmp/busy/summary.csv"
+"$bin" summarize "$tmp/busy" && cmp -s "$tmp/summary.before" "$tmp/busy/summary.csv" && ok \
+    || bad "summarize did not rebuild the same summary.csv"
+expect_refused "runs.csv" summarize "$tmp/nothing"
+
+# Resume refusals: a complete run, a directory that is not a run, other
+# options, a dry run, another build or machine (unless --force).
+expect_refused "complete" run --resume "$tmp/busy"
+mkdir -p "$tmp/empty"
+expect_refused "not an ompscale run" run --resume "$tmp/empty"
+expect_refused "--force" run --resume "$tmp/busy" --threads 2
+expect_refused "--dry-run" run --resume "$tmp/busy" --dry-run
+"$bin" run "${quick[@]}" --out "$tmp/cut" 2>/dev/null
+sed -i 's/"state": "complete"/"state": "running"/' "$tmp/cut/machine.json"
+cp "$tmp/cut/machine.json" "$tmp/machine.keep"
+sed -i 's/"host": "[^"]*"/"host": "elsewhere"/' "$tmp/cut/machine.json"
+expect_refused "another host" run --resume "$tmp/cut"
+"$bin" run --resume "$tmp/cut" --force 2>/dev/null && ok || bad "--force did not resume"
+cp "$tmp/machine.keep" "$tmp/cut/machine.json"
+sed -i 's/"ompscale_version": "[^"]*"/"ompscale_version": "0.0.0"/' "$tmp/cut/machine.json"
+expect_refused "ompscale_version" run --resume "$tmp/cut" --force
+
+# A power cut leaves half a line: resume cuts it off and finishes.
+cp "$tmp/machine.keep" "$tmp/cut/machine.json"
+rows=$(wc -l <"$tmp/cut/runs.csv")
+printf 'copy,,1048576,2,sta' >>"$tmp/cut/runs.csv"
+if "$bin" run --resume "$tmp/cut" 2>/dev/null && [ -z "$(tail -c 1 "$tmp/cut/runs.csv")" ] \
+    && ! grep -q ',sta$' "$tmp/cut/runs.csv" && [ "$(wc -l <"$tmp/cut/runs.csv")" -ge "$rows" ] \
+    && "$rundir_check" "$tmp/cut" >/dev/null 2>&1; then
+    ok
+else
+    bad "resume after a half-written line"
+fi
+
+# A new run replaces an earlier run's files, fit.csv included.
+echo stale >"$tmp/cut/fit.csv"
+"$bin" run "${quick[@]}" --out "$tmp/cut" 2>/dev/null
+[ ! -e "$tmp/cut/fit.csv" ] && ok || bad "a new run kept the earlier fit.csv"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The planner on machines that are not here, through hwloc synthetic
+# topologies: the default thread list (powers of two plus the topology's
+# boundaries, at most 12 counts), the dry run's CSV and line, and that the
+# default plan fits the default budget on every one of them.
+# Usage: plan.sh OMPSCALE
+set -u
+bin=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+# expect TOPOLOGY THREADS: the default plan's thread counts, space-separated.
+expect() {
+    local topo=$1 want=$2
+    HWLOC_SYNTHETIC=$topo "$bin" run --dry-run >"$tmp/plan.csv" 2>"$tmp/err"
+    local rc=$?
+    [ "$rc" -eq 0 ] || { bad "$topo: exit $rc: $(cat "$tmp/err")"; return; }
+    local got
+    got=$(tail -n +2 "$tmp/plan.csv" | cut -d, -f4 | sort -n | uniq | tr '\n' ' ')
+    [ "$got" = "$want " ] || { bad "$topo: threads '$got', want '$want'"; return; }
+    [ "$(echo "$got" | wc -w)" -le 12 ] || { bad "$topo: more than 12 counts"; return; }
+    head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk" \
+        || { bad "$topo: header"; return; }
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -Eq "^ompscale: plan: $(($(wc -l <"$tmp/plan.csv") - 1)) configurations.*estimated" "$tmp/err" \
+        || { bad "$topo: plan line: $(cat "$tmp/err")"; return; }
+    pass=$((pass + 1))
+}
+
+expect "pack:2 l3:8 core:8 pu:2" "1 2 4 8 16 32 64 128 256"           # 2x64-core SMT server
+expect "pack:1 l3:2 core:8 pu:2" "1 2 4 8 16 32"                      # 16-core desktop, 2 L3
+expect "pack:1 l3:1 core:4 pu:2" "1 2 4 8"                            # 4-core laptop
+expect "pack:1 core:2 pu:1" "1 2"                                     # this 2-core VM
+expect "pack:1 l3:2 core:6 pu:2" "1 2 4 6 8 12 24"                    # 12 cores, 6 per L3
+expect "pack:2 numa:4 l3:3 core:8 pu:1" "1 2 4 8 16 24 32 64 96 128 192" # 192 cores, NUMA
+expect "pack:4 numa:2 l3:4 core:8 pu:2" "1 2 4 8 16 32 64 128 256 512"  # 256 cores SMT
+
+# A dry run writes nothing and runs nothing.
+HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --out "$tmp/none" >/dev/null 2>&1
+[ ! -e "$tmp/none" ] && pass=$((pass + 1)) || bad "--dry-run created its --out"
+
+# --threads overrides the topology; --quick keeps at most 2 threads.
+HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 3,5 2>/dev/null \
+    | tail -n +2 | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "3 5 " \
+    && pass=$((pass + 1)) || bad "--threads did not override"
+HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --quick 2>/dev/null \
+    | tail -n +2 | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "1 2 " \
+    && pass=$((pass + 1)) || bad "--quick planned more than 2 threads"
+
+# A plan that cannot fit its budget is refused before it starts, and a dry
+# run still shows it.
+HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --threads 1-64 --min-time 1 \
+    --budget 10m --out "$tmp/big" >/dev/null 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q -- "--budget" "$tmp/err" \
+    && [ ! -e "$tmp/big" ] && pass=$((pass + 1)) || bad "over-budget plan: rc=$rc $(cat "$tmp/err")"
+HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 1-64 --min-time 1 \
+    --budget 10m >"$tmp/plan.csv" 2>/dev/null
+[ $? -eq 2 ] && [ "$(wc -l <"$tmp/plan.csv")" -gt 1000 ] && pass=$((pass + 1)) \
+    || bad "a dry run of an over-budget plan"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
