@@ -15,15 +15,11 @@
 #include "csv_write.h"
 #include "mwu.h"
 #include "stats.h"
-#include "table.h"
-
-#define KEY_COLUMNS 6
-static const char *const key_names[KEY_COLUMNS] = {"kernel",   "params",   "n",
-                                                   "threads",  "schedule", "chunk"};
+#include "runs_read.h"
 
 /* The repetitions of one configuration on one side. */
 struct samples {
-    const char *key[KEY_COLUMNS]; /* cells of the side's table */
+    struct omps_key key;
     double *seconds;
     long *rounds; /* each repetition's round (0 without a round column) */
     size_t count, cap;
@@ -32,7 +28,7 @@ struct samples {
 
 struct side {
     char path[4096];
-    struct omps_table runs;
+    struct omps_runs runs;
     json_t *machine;
     struct samples *sets;
     size_t nsets;
@@ -122,19 +118,16 @@ int omps_parse_compare_args(int argc, char **argv,
     return OMPS_OK;
 }
 
-static struct samples *find_set(struct side *s, const char *const *key)
+static struct samples *find_set(struct side *s, const struct omps_key *key)
 {
     for (size_t i = 0; i < s->nsets; i++) {
-        int same = 1;
-        for (int c = 0; c < KEY_COLUMNS && same; c++)
-            same = strcmp(s->sets[i].key[c], key[c]) == 0;
-        if (same)
+        if (omps_key_compare(&s->sets[i].key, key) == 0)
             return &s->sets[i];
     }
     return NULL;
 }
 
-static int add_sample(struct side *s, const char *const *key, double seconds,
+static int add_sample(struct side *s, const struct omps_key *key, double seconds,
                       long round, int verified)
 {
     struct samples *set = find_set(s, key);
@@ -144,8 +137,7 @@ static int add_sample(struct side *s, const char *const *key, double seconds,
             return OMPS_ENOMEM;
         s->sets = sets;
         set = &s->sets[s->nsets++];
-        *set = (struct samples){0};
-        memcpy(set->key, key, sizeof set->key);
+        *set = (struct samples){.key = *key};
     }
     if (!verified) {
         set->unverified = 1;
@@ -202,55 +194,6 @@ static int reduce_to_rounds(struct samples *set)
     return rc;
 }
 
-/* Checks one row's numbers; writes "PATH:LINE: ..." on error. */
-static int check_row(const struct side *s, size_t r, const int *col, double *seconds,
-                     int *verified, char *err, size_t err_len)
-{
-    const struct omps_table *t = &s->runs;
-    const size_t line = t->lines[r];
-    const char *sec = omps_table_cell(t, r, (size_t)col[KEY_COLUMNS]);
-    const char *ver = omps_table_cell(t, r, (size_t)col[KEY_COLUMNS + 1]);
-    long whole;
-    for (int c = 2; c < KEY_COLUMNS; c++) {
-        if (c == 4)
-            continue; /* schedule is text */
-        if (omps_parse_long(omps_table_cell(t, r, (size_t)col[c]), 0, 1L << 62, &whole)) {
-            snprintf(err, err_len, "%s:%zu: %s '%s' is not a whole number", s->path,
-                     line, key_names[c], omps_table_cell(t, r, (size_t)col[c]));
-            return OMPS_EFORMAT;
-        }
-    }
-    if (omps_parse_double(sec, seconds) != 0 || !(*seconds > 0)) {
-        snprintf(err, err_len, "%s:%zu: seconds '%s' is not a positive time", s->path,
-                 line, sec);
-        return OMPS_EFORMAT;
-    }
-    if (strcmp(ver, "0") != 0 && strcmp(ver, "1") != 0) {
-        snprintf(err, err_len, "%s:%zu: verified '%s' is not 0 or 1", s->path, line, ver);
-        return OMPS_EFORMAT;
-    }
-    *verified = ver[0] == '1';
-    return OMPS_OK;
-}
-
-static int find_columns(const struct side *s, int *col, char *err, size_t err_len)
-{
-    static const char *const extra[] = {"seconds", "verified"};
-    for (int c = 0; c < KEY_COLUMNS + 2; c++) {
-        const char *name = c < KEY_COLUMNS ? key_names[c] : extra[c - KEY_COLUMNS];
-        col[c] = omps_table_column(&s->runs, name);
-        if (col[c] < 0) {
-            snprintf(err, err_len, "%s:1: no '%s' column", s->path, name);
-            return OMPS_EFORMAT;
-        }
-    }
-    if (s->runs.nrows == 0) {
-        snprintf(err, err_len, "%s: no rows", s->path);
-        return OMPS_EFORMAT;
-    }
-    return OMPS_OK;
-}
-
 static int load_machine(struct side *s, const char *dir, char *err, size_t err_len)
 {
     char path[4200];
@@ -264,33 +207,20 @@ static int load_machine(struct side *s, const char *dir, char *err, size_t err_l
     return OMPS_OK;
 }
 
-/* Reads DIR/runs.csv and DIR/machine.json into s. */
+/* Reads DIR/runs.csv (by column name, through the shared reader) and
+ * DIR/machine.json into s. */
 static int load_side(struct side *s, const char *dir, char *err, size_t err_len)
 {
-    int col[KEY_COLUMNS + 2];
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s/runs.csv", dir);
-    int rc = omps_table_read(s->path, &s->runs, err, err_len);
-    if (rc == OMPS_OK)
-        rc = find_columns(s, col, err, err_len);
-    const int round_col = omps_table_column(&s->runs, "round");
-    for (size_t r = 0; rc == OMPS_OK && r < s->runs.nrows; r++) {
-        const char *key[KEY_COLUMNS];
-        double seconds;
-        int verified;
-        long round = 0;
-        for (int c = 0; c < KEY_COLUMNS; c++)
-            key[c] = omps_table_cell(&s->runs, r, (size_t)col[c]);
-        rc = check_row(s, r, col, &seconds, &verified, err, err_len);
-        if (rc == OMPS_OK && round_col >= 0 &&
-            omps_parse_long(omps_table_cell(&s->runs, r, (size_t)round_col), 0,
-                            1L << 30, &round) != 0) {
-            snprintf(err, err_len, "%s:%zu: round '%s' is not a whole number", s->path,
-                     s->runs.lines[r], omps_table_cell(&s->runs, r, (size_t)round_col));
-            rc = OMPS_EFORMAT;
-        }
-        if (rc == OMPS_OK)
-            rc = add_sample(s, key, seconds, round, verified);
+    int rc = omps_runs_read(s->path, &s->runs, err, err_len);
+    if (rc == OMPS_OK && s->runs.count == 0) {
+        snprintf(err, err_len, "%s: no rows", s->path);
+        rc = OMPS_EFORMAT;
+    }
+    for (size_t r = 0; rc == OMPS_OK && r < s->runs.count; r++) {
+        const struct omps_run_record *row = &s->runs.rows[r];
+        rc = add_sample(s, &row->key, row->seconds, row->round, row->verified);
     }
     for (size_t i = 0; rc == OMPS_OK && i < s->nsets; i++)
         rc = reduce_to_rounds(&s->sets[i]);
@@ -306,7 +236,7 @@ static void free_side(struct side *s)
         free(s->sets[i].rounds);
     }
     free(s->sets);
-    omps_table_free(&s->runs);
+    omps_runs_free(&s->runs);
     json_decref(s->machine);
 }
 
@@ -448,7 +378,7 @@ static int judge_all(const struct side *base, struct side *new,
     size_t k = 0;
     int rc = v ? OMPS_OK : OMPS_ENOMEM;
     for (size_t i = 0; rc == OMPS_OK && i < base->nsets; i++) {
-        const struct samples *match = find_set(new, base->sets[i].key);
+        const struct samples *match = find_set(new, &base->sets[i].key);
         if (match == NULL)
             continue;
         v[k] = (struct verdict){.base = &base->sets[i], .new = match};
@@ -471,9 +401,11 @@ static int judge_all(const struct side *base, struct side *new,
 /* "midpoint[f=0.3] n=1048576 threads=2 static:0" */
 static void describe(const struct samples *s, char *buf, size_t len)
 {
-    const char *const *k = s->key;
-    snprintf(buf, len, "%s%s%s%s n=%s threads=%s %s:%s", k[0], *k[1] ? "[" : "",
-             k[1], *k[1] ? "]" : "", k[2], k[3], k[4], k[5]);
+    const struct omps_key *k = &s->key;
+    const int has = k->params_text[0] != '\0';
+    snprintf(buf, len, "%s%s%s%s n=%llu threads=%d %s:%d", k->kernel->name,
+             has ? "[" : "", k->params_text, has ? "]" : "", (unsigned long long)k->n,
+             k->threads, omps_schedule_name(k->schedule.kind), k->schedule.chunk);
 }
 
 static void human_time(double s, char *buf, size_t len)
@@ -508,7 +440,7 @@ static size_t print_unpaired(const struct side *from, struct side *other,
 {
     size_t n = 0;
     for (size_t i = 0; i < from->nsets; i++) {
-        if (find_set(other, from->sets[i].key) != NULL)
+        if (find_set(other, &from->sets[i].key) != NULL)
             continue;
         char conf[256];
         describe(&from->sets[i], conf, sizeof conf);
@@ -520,11 +452,8 @@ static size_t print_unpaired(const struct side *from, struct side *other,
 
 static void csv_row(FILE *f, const struct verdict *v)
 {
-    for (int c = 0; c < KEY_COLUMNS; c++) {
-        omps_csv_text(f, v->base->key[c]);
-        fputc(',', f);
-    }
-    fprintf(f, "%zu,%zu", v->base->count, v->new->count);
+    omps_csv_key(f, &v->base->key);
+    fprintf(f, ",%zu,%zu", v->base->count, v->new->count);
     const double numbers[] = {v->base_median, v->new_median,    v->ratio,
                               v->lo,          v->hi,            v->p_slower,
                               v->p_slower_holm, v->p_faster,    v->p_faster_holm};

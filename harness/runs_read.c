@@ -25,10 +25,11 @@ struct reader {
     size_t err_len;
 };
 
-static int bad(const struct reader *r, size_t row, const char *what, int c)
+/* Writes "PATH:LINE: COLUMN 'VALUE' WHAT" and returns OMPS_EFORMAT. */
+static int bad(const struct reader *r, size_t row, int c, const char *what)
 {
-    snprintf(r->err, r->err_len, "%s:%zu: %s '%s'", r->path, r->t->lines[row], what,
-             omps_table_cell(r->t, row, (size_t)r->col[c]));
+    snprintf(r->err, r->err_len, "%s:%zu: %s '%s' %s", r->path, r->t->lines[row],
+             column_names[c], omps_table_cell(r->t, row, (size_t)r->col[c]), what);
     return OMPS_EFORMAT;
 }
 
@@ -40,9 +41,7 @@ static int whole(const struct reader *r, size_t row, int c, long lo, long hi, lo
         return OMPS_OK;
     if (omps_parse_long(omps_table_cell(r->t, row, (size_t)r->col[c]), lo, hi, out) == 0)
         return OMPS_OK;
-    char what[64];
-    snprintf(what, sizeof what, "%s is not a whole number in range:", column_names[c]);
-    return bad(r, row, what, c);
+    return bad(r, row, c, "is not a whole number in range");
 }
 
 static int read_key(const struct reader *r, size_t row, struct omps_key *k)
@@ -52,15 +51,15 @@ static int read_key(const struct reader *r, size_t row, struct omps_key *k)
     memset(k, 0, sizeof *k);
     k->kernel = omps_kernel_find(kernel);
     if (k->kernel == NULL)
-        return bad(r, row, "unknown kernel", C_KERNEL);
+        return bad(r, row, C_KERNEL, "is not a kernel of this build");
     if (omps_key_parse_params(k, omps_table_cell(r->t, row, (size_t)r->col[C_PARAMS])))
-        return bad(r, row, "params do not fit the kernel:", C_PARAMS);
+        return bad(r, row, C_PARAMS, "are not the kernel's parameters");
     if (whole(r, row, C_N, 1, 1L << 40, &n) || whole(r, row, C_THREADS, 1, OMPS_MAX_THREADS, &threads) ||
         whole(r, row, C_CHUNK, 0, 1L << 30, &chunk))
         return OMPS_EFORMAT;
     if (omps_schedule_kind(omps_table_cell(r->t, row, (size_t)r->col[C_SCHEDULE]),
                            &k->schedule.kind) != OMPS_OK)
-        return bad(r, row, "unknown schedule", C_SCHEDULE);
+        return bad(r, row, C_SCHEDULE, "is not a schedule");
     k->n = (uint64_t)n;
     k->threads = (int)threads;
     k->schedule.chunk = (int)chunk;
@@ -75,7 +74,7 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
         return rc;
     if (omps_parse_double(omps_table_cell(r->t, row, (size_t)r->col[C_SECONDS]),
                           &out->seconds) != 0 || !(out->seconds > 0))
-        return bad(r, row, "seconds is not a positive time:", C_SECONDS);
+        return bad(r, row, C_SECONDS, "is not a positive time");
     if (whole(r, row, C_VERIFIED, 0, 1, &verified) ||
         whole(r, row, C_REPETITION, 0, 1L << 30, &rep) ||
         whole(r, row, C_OVERSUBSCRIBED, 0, 1, &over) ||

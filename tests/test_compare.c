@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -17,7 +18,7 @@ static const char *binary;
 static char root[] = "/tmp/ompscale-test-compare-XXXXXX";
 
 struct side_spec {
-    int configs;      /* configurations k0, k1, ... */
+    int configs;      /* configurations: copy at n = 1000, 1001, ... */
     int reps;
     double noise;     /* lognormal sigma of each repetition */
     double slow_all;  /* factor on every configuration */
@@ -39,7 +40,7 @@ static void write_side(const char *name, const struct side_spec *s, uint64_t see
     for (int c = 0; c < s->configs; c++) {
         double t = 0.01 * (c + 1) * s->slow_all * (c == s->slow_config ? s->slow_one : 1.0);
         for (int r = 0; r < s->reps; r++)
-            fprintf(f, "k%d,,1000,2,static,0,%d,%.17g,1,0\n", c, r,
+            fprintf(f, "copy,,%d,2,static,0,%d,%.17g,1,0\n", 1000 + c, r,
                     t * exp(s->noise * gaussian()));
     }
     fclose(f);
@@ -85,7 +86,7 @@ static void test_verdicts(void)
     slow.slow_one = 1.2;
     write_side("slow20", &slow, 3);
     CHECK_INT_EQ(compare("base", "slow20", ""), 1);
-    CHECK(output_has("regression") && output_has("k3 n=1000"));
+    CHECK(output_has("regression") && output_has("copy n=1003"));
 
     struct side_spec slight = base;
     slight.slow_all = 1.03;
@@ -138,7 +139,7 @@ static void test_unpaired(void)
     struct side_spec more = {6, 20, 0.01, 1.0, -1, 1.0, NULL};
     write_side("more", &more, 2);
     CHECK_INT_EQ(compare("base", "more", ""), 0);
-    CHECK(output_has("only in NEW: k5"));
+    CHECK(output_has("only in NEW: copy n=1005"));
     char path[512];
     snprintf(path, sizeof path, "%s/more/compare.csv", root);
     struct stat st;
@@ -171,16 +172,16 @@ static void test_bad_input(void)
 {
     const char *head = "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified\n";
     char text[1024];
-    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,0.01,1\nk0,,1000,2,static\n", head);
+    snprintf(text, sizeof text, "%scopy,,1000,2,static,0,0,0.01,1\ncopy,,1000,2,static\n", head);
     check_bad("ragged", text, "runs.csv:3:");
-    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,0.01,1\nk0,,1000,2,static,0,1,\"0.0", head);
+    snprintf(text, sizeof text, "%scopy,,1000,2,static,0,0,0.01,1\ncopy,,1000,2,static,0,1,\"0.0", head);
     check_bad("truncated", text, "runs.csv:3");
-    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,-0.01,1\n", head);
+    snprintf(text, sizeof text, "%scopy,,1000,2,static,0,0,-0.01,1\n", head);
     check_bad("negative", text, "runs.csv:2: seconds '-0.01'");
-    snprintf(text, sizeof text, "%sk0,,1000,2,static,0,0,nan,1\n", head);
+    snprintf(text, sizeof text, "%scopy,,1000,2,static,0,0,nan,1\n", head);
     check_bad("nan", text, "runs.csv:2: seconds 'nan'");
     check_bad("nocolumn", "kernel,params,n,threads,schedule,chunk,repetition,verified\n"
-                          "k0,,1000,2,static,0,0,1\n", "no 'seconds' column");
+                          "copy,,1000,2,static,0,0,1\n", "no 'seconds' column");
     check_bad("empty-file", "", "empty file");
     char path[512];
     snprintf(path, sizeof path, "%s/emptydir", root);
@@ -191,6 +192,23 @@ static void test_bad_input(void)
     CHECK_INT_EQ(compare("base", "same", "--alpha 2"), 2);
     CHECK_INT_EQ(compare("base", "same", "--threshold x"), 2);
     CHECK_INT_EQ(compare("base", "same", "--bogus"), 2);
+}
+
+/* Keys are typed: "02" threads and a reordered, padded column set are the
+ * same configuration, so nothing hides as "only in" one side. */
+static void test_typed_keys(void)
+{
+    char text[4096] = "seconds,threads,verified,kernel,extra,params,n,schedule,chunk\n";
+    for (int r = 0; r < 20; r++) {
+        char row[128];
+        snprintf(row, sizeof row, "%.17g,02,1,copy,x,,1000,static,00\n", 0.01 * (1 + 1e-4 * r));
+        strcat(text, row);
+    }
+    write_raw("typed", text);
+    struct side_spec one = {1, 20, 0.001, 1.0, -1, 1.0, NULL};
+    write_side("typed-base", &one, 9);
+    CHECK_INT_EQ(compare("typed-base", "typed", ""), 0);
+    CHECK(!output_has("only in"));
 }
 
 /* Drift shared by both sides, round by round, is not a regression when rounds
@@ -209,7 +227,7 @@ static void test_rounds(void)
             /* Rounds alternate between two machine states, 30% apart. */
             double t = 0.01 * (round % 2 ? 1.0 : 1.3);
             for (int r = 0; r < 10; r++)
-                fprintf(f, "k0,,1000,2,static,0,%d,%.17g,1,0,%d\n", r,
+                fprintf(f, "copy,,1000,2,static,0,%d,%.17g,1,0,%d\n", r,
                         t * exp(0.01 * gaussian()), round);
         }
         fclose(f);
@@ -264,6 +282,7 @@ int main(int argc, char **argv)
     test_unpaired();
     test_bad_input();
     test_rounds();
+    test_typed_keys();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
     if (system(cmd) != 0)
