@@ -8,6 +8,7 @@
 
 #include "../kernels/errors.h"
 #include "../kernels/registry.h"
+#include "topology.h"
 
 #define DEFAULT_REPETITIONS 5
 #define QUICK_REPETITIONS 3
@@ -114,24 +115,6 @@ static int next_item(const char **cursor, char *item, size_t item_len)
     return 1;
 }
 
-static int compare_ints(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
-/* Sorts and removes repeats in place; returns the new count. */
-static size_t sort_unique(int *v, size_t n)
-{
-    qsort(v, n, sizeof *v, compare_ints);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (k == 0 || v[k - 1] != v[i])
-            v[k++] = v[i];
-    }
-    return k;
-}
-
 static int parse_thread_count(const char *text, long *out)
 {
     return omps_parse_long(text, 1, OMPS_MAX_THREADS, out);
@@ -191,7 +174,7 @@ int omps_parse_threads(const char *text, int logical_cpus, int *out,
             out[n++] = (int)t;
         }
     }
-    *count = sort_unique(out, n);
+    *count = omps_sort_unique(out, n);
     return OMPS_OK;
 }
 

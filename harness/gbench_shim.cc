@@ -41,8 +41,11 @@ class Reporter : public benchmark::BenchmarkReporter {
     // Google Benchmark finalizes after every batch; the document is closed
     // once, by omps_gb_finish.
     void Finalize() override {}
+    // A run with nothing left to time (a resumed run that was done) still
+    // gets a whole document: the context and no benchmarks.
     void Close() {
-        if (context_written_) json_.Finalize();
+        if (!context_written_) ReportContext(Context());
+        json_.Finalize();
     }
 
    private:

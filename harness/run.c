@@ -151,6 +151,7 @@ static int replay(struct run *r, const char *dir, int force)
     if (rc != OMPS_OK)
         return rc;
     r->opts.out_dir = dir;
+    r->opts.resume_dir = dir;
     r->opts.force = force;
     r->opts.seed = (uint64_t)json_integer_value(json_object_get(r->resumed, "seed"));
     r->opts.seed_given = 1;
@@ -165,6 +166,19 @@ static int replay(struct run *r, const char *dir, int force)
     return OMPS_OK;
 }
 
+/* Returns 1 when the arguments hold anything but --resume DIR and --force. */
+static int has_other_options(json_t *argv)
+{
+    for (size_t i = 0; i < json_array_size(argv); i++) {
+        const char *a = json_string_value(json_array_get(argv, i));
+        if (strcmp(a, "--resume") == 0)
+            i++; /* its directory */
+        else if (strcmp(a, "--force") != 0 && strncmp(a, "--resume=", 9) != 0)
+            return 1;
+    }
+    return 0;
+}
+
 static int resume_options(struct run *r)
 {
     const char *dir = r->opts.resume_dir;
@@ -173,7 +187,7 @@ static int resume_options(struct run *r)
         snprintf(r->err, sizeof r->err, "--dry-run cannot be combined with --resume");
         return OMPS_EINVAL;
     }
-    if (json_array_size(r->argv) != (force ? 3u : 2u)) {
+    if (has_other_options(r->argv)) {
         snprintf(r->err, sizeof r->err,
                  "--resume takes no options but --force: the run's own are replayed");
         return OMPS_EINVAL;

@@ -524,8 +524,13 @@ static int load_done(struct omps_sweep *s, const struct omps_runs *done, char *e
         if (row->round + 1 > s->round)
             s->round = row->round + 1;
     }
-    for (size_t i = 0; rc == OMPS_OK && i < s->plan->count; i++)
+    for (size_t i = 0; rc == OMPS_OK && i < s->plan->count; i++) {
         update_width(&s->tally[i]);
+        if (s->tally[i].failed) {
+            s->current = i;
+            note_failure(s, "a journaled repetition did not verify");
+        }
+    }
     free(sorted);
     return rc;
 }

@@ -114,8 +114,7 @@ static int compare_ints(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts and removes repeats in place; returns the new count. */
-static size_t sort_unique(int *v, size_t n)
+size_t omps_sort_unique(int *v, size_t n)
 {
     qsort(v, n, sizeof *v, compare_ints);
     size_t k = 0;
@@ -167,7 +166,7 @@ size_t omps_topology_threads(const struct omps_topology *t, int *out)
     for (int p = 1; p <= t->cores && n < 40; p *= 2)
         v[n++] = p;
     memcpy(&v[n], b, nb * sizeof *b);
-    n = sort_unique(v, n + nb);
+    n = omps_sort_unique(v, n + nb);
     while (n > OMPS_MAX_DEFAULT_THREADS)
         n = thin_once(v, n, b, nb);
     memcpy(out, v, n * sizeof *v);

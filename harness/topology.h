@@ -40,6 +40,10 @@ int omps_topology_probe(struct omps_topology *t, char *err, size_t err_len);
  */
 size_t omps_topology_threads(const struct omps_topology *t, int *out);
 
+/* Sorts v[0..n) ascending and removes repeats in place; returns the new
+ * count.  Thread lists, from the topology or the command line, use it. */
+size_t omps_sort_unique(int *v, size_t n);
+
 /* Returns a new JSON object describing t; NULL when out of memory. */
 json_t *omps_topology_json(const struct omps_topology *t);
 

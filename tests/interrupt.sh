@@ -65,7 +65,11 @@ trial() {
         "$rundir_check" "$out" >/dev/null 2>"$tmp/check.err" || bad "trial $i: format: $(head -3 "$tmp/check.err")"
     fi
     if [ "$rc" -ne 0 ]; then
+        cp "$out/runs.csv" "$tmp/before.csv"
         "$bin" run --resume "$out" 2>"$tmp/r$i.err" || { bad "trial $i: resume: $(tail -1 "$tmp/r$i.err")"; return; }
+        # Resuming keeps every journaled row and appends after them.
+        head -n "$(wc -l <"$tmp/before.csv")" "$out/runs.csv" | cmp -s - "$tmp/before.csv" \
+            || bad "trial $i: resume did not keep the journaled rows"
     fi
     [ "$(state "$out")" = complete ] || bad "trial $i: not complete after resume"
     keys "$out" | cmp -s - "$tmp/ref.keys" || bad "trial $i: resumed configurations differ"

@@ -59,12 +59,25 @@ cp "$tmp/machine.keep" "$tmp/cut/machine.json"
 sed -i 's/"ompscale_version": "[^"]*"/"ompscale_version": "0.0.0"/' "$tmp/cut/machine.json"
 expect_refused "ompscale_version" run --resume "$tmp/cut" --force
 
-# A power cut leaves half a line: resume cuts it off and finishes.
+# A resumed run still fails on a journaled repetition that did not verify,
+# and --resume=DIR is --resume DIR.
+cp "$tmp/machine.keep" "$tmp/cut/machine.json"
+cp -r "$tmp/cut" "$tmp/failed"
+awk -F, -v OFS=, 'NR == 2 { $9 = 0 } { print }' "$tmp/cut/runs.csv" >"$tmp/failed/runs.csv"
+"$bin" run --resume="$tmp/failed" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "verification failed" "$tmp/err" && ok \
+    || bad "resume over a failed repetition: rc=$rc $(cat "$tmp/err")"
+
+# A power cut leaves half a line: resume cuts it off, keeps every whole
+# row, and finishes.
 cp "$tmp/machine.keep" "$tmp/cut/machine.json"
 rows=$(wc -l <"$tmp/cut/runs.csv")
+cp "$tmp/cut/runs.csv" "$tmp/whole.csv"
 printf 'copy,,1048576,2,sta' >>"$tmp/cut/runs.csv"
 if "$bin" run --resume "$tmp/cut" 2>/dev/null && [ -z "$(tail -c 1 "$tmp/cut/runs.csv")" ] \
-    && ! grep -q ',sta$' "$tmp/cut/runs.csv" && [ "$(wc -l <"$tmp/cut/runs.csv")" -ge "$rows" ] \
+    && ! grep -q ',sta$' "$tmp/cut/runs.csv" \
+    && head -n "$rows" "$tmp/cut/runs.csv" | cmp -s - "$tmp/whole.csv" \
     && "$rundir_check" "$tmp/cut" >/dev/null 2>&1; then
     ok
 else
