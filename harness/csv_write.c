@@ -115,5 +115,12 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
     omps_csv_text(f, omps_unit_name(r->key.kernel->unit));
     fputc(',', f);
     omps_csv_number(f, r->copy_fraction);
-    fprintf(f, ",%d\n", r->oversubscribed);
+    fprintf(f, ",%d", r->oversubscribed);
+    const double intervals[] = {r->ci_low, r->ci_high, r->speedup_ci_low,
+                                r->speedup_ci_high};
+    for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
+        fputc(',', f);
+        omps_csv_number(f, intervals[i]);
+    }
+    fputc('\n', f);
 }

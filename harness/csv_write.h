@@ -17,7 +17,8 @@
 #define OMPS_SUMMARY_HEADER                                                    \
     OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
     "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
-    "copy_fraction,oversubscribed"
+    "copy_fraction,oversubscribed,ci_low_s,ci_high_s,speedup_ci_low,"         \
+    "speedup_ci_high"
 
 /*
  * A file written under a temporary name in its final directory and renamed

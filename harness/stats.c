@@ -152,6 +152,8 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
     const struct omps_summary_row *serial = find_serial(rows, count, r);
     const double p = (double)r->key.threads;
     r->speedup = serial ? serial->stats.median / r->stats.median : NAN;
+    r->speedup_ci_low = serial ? serial->ci_low / r->ci_high : NAN;
+    r->speedup_ci_high = serial ? serial->ci_high / r->ci_low : NAN;
     r->efficiency = r->speedup / p;
     r->karp_flatt = r->key.threads > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)

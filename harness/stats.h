@@ -44,8 +44,13 @@ struct omps_summary_row {
     struct omps_key key;
     struct omps_stats stats;
     int oversubscribed;
+    /* The 95% interval of the median over rounds (NaN below six rounds). */
+    double ci_low;
+    double ci_high;
     /* Derived; NaN where undefined. */
     double speedup;
+    double speedup_ci_low;  /* serial ci_low / this ci_high */
+    double speedup_ci_high; /* serial ci_high / this ci_low */
     double efficiency;
     double karp_flatt;
     double rate;
@@ -55,7 +60,9 @@ struct omps_summary_row {
 /*
  * Fills the derived fields of every row.  speedup divides the median at one
  * thread of the same series (every key field but threads) by this row's
- * median; efficiency = speedup / threads; karp_flatt =
+ * median, and its interval divides the ends of the two medians' intervals
+ * crosswise (both hold with 95% each, so it holds with at least 90%, and in
+ * practice more); efficiency = speedup / threads; karp_flatt =
  * (1/speedup - 1/threads) / (1 - 1/threads), undefined at one thread;
  * rate is the kernel's work in its unit per second (flops / 1e9, bytes / 1e9
  * or items / 1e6), except for us/construct: microseconds per construct per

@@ -10,6 +10,45 @@
 #include "runs_read.h"
 #include "stats.h"
 
+static int by_round(const void *a, const void *b)
+{
+    const struct omps_run_record *x = *(const struct omps_run_record *const *)a;
+    const struct omps_run_record *y = *(const struct omps_run_record *const *)b;
+    return (x->round > y->round) - (x->round < y->round);
+}
+
+/*
+ * The interval of the median is taken over rounds, the level at which the
+ * machine's state varies: repetitions that share a round (a merged file, or
+ * one from before rounds) count once, as their median.
+ */
+static int median_interval(const struct omps_run_record *rows, size_t n,
+                           struct omps_summary_row *out)
+{
+    const struct omps_run_record **order = malloc((n + 1) * sizeof *order);
+    double *per_round = malloc((n + 1) * sizeof *per_round);
+    double *same = malloc((n + 1) * sizeof *same);
+    int rc = order && per_round && same ? OMPS_OK : OMPS_ENOMEM;
+    size_t rounds = 0;
+    for (size_t i = 0; rc == OMPS_OK && i < n; i++)
+        order[i] = &rows[i];
+    if (rc == OMPS_OK)
+        qsort(order, n, sizeof *order, by_round);
+    for (size_t i = 0, j; rc == OMPS_OK && i < n; i = j) {
+        for (j = i; j < n && order[j]->round == order[i]->round; j++)
+            same[j - i] = order[j]->seconds;
+        per_round[rounds++] = omps_median_inplace(same, j - i);
+    }
+    if (rc == OMPS_OK) {
+        omps_median_inplace(per_round, rounds);
+        omps_median_interval(per_round, rounds, &out->ci_low, &out->ci_high);
+    }
+    free(order);
+    free(per_round);
+    free(same);
+    return rc;
+}
+
 static int compare_records(const void *a, const void *b)
 {
     const struct omps_run_record *x = a, *y = b;
@@ -29,7 +68,8 @@ static int summarize_group(const struct omps_run_record *rows, size_t n, double 
     }
     *out = (struct omps_summary_row){.key = rows[0].key,
                                      .oversubscribed = rows[0].oversubscribed};
-    return omps_stats_describe(scratch, n, &out->stats);
+    const int rc = omps_stats_describe(scratch, n, &out->stats);
+    return rc == OMPS_OK ? median_interval(rows, n, out) : rc;
 }
 
 static int build_rows(struct omps_runs *runs, struct omps_summary_row *rows, size_t *count)

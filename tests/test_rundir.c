@@ -89,6 +89,27 @@ static double runs_median(const struct omps_table *runs, const struct omps_table
     return omps_median_inplace(x, n);
 }
 
+/* The median's interval (from six rounds on) holds the median, and the
+ * speedup's interval holds the speedup. */
+static void check_intervals(const struct omps_table *s, size_t r, double median)
+{
+    const size_t line = s->lines[r];
+    const char *lo = omps_table_cell(s, r, 20), *hi = omps_table_cell(s, r, 21);
+    const int rounds = atoi(omps_table_cell(s, r, 6));
+    CHECK_REPORT(is_num(lo, rounds < 6) && is_num(hi, rounds < 6) && !*lo == !*hi,
+                 "line %zu: interval '%s' '%s' with %d repetitions", line, lo, hi, rounds);
+    if (*lo)
+        CHECK_REPORT(strtod(lo, NULL) <= median && median <= strtod(hi, NULL),
+                     "line %zu: median %g outside [%s, %s]", line, median, lo, hi);
+    const char *sp = omps_table_cell(s, r, 13);
+    const char *slo = omps_table_cell(s, r, 22), *shi = omps_table_cell(s, r, 23);
+    CHECK_REPORT(is_num(slo, 1) && is_num(shi, 1), "line %zu: speedup interval", line);
+    if (*sp && *slo && *shi)
+        CHECK_REPORT(strtod(slo, NULL) <= strtod(sp, NULL) &&
+                         strtod(sp, NULL) <= strtod(shi, NULL),
+                     "line %zu: speedup %s outside [%s, %s]", line, sp, slo, shi);
+}
+
 static void check_summary_row(const struct omps_table *s, const struct omps_table *runs,
                               size_t r)
 {
@@ -112,6 +133,7 @@ static void check_summary_row(const struct omps_table *s, const struct omps_tabl
                  "line %zu: unit '%s'", line, unit);
     const double median = strtod(omps_table_cell(s, r, 7), NULL);
     CHECK_NEAR(median, runs_median(runs, s, r), median * 1e-15);
+    check_intervals(s, r, median);
 }
 
 static void check_json(const char *name, const char *key)
