@@ -352,8 +352,6 @@ static int sweep_and_finish(struct run *r, const char *argv0, volatile sig_atomi
     }
     fclose(json.f);
     json.f = NULL;
-    stop_flag = stop;
-    catch_interrupts(on_interrupt);
     rc = omps_sweep_run(&r->opts, &r->plan, r->opts.resume_dir ? &r->done : NULL,
                         &r->journal, json.tmp, argv0, stop, &o, r->err, sizeof r->err);
     if (rc == OMPS_OK || rc == OMPS_EIO)
@@ -393,6 +391,10 @@ static int plan_run(struct run *r)
 int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t *stop)
 {
     struct run r = {.journal = {.lock_fd = -1, .runs_fd = -1}};
+    /* From the start, so a Ctrl-C while planning still ends as an ordinary
+     * interrupted run (an empty journal that --resume can finish). */
+    stop_flag = stop;
+    catch_interrupts(on_interrupt);
     int rc = omps_machine_probe(&r.machine, r.err, sizeof r.err);
     if (rc == OMPS_OK)
         rc = parse(&r, argc, argv);

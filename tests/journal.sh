@@ -84,6 +84,21 @@ else
     bad "resume after a half-written line"
 fi
 
+# Ctrl-C while the run is still planning: exit 130 with an interrupted,
+# empty journal that --resume finishes.
+"$bin" run "${quick[@]}" --out "$tmp/early" 2>/dev/null &
+early=$!
+sleep 0.005
+kill -INT $early
+wait $early
+rc=$?
+if { [ "$rc" -eq 130 ] && grep -q '"state": "interrupted"' "$tmp/early/machine.json" \
+     && "$bin" run --resume "$tmp/early" 2>/dev/null; } || [ "$rc" -eq 0 ]; then
+    ok
+else
+    bad "an early Ctrl-C: rc=$rc"
+fi
+
 # A new run replaces an earlier run's files, fit.csv included.
 echo stale >"$tmp/cut/fit.csv"
 "$bin" run "${quick[@]}" --out "$tmp/cut" 2>/dev/null
