@@ -197,7 +197,9 @@ static int add_seconds(struct tally *t, double seconds)
 static void update_width(struct tally *t)
 {
     t->width = INFINITY;
-    double *sorted = malloc((t->count + 1) * sizeof *sorted);
+    if (t->count == 0)
+        return;
+    double *sorted = malloc(t->count * sizeof *sorted);
     if (sorted == NULL)
         return;
     memcpy(sorted, t->seconds, t->count * sizeof *sorted);
