@@ -15,6 +15,7 @@
 #include "csv_write.h"
 #include "mwu.h"
 #include "stats.h"
+#include "journal.h"
 #include "runs_read.h"
 
 /* The repetitions of one configuration on one side. */
@@ -571,7 +572,8 @@ static int report(const struct omps_compare_options *o, struct side *base,
     }
     printf("%s\n", headline);
     const char *dir = o->report_dir ? o->report_dir : o->new_dir;
-    if (write_csv(dir, v, k) != OMPS_OK ||
+    /* --report names where the reports go; it need not exist yet. */
+    if (omps_make_dirs(dir) != 0 || write_csv(dir, v, k) != OMPS_OK ||
         write_markdown(dir, v, k, headline, o) != OMPS_OK) {
         fprintf(stderr, "ompscale: compare: cannot write reports to '%s': %s\n", dir,
                 strerror(errno));

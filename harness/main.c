@@ -46,7 +46,7 @@ static const char usage[] =
     "regression only when a one-sided Mann-Whitney test, Holm-corrected, gives\n"
     "p < A (default 0.05) and the 95% interval of the NEW/BASE median ratio lies\n"
     "wholly above 1 + PCT% (default 5); it writes compare.csv and compare.md to\n"
-    "DIR (default NEW_DIR).\n"
+    "DIR (default NEW_DIR; created when absent).\n"
     "Exit codes: 0 success, 1 a result failed verification (run) or a regression\n"
     "was confirmed (compare), 2 bad usage or input (also a plan over its budget,\n"
     "or a run directory in use), 3 inconclusive (compare: too noisy, too few\n"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../harness/mwu.h"
 #include "check.h"
@@ -92,6 +93,13 @@ static void test_verdicts(void)
     slight.slow_all = 1.03;
     write_side("slow3", &slight, 4);
     CHECK_INT_EQ(compare("base", "slow3", ""), 0);
+
+    /* --report creates its directory, parents too, and the verdict stands. */
+    char extra[600], path[700];
+    snprintf(extra, sizeof extra, "--report %s/new-report/deeper", root);
+    CHECK_INT_EQ(compare("base", "slow20", extra), 1);
+    snprintf(path, sizeof path, "%s/new-report/deeper/compare.md", root);
+    CHECK(access(path, R_OK) == 0);
 
     /* Huge noise, no change: over 20 seeds, never a confirmed regression. */
     struct side_spec noisy = base;
