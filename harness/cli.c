@@ -357,8 +357,8 @@ static int apply_valued_option(const char *name, const char *value,
             snprintf(err, err_len, "%s: empty directory name", name);
             return OMPS_EINVAL;
         }
-        if (name[2] == 'o')
-            o->out_dir = value, o->out_given = 1;
+        if (strcmp(name, "--out") == 0)
+            o->out_dir = value;
         else
             o->resume_dir = value;
         return OMPS_OK;

@@ -51,7 +51,6 @@ struct omps_run_options {
     uint64_t seed;
     int seed_given;
     const char *out_dir;
-    int out_given;
     int quick;
     int dry_run;
     const char *resume_dir; /* --resume DIR, or NULL */

@@ -2,6 +2,7 @@
 #include "machine.h"
 
 #include <dlfcn.h>
+#include <math.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,6 +140,8 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
     if (m->topology.synthetic)
         m->logical_cpus = m->topology.pus;
     probe_caches(m);
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+    m->memory_bytes = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
     m->line_bytes = m->ncaches > 0 ? m->caches[0].line_bytes : 0;
     if (m->line_bytes <= 0) {
         long line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);

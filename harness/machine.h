@@ -32,6 +32,7 @@ struct omps_machine {
     int ncaches;
     uint64_t llc_bytes;
     int line_bytes;
+    double memory_bytes; /* physical memory; INFINITY when unknown */
 };
 
 /* Reads the topology with hwloc and caches from /sys; missing facts fall

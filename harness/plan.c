@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "csv_write.h"
 
@@ -26,13 +25,6 @@
 /* The automatic repetition length leaves half the budget to precision. */
 #define BUDGET_SHARE_FOR_MINIMUM 0.5
 #define AUTO_MIN_TIME_FLOOR 0.01
-
-static double physical_memory_bytes(void)
-{
-    long pages = sysconf(_SC_PHYS_PAGES);
-    long page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
-}
 
 /* The size for kernel k: the last --size naming it, else the last --size
  * for every kernel, else its default. */
@@ -92,11 +84,10 @@ static void param_combination(const struct omps_run_options *o, size_t index,
     omps_key_format_params(key);
 }
 
-static int check_footprint(const struct omps_kernel *k, uint64_t n, char *err,
-                           size_t err_len)
+static int check_footprint(const struct omps_kernel *k, uint64_t n, double have,
+                           char *err, size_t err_len)
 {
     const double need = k->footprint(n);
-    const double have = physical_memory_bytes();
     if (need <= MEMORY_SHARE * have)
         return OMPS_OK;
     snprintf(err, err_len,
@@ -204,7 +195,7 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     for (size_t i = 0; i < nkernels; i++) {
         struct omps_key proto = {.kernel = kernels[i]};
         proto.n = kernel_size(o, proto.kernel, &sizing);
-        if (check_footprint(proto.kernel, proto.n, err, err_len) != 0)
+        if (check_footprint(proto.kernel, proto.n, m->memory_bytes, err, err_len) != 0)
             return OMPS_EINVAL;
         for (size_t c = 0; c < param_combinations(o, kernels[i]); c++) {
             param_combination(o, c, &proto);
@@ -222,8 +213,8 @@ static double touch_rate(int threads)
     return TOUCH_BYTES_PER_S * fmin((double)threads, TOUCH_MAX_STREAMS);
 }
 
-/* Counts the distinct kernel states (kernel, params, n, threads) and their
- * memory. */
+/* Sums the memory and set-up time of the distinct kernel states (kernel,
+ * params, n, threads). */
 static void count_states(struct omps_plan *plan)
 {
     for (size_t i = 0; i < plan->count; i++) {
@@ -233,7 +224,6 @@ static void count_states(struct omps_plan *plan)
             first = !omps_key_same_state(&plan->configs[j].key, k);
         if (!first)
             continue;
-        plan->states++;
         plan->state_bytes += k->kernel->footprint(k->n);
         plan->setup_seconds += k->kernel->footprint(k->n) / touch_rate(k->threads);
     }
@@ -293,6 +283,7 @@ int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *
         return rc;
     }
     count_states(plan);
+    plan->memory_bytes = m->memory_bytes;
     plan->min_time = automatic_min_time(plan, o);
     plan->estimate = omps_plan_estimate(plan, plan->min_time, o->repetitions);
     return OMPS_OK;

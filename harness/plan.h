@@ -22,9 +22,9 @@ struct omps_config {
 struct omps_plan {
     struct omps_config *configs; /* kernel, then schedule, then threads */
     size_t count;
-    size_t states;      /* distinct kernel states (kernel, params, n, threads) */
-    double state_bytes; /* the memory all states take together */
+    double state_bytes; /* the memory all distinct kernel states take together */
     double setup_seconds; /* their estimated set-up time */
+    double memory_bytes;  /* the machine's physical memory (INFINITY: unknown) */
     double min_time;    /* the repetition length in force, seconds */
     double estimate;    /* seconds for the minimum repetitions */
 };

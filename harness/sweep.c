@@ -78,12 +78,6 @@ static double now(void)
     return omp_get_wtime();
 }
 
-static double physical_memory(void)
-{
-    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
-    return pages > 0 && page > 0 ? (double)pages * (double)page : 1e12;
-}
-
 /* ---- kernel states ---------------------------------------------------- */
 
 static void drop_live(struct omps_sweep *s, size_t i)
@@ -553,7 +547,7 @@ static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
         }
         s->group[i] = g;
     }
-    s->live_cap = LIVE_MEMORY_SHARE * physical_memory();
+    s->live_cap = LIVE_MEMORY_SHARE * plan->memory_bytes;
     return OMPS_OK;
 }
 
