@@ -81,7 +81,9 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
         whole(r, row, C_ROUND, 0, 1L << 40, &round))
         return OMPS_EFORMAT;
     out->verified = (int)verified;
-    out->repetition = (int)rep;
+    /* Without a repetition column each row is its own repetition, so no two
+     * rows look like the same one. */
+    out->repetition = r->col[C_REPETITION] < 0 ? (int)row : (int)rep;
     out->oversubscribed = (int)over;
     out->round = round;
     out->line = r->t->lines[row];
@@ -109,6 +111,7 @@ int omps_runs_read(const char *path, struct omps_runs *runs, char *err, size_t e
         return rc;
     struct reader r = {.t = &t, .path = path, .err = err, .err_len = err_len};
     rc = find_columns(&r);
+    runs->has_round = r.col[C_ROUND] >= 0;
     if (rc == OMPS_OK) {
         runs->rows = calloc(t.nrows + 1, sizeof *runs->rows);
         rc = runs->rows ? OMPS_OK : OMPS_ENOMEM;

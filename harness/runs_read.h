@@ -23,11 +23,13 @@ struct omps_run_record {
 struct omps_runs {
     struct omps_run_record *rows;
     size_t count;
+    int has_round; /* the file has a round column */
 };
 
 /*
  * Reads path.  The key columns, seconds and verified are required, in any
- * position; repetition, oversubscribed and round are read when present;
+ * position; repetition, oversubscribed and round are read when present
+ * (without repetition, each row counts as its own);
  * other columns are ignored.  Returns 0; OMPS_EIO when the file cannot be
  * read; OMPS_EFORMAT with err "PATH:LINE: what" (a missing column, an
  * unknown kernel, a bad number); OMPS_ENOMEM.  Free with omps_runs_free.

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/mwu.h"
+#include "../gate/mwu.h"
 #include "check.h"
 #include "rng.h"
 
@@ -20,13 +20,34 @@ static char root[] = "/tmp/ompscale-test-compare-XXXXXX";
 
 struct side_spec {
     int configs;      /* configurations: copy at n = 1000, 1001, ... */
-    int reps;
+    int reps;         /* repetitions per round; rounds = 0: no round column */
     double noise;     /* lognormal sigma of each repetition */
     double slow_all;  /* factor on every configuration */
     int slow_config;  /* this one also gets slow_one (-1: none) */
     double slow_one;
     const char *cpu;
+    int rounds;       /* rounds of reps repetitions each */
+    double round_noise; /* lognormal sigma shared by a round's configurations */
+    const char *state;  /* machine.json state (NULL: complete) */
 };
+
+static void write_rows(FILE *f, const struct side_spec *s)
+{
+    const int rounds = s->rounds ? s->rounds : 1;
+    for (int round = 1; round <= rounds; round++) {
+        const double drift = exp(s->round_noise * gaussian());
+        for (int c = 0; c < s->configs; c++) {
+            double t = 0.01 * (c + 1) * s->slow_all * (c == s->slow_config ? s->slow_one : 1.0);
+            for (int r = 0; r < s->reps; r++) {
+                fprintf(f, "copy,,%d,2,static,0,%d,%.17g,1,0", 1000 + c, r,
+                        t * drift * exp(s->noise * gaussian()));
+                if (s->rounds)
+                    fprintf(f, ",%d", round);
+                fputc('\n', f);
+            }
+        }
+    }
+}
 
 /* Writes DIR/runs.csv and DIR/machine.json. */
 static void write_side(const char *name, const struct side_spec *s, uint64_t seed)
@@ -36,19 +57,16 @@ static void write_side(const char *name, const struct side_spec *s, uint64_t see
     mkdir(path, 0777);
     snprintf(path, sizeof path, "%s/%s/runs.csv", root, name);
     FILE *f = fopen(path, "w");
-    fprintf(f, "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,oversubscribed\n");
+    fprintf(f, "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,"
+               "oversubscribed%s\n", s->rounds ? ",round" : "");
     rng_state = seed;
-    for (int c = 0; c < s->configs; c++) {
-        double t = 0.01 * (c + 1) * s->slow_all * (c == s->slow_config ? s->slow_one : 1.0);
-        for (int r = 0; r < s->reps; r++)
-            fprintf(f, "copy,,%d,2,static,0,%d,%.17g,1,0\n", 1000 + c, r,
-                    t * exp(s->noise * gaussian()));
-    }
+    write_rows(f, s);
     fclose(f);
     snprintf(path, sizeof path, "%s/%s/machine.json", root, name);
     f = fopen(path, "w");
     fprintf(f, "{\"cpu_model\": \"%s\", \"physical_cores\": 2, \"logical_cpus\": 2, "
-               "\"omp_runtime\": \"libgomp.so.1\"}\n", s->cpu ? s->cpu : "Test CPU");
+               "\"omp_runtime\": \"libgomp.so.1\", \"state\": \"%s\"}\n",
+            s->cpu ? s->cpu : "Test CPU", s->state ? s->state : "complete");
     fclose(f);
 }
 
@@ -77,7 +95,7 @@ static int output_has(const char *text)
 
 static void test_verdicts(void)
 {
-    struct side_spec base = {5, 20, 0.01, 1.0, -1, 1.0, NULL};
+    struct side_spec base = {5, 20, 0.01, 1.0, -1, 1.0, NULL, 0, 0, NULL};
     write_side("base", &base, 1);
     write_side("same", &base, 2);
     CHECK_INT_EQ(compare("base", "same", ""), 0);
@@ -123,7 +141,7 @@ static void test_verdicts(void)
     write_side("few-base", &few, 8);
     write_side("few-new", &few, 9);
     CHECK_INT_EQ(compare("few-base", "few-new", ""), 3);
-    CHECK(output_has("too few samples"));
+    CHECK(output_has("more rounds needed"));
 
     struct side_spec other = base;
     other.cpu = "Other CPU";
@@ -144,10 +162,10 @@ static void test_verdicts(void)
 /* Configurations on one side only are listed, not fatal. */
 static void test_unpaired(void)
 {
-    struct side_spec more = {6, 20, 0.01, 1.0, -1, 1.0, NULL};
+    struct side_spec more = {6, 20, 0.01, 1.0, -1, 1.0, NULL, 0, 0, NULL};
     write_side("more", &more, 2);
     CHECK_INT_EQ(compare("base", "more", ""), 0);
-    CHECK(output_has("only in NEW: copy n=1005"));
+    CHECK(output_has("added") && output_has("copy n=1005") && output_has("only in NEW"));
     char path[512];
     snprintf(path, sizeof path, "%s/more/compare.csv", root);
     struct stat st;
@@ -159,7 +177,7 @@ static void test_unpaired(void)
 /* Writes a side whose runs.csv is `text` (machine.json as usual). */
 static void write_raw(const char *name, const char *text)
 {
-    struct side_spec s = {1, 2, 0, 1, -1, 1, NULL};
+    struct side_spec s = {1, 2, 0, 1, -1, 1, NULL, 0, 0, NULL};
     write_side(name, &s, 1);
     char path[512];
     snprintf(path, sizeof path, "%s/%s/runs.csv", root, name);
@@ -213,7 +231,7 @@ static void test_typed_keys(void)
         strcat(text, row);
     }
     write_raw("typed", text);
-    struct side_spec one = {1, 20, 0.001, 1.0, -1, 1.0, NULL};
+    struct side_spec one = {1, 20, 0.001, 1.0, -1, 1.0, NULL, 0, 0, NULL};
     write_side("typed-base", &one, 9);
     CHECK_INT_EQ(compare("typed-base", "typed", ""), 0);
     CHECK(!output_has("only in"));
@@ -268,8 +286,10 @@ static void test_statistics(void)
     CHECK_NEAR(omps_mwu_statistic(x, 10, y, 10), 100, 0);
     CHECK_INT_EQ(omps_mwu_init(&d, 10, 10), 0);
     double lo, hi;
-    CHECK_INT_EQ(omps_shift_interval(&d, x, y, 0.95, &lo, &hi), 0);
+    double est;
+    CHECK_INT_EQ(omps_shift_interval(&d, x, y, 0.95, &lo, &est, &hi), 0);
     CHECK(lo <= 10 && hi >= 10 && lo > 5 && hi < 15);
+    CHECK_NEAR(est, 10, 0);
     omps_mwu_free(&d);
     const double p[] = {0.01, 0.04, 0.03, 0.005};
     double adj[4];
@@ -280,13 +300,171 @@ static void test_statistics(void)
     CHECK_NEAR(adj[1], 0.06, 1e-15);
 }
 
+/* The signed-rank distribution by hand for 3 pairs: subsets of {1,2,3} by
+ * sum are 0,1,2,3,3,4,5,6; and the Walsh-average estimate and interval. */
+static void test_signed_rank(void)
+{
+    struct omps_wsr d;
+    CHECK_INT_EQ(omps_wsr_init(&d, 3), 0);
+    CHECK_NEAR(omps_wsr_cdf(&d, 0), 1.0 / 8, 1e-15);
+    CHECK_NEAR(omps_wsr_cdf(&d, 3), 5.0 / 8, 1e-15);
+    CHECK_NEAR(omps_wsr_cdf(&d, 6), 1.0, 1e-15);
+    const double x[] = {-1.0, 2.0, 3.0};
+    CHECK_NEAR(omps_wsr_statistic(x, 3), 5.0, 0);
+    CHECK_NEAR(omps_wsr_p_greater(&d, 5.0), 2.0 / 8, 1e-15);
+    omps_wsr_free(&d);
+    /* The exact and normal tails agree at the switch-over size. */
+    struct omps_wsr e, n;
+    CHECK_INT_EQ(omps_wsr_init(&e, OMPS_WSR_EXACT_MAX), 0);
+    CHECK_INT_EQ(omps_wsr_init(&n, OMPS_WSR_EXACT_MAX + 1), 0);
+    CHECK(e.cdf != NULL && n.cdf == NULL);
+    CHECK_NEAR(omps_wsr_cdf(&e, 20000), omps_wsr_cdf(&n, 20000 + 150), 0.01);
+    omps_wsr_free(&e);
+    omps_wsr_free(&n);
+    double y[12], lo, est, hi;
+    for (int i = 0; i < 12; i++)
+        y[i] = 5.0 + (i % 2 ? 0.1 : -0.1) * i;
+    CHECK_INT_EQ(omps_wsr_init(&d, 12), 0);
+    CHECK_INT_EQ(omps_walsh_interval(&d, y, 0.95, &lo, &est, &hi), 0);
+    CHECK(lo < est && est < hi && lo > 4 && hi < 6);
+    /* Too few pairs for the level: no interval, still an estimate. */
+    CHECK_INT_EQ(omps_walsh_interval(&d, y, 1.0 - 1e-6, &lo, &est, &hi), 0);
+    CHECK(isinf(lo) && isinf(hi) && est > 4.5 && est < 5.5);
+    omps_wsr_free(&d);
+}
+
+/* A configuration NEW lacks, and a NEW run that did not finish, are
+ * undecided (exit 3) and named in every report, never a pass. */
+static void test_missing(void)
+{
+    struct side_spec base = {5, 1, 0.01, 1.0, -1, 1.0, NULL, 20, 0, NULL};
+    write_side("m-base", &base, 1);
+    struct side_spec fewer = base;
+    fewer.configs = 4;
+    write_side("m-fewer", &fewer, 2);
+    CHECK_INT_EQ(compare("m-base", "m-fewer", ""), 3);
+    CHECK(output_has("missing") && output_has("copy n=1004"));
+    char path[600];
+    snprintf(path, sizeof path, "grep -q '^copy,,1004,.*,missing,' %s/m-fewer/compare.csv", root);
+    CHECK_INT_EQ(system(path), 0);
+    snprintf(path, sizeof path, "grep -q '| missing |.*copy n=1004' %s/m-fewer/compare.md", root);
+    CHECK_INT_EQ(system(path), 0);
+    struct side_spec cut = base;
+    cut.state = "interrupted";
+    write_side("m-interrupted", &cut, 3);
+    CHECK_INT_EQ(compare("m-base", "m-interrupted", ""), 3);
+    CHECK(output_has("NEW run is interrupted"));
+}
+
+/* The same configuration, round and repetition twice is refused. */
+static void test_duplicates(void)
+{
+    const char *text = "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,round\n"
+                       "copy,,1000,2,static,0,0,0.01,1,1\n"
+                       "copy,,1000,2,static,0,0,0.011,1,2\n"
+                       "copy,,1000,2,static,0,0,0.012,1,1\n";
+    write_raw("dup", text);
+    CHECK_INT_EQ(compare("base", "dup", ""), 2);
+    CHECK(output_has("dup/runs.csv:4: copy") && output_has("appears twice (also line 2)"));
+}
+
+/*
+ * The shifted hypothesis under Holm: 20 configurations all exactly at the
+ * threshold (5% slower, CV 2%), or all 4% slower (CV 3%), must fail the gate
+ * in at most alpha of the trials.  Before, 38% and 8.5% did.
+ */
+static void test_at_threshold(void)
+{
+    int fails5 = 0, fails4 = 0;
+    const int trials = 40;
+    for (int t = 0; t < trials; t++) {
+        struct side_spec base = {20, 1, 0.02, 1.0, -1, 1.0, NULL, 10, 0, NULL};
+        write_side("h-base", &base, 1000 + (uint64_t)t);
+        struct side_spec slow = base;
+        slow.slow_all = 1.05;
+        write_side("h-new", &slow, 2000 + (uint64_t)t);
+        fails5 += compare("h-base", "h-new", "") == 1;
+        slow.slow_all = 1.04;
+        slow.noise = 0.03;
+        base.noise = 0.03;
+        write_side("h-base", &base, 3000 + (uint64_t)t);
+        write_side("h-new", &slow, 4000 + (uint64_t)t);
+        fails4 += compare("h-base", "h-new", "") == 1;
+    }
+    CHECK_REPORT(fails5 <= trials * 0.075, "at the threshold, %d of %d trials failed", fails5,
+                 trials);
+    CHECK_REPORT(fails4 <= trials * 0.05, "below the threshold, %d of %d trials failed", fails4,
+                 trials);
+}
+
+/*
+ * Synthetic rounds with noise at the round level: A/A decided within the
+ * threshold, a 10% slowdown confirmed and named, an undecidable case
+ * reported with what it could have detected and exit 3, mapped by
+ * --inconclusive; --looks replays a sequential gate.
+ */
+static void test_gate_rounds(void)
+{
+    struct side_spec a = {6, 3, 0.01, 1.0, -1, 1.0, NULL, 24, 0.02, NULL};
+    write_side("g-base", &a, 11);
+    write_side("g-same", &a, 12);
+    CHECK_INT_EQ(compare("g-base", "g-same", ""), 0);
+    struct side_spec slow = a;
+    slow.slow_config = 2;
+    slow.slow_one = 1.10;
+    write_side("g-slow", &slow, 13);
+    CHECK_INT_EQ(compare("g-base", "g-slow", ""), 1);
+    CHECK(output_has("regression") && output_has("copy n=1002") && output_has("paired"));
+    CHECK_INT_EQ(compare("g-base", "g-slow", "--looks 8,12,18,24"), 1);
+    CHECK(output_has("at look"));
+    CHECK_INT_EQ(compare("g-base", "g-slow", "--looks 12,8"), 2);
+    CHECK_INT_EQ(compare("g-base", "g-slow", "--looks 1,2,3,4,5,6,7"), 2);
+    struct side_spec noisy = a;
+    noisy.round_noise = 0.3;
+    noisy.rounds = 8;
+    write_side("g-noisy-base", &noisy, 14);
+    write_side("g-noisy-new", &noisy, 15);
+    CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", ""), 3);
+    CHECK(output_has("could confirm slowdowns beyond +"));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "awk -F, 'NR > 1 && $18 + 0 > 0.05' %s/g-noisy-new/compare.csv | "
+                              "grep -q inconclusive", root);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", "--inconclusive pass"), 0);
+    CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", "--inconclusive fail"), 1);
+    CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", "--inconclusive maybe"), 2);
+}
+
+/* Reports: an unusable --report is bad input before any verdict; an
+ * unwritable $GITHUB_STEP_SUMMARY is a warning that leaves the verdict. */
+static void test_report_errors(void)
+{
+    CHECK_INT_EQ(compare("g-base", "g-slow", "--report /proc/no/such"), 2);
+    CHECK(output_has("cannot write reports to '/proc/no/such'") && !output_has("FAIL"));
+    setenv("GITHUB_STEP_SUMMARY", "/proc/no/such/summary.md", 1);
+    CHECK_INT_EQ(compare("g-base", "g-slow", ""), 1);
+    CHECK(output_has("warning: cannot append to GITHUB_STEP_SUMMARY"));
+    char path[600];
+    snprintf(path, sizeof path, "%s/summary.md", root);
+    setenv("GITHUB_STEP_SUMMARY", path, 1);
+    CHECK_INT_EQ(compare("g-base", "g-slow", ""), 1);
+    CHECK(access(path, R_OK) == 0);
+    unsetenv("GITHUB_STEP_SUMMARY");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || mkdtemp(root) == NULL)
         return 2;
     binary = argv[1];
     test_statistics();
+    test_signed_rank();
     test_verdicts();
+    test_missing();
+    test_duplicates();
+    test_at_threshold();
+    test_gate_rounds();
+    test_report_errors();
     test_unpaired();
     test_bad_input();
     test_rounds();

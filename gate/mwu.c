@@ -118,30 +118,148 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The order statistic k (1-based) and its mirror M + 1 - k of v[0..M), and
+ * the median, after sorting v in place. */
+static void order_bounds(double *v, size_t m, size_t k, double *lo, double *est,
+                         double *hi)
+{
+    qsort(v, m, sizeof *v, compare_doubles);
+    *est = m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+    if (k > 0) {
+        *lo = v[k - 1];
+        *hi = v[m - k];
+    }
+}
+
+/* How many values a level-`level` interval may cut from each end of M
+ * values whose null rank statistic has distribution cdf (P(S <= k - 1) must
+ * stay within (1 - level) / 2). */
+static size_t cut_count(double (*cdf)(const void *, double), const void *d, size_t m,
+                        double level)
+{
+    size_t k = 0;
+    while (k < m / 2 && cdf(d, (double)k) <= (1.0 - level) / 2.0)
+        k++;
+    return k;
+}
+
+static double mwu_cdf_any(const void *d, double u) { return omps_mwu_cdf(d, u); }
+static double wsr_cdf_any(const void *d, double w) { return omps_wsr_cdf(d, w); }
+
 int omps_shift_interval(const struct omps_mwu *d, const double *x,
-                        const double *y, double level, double *lo, double *hi)
+                        const double *y, double level, double *lo, double *est,
+                        double *hi)
 {
     const size_t mn = d->m * d->n;
     *lo = -INFINITY;
     *hi = INFINITY;
-    /* k: the most differences that may be cut from each end, so that
-     * P(U <= k - 1) stays within (1 - level) / 2. */
-    size_t k = 0;
-    while (k < mn / 2 && omps_mwu_cdf(d, (double)k) <= (1.0 - level) / 2.0)
-        k++;
-    if (k == 0)
-        return OMPS_OK;
-    double *diff = malloc(mn * sizeof *diff);
+    double *diff = malloc((mn + 1) * sizeof *diff);
     if (diff == NULL)
         return OMPS_ENOMEM;
     for (size_t i = 0; i < d->m; i++) {
         for (size_t j = 0; j < d->n; j++)
             diff[i * d->n + j] = x[i] - y[j];
     }
-    qsort(diff, mn, sizeof *diff, compare_doubles);
-    *lo = diff[k - 1];
-    *hi = diff[mn - k];
+    order_bounds(diff, mn, cut_count(mwu_cdf_any, d, mn, level), lo, est, hi);
     free(diff);
+    return OMPS_OK;
+}
+
+/*
+ * Counts of subsets of the ranks 1..n by their sum: adding rank i either
+ * leaves a subset alone or raises its sum by i, the knapsack recurrence.
+ */
+int omps_wsr_init(struct omps_wsr *d, size_t n)
+{
+    d->n = n;
+    d->cdf = NULL;
+    if (n > OMPS_WSR_EXACT_MAX)
+        return OMPS_OK;
+    const size_t top = n * (n + 1) / 2;
+    d->cdf = calloc(top + 1, sizeof *d->cdf);
+    if (d->cdf == NULL)
+        return OMPS_ENOMEM;
+    d->cdf[0] = 1.0;
+    for (size_t i = 1; i <= n; i++) {
+        for (size_t s = i * (i + 1) / 2; s >= i; s--)
+            d->cdf[s] += d->cdf[s - i];
+    }
+    const double total = ldexp(1.0, (int)n);
+    double run = 0.0;
+    for (size_t w = 0; w <= top; w++) {
+        run += d->cdf[w];
+        d->cdf[w] = run / total;
+    }
+    return OMPS_OK;
+}
+
+void omps_wsr_free(struct omps_wsr *d)
+{
+    free(d->cdf);
+    d->cdf = NULL;
+}
+
+double omps_wsr_cdf(const struct omps_wsr *d, double w)
+{
+    const double n = (double)d->n, top = n * (n + 1) / 2;
+    if (w < 0)
+        return 0.0;
+    if (w >= top)
+        return 1.0;
+    if (d->cdf != NULL)
+        return d->cdf[(size_t)floor(w)];
+    const double sd = sqrt(n * (n + 1) * (2 * n + 1) / 24.0);
+    return 0.5 * erfc(-(floor(w) + 0.5 - top / 2) / (sd * sqrt(2.0)));
+}
+
+static int compare_abs(const void *a, const void *b)
+{
+    double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+    return (x > y) - (x < y);
+}
+
+double omps_wsr_statistic(const double *x, size_t n)
+{
+    double *v = malloc((n + 1) * sizeof *v);
+    if (v == NULL)
+        return (double)OMPS_ENOMEM;
+    memcpy(v, x, n * sizeof *v);
+    qsort(v, n, sizeof *v, compare_abs);
+    double w = 0.0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && fabs(v[j]) == fabs(v[i]))
+            j++;
+        const double rank = 0.5 * (double)(i + 1 + j); /* the tie group's mean rank */
+        for (size_t k = i; k < j; k++)
+            w += v[k] > 0 ? rank : v[k] == 0 ? rank / 2 : 0.0;
+        i = j;
+    }
+    free(v);
+    return w;
+}
+
+double omps_wsr_p_greater(const struct omps_wsr *d, double w)
+{
+    return 1.0 - omps_wsr_cdf(d, floor(w) - 1.0);
+}
+
+int omps_walsh_interval(const struct omps_wsr *d, const double *x, double level,
+                        double *lo, double *est, double *hi)
+{
+    const size_t n = d->n, m = n * (n + 1) / 2;
+    *lo = -INFINITY;
+    *hi = INFINITY;
+    double *walsh = malloc((m + 1) * sizeof *walsh);
+    if (walsh == NULL)
+        return OMPS_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i; j < n; j++)
+            walsh[k++] = 0.5 * (x[i] + x[j]);
+    }
+    order_bounds(walsh, m, cut_count(wsr_cdf_any, d, m, level), lo, est, hi);
+    free(walsh);
     return OMPS_OK;
 }
 

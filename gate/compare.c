@@ -1,0 +1,375 @@
+/* `ompscale compare`: the options, reading two run directories, and the
+ * order of the steps (judge, print, report, exit code). */
+#define _POSIX_C_SOURCE 200809L
+#include "compare.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kernels/errors.h"
+#include "cli.h"
+#include "gate.h"
+#include "journal.h"
+
+/* Parses --looks R1,R2,...: strictly increasing round counts, at most
+ * OMPS_MAX_LOOKS of them. */
+static int parse_looks(const char *value, struct omps_compare_options *o, char *err,
+                       size_t err_len)
+{
+    const char *p = value;
+    o->nlooks = 0;
+    while (*p != '\0') {
+        char *end;
+        errno = 0;
+        long r = strtol(p, &end, 10);
+        const long prev = o->nlooks ? o->looks[o->nlooks - 1] : 0;
+        if (end == p || errno != 0 || r <= prev || (*end != ',' && *end != '\0') ||
+            o->nlooks == OMPS_MAX_LOOKS) {
+            snprintf(err, err_len, "--looks: '%s' is not up to %d increasing round counts",
+                     value, OMPS_MAX_LOOKS);
+            return OMPS_EINVAL;
+        }
+        o->looks[o->nlooks++] = r;
+        p = *end == ',' ? end + 1 : end;
+    }
+    if (o->nlooks > 0)
+        return OMPS_OK;
+    snprintf(err, err_len, "--looks: '%s' names no rounds", value);
+    return OMPS_EINVAL;
+}
+
+static int parse_inconclusive(const char *value, struct omps_compare_options *o,
+                              char *err, size_t err_len)
+{
+    if (strcmp(value, "pass") == 0)
+        o->inconclusive = OMPS_INCONCLUSIVE_PASS;
+    else if (strcmp(value, "fail") == 0)
+        o->inconclusive = OMPS_INCONCLUSIVE_FAIL;
+    else {
+        snprintf(err, err_len, "--inconclusive: '%s' is not pass or fail", value);
+        return OMPS_EINVAL;
+    }
+    return OMPS_OK;
+}
+
+/* Applies one option that takes a value. */
+static int apply_option(const char *name, const char *value,
+                        struct omps_compare_options *o, char *err, size_t err_len)
+{
+    if (value == NULL) {
+        snprintf(err, err_len, "%s needs a value", name);
+        return OMPS_EINVAL;
+    }
+    if (strcmp(name, "--report") == 0) {
+        o->report_dir = value;
+        return OMPS_OK;
+    }
+    if (strcmp(name, "--looks") == 0)
+        return parse_looks(value, o, err, err_len);
+    if (strcmp(name, "--inconclusive") == 0)
+        return parse_inconclusive(value, o, err, err_len);
+    double v;
+    const int number = omps_parse_double(value, &v) == 0;
+    if (strcmp(name, "--alpha") == 0) {
+        if (number && v > 0 && v < 1) {
+            o->alpha = v;
+            return OMPS_OK;
+        }
+        snprintf(err, err_len, "--alpha: '%s' is not a number in (0, 1)", value);
+        return OMPS_EINVAL;
+    }
+    if (number && v >= 0 && v < 1000) {
+        o->threshold = v / 100.0;
+        return OMPS_OK;
+    }
+    snprintf(err, err_len, "--threshold: '%s' is not a percentage in [0, 1000)", value);
+    return OMPS_EINVAL;
+}
+
+static int takes_value(const char *a)
+{
+    static const char *const names[] = {"--threshold", "--alpha", "--report", "--looks",
+                                        "--inconclusive"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(a, names[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int omps_parse_compare_args(int argc, char **argv,
+                            struct omps_compare_options *o, char *err,
+                            size_t err_len)
+{
+    const char *dirs[2];
+    int ndirs = 0;
+    *o = (struct omps_compare_options){.threshold = 0.05, .alpha = 0.05};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--allow-different-machines") == 0) {
+            o->allow_different_machines = 1;
+        } else if (takes_value(a)) {
+            if (apply_option(a, i + 1 < argc ? argv[i + 1] : NULL, o, err, err_len))
+                return OMPS_EINVAL;
+            i++;
+        } else if (strncmp(a, "--", 2) == 0 || ndirs == 2) {
+            snprintf(err, err_len, "compare: unexpected argument '%s'", a);
+            return OMPS_EINVAL;
+        } else {
+            dirs[ndirs++] = a;
+        }
+    }
+    if (ndirs != 2) {
+        snprintf(err, err_len, "compare needs BASE_DIR and NEW_DIR");
+        return OMPS_EINVAL;
+    }
+    o->base_dir = dirs[0];
+    o->new_dir = dirs[1];
+    return OMPS_OK;
+}
+
+static struct omps_rounds *find_set(struct omps_side *s, const struct omps_key *key)
+{
+    for (size_t i = 0; i < s->nsets; i++) {
+        if (omps_key_compare(&s->sets[i].key, key) == 0)
+            return &s->sets[i];
+    }
+    return NULL;
+}
+
+static struct omps_rounds *add_set(struct omps_side *s, const struct omps_key *key)
+{
+    struct omps_rounds *set = find_set(s, key);
+    if (set != NULL)
+        return set;
+    set = realloc(s->sets, (s->nsets + 1) * sizeof *set);
+    if (set == NULL)
+        return NULL;
+    s->sets = set;
+    set = &s->sets[s->nsets++];
+    *set = (struct omps_rounds){.key = *key};
+    return set;
+}
+
+/* Adds one verified repetition: a new round, or a faster time for a round
+ * already seen.  Rows come in any order, so rounds are kept sorted. */
+static int add_round(struct omps_rounds *set, long round, double seconds)
+{
+    size_t i = 0;
+    while (i < set->count && set->round[i] < round)
+        i++;
+    if (i < set->count && set->round[i] == round) {
+        set->seconds[i] = fmin(set->seconds[i], seconds);
+        return OMPS_OK;
+    }
+    long *r = realloc(set->round, (set->count + 1) * sizeof *r);
+    if (r != NULL)
+        set->round = r;
+    double *v = realloc(set->seconds, (set->count + 1) * sizeof *v);
+    if (v != NULL)
+        set->seconds = v;
+    if (r == NULL || v == NULL)
+        return OMPS_ENOMEM;
+    memmove(r + i + 1, r + i, (set->count - i) * sizeof *r);
+    memmove(v + i + 1, v + i, (set->count - i) * sizeof *v);
+    r[i] = round;
+    v[i] = seconds;
+    set->count++;
+    return OMPS_OK;
+}
+
+static int by_key_round_repetition(const void *a, const void *b)
+{
+    const struct omps_run_record *x = *(const struct omps_run_record *const *)a;
+    const struct omps_run_record *y = *(const struct omps_run_record *const *)b;
+    int c = omps_key_compare(&x->key, &y->key);
+    if (c == 0)
+        c = (x->round > y->round) - (x->round < y->round);
+    return c != 0 ? c : (x->repetition > y->repetition) - (x->repetition < y->repetition);
+}
+
+/* Refuses a file that holds the same configuration, round and repetition
+ * twice: counting a row twice would fake evidence. */
+static int refuse_duplicates(const char *path, const struct omps_runs *runs, char *err,
+                             size_t err_len)
+{
+    const struct omps_run_record **order = malloc((runs->count + 1) * sizeof *order);
+    if (order == NULL)
+        return OMPS_ENOMEM;
+    for (size_t i = 0; i < runs->count; i++)
+        order[i] = &runs->rows[i];
+    qsort(order, runs->count, sizeof *order, by_key_round_repetition);
+    int rc = OMPS_OK;
+    for (size_t i = 1; rc == OMPS_OK && i < runs->count; i++) {
+        if (by_key_round_repetition(&order[i - 1], &order[i]) != 0)
+            continue;
+        char name[256];
+        omps_key_name(&order[i]->key, name, sizeof name);
+        snprintf(err, err_len, "%.3000s:%zu: %s round %ld repetition %d appears twice (also line %zu)",
+                 path, order[i]->line, name, order[i]->round, order[i]->repetition,
+                 order[i - 1]->line);
+        rc = OMPS_EFORMAT;
+    }
+    free(order);
+    return rc;
+}
+
+static int load_machine(struct omps_side *s, const char *dir, char *err, size_t err_len)
+{
+    char path[4200];
+    json_error_t je;
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    s->machine = json_load_file(path, 0, &je);
+    if (s->machine == NULL || !json_is_object(s->machine)) {
+        snprintf(err, err_len, "%s:%d: %s", path, je.line,
+                 s->machine ? "not a JSON object" : je.text);
+        return OMPS_EFORMAT;
+    }
+    const char *state = json_string_value(json_object_get(s->machine, "state"));
+    s->state = state ? state : "complete";
+    return OMPS_OK;
+}
+
+/* Reads DIR/runs.csv (through the shared reader, by column name) and
+ * DIR/machine.json into s.  A file from before rounds counts each
+ * repetition as its own round: the only unit it has. */
+static int load_side(struct omps_side *s, const char *dir, char *err, size_t err_len)
+{
+    char path[4200];
+    struct omps_runs runs = {0};
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    int rc = omps_runs_read(path, &runs, err, err_len);
+    if (rc == OMPS_OK && runs.count == 0) {
+        snprintf(err, err_len, "%s: no rows", path);
+        rc = OMPS_EFORMAT;
+    }
+    if (rc == OMPS_OK)
+        rc = refuse_duplicates(path, &runs, err, err_len);
+    for (size_t r = 0; rc == OMPS_OK && r < runs.count; r++) {
+        const struct omps_run_record *row = &runs.rows[r];
+        struct omps_rounds *set = add_set(s, &row->key);
+        rc = set == NULL ? OMPS_ENOMEM : OMPS_OK;
+        if (rc == OMPS_OK && !row->verified)
+            set->unverified = 1;
+        else if (rc == OMPS_OK)
+            rc = add_round(set, runs.has_round ? row->round : row->repetition, row->seconds);
+    }
+    omps_runs_free(&runs);
+    if (rc == OMPS_OK)
+        rc = load_machine(s, dir, err, err_len);
+    return rc;
+}
+
+static void free_side(struct omps_side *s)
+{
+    for (size_t i = 0; i < s->nsets; i++) {
+        free(s->sets[i].round);
+        free(s->sets[i].seconds);
+    }
+    free(s->sets);
+    json_decref(s->machine);
+}
+
+/* Names the first machine fact that differs, or returns 0. */
+static int machines_differ(const struct omps_side *a, const struct omps_side *b, char *why,
+                           size_t why_len)
+{
+    static const char *const keys[] = {"cpu_model", "physical_cores", "logical_cpus",
+                                       "omp_runtime"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *x = json_object_get(a->machine, keys[i]);
+        json_t *y = json_object_get(b->machine, keys[i]);
+        if (x == NULL || y == NULL || !json_equal(x, y)) {
+            char *xs = x ? json_dumps(x, JSON_ENCODE_ANY) : NULL;
+            char *ys = y ? json_dumps(y, JSON_ENCODE_ANY) : NULL;
+            snprintf(why, why_len, "different machines: %s differs: %s vs %s", keys[i],
+                     xs ? xs : "(absent)", ys ? ys : "(absent)");
+            free(xs);
+            free(ys);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Why the whole comparison cannot pass even when every configuration is
+ * decided: a side that did not finish, or different machines. */
+static void whole_run_doubts(const struct omps_side *base, const struct omps_side *new,
+                             const struct omps_compare_options *o, char *why, size_t len)
+{
+    *why = '\0';
+    if (strcmp(new->state, "complete") != 0) {
+        snprintf(why, len, "NEW run is %s, not complete", new->state);
+    } else if (strcmp(base->state, "complete") != 0) {
+        snprintf(why, len, "BASE run is %s, not complete", base->state);
+    } else if (machines_differ(base, new, why, len)) {
+        if (o->allow_different_machines)
+            *why = '\0';
+        else
+            fprintf(stderr, "ompscale: compare: %s; --allow-different-machines compares "
+                            "anyway\n", why);
+    }
+}
+
+/* Maps the exit code through --inconclusive. */
+static int apply_inconclusive(int code, const struct omps_compare_options *o)
+{
+    if (code != 3 || o->inconclusive == OMPS_INCONCLUSIVE_EXIT3)
+        return code;
+    printf("ompscale: compare: undecided configurations count as %s (--inconclusive)\n",
+           o->inconclusive == OMPS_INCONCLUSIVE_PASS ? "a pass" : "a failure");
+    return o->inconclusive == OMPS_INCONCLUSIVE_PASS ? 0 : 1;
+}
+
+/* The report directory is made before anything is judged, so a bad
+ * --report is bad input (exit 2), never a verdict lost afterwards. */
+static int prepare_report_dir(const char *dir)
+{
+    if (omps_make_dirs(dir) != 0 || access(dir, W_OK) != 0) {
+        fprintf(stderr, "ompscale: compare: cannot write reports to '%s': %s\n", dir,
+                strerror(errno));
+        return 2;
+    }
+    return 0;
+}
+
+static int judge_and_report(const struct omps_compare_options *o, struct omps_side *base,
+                            struct omps_side *new)
+{
+    struct omps_judgement *v = NULL;
+    size_t k = 0;
+    char why[512], headline[768];
+    whole_run_doubts(base, new, o, why, sizeof why);
+    if (omps_gate_judge(base, new, o, &v, &k) != OMPS_OK) {
+        fprintf(stderr, "ompscale: compare: out of memory\n");
+        return 2;
+    }
+    omps_gate_print(v, k);
+    int code = omps_gate_conclude(v, k, o, why, headline, sizeof headline);
+    printf("%s\n", headline);
+    omps_gate_write_reports(o->report_dir ? o->report_dir : o->new_dir, v, k, headline, o);
+    free(v);
+    return apply_inconclusive(code, o);
+}
+
+int omps_compare(const struct omps_compare_options *o)
+{
+    struct omps_side base = {0}, new = {0};
+    char err[4500] = "";
+    int rc = load_side(&base, o->base_dir, err, sizeof err);
+    if (rc == OMPS_OK)
+        rc = load_side(&new, o->new_dir, err, sizeof err);
+    int code = 2;
+    if (rc != OMPS_OK)
+        fprintf(stderr, "ompscale: compare: %s\n", *err ? err : omps_strerror(rc));
+    else if (prepare_report_dir(o->report_dir ? o->report_dir : o->new_dir) == 0)
+        code = judge_and_report(o, &base, &new);
+    free_side(&base);
+    free_side(&new);
+    return code;
+}

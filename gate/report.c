@@ -1,0 +1,184 @@
+/* The gate's reporters: the verdict and headline, the terminal table,
+ * compare.csv and compare.md (also appended to $GITHUB_STEP_SUMMARY). */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/errors.h"
+#include "csv_write.h"
+#include "gate.h"
+
+static int count_verdict(const struct omps_judgement *v, size_t k, const char *which)
+{
+    int n = 0;
+    for (size_t i = 0; i < k; i++)
+        n += strcmp(v[i].verdict, which) == 0;
+    return n;
+}
+
+int omps_gate_conclude(const struct omps_judgement *v, size_t k,
+                       const struct omps_compare_options *o, const char *why_inconclusive,
+                       char *headline, size_t len)
+{
+    const int regressions = count_verdict(v, k, "regression");
+    const int unverified = count_verdict(v, k, "unverified");
+    const int undecided = count_verdict(v, k, "inconclusive") + count_verdict(v, k, "missing");
+    const int improvements = count_verdict(v, k, "improvement");
+    const int compared = (int)k - count_verdict(v, k, "added");
+    const int doubt = *why_inconclusive != '\0' || compared == 0;
+    const int code = regressions || unverified ? 1 : undecided || doubt ? 3 : 0;
+    snprintf(headline, len,
+             "%s: %d regression(s) beyond +%.3g%%, %d unverified, %d undecided, "
+             "%d improvement(s), %d configuration(s)%s%s",
+             code == 1 ? "FAIL" : code == 3 ? "INCONCLUSIVE" : "PASS", regressions,
+             o->threshold * 100, unverified, undecided, improvements, compared,
+             doubt ? "; " : "",
+             *why_inconclusive ? why_inconclusive : compared == 0 ? "nothing in common" : "");
+    return code;
+}
+
+/* "midpoint[f=0.3] n=1048576 threads=2 static:0" */
+static void describe(const struct omps_judgement *j, char *buf, size_t len)
+{
+    const struct omps_key *k = j->base ? &j->base->key : &j->new->key;
+    const int has = k->params_text[0] != '\0';
+    snprintf(buf, len, "%s%s%s%s n=%llu threads=%d %s:%d", k->kernel->name,
+             has ? "[" : "", k->params_text, has ? "]" : "", (unsigned long long)k->n,
+             k->threads, omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+}
+
+static void human_time(double s, char *buf, size_t len)
+{
+    if (!isfinite(s))
+        snprintf(buf, len, "-");
+    else if (s < 1e-3)
+        snprintf(buf, len, "%.3f us", s * 1e6);
+    else if (s < 1.0)
+        snprintf(buf, len, "%.3f ms", s * 1e3);
+    else
+        snprintf(buf, len, "%.3f s", s);
+}
+
+void omps_gate_print(const struct omps_judgement *v, size_t k)
+{
+    printf("%-12s %7s  %-17s %11s  %11s  %s\n", "verdict", "ratio", "95% interval",
+           "base", "new", "configuration: why");
+    for (size_t i = 0; i < k; i++) {
+        char conf[256], bt[32], nt[32], ci[48];
+        describe(&v[i], conf, sizeof conf);
+        human_time(v[i].base_s, bt, sizeof bt);
+        human_time(v[i].new_s, nt, sizeof nt);
+        snprintf(ci, sizeof ci, "[%.3f, %.3f]", v[i].lo, v[i].hi);
+        printf("%-12s %7.3f  %-17s %11s  %11s  %s: %s\n", v[i].verdict, v[i].ratio, ci, bt,
+               nt, conf, v[i].reason);
+    }
+}
+
+/* A number, or nothing for NaN and infinities. */
+static void csv_number(FILE *f, double x)
+{
+    fputc(',', f);
+    if (isfinite(x))
+        fprintf(f, "%.17g", x);
+}
+
+static void csv_row(FILE *f, const struct omps_judgement *j)
+{
+    omps_csv_key(f, j->base ? &j->base->key : &j->new->key);
+    fprintf(f, ",%zu,%zu,%d", j->n_base, j->n_new, j->paired);
+    const int decided = j->look != 0;
+    const double numbers[] = {j->base_s,   j->new_s,         j->ratio,
+                              j->lo,       j->hi,            j->p_beyond,
+                              j->p_beyond_holm, j->p_within, decided ? NAN : j->detectable};
+    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
+        csv_number(f, numbers[i]);
+    fprintf(f, ",%d,%s,", j->look, j->verdict);
+    omps_csv_text(f, j->reason);
+    fputc('\n', f);
+}
+
+#define COMPARE_HEADER                                                              \
+    "kernel,params,n,threads,schedule,chunk,base_rounds,new_rounds,paired,base_s,"  \
+    "new_s,ratio,ratio_low,ratio_high,p_beyond,p_beyond_holm,p_within,detectable,"  \
+    "look,verdict,reason"
+
+static int write_csv(const char *dir, const struct omps_judgement *v, size_t k)
+{
+    struct omps_outfile out;
+    if (omps_outfile_open(&out, dir, "compare.csv") != OMPS_OK)
+        return OMPS_EIO;
+    fprintf(out.f, "%s\n", COMPARE_HEADER);
+    for (size_t i = 0; i < k; i++)
+        csv_row(out.f, &v[i]);
+    return omps_outfile_commit(&out);
+}
+
+/* The Markdown summary: the verdict, then every row that is not unchanged. */
+static void markdown(FILE *f, const struct omps_judgement *v, size_t k, const char *headline,
+                     const struct omps_compare_options *o)
+{
+    size_t unchanged = 0;
+    fprintf(f, "## ompscale compare\n\n**%s**\n\n", headline);
+    fprintf(f, "Threshold +%.3g%%, alpha %.3g; ratio is the Hodges-Lehmann estimate of "
+               "NEW/BASE over rounds (each round's fastest repetition) with its 95%% "
+               "interval; base and new are the median round times.\n\n",
+            o->threshold * 100, o->alpha);
+    fprintf(f, "| verdict | ratio | 95%% interval | base | new | configuration | why |\n");
+    fprintf(f, "|---|---|---|---|---|---|---|\n");
+    for (size_t i = 0; i < k; i++) {
+        if (strcmp(v[i].verdict, "unchanged") == 0) {
+            unchanged++;
+            continue;
+        }
+        char conf[256], bt[32], nt[32];
+        describe(&v[i], conf, sizeof conf);
+        human_time(v[i].base_s, bt, sizeof bt);
+        human_time(v[i].new_s, nt, sizeof nt);
+        fprintf(f, "| %s | %.3f | [%.3f, %.3f] | %s | %s | `%s` | %s |\n", v[i].verdict,
+                v[i].ratio, v[i].lo, v[i].hi, bt, nt, conf, v[i].reason);
+    }
+    fprintf(f, "\n%zu configuration(s) shown within the threshold.\n", unchanged);
+}
+
+static int write_markdown(const char *dir, const struct omps_judgement *v, size_t k,
+                          const char *headline, const struct omps_compare_options *o)
+{
+    struct omps_outfile out;
+    if (omps_outfile_open(&out, dir, "compare.md") != OMPS_OK)
+        return OMPS_EIO;
+    markdown(out.f, v, k, headline, o);
+    return omps_outfile_commit(&out);
+}
+
+/* Appends to $GITHUB_STEP_SUMMARY when it is set; warns when it cannot. */
+static int append_step_summary(const struct omps_judgement *v, size_t k,
+                               const char *headline, const struct omps_compare_options *o)
+{
+    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    if (path == NULL || *path == '\0')
+        return 0;
+    FILE *f = fopen(path, "a");
+    if (f != NULL) {
+        markdown(f, v, k, headline, o);
+        if (fclose(f) == 0)
+            return 0;
+    }
+    fprintf(stderr, "ompscale: compare: warning: cannot append to GITHUB_STEP_SUMMARY '%s': %s\n",
+            path, strerror(errno));
+    return 1;
+}
+
+int omps_gate_write_reports(const char *dir, const struct omps_judgement *v, size_t k,
+                            const char *headline, const struct omps_compare_options *o)
+{
+    int failed = 0;
+    if (write_csv(dir, v, k) != OMPS_OK || write_markdown(dir, v, k, headline, o) != OMPS_OK) {
+        fprintf(stderr, "ompscale: compare: warning: cannot write reports to '%s': %s\n", dir,
+                strerror(errno));
+        failed++;
+    }
+    return failed + append_step_summary(v, k, headline, o);
+}
