@@ -4,77 +4,91 @@
 #
 #   bench/gate-accuracy.sh [TRIALS [aa|slow|all]]   (default 20 all)
 #
-# Each trial is the same-job A/B workflow of tools/perf-check.sh: ROUNDS
-# (default 7) --quick sweeps per side, interleaved A B A B, then compare.
-#   - A/A: both sides the same binary and sizes (AA_KERNELS): any confirmed
-#     regression is a false alarm.
+# Each trial is the sequential A/B gate of tools/perf-check.sh
+# (--base-binary): interleaved --quick sweeps of KERNELS until compare
+# decides every configuration or BUDGET (default 60s) is spent.
+#   - A/A: both sides the same binary: any confirmed regression is a false
+#     alarm, and the goal is a PASS.
 #   - slowdowns: the NEW side runs SLOW_KERNEL with 5%, 10% and 20% more work
 #     per run (a larger n), relabelled to the base n, as a code change that
-#     made that configuration slower by that much would look.
-# Environment: BUILD (build), ROUNDS, AA_KERNELS, SLOW_KERNEL, WORK (scratch).
+#     made that kernel slower by that much would look.
+# Environment: BUILD (build), KERNELS (midpoint,copy,counter_atomic),
+# SLOW_KERNEL (midpoint), BUDGET (60s), WORK (scratch).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tools/perf-lib.sh"
 trials=${1:-20}
 which=${2:-all}
-rounds=${ROUNDS:-7}
 bin=$root/${BUILD:-build}/ompscale
-aa_kernels=${AA_KERNELS:-midpoint,copy,counter_atomic}
+kernels=${KERNELS:-midpoint,copy,counter_atomic}
 slow_kernel=${SLOW_KERNEL:-midpoint}
+budget=${BUDGET:-60s}
 work=${WORK:-$(mktemp -d)}
 [ -x "$bin" ] || { echo "gate-accuracy: build first (make build)" >&2; exit 2; }
 
-# trial KERNELS FACTOR: one interleaved A/B comparison; prints the exit code
-# and the number of configurations judged regression and compared.
-trial() {
-    local kernels=$1 factor=$2 dir=$work/trial base_n new_flags
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    "$bin" run --quick --kernels "$kernels" --out "$dir/base-1" >/dev/null
-    local sizes
-    sizes=$(size_flags "$dir/base-1/runs.csv")
-    base_n=$(awk -F, 'NR == 2 { print $3 }' "$dir/base-1/runs.csv")
-    new_flags=$(awk -v n="$base_n" -v f="$factor" -v k="$kernels" \
-        'BEGIN { printf "--size %s=%d", k, n * f + 0.5 }')
-    for r in $(seq 1 "$rounds"); do
-        # shellcheck disable=SC2086
-        [ "$r" -eq 1 ] || "$bin" run --quick --kernels "$kernels" $sizes --out "$dir/base-$r" >/dev/null
-        # shellcheck disable=SC2086
-        "$bin" run --quick --kernels "$kernels" $sizes ${factor:+$new_flags} --out "$dir/new-$r" >/dev/null
-        # The larger run is labelled with the base n so the two pair up.
-        awk -F, -v OFS=, -v n="$base_n" -v k="$kernels" -v f="$factor" \
-            'NR > 1 && f != "" && $1 == k { $3 = n } { print }' "$dir/new-$r/runs.csv" \
-            >"$dir/new-$r/runs.relabelled" && mv "$dir/new-$r/runs.relabelled" "$dir/new-$r/runs.csv"
-    done
-    merge_rounds "$dir/base" "$dir"/base-*
-    merge_rounds "$dir/new" "$dir"/new-*
-    local rc=0
-    "$bin" compare "$dir/base" "$dir/new" >"$dir/compare.txt" || rc=$?
-    echo "$rc $(grep -c '^regression' "$dir/compare.txt" || true) $(awk -F, 'NR > 1' "$dir/new/compare.csv" | wc -l)"
+# A NEW-side ompscale whose SLOW_KERNEL does FACTOR times the work: its
+# --size is scaled up, and its runs.csv relabelled with the size asked for.
+slow_binary() {
+    local factor=$1 path=$work/ompscale-x$1
+    cat >"$path" <<EOF
+#!/usr/bin/env bash
+set -euo pipefail
+. "$root/tools/perf-lib.sh"
+args=() out= n=
+while [ \$# -gt 0 ]; do
+    case \$1 in
+    --out) out=\$2; args+=("\$1" "\$2"); shift 2 ;;
+    --size)
+        case \$2 in
+        $slow_kernel=*) n=\${2#*=}; args+=(--size "$slow_kernel=\$(awk -v n="\$n" 'BEGIN { printf "%d", n * $factor + 0.5 }')") ;;
+        *) args+=("\$1" "\$2") ;;
+        esac
+        shift 2 ;;
+    *) args+=("\$1"); shift ;;
+    esac
+done
+"$bin" "\${args[@]}"
+[ -n "\$n" ] || exit 0
+csv_run 'FNR == 1 { csv_header(\$0, col); k = csv_need(col, "kernel"); c = csv_need(col, "n"); print; next }
+         { m = csv_split(\$0, f); if (f[k] == kernel) f[c] = n
+           line = csv_field(f[1]); for (i = 2; i <= m; i++) line = line "," csv_field(f[i]); print line }' \\
+    kernel="$slow_kernel" n="\$n" "\$out/runs.csv" >"\$out/runs.relabelled"
+mv "\$out/runs.relabelled" "\$out/runs.csv"
+EOF
+    chmod +x "$path"
+    echo "$path"
 }
 
-# series LABEL KERNELS FACTOR
+# trial NEW_BINARY: prints "exit-code regressions undecided configurations looks".
+trial() {
+    local rc=0 out=$work/trial
+    OUT=$out "$root/tools/perf-check.sh" --budget "$budget" --new-binary "$1" \
+        --base-binary "$bin" --quick --kernels "$kernels" >"$work/trial.txt" 2>/dev/null || rc=$?
+    awk -v rc="$rc" '/^(PASS|FAIL|INCONCLUSIVE):/ { h = $0 }
+        /^regression / { reg++ } /^(inconclusive|missing) / { und++ } /^[a-z]+ +[0-9.]+ +\[/ { n++ }
+        END { printf "%d %d %d %d\n", rc, reg, und, n }' "$work/trial.txt"
+}
+
+# series LABEL NEW_BINARY
 series() {
-    local label=$1 kernels=$2 factor=$3 fails=0 inconclusive=0 confirmed=0 compared=0 t0
+    local label=$1 new=$2 pass=0 fails=0 undecided_runs=0 reg=0 und=0 n=0 t0 rc r u c
     t0=$(date +%s)
     for _ in $(seq 1 "$trials"); do
-        read -r rc regressions configs < <(trial "$kernels" "$factor")
-        [ "$rc" -eq 1 ] && fails=$((fails + 1))
-        [ "$rc" -eq 3 ] && inconclusive=$((inconclusive + 1))
-        confirmed=$((confirmed + regressions))
-        compared=$((compared + configs))
+        read -r rc r u c < <(trial "$new")
+        case $rc in 0) pass=$((pass + 1)) ;; 1) fails=$((fails + 1)) ;; 3) undecided_runs=$((undecided_runs + 1)) ;; esac
+        reg=$((reg + r)); und=$((und + u)); n=$((n + c))
     done
-    printf '%-22s trials %3d  gate failed %3d  inconclusive %3d  configurations confirmed slower %4d of %4d  (%ds per trial)\n' \
-        "$label" "$trials" "$fails" "$inconclusive" "$confirmed" "$compared" \
+    printf '%-24s trials %3d  exit 0: %3d  exit 1: %3d  exit 3: %3d  configurations: %4d confirmed slower, %4d undecided of %4d  (%ds per trial)\n' \
+        "$label" "$trials" "$pass" "$fails" "$undecided_runs" "$reg" "$und" "$n" \
         $(( ($(date +%s) - t0) / trials ))
 }
 
-echo "gate-accuracy: $trials trials, $rounds rounds per side, --quick sweeps, $(date -u +%FT%TZ)"
+echo "gate-accuracy: $trials trials, budget $budget each, --quick sweeps of $kernels, $(date -u +%FT%TZ)"
 if [ "$which" != slow ]; then
-    series "A/A ($aa_kernels)" "$aa_kernels" ""
+    series "A/A" "$bin"
 fi
 if [ "$which" != aa ]; then
     for f in 1.05 1.10 1.20; do
-        series "$slow_kernel x$f work" "$slow_kernel" "$f"
+        series "$slow_kernel x$f work" "$(slow_binary "$f")"
     done
 fi

@@ -1,82 +1,160 @@
 #!/usr/bin/env bash
-# The performance gate's two workflows (see README, "Performance gate").
+# The performance gate's workflows (see README, "Performance gate").
 #
+#   tools/perf-check.sh [GATE_OPTIONS] --base REF [RUN_ARGS...]
+#       Same-job A/B, the recommended gate on shared runners: builds git REF
+#       in a worktree, then takes interleaved A/B rounds (one sweep of REF's
+#       build, one of the current build) until compare decides every
+#       configuration or the budget is spent.
+#   tools/perf-check.sh [GATE_OPTIONS] --baseline DIR [RUN_ARGS...]
+#       Sweeps of the current build against a recorded DIR, round k against
+#       the baseline's round k, until decided or DIR's rounds or the budget end.
+#   tools/perf-check.sh [GATE_OPTIONS] --base-binary PATH [RUN_ARGS...]
+#       The same A/B rounds between two builds already made: PATH against
+#       the current build (or --new-binary).
 #   tools/perf-check.sh --record DIR [RUN_ARGS...]
 #       Records a baseline: ROUNDS sweeps of the current build, merged into DIR.
-#   tools/perf-check.sh --base REF [RUN_ARGS...]
-#       Same-job A/B: builds git REF in a worktree, then runs its sweep and the
-#       current build's alternately (A B A B ...) so machine drift hits both,
-#       and compares.  The recommended gate on shared runners.
-#   tools/perf-check.sh --baseline DIR [RUN_ARGS...]
-#       ROUNDS sweeps of the current build compared against a recorded DIR.
 #
+# GATE_OPTIONS: --budget 5m (the A/B rounds' time, after any build; 300,
+#               300s, 5m or 1h)
+#               --inconclusive pass|fail (what an undecided configuration means)
+#               --new-binary PATH (the NEW side's ompscale; default BUILD's)
 # RUN_ARGS go to every `ompscale run` (default --quick).  Environment:
-# ROUNDS (default 7), BUILD (build), OUT (results/perf), THRESHOLD, ALPHA.
-# Each round is one whole sweep; compare takes each round's median as one
-# observation, because repetitions inside one sweep share its machine state.
-# Exit code: compare's (0 pass, 1 regression, 2 bad input, 3 inconclusive).
+# ROUNDS (record, default 20), BUILD (build), OUT (results/perf), THRESHOLD,
+# ALPHA.  compare looks after A/B rounds 8, 12, 18, 27, 40 and 60, and once
+# more when the budget ends between looks: at most 6 looks, alpha/6 each.
+# Exit code: compare's (0 pass, 1 regression, 2 bad input, 3 undecided).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${ROUNDS:-7}
-build=${BUILD:-build}
-out=${OUT:-results/perf}
+. "$root/tools/perf-lib.sh"
+budget=5m
+inconclusive=
+new_binary=
+while [ $# -gt 0 ]; do
+    case ${1:-} in
+    --budget) budget=${2:-}; shift 2 ;;
+    --inconclusive) inconclusive=${2:-}; shift 2 ;;
+    --new-binary) new_binary=${2:-}; shift 2 ;;
+    *) break ;;
+    esac
+done
 mode=${1:-}
 target=${2:-}
-[ -n "$mode" ] && [ -n "$target" ] || { sed -n '2,20p' "$0" >&2; exit 2; }
+[ -n "$mode" ] && [ -n "$target" ] || { sed -n '2,28p' "$0" >&2; exit 2; }
 shift 2
+budget_s=$(seconds_of "$budget") || exit 2
+case $inconclusive in '' | pass | fail) ;; *) echo "perf-check: --inconclusive: '$inconclusive' is not pass or fail" >&2; exit 2 ;; esac
 run_args=("$@")
 [ ${#run_args[@]} -gt 0 ] || run_args=(--quick)
-new_bin=$build/ompscale
+build=${BUILD:-build}
+out=${OUT:-results/perf}
+new_bin=${new_binary:-$build/ompscale}
 [ -x "$new_bin" ] || { echo "perf-check: $new_bin not built (run make build)" >&2; exit 2; }
+# compare itself always comes from this build.
+gate_bin=$build/ompscale
+schedule=(8 12 18 27 40 60)
 
-. "$root/tools/perf-lib.sh"
-
-sweep() { # sweep BINARY DIR EXTRA_FLAGS
+# sweep BINARY DIR SIZE_FLAGS: one run; its chatter goes to DIR.log, shown
+# only when it fails.
+sweep() {
+    local rc=0
     # shellcheck disable=SC2086
-    "$1" run "${run_args[@]}" $3 --out "$2" >/dev/null
+    "$1" run "${run_args[@]}" $3 --out "$2" >"$2.log" 2>&1 || rc=$?
+    [ "$rc" -eq 0 ] || { tail -n 5 "$2.log" >&2; echo "perf-check: a sweep of $1 exited $rc" >&2; exit 2; }
 }
 
-compare() {
-    "$new_bin" compare "$1" "$2" ${THRESHOLD:+--threshold "$THRESHOLD"} \
-        ${ALPHA:+--alpha "$ALPHA"} --report "$out"
+# compare_looks LOOKS [EXTRA...]: compare the merged sides as replayed looks.
+compare_looks() {
+    local looks=$1
+    shift
+    "$gate_bin" compare "$out/base" "$out/new" ${THRESHOLD:+--threshold "$THRESHOLD"} \
+        ${ALPHA:+--alpha "$ALPHA"} --looks "$looks" --report "$out" "$@"
 }
 
-rm -rf "$out"
-mkdir -p "$out/rounds"
+elapsed() { echo $(($(date +%s) - start)); }
+
+# gate BASE_BIN|"" MAX_ROUNDS: the sequential loop; BASE_BIN empty means the
+# base rounds already lie in $out/rounds (a recorded baseline).
+gate() {
+    local base_bin=$1 max_rounds=$2 r=0 next=0 looks="" code=3 t0 took sizes
+    sizes=$(size_flags "$size_source")
+    while [ "$r" -lt "$max_rounds" ]; do
+        r=$((r + 1))
+        t0=$(date +%s)
+        [ -z "$base_bin" ] || sweep "$base_bin" "$out/rounds/base-$r" "$sizes"
+        sweep "$new_bin" "$out/rounds/new-$r" "$sizes"
+        took=$(($(date +%s) - t0))
+        local out_of_time=$(($(elapsed) + took > budget_s || r == max_rounds))
+        [ "$r" -eq "${schedule[$next]:-0}" ] || [ "$out_of_time" -eq 1 ] || continue
+        looks=${looks:+$looks,}$r
+        next=$((next + 1))
+        merge_rounds "$out/base" $(seq -f "$out/rounds/base-%g" 1 "$r")
+        merge_rounds "$out/new" $(seq -f "$out/rounds/new-%g" 1 "$r")
+        code=0
+        compare_looks "$looks" >"$out/look-$next.txt" || code=$?
+        echo "perf-check: look $next after $r A/B rounds ($(elapsed)s of ${budget_s}s): $(tail -n 1 "$out/look-$next.txt")" >&2
+        [ "$code" -eq 3 ] && [ "$out_of_time" -eq 0 ] && [ "$next" -lt ${#schedule[@]} ] || break
+    done
+    # The last look again, on stdout, with --inconclusive applied.
+    code=0
+    compare_looks "$looks" ${inconclusive:+--inconclusive "$inconclusive"} || code=$?
+    return "$code"
+}
+
+start=$(date +%s)
 case $mode in
 --record)
+    rm -rf "$out" && mkdir -p "$out/rounds"
     sweep "$new_bin" "$out/rounds/new-1" ""
     sizes=$(size_flags "$out/rounds/new-1/runs.csv")
-    for r in $(seq 2 "$rounds"); do sweep "$new_bin" "$out/rounds/new-$r" "$sizes"; done
+    for r in $(seq 2 "${ROUNDS:-20}"); do sweep "$new_bin" "$out/rounds/new-$r" "$sizes"; done
     rm -rf "$target"
-    merge_rounds "$target" "$out"/rounds/new-*
-    echo "perf-check: baseline of $rounds rounds recorded in $target"
+    merge_rounds "$target" $(seq -f "$out/rounds/new-%g" 1 "${ROUNDS:-20}")
+    echo "perf-check: baseline of ${ROUNDS:-20} rounds recorded in $target"
     ;;
 --baseline)
     [ -r "$target/runs.csv" ] || { echo "perf-check: no baseline in $target (make baseline)" >&2; exit 2; }
-    sizes=$(size_flags "$target/runs.csv")
-    for r in $(seq 1 "$rounds"); do sweep "$new_bin" "$out/rounds/new-$r" "$sizes"; done
-    merge_rounds "$out/new" "$out"/rounds/new-*
-    compare "$target" "$out/new"
+    rm -rf "$out" && mkdir -p "$out/rounds"
+    # The recorded rounds become the base side's rounds, one directory each.
+    total=$(csv_run 'FNR == 1 { csv_header($0, col); c = csv_need(col, "round"); next }
+                     { csv_split($0, f); if (f[c] > m) m = f[c] } END { print m + 0 }' "$target/runs.csv")
+    for r in $(seq 1 "$total"); do
+        mkdir -p "$out/rounds/base-$r"
+        cp "$target/machine.json" "$out/rounds/base-$r/"
+        csv_run 'FNR == 1 { csv_header($0, col); c = col["round"]; print; next }
+                 { csv_split($0, f); if (f[c] == r) print }' r="$r" "$target/runs.csv" >"$out/rounds/base-$r/runs.csv"
+    done
+    size_source=$target/runs.csv
+    code=0
+    gate "" "$total" || code=$?
+    exit "$code"
+    ;;
+--base-binary)
+    # Two builds already made (another compiler, other flags): no git.
+    [ -x "$target" ] || { echo "perf-check: --base-binary: '$target' is not executable" >&2; exit 2; }
+    rm -rf "$out" && mkdir -p "$out/rounds"
+    sweep "$target" "$out/rounds/calibrate" ""
+    size_source=$out/rounds/calibrate/runs.csv
+    start=$(date +%s)
+    code=0
+    gate "$target" 1000000 || code=$?
+    exit "$code"
     ;;
 --base)
+    rm -rf "$out" && mkdir -p "$out/rounds"
     src=$root/$build/base-src
     git -C "$root" worktree remove --force "$src" 2>/dev/null || rm -rf "$src"
     git -C "$root" worktree add --detach "$src" "$target" >/dev/null
+    trap 'git -C "$root" worktree remove --force "$src" 2>/dev/null || true' EXIT
     cmake -S "$src" -B "$root/$build/base-build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
     cmake --build "$root/$build/base-build" -j "$(nproc)" --target ompscale >/dev/null
-    base_bin=$root/$build/base-build/ompscale
-    sweep "$base_bin" "$out/rounds/base-1" ""
-    sizes=$(size_flags "$out/rounds/base-1/runs.csv")
-    sweep "$new_bin" "$out/rounds/new-1" "$sizes"
-    for r in $(seq 2 "$rounds"); do
-        sweep "$base_bin" "$out/rounds/base-$r" "$sizes"
-        sweep "$new_bin" "$out/rounds/new-$r" "$sizes"
-    done
-    merge_rounds "$out/base" "$out"/rounds/base-*
-    merge_rounds "$out/new" "$out"/rounds/new-*
-    git -C "$root" worktree remove --force "$src"
-    compare "$out/base" "$out/new"
+    # The sizes are calibrated once, by a sweep outside the rounds.
+    sweep "$new_bin" "$out/rounds/calibrate" ""
+    size_source=$out/rounds/calibrate/runs.csv
+    start=$(date +%s)
+    code=0
+    gate "$root/$build/base-build/ompscale" 1000000 || code=$?
+    exit "$code"
     ;;
 *)
     echo "perf-check: unknown mode '$mode'" >&2

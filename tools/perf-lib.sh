@@ -1,17 +1,26 @@
 # Helpers shared by tools/perf-check.sh and bench/gate-accuracy.sh (sourced).
+# Every CSV is read by column name through tools/csv.awk.
+csv_awk=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/csv.awk
 
-# size_flags CSV: "--size K=N" for every kernel in a runs.csv or summary.csv
-# (n is the third column of both), so that calibrated sizes stay the same in
-# every round and on both sides.
-size_flags() {
-    awk -F, 'NR > 1 && !seen[$1]++ { printf " --size %s=%s", $1, $3 }' "$1"
+# csv_run PROGRAM FILE...: awk with tools/csv.awk's functions (mawk has no -e).
+csv_run() {
+    local program=$1
+    shift
+    awk -f "$csv_awk" -f <(printf '%s\n' "$program") "$@"
 }
 
-# merge DEST SWEEP_DIR...: one runs.csv whose round column numbers the rounds
-# of all sweeps apart (sweep k's round r becomes k * 1000000 + r), and the
-# first sweep's machine.json.  compare takes each round's median as one
-# observation.  (ompscale quotes no field of runs.csv that awk splits here:
-# params join their values with ';'.)
+# size_flags CSV: "--size K=N" for every kernel in a runs.csv or summary.csv,
+# so that calibrated sizes stay the same in every round and on both sides.
+size_flags() {
+    csv_run '
+        FNR == 1 { csv_header($0, col); k = csv_need(col, "kernel"); n = csv_need(col, "n"); next }
+        { if (csv_split($0, f) < 0) exit 2; if (!seen[f[k]]++) printf " --size %s=%s", f[k], f[n] }' "$1"
+}
+
+# merge_rounds DEST SWEEP_DIR...: one runs.csv in which every row of the k-th
+# sweep has round k (a column appended when a sweep lacks it), and the first
+# sweep's machine.json.  Round k of BASE and round k of NEW are then one
+# interleaved A/B round, which compare pairs.
 merge_rounds() {
     local dest=$1
     shift
@@ -19,14 +28,34 @@ merge_rounds() {
     cp "$1/machine.json" "$dest/machine.json"
     local files=()
     for d in "$@"; do files+=("$d/runs.csv"); done
-    awk -F, -v OFS=, '
+    csv_run '
         FNR == 1 {
             sweep++
-            for (i = 1; i <= NF; i++) if ($i == "round") col = i
-            if (!col) { print FILENAME ": no round column" > "/dev/stderr"; exit 2 }
-            if (sweep == 1) print
+            delete col
+            ncols = csv_header($0, col)
+            rc = ("round" in col) ? col["round"] : 0
+            if (sweep == 1) { print $0 (rc ? "" : ",round"); width = ncols + (rc ? 0 : 1) }
             next
         }
-        { $col = sweep * 1000000 + $col; print }' "${files[@]}" >"$dest/.runs.csv.tmp"
+        {
+            n = csv_split($0, f)
+            if (n != ncols) { printf "%s:%d: %d fields, want %d\n", FILENAME, FNR, n, ncols > "/dev/stderr"; exit 2 }
+            if (!rc) f[++n] = ""
+            f[rc ? rc : n] = sweep
+            line = csv_field(f[1])
+            for (i = 2; i <= n; i++) line = line "," csv_field(f[i])
+            print line
+        }' "${files[@]}" >"$dest/.runs.csv.tmp"
     mv "$dest/.runs.csv.tmp" "$dest/runs.csv"
+}
+
+# seconds_of DURATION: 300, 300s, 5m or 1h as whole seconds; exit 2 otherwise.
+seconds_of() {
+    case $1 in
+    *[!0-9smh]* | '' | [smh]*) echo "perf-check: --budget: '$1' is not a duration like 5m" >&2; return 2 ;;
+    *h) echo $((${1%h} * 3600)) ;;
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+    esac
 }
