@@ -24,11 +24,11 @@ BENCH_BUDGET ?= 150s
 
 bench: build
 	$(BUILD)/ompscale run --budget $(BENCH_BUDGET) --out $(RUN) $(ARGS)
-	@plots/plot.sh $(RUN)
+	@OMPSCALE=$(BUILD)/ompscale plots/plot.sh $(RUN)
 
 # Fits (fit.csv) and pictures for an existing run directory.
-plots: deps
-	@plots/plot.sh $(RUN)
+plots: build
+	@OMPSCALE=$(BUILD)/ompscale plots/plot.sh $(RUN)
 
 # A smoke sweep of a few seconds.
 quick: build

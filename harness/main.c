@@ -10,6 +10,7 @@
 #include "build_info.h"
 #include "cli.h"
 #include "compare.h"
+#include "fit.h"
 #include "machine.h"
 #include "run.h"
 
@@ -24,8 +25,10 @@ static const char usage[] =
     "                    [--dry-run] [--budget 3m|none] [--precision PCT] [--seed N]\n"
     "       ompscale run --resume DIR [--force]\n"
     "       ompscale summarize DIR\n"
+    "       ompscale fit DIR [--data WORK] [--seed N]\n"
     "       ompscale compare BASE_DIR NEW_DIR [--threshold PCT] [--alpha A]\n"
     "                    [--report DIR] [--allow-different-machines]\n"
+    "                    [--inconclusive pass|fail] [--looks R1,R2,...]\n"
     "       ompscale --help | --version\n"
     "\n"
     "run times every kernel at every thread count and schedule through Google\n"
@@ -42,16 +45,22 @@ static const char usage[] =
     "--resume continues an interrupted or killed run.  --quick: small sizes,\n"
     "static and dynamic, at most 2 threads, 3 repetitions of 0.01 s.\n"
     "summarize rebuilds DIR/summary.csv from DIR/runs.csv.\n"
-    "compare pairs the configurations of two run directories and confirms a\n"
-    "regression only when a one-sided Mann-Whitney test, Holm-corrected, gives\n"
-    "p < A (default 0.05) and the 95% interval of the NEW/BASE median ratio lies\n"
-    "wholly above 1 + PCT% (default 5); it writes compare.csv and compare.md to\n"
-    "DIR (default NEW_DIR; created when absent).\n"
+    "fit fits Amdahl's law and the USL to every series of DIR/summary.csv and\n"
+    "writes DIR/fit.csv, with 95% intervals from a bootstrap over the rounds of\n"
+    "DIR/runs.csv (plots/plot.sh runs it; --data also writes what it draws).\n"
+    "compare decides each configuration of two run directories by rounds (each\n"
+    "round's fastest repetition; paired signed-rank when both hold the same\n"
+    "rounds, else Mann-Whitney): a regression when NEW is slower than BASE x\n"
+    "(1 + PCT%) (default 5) at Holm-corrected p < A (default 0.05), unchanged\n"
+    "when shown below it, else undecided with the slowdown it could have\n"
+    "confirmed.  --looks replays a sequential gate (alpha/6 per look).  It writes\n"
+    "compare.csv and compare.md to DIR (default NEW_DIR; created when absent).\n"
     "Exit codes: 0 success, 1 a result failed verification (run) or a regression\n"
     "was confirmed (compare), 2 bad usage or input (also a plan over its budget,\n"
-    "or a run directory in use), 3 inconclusive (compare: too noisy, too few\n"
-    "repetitions, or different machines), 130 interrupted (completed batches\n"
-    "are kept).\n";
+    "or a run directory in use), 3 undecided (compare: a configuration not\n"
+    "decided, missing from NEW, a side interrupted, or different machines;\n"
+    "--inconclusive pass|fail maps it to 0 or 1), 130 interrupted (completed\n"
+    "batches are kept).\n";
 
 static int cmd_list(void)
 {
@@ -109,6 +118,8 @@ int main(int argc, char **argv)
         return omps_cmd_run(argc - 2, argv + 2, argv[0], &interrupted);
     if (strcmp(cmd, "summarize") == 0)
         return omps_cmd_summarize(argc - 2, argv + 2);
+    if (strcmp(cmd, "fit") == 0)
+        return omps_cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 2, argv + 2);
     fprintf(stderr, "ompscale: unknown command '%s' (see 'ompscale --help')\n", cmd);

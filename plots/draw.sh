@@ -1,6 +1,8 @@
 # The pictures for plot.sh (sourced): per kernel, speedup, efficiency and
 # Karp-Flatt, each PNG and SVG; and overview.png/.svg with every kernel at its
-# best schedule.  Uses WORK/series.txt, WORK/s<id>.dat and WORK/fits.txt.
+# best schedule.  Uses what `ompscale fit --data WORK` wrote: WORK/series.txt
+# ("id|kernel|params|n|schedule|chunk|label"), WORK/s<id>.dat, WORK/fits.txt
+# ("id f alpha beta", "none" where absent) and WORK/titles.txt ("id|title").
 
 # Writes the titled copy of a series' data that scaling.gp reads.
 titled_data() {
@@ -9,14 +11,11 @@ titled_data() {
     echo "$work/p$id.dat"
 }
 
-# The legend title of a series: its label and, when fitted, Amdahl's f.
+# The legend title of a series: its label and, when fitted, Amdahl's f with
+# its 95% interval.
 series_title() {
-    local work=$1 id=$2 label=$3
-    if grep -q '^converged 1 ' "$work/a$id.out" 2>/dev/null; then
-        awk -v l="$label" '$1 == "f" { printf "%s  f = %.4f ± %.4f", l, $2, $3 }' "$work/a$id.out"
-    else
-        printf '%s' "$label"
-    fi
+    local work=$1 id=$2
+    awk -F'|' -v i="$id" '$1 == i { print $2 }' "$work/titles.txt"
 }
 
 # The series with the highest speedup at its largest fitted thread count.
@@ -56,7 +55,7 @@ plot_picture() {
 draw_all() {
     local work=$1 dir=$2 nphys=$3 machine=$4 kernel id ids overview=""
     while IFS='|' read -r id _ _ _ _ _ label; do
-        titled_data "$work" "$id" "$(series_title "$work" "$id" "$label")" >/dev/null
+        titled_data "$work" "$id" "$(series_title "$work" "$id")" >/dev/null
     done <"$work/series.txt"
     for kernel in $(cut -d'|' -f2 "$work/series.txt" | awk '!seen[$0]++'); do
         ids=$(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt" | tr '\n' ' ')

@@ -11,8 +11,10 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "../harness/csv_write.h"
+#include "../harness/stats.h"
 #include "../harness/table.h"
 #include "check.h"
 #include "rng.h"
@@ -48,7 +50,7 @@ static void write_run(const char *dir, const struct synth *s)
         double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
         double measured = t * (1.0 + s->noise * gaussian());
         double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0\n",
+        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,\n",
                 s->kernel, n, reps, measured, measured, stddev, measured, measured,
                 1.0 / measured);
     }
@@ -198,8 +200,17 @@ static void test_degenerate(void)
 {
     struct synth one = {"k", 0.1, 0, 0, 1, 4, 0};
     check_skipped("one-thread", &one, "thread count");
+    /* A flat series is wholly serial (f = 1), with no USL peak however
+     * small its fitted beta. */
+    char flatdir[512];
     struct synth flat = {"k", 0.1, 0, 0, 8, 8, 1};
-    check_skipped("all-equal", &flat, "all points equal");
+    case_dir(flatdir, sizeof flatdir, "all-equal");
+    write_run(flatdir, &flat);
+    CHECK_INT_EQ(run_plots(flatdir), 0);
+    double fv = NAN, fe;
+    CHECK_INT_EQ(fit_value(flatdir, "amdahl", "f", &fv, &fe, NULL, 0), 0);
+    CHECK_NEAR(fv, 1.0, 1e-9);
+    CHECK(fit_value(flatdir, "usl", "peak_threads", &fv, &fe, NULL, 0) != 0);
     struct synth slower = {"k", 0.9, 0.2, 0, 8, 8, 0};
     check_skipped("slower", &slower, "no speedup");
     /* NaN medians are skipped, not fatal. */
@@ -208,8 +219,8 @@ static void test_degenerate(void)
     mkdir(dir, 0777);
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0\n"
-               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0\n", OMPS_SUMMARY_HEADER);
+    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,\n"
+               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,\n", OMPS_SUMMARY_HEADER);
     fclose(f);
     CHECK_INT_EQ(run_plots(dir), 0);
     double v, err;
@@ -275,17 +286,176 @@ static void test_images_and_bad_input(void)
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
     CHECK_STR_EQ(t.header[0], "kernel");
-    CHECK_INT_EQ(t.ncols, 11);
+    CHECK_INT_EQ(t.ncols, 13);
+    CHECK_STR_EQ(t.header[11], "ci_low");
     omps_table_free(&t);
     case_dir(dir, sizeof dir, "missing");
     CHECK_INT_EQ(run_plots(dir), 2);
-    case_dir(dir, sizeof dir, "malformed");
+    /* Threads that are not positive whole numbers are bad input, and the
+     * fit.csv of an earlier, good summary does not survive as if current. */
+    static const char *const bad_threads[] = {"two", "0", "-2", "1.5"};
+    for (size_t i = 0; i < 4; i++) {
+        case_dir(dir, sizeof dir, "malformed");
+        struct synth good = {"k", 0.1, 0, 0, 4, 4, 0};
+        write_run(dir, &good);
+        CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
+        snprintf(path, sizeof path, "%s/summary.csv", dir);
+        FILE *f = fopen(path, "a");
+        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,\n", bad_threads[i]);
+        fclose(f);
+        CHECK_REPORT(run_plots(dir) == 2, "threads '%s' was not refused", bad_threads[i]);
+        snprintf(path, sizeof path, "%s/fit.csv", dir);
+        CHECK_REPORT(access(path, F_OK) != 0, "threads '%s' left fit.csv behind", bad_threads[i]);
+    }
+}
+
+/* Finds (model, parameter) in DIR/fit.csv by column name: value, interval
+ * and note.  Returns 0 when found. */
+static int fit_interval(const char *dir, const char *model, const char *param, double *value,
+                        double *lo, double *hi, char *note, size_t note_len)
+{
+    char path[512], msg[512];
+    struct omps_table t;
+    snprintf(path, sizeof path, "%s/fit.csv", dir);
+    if (omps_table_read(path, &t, msg, sizeof msg) != 0)
+        return -1;
+    const int cm = omps_table_column(&t, "model"), cp = omps_table_column(&t, "parameter");
+    const int cv = omps_table_column(&t, "value"), cl = omps_table_column(&t, "ci_low");
+    const int ch = omps_table_column(&t, "ci_high"), cn = omps_table_column(&t, "note");
+    int found = -1;
+    for (size_t r = 0; r < t.nrows && found < 0; r++) {
+        if (strcmp(omps_table_cell(&t, r, (size_t)cm), model) ||
+            strcmp(omps_table_cell(&t, r, (size_t)cp), param))
+            continue;
+        *value = strtod(omps_table_cell(&t, r, (size_t)cv), NULL);
+        *lo = strtod(omps_table_cell(&t, r, (size_t)cl), NULL);
+        *hi = strtod(omps_table_cell(&t, r, (size_t)ch), NULL);
+        snprintf(note, note_len, "%s", omps_table_cell(&t, r, (size_t)cn));
+        found = 0;
+    }
+    omps_table_free(&t);
+    return found;
+}
+
+struct rounds_synth {
+    double alpha, beta;  /* USL (Amdahl: beta 0, alpha = f) */
+    int max_threads;
+    int rounds;
+    double round_noise;  /* lognormal sigma of each configuration in each round */
+    double drift;        /* lognormal sigma shared by a round's configurations */
+};
+
+/*
+ * A run directory as ompscale writes it, with round-level noise: runs.csv
+ * (two repetitions per configuration per round), summary.csv from it, and
+ * machine.json.  The kernel is serial_fraction [f=0.1] so runs.csv reads.
+ */
+static void write_rounds_run(const char *dir, const struct rounds_synth *s)
+{
+    char path[600];
     mkdir(dir, 0777);
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    FILE *runs = fopen(path, "w");
+    fprintf(runs, "%s\n", OMPS_RUNS_HEADER);
+    double t[64][2 * 64];
+    for (int round = 0; round < s->rounds; round++) {
+        const double shared = exp(s->drift * gaussian());
+        for (int n = 1; n <= s->max_threads; n++) {
+            const double level = usl_time(1e-3, s->alpha, s->beta, n) * shared *
+                                 exp(s->round_noise * gaussian());
+            for (int r = 0; r < 2; r++) {
+                double v = level * exp(0.002 * gaussian());
+                t[n][2 * round + r] = v;
+                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d\n", n,
+                        2 * round + r, v, round);
+            }
+        }
+    }
+    fclose(runs);
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "%s\nk,,1000,two,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0\n", OMPS_SUMMARY_HEADER);
+    fprintf(f, "%s\n", OMPS_SUMMARY_HEADER);
+    const int reps = 2 * s->rounds;
+    for (int n = 1; n <= s->max_threads; n++) {
+        struct omps_stats st;
+        omps_stats_describe(t[n], (size_t)reps, &st);
+        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,\n",
+                n, reps, st.median, st.mean, st.stddev);
+    }
     fclose(f);
-    CHECK_INT_EQ(run_plots(dir), 2);
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    f = fopen(path, "w");
+    fprintf(f, "{\"cpu_model\": \"Synthetic CPU\", \"physical_cores\": %d}\n", s->max_threads);
+    fclose(f);
+}
+
+/*
+ * Coverage of the bootstrap intervals: over `trials` seeded runs with
+ * round-level noise, the 95% interval must hold the true value at least 90%
+ * of the time.  Returns how many intervals held it.
+ */
+static int rounds_coverage(const char *name, const struct rounds_synth *s, const char *model,
+                           const char *param, double truth, int trials, int *peaks)
+{
+    int inside = 0;
+    *peaks = 0;
+    for (int trial = 0; trial < trials; trial++) {
+        char dir[512], note[512];
+        snprintf(dir, sizeof dir, "%s/%s-%d", root, name, trial);
+        rng_state = 0x51ED2700ULL + (uint64_t)trial * 7919;
+        write_rounds_run(dir, s);
+        double v = NAN, lo = NAN, hi = NAN, peak, plo, phi;
+        if (run_plot_sh("--fit-only", dir) != 0 ||
+            fit_interval(dir, model, param, &v, &lo, &hi, note, sizeof note) != 0)
+            continue;
+        inside += lo <= truth && truth <= hi;
+        *peaks += fit_interval(dir, "usl", "peak_threads", &peak, &plo, &phi, note,
+                               sizeof note) == 0;
+    }
+    printf("%s: %s %s interval held %g in %d of %d runs\n", name, model, param, truth, inside,
+           trials);
+    return inside;
+}
+
+static void test_bootstrap_coverage(void)
+{
+    int peaks;
+    struct rounds_synth amdahl = {0.1, 0, 8, 8, 0.04, 0.02};
+    int in = rounds_coverage("boot-amdahl", &amdahl, "amdahl", "f", 0.1, 60, &peaks);
+    CHECK_REPORT(in >= 54, "Amdahl f: %d of 60 intervals held the truth", in);
+    /* Pure Amdahl data: a USL peak only when beta's interval excludes 0,
+     * which it should not, except by chance. */
+    struct rounds_synth pure = {0.1, 0, 16, 8, 0.03, 0.01};
+    in = rounds_coverage("boot-pure", &pure, "usl", "alpha", 0.1, 40, &peaks);
+    CHECK_REPORT(in >= 36, "USL alpha: %d of 40 intervals held the truth", in);
+    CHECK_REPORT(peaks <= 4, "%d of 40 pure Amdahl series got a USL peak", peaks);
+    struct rounds_synth usl = {0.05, 0.002, 16, 8, 0.03, 0.01};
+    in = rounds_coverage("boot-usl", &usl, "usl", "beta", 0.002, 40, &peaks);
+    CHECK_REPORT(in >= 36, "USL beta: %d of 40 intervals held the truth", in);
+    CHECK_REPORT(peaks >= 30, "only %d of 40 USL series with a clear peak got one", peaks);
+    /* A small f near the boundary gets an interval, never a refusal. */
+    struct rounds_synth small = {0.01, 0, 4, 8, 0.10, 0};
+    in = rounds_coverage("boot-small", &small, "amdahl", "f", 0.01, 40, &peaks);
+    CHECK_REPORT(in >= 36, "small f: %d of 40 intervals held the truth", in);
+}
+
+/* A model that cannot describe the points is flagged, not reported as if
+ * it held: Amdahl on strongly retrograde USL data with small errors. */
+static void test_bad_fit(void)
+{
+    char dir[512], note[512];
+    double v, lo, hi;
+    case_dir(dir, sizeof dir, "bad-fit");
+    struct synth s = {"k", 0.02, 0.01, 0.001, 16, 16, 0};
+    write_run(dir, &s);
+    CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
+    int found = fit_interval(dir, "amdahl", "f", &v, &lo, &hi, note, sizeof note);
+    if (found != 0)
+        found = fit_interval(dir, "amdahl", "skipped", &v, &lo, &hi, note, sizeof note);
+    CHECK_REPORT(found == 0 && (strstr(note, "bad fit") || strstr(note, "no speedup")),
+                 "Amdahl on USL data: note '%s'", note);
+    CHECK_INT_EQ(fit_interval(dir, "usl", "beta", &v, &lo, &hi, note, sizeof note), 0);
+    CHECK_REPORT(strstr(note, "bad fit") == NULL, "USL on USL data flagged: '%s'", note);
 }
 
 int main(int argc, char **argv)
@@ -302,6 +472,8 @@ int main(int argc, char **argv)
     test_degenerate();
     test_images_and_bad_input();
     test_none_schedule();
+    test_bootstrap_coverage();
+    test_bad_fit();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
     if (system(cmd) != 0)

@@ -1,0 +1,568 @@
+/*
+ * Fitting every series and writing fit.csv.
+ *
+ * Intervals: a bootstrap that resamples whole rounds (the level at which a
+ * shared machine's state varies; one round holds every configuration once),
+ * refits each resample, and reads the 95% interval off the resampled
+ * parameters with Hesterberg's expanded percentiles (tails at
+ * Phi(-sqrt(R/(R-1)) t(R-1)) rather than 2.5%), which keeps coverage with the
+ * handful of rounds a quick run has.  Without rounds (fewer than 3, or a
+ * summary with no runs.csv) the interval is the fit's linearised standard
+ * error times Student's t.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "fit.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../kernels/errors.h"
+#include "cli.h"
+#include "csv_write.h"
+#include "models.h"
+#include "stats.h"
+
+#define RESAMPLES 2000
+
+/* One series: the points that share everything but threads. */
+struct series {
+    size_t *members; /* indexes into the input's points */
+    size_t count;
+    char label[320];
+};
+
+/* A parameter's estimate, standard error and interval. */
+struct estimate {
+    double value, stderr_, lo, hi;
+};
+
+/* One model's outcome for a series. */
+struct outcome {
+    int ok;
+    char why[200];          /* when not ok */
+    struct omps_model_fit fit;
+    struct estimate p[3];   /* Amdahl: f; USL: alpha, beta, peak */
+    double aicc, chi2_p;
+    size_t points;
+};
+
+struct fit_ctx {
+    const struct omps_fit_input *in;
+    FILE *csv;
+    uint64_t seed;
+};
+
+static uint64_t next_random(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+static int same_series(const struct omps_fit_point *a, const struct omps_fit_point *b)
+{
+    return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->params, b->params) == 0 &&
+           a->n == b->n && strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk;
+}
+
+/* The included points of series s, with the times given (NaN: left out). */
+static size_t gather(const struct fit_ctx *c, const struct series *s, const double *times,
+                     struct omps_point *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const struct omps_fit_point *p = &c->in->points[s->members[i]];
+        if (p->excluded == 0 && isfinite(times[i]))
+            out[n++] = (struct omps_point){(double)p->threads, times[i], p->sigma};
+    }
+    return n;
+}
+
+/* A point's median over a bootstrap resample: cnt[g] copies of round g. */
+static double resampled_median(const struct omps_fit_point *p, const unsigned *cnt,
+                               double *scratch)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < p->nrounds; i++) {
+        for (unsigned j = 0; j < cnt[p->round_index[i]]; j++)
+            scratch[k++] = p->round_values[i];
+    }
+    return k ? omps_median_inplace(scratch, k) : NAN;
+}
+
+/* The parameters a model yields, in the order of struct outcome's p. */
+static void parameters(enum omps_model m, const struct omps_model_fit *f, double out[3])
+{
+    out[0] = m == OMPS_AMDAHL ? f->f : f->alpha;
+    out[1] = m == OMPS_AMDAHL ? NAN : f->beta;
+    out[2] = m == OMPS_USL && f->beta > 0 && f->alpha < 1 ? sqrt((1 - f->alpha) / f->beta)
+                                                          : INFINITY;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Expanded percentile bounds of sorted v[0..n) for R rounds. */
+static void percentile_bounds(double *v, size_t n, size_t rounds, double *lo, double *hi)
+{
+    qsort(v, n, sizeof *v, by_value);
+    const double r = (double)rounds;
+    const double tail = omps_phi(-sqrt(r / (r - 1.0)) * omps_t975((int)rounds - 1));
+    size_t k = (size_t)floor(tail * (double)n);
+    if (k >= n)
+        k = n - 1;
+    *lo = v[k];
+    *hi = v[n - 1 - k];
+}
+
+/* Refits model on RESAMPLES resamples of rounds; fills each parameter's
+ * interval.  Returns 0, or -1 when too many resamples could not be fitted. */
+static int bootstrap(const struct fit_ctx *c, const struct series *s, enum omps_model m,
+                     struct outcome *o)
+{
+    const size_t R = c->in->rounds;
+    unsigned *cnt = calloc(R + 1, sizeof *cnt);
+    double *times = malloc((s->count + 1) * sizeof *times);
+    double *scratch = malloc((R + 1) * sizeof *scratch);
+    double *draws = malloc(3 * RESAMPLES * sizeof *draws);
+    struct omps_point *pts = malloc((s->count + 1) * sizeof *pts);
+    size_t good = 0;
+    uint64_t rng = c->seed ^ (uint64_t)s->members[0] * 0xD1B54A32D192ED03ULL ^ (uint64_t)m;
+    int rc = cnt && times && scratch && draws && pts ? 0 : -1;
+    for (int b = 0; rc == 0 && b < RESAMPLES; b++) {
+        memset(cnt, 0, R * sizeof *cnt);
+        for (size_t i = 0; i < R; i++)
+            cnt[next_random(&rng) % R]++;
+        for (size_t i = 0; i < s->count; i++)
+            times[i] = resampled_median(&c->in->points[s->members[i]], cnt, scratch);
+        struct omps_model_fit f;
+        double v[3];
+        if (omps_model_fit(m, pts, gather(c, s, times, pts), &f) != 0)
+            continue;
+        parameters(m, &f, v);
+        for (int j = 0; j < 3; j++)
+            draws[j * RESAMPLES + good] = v[j];
+        good++;
+    }
+    if (rc == 0 && good >= RESAMPLES * 9 / 10) {
+        for (int j = 0; j < 3; j++)
+            percentile_bounds(draws + j * RESAMPLES, good, R, &o->p[j].lo, &o->p[j].hi);
+    } else {
+        rc = -1;
+    }
+    free(cnt);
+    free(times);
+    free(scratch);
+    free(draws);
+    free(pts);
+    return rc;
+}
+
+/* Intervals without rounds: estimate +- t(ndf) standard errors. */
+static void linear_bounds(struct outcome *o, int nparams)
+{
+    const double t = omps_t975(o->fit.ndf > 0 ? o->fit.ndf : 1000);
+    for (int j = 0; j < nparams; j++) {
+        o->p[j].lo = o->p[j].value - t * o->p[j].stderr_;
+        o->p[j].hi = o->p[j].value + t * o->p[j].stderr_;
+    }
+    o->p[2].lo = o->p[2].hi = NAN;
+}
+
+/* Fits one model to a series: the estimate, errors, interval, AICc and the
+ * chi-square test of the fit. */
+static void fit_model(const struct fit_ctx *c, const struct series *s, enum omps_model m,
+                      struct outcome *o)
+{
+    struct omps_point *pts = malloc((s->count + 1) * sizeof *pts);
+    double *times = malloc((s->count + 1) * sizeof *times);
+    memset(o, 0, sizeof *o);
+    if (pts == NULL || times == NULL) {
+        snprintf(o->why, sizeof o->why, "out of memory");
+        free(pts);
+        free(times);
+        return;
+    }
+    for (size_t i = 0; i < s->count; i++)
+        times[i] = c->in->points[s->members[i]].median;
+    o->points = gather(c, s, times, pts);
+    const int k = m == OMPS_AMDAHL ? 2 : 3;
+    if (o->points == 0)
+        snprintf(o->why, sizeof o->why, "no finite times to fit");
+    else if (omps_model_fit(m, pts, o->points, &o->fit) != 0)
+        snprintf(o->why, sizeof o->why, "%s", m == OMPS_AMDAHL
+                 ? "only one thread count, or times that do not follow T(N) = T1 (f + (1-f)/N)"
+                 : "needs 4 thread counts, or times that USL cannot follow");
+    else
+        o->ok = 1;
+    free(pts);
+    free(times);
+    if (!o->ok)
+        return;
+    const double scale = o->fit.ndf > 0 ? fmax(1.0, sqrt(o->fit.chi2 / o->fit.ndf)) : 1.0;
+    double v[3];
+    parameters(m, &o->fit, v);
+    for (int j = 0; j < 3; j++)
+        o->p[j].value = v[j];
+    for (int j = 0; j < k - 1; j++)
+        o->p[j].stderr_ = omps_model_stderr(m, &o->fit, j) * scale;
+    if (c->in->rounds < 3 || bootstrap(c, s, m, o) != 0)
+        linear_bounds(o, k - 1);
+    o->aicc = omps_aicc(o->fit.chi2, o->points, k);
+    o->chi2_p = omps_chi2_upper(o->fit.chi2, o->fit.ndf);
+}
+
+/* The series key as fit.csv's first five columns. */
+static void key_columns(FILE *f, const struct omps_fit_point *p)
+{
+    omps_csv_text(f, p->kernel);
+    fputc(',', f);
+    omps_csv_text(f, p->params);
+    fprintf(f, ",%llu,%s,%ld", p->n, p->schedule, p->chunk);
+}
+
+/* ",value", or "," alone for NaN and infinities. */
+static void number(FILE *f, double v)
+{
+    fputc(',', f);
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+}
+
+static void row(const struct fit_ctx *c, const struct series *s, const char *model,
+                const char *param, double value, double err, size_t points, const char *note,
+                double lo, double hi)
+{
+    key_columns(c->csv, &c->in->points[s->members[0]]);
+    fprintf(c->csv, ",%s,%s", model, param);
+    number(c->csv, value);
+    number(c->csv, err);
+    fprintf(c->csv, ",%zu,", points);
+    omps_csv_text(c->csv, note);
+    number(c->csv, lo);
+    number(c->csv, hi);
+    fputc('\n', c->csv);
+}
+
+static const char *kernel_of(const struct fit_ctx *c, const struct series *s)
+{
+    return c->in->points[s->members[0]].kernel;
+}
+
+/* A note for every parameter row of a fit that the chi-square test rejects. */
+static void fit_note(const struct outcome *o, char *note, size_t len)
+{
+    *note = '\0';
+    if (o->chi2_p < 0.001)
+        snprintf(note, len, "bad fit: chi2 %.3g on %d degrees of freedom; the model does not "
+                            "describe these points", o->fit.chi2, o->fit.ndf);
+}
+
+/* Amdahl's rows.  f outside [0, 1] is reported at the boundary it crossed,
+ * with its interval clipped to [0, 1], never refused: a small true f with
+ * noise lands below 0 about half the time. */
+static void amdahl_rows(const struct fit_ctx *c, const struct series *s, struct outcome *o)
+{
+    char note[300];
+    if (!o->ok) {
+        row(c, s, "amdahl", "skipped", NAN, NAN, o->points, o->why, NAN, NAN);
+        fprintf(stderr, "plots: %s %s: Amdahl fit skipped: %s\n", kernel_of(c, s), s->label,
+                o->why);
+        return;
+    }
+    struct estimate *f = &o->p[0];
+    if (f->value > 1 && (f->lo > 1 || o->chi2_p < 0.001)) {
+        snprintf(o->why, sizeof o->why, "no speedup: time grows as threads are added (f = %.3g, "
+                 "interval [%.3g, %.3g]; see USL)", f->value, f->lo, f->hi);
+        o->ok = 0;
+        row(c, s, "amdahl", "skipped", NAN, NAN, o->points, o->why, NAN, NAN);
+        fprintf(stderr, "plots: %s %s: Amdahl fit skipped: %s\n", kernel_of(c, s), s->label,
+                o->why);
+        return;
+    }
+    fit_note(o, note, sizeof note);
+    if (!*note && (f->value < 0 || f->value > 1))
+        snprintf(note, sizeof note, "estimate %.4g clipped to [0, 1]%s", f->value,
+                 f->value > 1 ? ": time does not fall as threads are added" : "");
+    f->value = fmin(1.0, fmax(0.0, f->value));
+    f->lo = fmin(1.0, fmax(0.0, f->lo));
+    f->hi = fmin(1.0, fmax(0.0, f->hi));
+    row(c, s, "amdahl", "f", f->value, f->stderr_, o->points, note, f->lo, f->hi);
+    row(c, s, "amdahl", "T1", o->fit.t1, NAN, o->points, "", NAN, NAN);
+    char ndf[64];
+    snprintf(ndf, sizeof ndf, "%d degrees of freedom; p = %.3g", o->fit.ndf, o->chi2_p);
+    row(c, s, "amdahl", "chi2", o->fit.chi2, NAN, o->points, ndf, NAN, NAN);
+    row(c, s, "amdahl", "aicc", o->aicc, NAN, o->points, "", NAN, NAN);
+    fprintf(stderr, "plots: %s %s: Amdahl f = %.4f, 95%% interval [%.4f, %.4f] (%zu points)%s%s\n",
+            kernel_of(c, s), s->label, f->value, f->lo, f->hi, o->points, *note ? ": " : "", note);
+}
+
+/* USL's rows; the peak only when beta's interval excludes 0. */
+static void usl_rows(const struct fit_ctx *c, const struct series *s, const struct outcome *o)
+{
+    char note[300];
+    if (!o->ok) {
+        row(c, s, "usl", "skipped", NAN, NAN, o->points, o->why, NAN, NAN);
+        return;
+    }
+    fit_note(o, note, sizeof note);
+    row(c, s, "usl", "alpha", o->p[0].value, o->p[0].stderr_, o->points, note, o->p[0].lo,
+        o->p[0].hi);
+    row(c, s, "usl", "beta", o->p[1].value, o->p[1].stderr_, o->points, note, o->p[1].lo,
+        o->p[1].hi);
+    row(c, s, "usl", "T1", o->fit.t1, NAN, o->points, "", NAN, NAN);
+    char ndf[64];
+    snprintf(ndf, sizeof ndf, "%d degrees of freedom; p = %.3g", o->fit.ndf, o->chi2_p);
+    row(c, s, "usl", "chi2", o->fit.chi2, NAN, o->points, ndf, NAN, NAN);
+    row(c, s, "usl", "aicc", o->aicc, NAN, o->points, "", NAN, NAN);
+    if (o->p[1].lo > 0 && o->p[0].value < 1)
+        row(c, s, "usl", "peak_threads", o->p[2].value, NAN, o->points,
+            "N* = sqrt((1-alpha)/beta); beta's interval excludes 0", o->p[2].lo, o->p[2].hi);
+    fprintf(stderr, "plots: %s %s: USL alpha = %.4g [%.4g, %.4g], beta = %.3g [%.3g, %.3g]\n",
+            kernel_of(c, s), s->label, o->p[0].value, o->p[0].lo, o->p[0].hi, o->p[1].value, o->p[1].lo,
+            o->p[1].hi);
+}
+
+/* The "selected" row: the lower AICc, or the only model fitted. */
+static void select_row(const struct fit_ctx *c, const struct series *s, const struct outcome *a,
+                       const struct outcome *u)
+{
+    if (a->ok && u->ok && isfinite(a->aicc) && isfinite(u->aicc)) {
+        const int usl = u->aicc < a->aicc;
+        row(c, s, "selected", usl ? "usl" : "amdahl", fabs(a->aicc - u->aicc), NAN, a->points,
+            usl ? "AICc lower than Amdahl by this much" : "AICc lower than USL by this much",
+            NAN, NAN);
+    } else if (a->ok) {
+        row(c, s, "selected", "amdahl", NAN, NAN, a->points,
+            "the only model with enough points for AICc", NAN, NAN);
+    } else if (u->ok) {
+        row(c, s, "selected", "usl", NAN, NAN, u->points, "Amdahl could not be fitted", NAN,
+            NAN);
+    }
+}
+
+/* Groups the points into series, in order of first appearance. */
+static struct series *group(const struct omps_fit_input *in, size_t *count)
+{
+    struct series *s = calloc(in->count + 1, sizeof *s);
+    size_t n = 0;
+    for (size_t i = 0; s != NULL && i < in->count; i++) {
+        size_t j = 0;
+        while (j < n && !same_series(&in->points[s[j].members[0]], &in->points[i]))
+            j++;
+        if (j == n) {
+            s[n].members = malloc((in->count + 1) * sizeof *s[n].members);
+            if (s[n].members == NULL)
+                break;
+            const struct omps_fit_point *p = &in->points[i];
+            snprintf(s[n].label, sizeof s[n].label, "%s:%ld%s%s%s", p->schedule, p->chunk,
+                     *p->params ? " [" : "", p->params, *p->params ? "]" : "");
+            if (p->chunk == 0)
+                snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s", p->schedule,
+                         *p->params ? " [" : "", p->params, *p->params ? "]" : "");
+            n++;
+        }
+        s[j].members[s[j].count++] = i;
+    }
+    *count = n;
+    return s;
+}
+
+static size_t distinct_included(const struct omps_fit_input *in, const struct series *s)
+{
+    size_t d = 0;
+    for (size_t i = 0; i < s->count; i++) {
+        const struct omps_fit_point *p = &in->points[s->members[i]];
+        size_t j = 0;
+        while (j < i && in->points[s->members[j]].threads != p->threads)
+            j++;
+        d += j == i && p->excluded == 0;
+    }
+    return d;
+}
+
+/* Writes "NaN" for what gnuplot should skip. */
+static void dat_number(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, " %.17g", v);
+    else
+        fputs(" NaN", f);
+}
+
+/* The files draw.sh reads for series id: WORK/s<id>.dat and a line each of
+ * series.txt, fits.txt and titles.txt. */
+static void write_series_data(const char *work, size_t id, const struct omps_fit_input *in,
+                              const struct series *s, const struct outcome *a,
+                              const struct outcome *u, FILE *list, FILE *fits, FILE *titles)
+{
+    char path[4200];
+    const struct omps_fit_point *first = &in->points[s->members[0]];
+    snprintf(path, sizeof path, "%s/s%zu.dat", work, id);
+    FILE *f = fopen(path, "w");
+    for (size_t i = 0; f != NULL && i < s->count; i++) {
+        const struct omps_fit_point *p = &in->points[s->members[i]];
+        fprintf(f, "%ld", p->threads);
+        const double v[] = {p->median, p->sigma, p->speedup, p->efficiency, p->karp_flatt};
+        for (size_t j = 0; j < 5; j++)
+            dat_number(f, v[j]);
+        fprintf(f, " %d", p->excluded);
+        dat_number(f, p->speedup_lo);
+        dat_number(f, p->speedup_hi);
+        fputc('\n', f);
+    }
+    if (f != NULL)
+        fclose(f);
+    fprintf(list, "%zu|%s|%s|%llu|%s|%ld|%s\n", id, first->kernel, first->params, first->n,
+            first->schedule, first->chunk, s->label);
+    fprintf(fits, "%zu", id);
+    if (a->ok)
+        fprintf(fits, " %.17g", a->p[0].value);
+    else
+        fputs(" none", fits);
+    if (u->ok)
+        fprintf(fits, " %.17g %.17g\n", u->p[0].value, u->p[1].value);
+    else
+        fputs(" none none\n", fits);
+    fprintf(titles, "%zu|%s", id, s->label);
+    if (a->ok)
+        fprintf(titles, "  f = %.3f [%.3f, %.3f]%s", a->p[0].value, a->p[0].lo, a->p[0].hi,
+                a->chi2_p < 0.001 ? " (bad fit)" : "");
+    fputc('\n', titles);
+}
+
+struct data_files {
+    const char *work;
+    FILE *list, *fits, *titles;
+};
+
+static int open_data(struct data_files *d, const struct omps_fit_input *in)
+{
+    char path[4200];
+    FILE **files[] = {&d->list, &d->fits, &d->titles};
+    static const char *const names[] = {"series.txt", "fits.txt", "titles.txt"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", d->work, names[i]);
+        if ((*files[i] = fopen(path, "w")) == NULL)
+            return -1;
+    }
+    snprintf(path, sizeof path, "%s/machine.txt", d->work);
+    FILE *m = fopen(path, "w");
+    if (m == NULL)
+        return -1;
+    fprintf(m, "%d\n%s\n", in->physical_cores, in->caption);
+    return fclose(m) == 0 ? 0 : -1;
+}
+
+static void close_data(struct data_files *d)
+{
+    FILE *files[] = {d->list, d->fits, d->titles};
+    for (size_t i = 0; i < 3; i++) {
+        if (files[i] != NULL)
+            fclose(files[i]);
+    }
+}
+
+/* Fits every series, writing fit.csv rows and, with data, the drawing files. */
+static void fit_all(struct fit_ctx *c, struct series *s, size_t n, struct data_files *data)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct outcome a, u;
+        fit_model(c, &s[i], OMPS_AMDAHL, &a);
+        amdahl_rows(c, &s[i], &a);
+        const size_t distinct = distinct_included(c->in, &s[i]);
+        if (distinct >= 4) {
+            fit_model(c, &s[i], OMPS_USL, &u);
+        } else {
+            memset(&u, 0, sizeof u);
+            u.points = a.points;
+            snprintf(u.why, sizeof u.why, "needs 4 thread counts; has %zu", distinct);
+        }
+        usl_rows(c, &s[i], &u);
+        select_row(c, &s[i], &a, &u);
+        if (data->work != NULL)
+            write_series_data(data->work, i + 1, c->in, &s[i], &a, &u, data->list, data->fits,
+                              data->titles);
+    }
+}
+
+static int parse_fit_args(int argc, char **argv, const char **dir, struct data_files *data,
+                          uint64_t *seed)
+{
+    for (int i = 0; i < argc; i++) {
+        long v;
+        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
+            data->work = argv[++i];
+        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc &&
+                   omps_parse_long(argv[i + 1], 0, 0x7fffffffffffffffL, &v) == 0) {
+            *seed = (uint64_t)v;
+            i++;
+        } else if (*dir == NULL && strncmp(argv[i], "--", 2) != 0) {
+            *dir = argv[i];
+        } else {
+            fprintf(stderr, "ompscale: fit: unexpected argument '%s' (usage: ompscale fit DIR "
+                            "[--data WORK] [--seed N])\n", argv[i]);
+            return -1;
+        }
+    }
+    if (*dir != NULL)
+        return 0;
+    fprintf(stderr, "ompscale: fit needs a run directory\n");
+    return -1;
+}
+
+static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *data)
+{
+    size_t n = 0;
+    struct series *s = group(c->in, &n);
+    struct omps_outfile out;
+    int rc = s == NULL || omps_outfile_open(&out, dir, "fit.csv") != OMPS_OK ? -1 : 0;
+    if (rc == 0 && data->work != NULL && open_data(data, c->in) != 0)
+        rc = -2;
+    if (rc == 0) {
+        c->csv = out.f;
+        fprintf(out.f, "kernel,params,n,schedule,chunk,model,parameter,value,stderr,points,"
+                       "note,ci_low,ci_high\n");
+        fit_all(c, s, n, data);
+        rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
+    } else if (rc == -2) {
+        omps_outfile_abort(&out);
+    }
+    close_data(data);
+    for (size_t i = 0; s != NULL && i < n; i++)
+        free(s[i].members);
+    free(s);
+    return rc;
+}
+
+int omps_cmd_fit(int argc, char **argv)
+{
+    const char *dir = NULL;
+    struct data_files data = {0};
+    struct fit_ctx c = {.seed = 20261125};
+    if (parse_fit_args(argc, argv, &dir, &data, &c.seed) != 0)
+        return 2;
+    /* A fit.csv from an earlier summary must not outlive a failed fit. */
+    char path[4200], err[4600] = "";
+    snprintf(path, sizeof path, "%s/fit.csv", dir);
+    remove(path);
+    struct omps_fit_input in;
+    int rc = omps_fit_read(dir, &in, err, sizeof err);
+    if (rc != OMPS_OK) {
+        fprintf(stderr, "ompscale: fit: %s\n", *err ? err : omps_strerror(rc));
+        return 2;
+    }
+    c.in = &in;
+    rc = write_fits(dir, &c, &data);
+    if (rc != 0)
+        fprintf(stderr, "ompscale: fit: cannot write fit.csv in '%s' or the data in '%s'\n", dir,
+                data.work ? data.work : "-");
+    omps_fit_input_free(&in);
+    return rc == 0 ? 0 : 2;
+}

@@ -1,0 +1,53 @@
+/*
+ * `ompscale fit DIR`: Amdahl and USL fits of every series in DIR/summary.csv,
+ * with 95% intervals from a bootstrap over DIR/runs.csv's rounds, written to
+ * DIR/fit.csv; with --data WORK, also the files plots/draw.sh draws from.
+ */
+#ifndef OMPSCALE_FIT_H
+#define OMPSCALE_FIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* One configuration (a point of a series) as read from summary.csv, with
+ * its rounds from runs.csv when they are there. */
+struct omps_fit_point {
+    char kernel[64];
+    char params[256];
+    unsigned long long n;
+    long threads;
+    char schedule[16];
+    long chunk;
+    double median, sigma;      /* sigma: the median's standard error */
+    double speedup, efficiency, karp_flatt, speedup_lo, speedup_hi;
+    int excluded;              /* 0 fitted; 1 drawn only; 2 not even drawn */
+    size_t line;
+    double *round_values;      /* each round's median, in round order */
+    size_t *round_index;       /* the round of each value, into the run's list */
+    size_t nrounds;
+};
+
+struct omps_fit_input {
+    struct omps_fit_point *points;
+    size_t count;
+    size_t rounds;             /* distinct rounds in runs.csv; 0 without it */
+    int physical_cores;        /* 0: unknown */
+    char caption[512];         /* "CPU model, date" for the pictures */
+};
+
+/*
+ * Reads DIR/summary.csv (by header name), DIR/machine.json (optional) and
+ * DIR/runs.csv (optional: the rounds).  Threads must be positive whole
+ * numbers, medians positive or empty/NaN.  Returns 0, or OMPS_EFORMAT /
+ * OMPS_EIO / OMPS_ENOMEM with err "PATH:LINE: what".  Free with
+ * omps_fit_input_free.
+ */
+int omps_fit_read(const char *dir, struct omps_fit_input *in, char *err, size_t err_len);
+
+void omps_fit_input_free(struct omps_fit_input *in);
+
+/* The command: parses argv after "fit", fits, writes; returns the exit code
+ * (0, or 2 with a one-line message for bad usage or input). */
+int omps_cmd_fit(int argc, char **argv);
+
+#endif

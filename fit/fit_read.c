@@ -1,0 +1,249 @@
+/* Reading what the fits need: summary.csv by header name, machine.json
+ * with jansson, and runs.csv's rounds through the shared reader. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../kernels/errors.h"
+#include "cli.h"
+#include "fit.h"
+#include "runs_read.h"
+#include "stats.h"
+#include "table.h"
+
+enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_MEDIAN, REQUIRED,
+       C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER, C_SLO, C_SHI,
+       C_COUNT };
+static const char *const names[C_COUNT] = {
+    "kernel", "params", "n", "threads", "schedule", "chunk", "median_s", "repetitions",
+    "stddev_s", "speedup", "efficiency", "karp_flatt", "oversubscribed", "speedup_ci_low",
+    "speedup_ci_high"};
+
+struct reader {
+    const struct omps_table *t;
+    int col[C_COUNT];
+    const char *path;
+    char *err;
+    size_t err_len;
+};
+
+static const char *cell(const struct reader *r, size_t row, int c)
+{
+    return r->col[c] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[c]);
+}
+
+static int bad(const struct reader *r, size_t row, int c, const char *what)
+{
+    snprintf(r->err, r->err_len, "%s:%zu: %s '%s' %s", r->path, r->t->lines[row], names[c],
+             cell(r, row, c), what);
+    return OMPS_EFORMAT;
+}
+
+/* An optional number: empty or nan is NaN. */
+static double number(const struct reader *r, size_t row, int c)
+{
+    double v;
+    const char *s = cell(r, row, c);
+    return *s && omps_parse_double(s, &v) == 0 ? v : NAN;
+}
+
+static int read_identity(const struct reader *r, size_t row, struct omps_fit_point *p)
+{
+    long n;
+    if (strlen(cell(r, row, C_KERNEL)) >= sizeof p->kernel || !*cell(r, row, C_KERNEL))
+        return bad(r, row, C_KERNEL, "is not a kernel name");
+    if (strlen(cell(r, row, C_PARAMS)) >= sizeof p->params)
+        return bad(r, row, C_PARAMS, "is too long");
+    if (omps_parse_long(cell(r, row, C_THREADS), 1, 1L << 20, &p->threads) != 0)
+        return bad(r, row, C_THREADS, "is not a positive whole number");
+    if (omps_parse_long(cell(r, row, C_N), 0, 1L << 62, &n) != 0)
+        return bad(r, row, C_N, "is not a whole number");
+    if (omps_parse_long(cell(r, row, C_CHUNK), 0, 1L << 30, &p->chunk) != 0)
+        return bad(r, row, C_CHUNK, "is not a whole number");
+    if (strlen(cell(r, row, C_SCHEDULE)) >= sizeof p->schedule)
+        return bad(r, row, C_SCHEDULE, "is not a schedule");
+    p->n = (unsigned long long)n;
+    snprintf(p->kernel, sizeof p->kernel, "%s", cell(r, row, C_KERNEL));
+    snprintf(p->params, sizeof p->params, "%s", cell(r, row, C_PARAMS));
+    snprintf(p->schedule, sizeof p->schedule, "%s", cell(r, row, C_SCHEDULE));
+    return OMPS_OK;
+}
+
+/*
+ * One point.  sigma, the median's standard error, is 1.2533 stddev /
+ * sqrt(repetitions) from the summary (1% of the median when there is no
+ * spread to go on); it weighs the points, while the intervals come from the
+ * bootstrap over rounds.
+ */
+static int read_point(const struct reader *r, size_t row, int nphys, struct omps_fit_point *p)
+{
+    int rc = read_identity(r, row, p);
+    if (rc != OMPS_OK)
+        return rc;
+    const char *m = cell(r, row, C_MEDIAN);
+    p->median = NAN;
+    if (*m && strcmp(m, "nan") != 0 && (omps_parse_double(m, &p->median) != 0 || !(p->median > 0)))
+        return bad(r, row, C_MEDIAN, "is not a positive time");
+    const double sd = number(r, row, C_STDDEV), reps = number(r, row, C_REPS);
+    p->sigma = reps >= 2 && sd > 0 ? 1.2533 * sd / sqrt(reps) : 0.01 * p->median;
+    p->sigma = fmax(p->sigma, 1e-6 * p->median);
+    p->speedup = number(r, row, C_SPEEDUP);
+    p->efficiency = number(r, row, C_EFFICIENCY);
+    p->karp_flatt = number(r, row, C_KARP);
+    p->speedup_lo = number(r, row, C_SLO);
+    p->speedup_hi = number(r, row, C_SHI);
+    p->excluded = isnan(p->median) ? 2
+                  : number(r, row, C_OVER) == 1 || (nphys > 0 && p->threads > nphys) ? 1
+                                                                                     : 0;
+    p->line = r->t->lines[row];
+    return OMPS_OK;
+}
+
+static int read_summary(const char *dir, struct omps_fit_input *in, char *err, size_t err_len)
+{
+    char path[4200];
+    struct omps_table t;
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    int rc = omps_table_read(path, &t, err, err_len);
+    if (rc != OMPS_OK)
+        return rc;
+    struct reader r = {.t = &t, .path = path, .err = err, .err_len = err_len};
+    for (int c = 0; c < C_COUNT && rc == OMPS_OK; c++) {
+        r.col[c] = omps_table_column(&t, names[c]);
+        if (r.col[c] < 0 && c < REQUIRED) {
+            snprintf(err, err_len, "%s:1: no '%s' column", path, names[c]);
+            rc = OMPS_EFORMAT;
+        }
+    }
+    if (rc == OMPS_OK && t.nrows == 0) {
+        snprintf(err, err_len, "%s: no data rows", path);
+        rc = OMPS_EFORMAT;
+    }
+    in->points = rc == OMPS_OK ? calloc(t.nrows + 1, sizeof *in->points) : NULL;
+    if (rc == OMPS_OK && in->points == NULL)
+        rc = OMPS_ENOMEM;
+    for (size_t i = 0; rc == OMPS_OK && i < t.nrows; i++)
+        rc = read_point(&r, i, in->physical_cores, &in->points[in->count++]);
+    omps_table_free(&t);
+    return rc;
+}
+
+static void read_machine(const char *dir, struct omps_fit_input *in)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *m = json_load_file(path, 0, NULL);
+    json_t *cores = json_object_get(m, "physical_cores");
+    in->physical_cores = json_is_integer(cores) && json_integer_value(cores) > 0
+                             ? (int)json_integer_value(cores) : 0;
+    const char *cpu = json_string_value(json_object_get(m, "cpu_model"));
+    const char *date = json_string_value(json_object_get(m, "date"));
+    snprintf(in->caption, sizeof in->caption, "%s%s%.10s", cpu ? cpu : "unknown machine",
+             date ? ", " : "", date ? date : "");
+    json_decref(m);
+}
+
+static int same_point(const struct omps_fit_point *p, const struct omps_key *k)
+{
+    return strcmp(p->kernel, k->kernel->name) == 0 && strcmp(p->params, k->params_text) == 0 &&
+           p->n == k->n && p->threads == k->threads && p->chunk == k->schedule.chunk &&
+           strcmp(p->schedule, omps_schedule_name(k->schedule.kind)) == 0;
+}
+
+static int by_round(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+/* Gives point p its rounds: the median of its verified repetitions in each. */
+static int attach_rounds(struct omps_fit_point *p, const struct omps_runs *runs,
+                         const long *list, size_t nlist)
+{
+    double *v = malloc((runs->count + 1) * sizeof *v);
+    p->round_values = malloc((nlist + 1) * sizeof *p->round_values);
+    p->round_index = malloc((nlist + 1) * sizeof *p->round_index);
+    if (v == NULL || p->round_values == NULL || p->round_index == NULL) {
+        free(v);
+        return OMPS_ENOMEM;
+    }
+    for (size_t g = 0; g < nlist; g++) {
+        size_t k = 0;
+        for (size_t i = 0; i < runs->count; i++) {
+            const struct omps_run_record *row = &runs->rows[i];
+            if (row->verified && row->round == list[g] && same_point(p, &row->key))
+                v[k++] = row->seconds;
+        }
+        if (k == 0)
+            continue;
+        p->round_values[p->nrounds] = omps_median_inplace(v, k);
+        p->round_index[p->nrounds++] = g;
+    }
+    free(v);
+    return OMPS_OK;
+}
+
+/* The distinct rounds of runs, sorted, into *list. */
+static int round_list(const struct omps_runs *runs, long **list, size_t *n)
+{
+    *list = malloc((runs->count + 1) * sizeof **list);
+    if (*list == NULL)
+        return OMPS_ENOMEM;
+    for (size_t i = 0; i < runs->count; i++)
+        (*list)[i] = runs->rows[i].round;
+    qsort(*list, runs->count, sizeof **list, by_round);
+    *n = 0;
+    for (size_t i = 0; i < runs->count; i++) {
+        if (*n == 0 || (*list)[*n - 1] != (*list)[i])
+            (*list)[(*n)++] = (*list)[i];
+    }
+    return OMPS_OK;
+}
+
+static int read_rounds(const char *dir, struct omps_fit_input *in, char *err, size_t err_len)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    if (access(path, F_OK) != 0)
+        return OMPS_OK;
+    struct omps_runs runs;
+    long *list = NULL;
+    int rc = omps_runs_read(path, &runs, err, err_len);
+    if (rc != OMPS_OK)
+        return rc;
+    if (runs.has_round)
+        rc = round_list(&runs, &list, &in->rounds);
+    for (size_t i = 0; rc == OMPS_OK && runs.has_round && i < in->count; i++)
+        rc = attach_rounds(&in->points[i], &runs, list, in->rounds);
+    free(list);
+    omps_runs_free(&runs);
+    return rc;
+}
+
+int omps_fit_read(const char *dir, struct omps_fit_input *in, char *err, size_t err_len)
+{
+    memset(in, 0, sizeof *in);
+    read_machine(dir, in);
+    int rc = read_summary(dir, in, err, err_len);
+    if (rc == OMPS_OK)
+        rc = read_rounds(dir, in, err, err_len);
+    if (rc != OMPS_OK)
+        omps_fit_input_free(in);
+    return rc;
+}
+
+void omps_fit_input_free(struct omps_fit_input *in)
+{
+    for (size_t i = 0; i < in->count; i++) {
+        free(in->points[i].round_values);
+        free(in->points[i].round_index);
+    }
+    free(in->points);
+    memset(in, 0, sizeof *in);
+}
