@@ -101,6 +101,17 @@ gate() {
     return "$code"
 }
 
+# ab_gate BASE_BIN: sizes calibrated once, by a sweep outside the rounds,
+# then the interleaved A/B rounds; exits with compare's code.
+ab_gate() {
+    sweep "$new_bin" "$out/rounds/calibrate" ""
+    size_source=$out/rounds/calibrate/runs.csv
+    start=$(date +%s)
+    local code=0
+    gate "$1" 1000000 || code=$?
+    exit "$code"
+}
+
 start=$(date +%s)
 case $mode in
 --record)
@@ -133,12 +144,7 @@ case $mode in
     # Two builds already made (another compiler, other flags): no git.
     [ -x "$target" ] || { echo "perf-check: --base-binary: '$target' is not executable" >&2; exit 2; }
     rm -rf "$out" && mkdir -p "$out/rounds"
-    sweep "$target" "$out/rounds/calibrate" ""
-    size_source=$out/rounds/calibrate/runs.csv
-    start=$(date +%s)
-    code=0
-    gate "$target" 1000000 || code=$?
-    exit "$code"
+    ab_gate "$target"
     ;;
 --base)
     rm -rf "$out" && mkdir -p "$out/rounds"
@@ -148,13 +154,7 @@ case $mode in
     trap 'git -C "$root" worktree remove --force "$src" 2>/dev/null || true' EXIT
     cmake -S "$src" -B "$root/$build/base-build" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
     cmake --build "$root/$build/base-build" -j "$(nproc)" --target ompscale >/dev/null
-    # The sizes are calibrated once, by a sweep outside the rounds.
-    sweep "$new_bin" "$out/rounds/calibrate" ""
-    size_source=$out/rounds/calibrate/runs.csv
-    start=$(date +%s)
-    code=0
-    gate "$root/$build/base-build/ompscale" 1000000 || code=$?
-    exit "$code"
+    ab_gate "$root/$build/base-build/ompscale"
     ;;
 *)
     echo "perf-check: unknown mode '$mode'" >&2
