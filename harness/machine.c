@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "machine.h"
+#include "probe.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -147,6 +148,7 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
         long line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
         m->line_bytes = line > 0 ? (int)line : 64;
     }
+    m->division_ns = omps_division_ns();
     return 0;
 }
 
@@ -205,7 +207,7 @@ json_t *omps_machine_json(const struct omps_machine *m)
     char date[32], host[256] = "unknown";
     iso_date(date, sizeof date);
     gethostname(host, sizeof host - 1);
-    return json_pack(
+    json_t *o = json_pack(
         "{s:s, s:s, s:s, s:i, s:i, s:i, s:s, s:I, s:i, s:o, s:s, s:s, s:s,"
         " s:i, s:s, s:o, s:s, s:b, s:s, s:o}",
         "date", date, "host", host, "cpu_model", m->cpu_model,
@@ -218,4 +220,7 @@ json_t *omps_machine_json(const struct omps_machine *m)
         "omp_environment", openmp_env_json(), "git_commit", OMPS_GIT_COMMIT,
         "git_dirty", OMPS_GIT_DIRTY, "ompscale_version", OMPS_VERSION, "topology",
         omps_topology_json(&m->topology));
+    if (o != NULL)
+        json_object_set_new(o, "division_ns", json_real(m->division_ns));
+    return o;
 }

@@ -1,5 +1,7 @@
 #include "stats.h"
 
+#include "../kernels/pi_terms.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,7 +166,25 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
     r->copy_fraction = NAN;
 }
 
-void omps_summary_derive(struct omps_summary_row *rows, size_t count)
+/* The rate row r's bound allows (NaN: no bound, or unknown). */
+static double bound_rate(const struct omps_summary_row *rows, size_t count,
+                         const struct omps_summary_row *r, double division_ns)
+{
+    const struct omps_kernel *k = r->key.kernel;
+    const struct omps_summary_row *c = NULL;
+    switch (k->bound) {
+    case OMPS_BOUND_DIVISION:
+        return OMPS_PI_FLOPS_PER_TERM / division_ns * (double)r->key.threads;
+    case OMPS_BOUND_BANDWIDTH:
+        c = find_ceiling(rows, count, r, k->ceiling ? k->ceiling : k);
+        return c ? c->rate : NAN;
+    case OMPS_BOUND_NONE:
+        break;
+    }
+    return NAN;
+}
+
+void omps_summary_derive(struct omps_summary_row *rows, size_t count, double division_ns)
 {
     for (size_t i = 0; i < count; i++)
         derive_one(rows, count, &rows[i]);
@@ -176,5 +196,7 @@ void omps_summary_derive(struct omps_summary_row *rows, size_t count)
             ceiling ? find_ceiling(rows, count, r, ceiling) : NULL;
         if (c != NULL)
             r->copy_fraction = r->rate / c->rate;
+        r->bound_rate = bound_rate(rows, count, r, division_ns);
+        r->bound_fraction = r->rate / r->bound_rate;
     }
 }

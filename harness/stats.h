@@ -55,6 +55,8 @@ struct omps_summary_row {
     double karp_flatt;
     double rate;
     double copy_fraction; /* a GB/s kernel's rate over copy's */
+    double bound_rate;     /* the rate the kernel's bound allows (same unit) */
+    double bound_fraction; /* rate / bound_rate */
 };
 
 /*
@@ -71,6 +73,13 @@ struct omps_summary_row {
  * kernel's rate by its ceiling kernel's at the same n, threads, schedule and
  * chunk.
  */
-void omps_summary_derive(struct omps_summary_row *rows, size_t count);
+/*
+ * bound_rate follows the kernel's declared bound: for a division-bound
+ * kernel, OMPS_PI_FLOPS_PER_TERM flops per division_ns nanoseconds on each
+ * thread (division_ns from the run's probe; NaN leaves it empty); for a
+ * bandwidth-bound kernel, its ceiling's rate (copy's own for copy) at the
+ * same n, threads, schedule and chunk; none otherwise.
+ */
+void omps_summary_derive(struct omps_summary_row *rows, size_t count, double division_ns);
 
 #endif

@@ -1,9 +1,12 @@
 #include "summarize.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "../kernels/errors.h"
 #include "csv_write.h"
@@ -105,6 +108,18 @@ static int write_rows(const char *dir, const struct omps_summary_row *rows, size
     return omps_outfile_commit(&out);
 }
 
+/* The division probe machine.json recorded, or NaN. */
+static double recorded_division_ns(const char *dir)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *m = json_load_file(path, 0, NULL);
+    json_t *v = json_object_get(m, "division_ns");
+    const double ns = json_is_number(v) && json_number_value(v) > 0 ? json_number_value(v) : NAN;
+    json_decref(m);
+    return ns;
+}
+
 int omps_summarize_dir(const char *dir, char *err, size_t err_len)
 {
     char path[4200];
@@ -117,7 +132,7 @@ int omps_summarize_dir(const char *dir, char *err, size_t err_len)
     size_t n = 0;
     rc = rows ? build_rows(&runs, rows, &n) : OMPS_ENOMEM;
     if (rc == OMPS_OK) {
-        omps_summary_derive(rows, n);
+        omps_summary_derive(rows, n, recorded_division_ns(dir));
         rc = write_rows(dir, rows, n);
         if (rc == OMPS_EIO)
             snprintf(err, err_len, "%s/summary.csv: %s", dir, strerror(errno));

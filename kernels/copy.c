@@ -50,6 +50,7 @@ const struct omps_kernel omps_kernel_copy = {
     .summary = "b[i] = a[i], STREAM Copy: the memory-bandwidth ceiling for "
                "the maps",
     .unit = OMPS_UNIT_GBPS,
+    .bound = OMPS_BOUND_BANDWIDTH,
     .scheduled = 1,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,

@@ -69,6 +69,15 @@ struct omps_team {
     long mismatches; /* regions whose team or schedule differed */
 };
 
+/* What bounds a kernel's rate on the hardware, for bound_rate in
+ * summary.csv. */
+enum omps_bound {
+    OMPS_BOUND_NONE,      /* contention and overhead kernels: no rate bound */
+    OMPS_BOUND_DIVISION,  /* one double division per term: the division
+                             throughput the run probes (machine.json) */
+    OMPS_BOUND_BANDWIDTH, /* memory bandwidth: the ceiling kernel's rate */
+};
+
 struct omps_kernel {
     const char *name;
     const char *summary;   /* one line: what it measures or teaches */
@@ -80,6 +89,7 @@ struct omps_kernel {
     /* The bandwidth ceiling a GB/s kernel's rate is divided by for
      * copy_fraction; or NULL. */
     const struct omps_kernel *ceiling;
+    enum omps_bound bound;
     const struct omps_param_def *params;
     size_t nparams;
     /* The default problem size for this machine. */

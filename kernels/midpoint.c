@@ -39,6 +39,7 @@ const struct omps_kernel omps_kernel_midpoint = {
     .summary = "midpoint-rule integral of 4/(1+x^2) = pi: split the range, "
                "reduce partial sums (compute bound)",
     .unit = OMPS_UNIT_GFLOPS,
+    .bound = OMPS_BOUND_DIVISION,
     .scheduled = 1,
     .default_size = omps_pi_default_size,
     .footprint = omps_pi_footprint,

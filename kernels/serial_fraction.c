@@ -57,6 +57,7 @@ const struct omps_kernel omps_kernel_serial_fraction = {
     .summary = "the pi integral with a share f of it done by one thread: "
                "Amdahl's law with a known f, to check the fits",
     .unit = OMPS_UNIT_GFLOPS,
+    .bound = OMPS_BOUND_DIVISION,
     .scheduled = 1,
     .params = serial_fraction_params,
     .nparams = 1,

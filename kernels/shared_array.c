@@ -56,6 +56,7 @@ const struct omps_kernel omps_kernel_shared_array = {
     .unit = OMPS_UNIT_GBPS,
     .scheduled = 1,
     .ceiling = &omps_kernel_copy,
+    .bound = OMPS_BOUND_BANDWIDTH,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,
     .setup = omps_pair_setup,

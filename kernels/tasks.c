@@ -72,6 +72,7 @@ const struct omps_kernel omps_kernel_tasks = {
     .summary = "the pi integral as a taskloop (apply_async): task creation "
                "and scheduling cost against grainsize",
     .unit = OMPS_UNIT_GFLOPS,
+    .bound = OMPS_BOUND_DIVISION,
     .scheduled = 0,
     .params = tasks_params,
     .nparams = 1,

@@ -53,7 +53,7 @@ static void test_derive_amdahl(void)
         row("midpoint", 4, 3.25, "static", 1000),
         row("midpoint", 2, 7.0, "dynamic", 1000), /* no 1-thread row */
     };
-    omps_summary_derive(rows, 4);
+    omps_summary_derive(rows, 4, NAN);
     CHECK_NEAR(rows[0].speedup, 1.0, 0);
     CHECK(isnan(rows[0].karp_flatt));
     CHECK_NEAR(rows[1].speedup, 10.0 / 5.5, 1e-15);
@@ -76,12 +76,33 @@ static void test_copy_fraction(void)
         row("cube_map", 2, 2.0, "guided", 4096), /* copy never ran */
         row("midpoint", 2, 2.0, "static", 4096), /* no ceiling */
     };
-    omps_summary_derive(rows, 4);
+    omps_summary_derive(rows, 4, NAN);
     CHECK_NEAR(rows[0].copy_fraction,
                work_of(&rows[0]).bytes / 2.0 / (work_of(&rows[1]).bytes / 1.0), 1e-15);
     CHECK(isnan(rows[1].copy_fraction));
     CHECK(isnan(rows[2].copy_fraction));
     CHECK(isnan(rows[3].copy_fraction));
+}
+
+/* bound_rate: the division probe for the pi family, copy's rate for the
+ * bandwidth kernels (copy's own for copy), nothing for the others. */
+static void test_bound(void)
+{
+    struct omps_summary_row rows[] = {
+        row("midpoint", 2, 2.0, "static", 4096),
+        row("copy", 2, 1.0, "static", 4096),
+        row("cube_map", 2, 2.0, "static", 4096),
+        row("counter_atomic", 2, 2.0, "none", 4096),
+    };
+    omps_summary_derive(rows, 4, 0.25);
+    CHECK_NEAR(rows[0].bound_rate, 6.0 / 0.25 * 2, 1e-12);
+    CHECK_NEAR(rows[0].bound_fraction, rows[0].rate / rows[0].bound_rate, 1e-15);
+    CHECK_NEAR(rows[1].bound_fraction, 1.0, 1e-15);
+    CHECK_NEAR(rows[2].bound_rate, rows[1].rate, 1e-15);
+    CHECK_NEAR(rows[2].bound_fraction, rows[2].copy_fraction, 1e-15);
+    CHECK(isnan(rows[3].bound_rate) && isnan(rows[3].bound_fraction));
+    omps_summary_derive(rows, 4, NAN);
+    CHECK(isnan(rows[0].bound_rate));
 }
 
 /* Overheads: microseconds per construct above the reference's. */
@@ -93,7 +114,7 @@ static void test_overhead_rate(void)
         row("overhead_barrier", 4, 0.003, "none", 1000),
         row("counter_atomic", 2, 0.5, "none", 1000000),
     };
-    omps_summary_derive(rows, 4);
+    omps_summary_derive(rows, 4, NAN);
     const double per_barrier = 0.003 / work_of(&rows[0]).items;
     const double per_delay = 0.004 / work_of(&rows[1]).items;
     CHECK_NEAR(rows[0].rate, (per_barrier - per_delay) * 1e6, 1e-12);
@@ -155,6 +176,7 @@ int main(void)
     test_describe();
     test_derive_amdahl();
     test_copy_fraction();
+    test_bound();
     test_median_interval();
     test_interval_coverage();
     return CHECK_DONE();
