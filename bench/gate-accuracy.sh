@@ -25,6 +25,11 @@ slow_kernel=${SLOW_KERNEL:-midpoint}
 budget=${BUDGET:-60s}
 work=${WORK:-$(mktemp -d)}
 [ -x "$bin" ] || { echo "gate-accuracy: build first (make build)" >&2; exit 2; }
+# A private copy, so a rebuild while the trials run cannot put two
+# different binaries on the two sides of an A/A trial.
+mkdir -p "$work"
+cp "$bin" "$work/ompscale.under-test"
+bin=$work/ompscale.under-test
 
 # A NEW-side ompscale whose SLOW_KERNEL does FACTOR times the work: its
 # --size is scaled up, and its runs.csv relabelled with the size asked for.
