@@ -64,27 +64,29 @@ EOF
     echo "$path"
 }
 
-# trial NEW_BINARY: prints "exit-code regressions undecided configurations looks".
+# trial NEW_BINARY: prints "exit-code regressions-of-SLOW_KERNEL
+# regressions-of-others undecided configurations".
 trial() {
     local rc=0 out=$work/trial
     OUT=$out "$root/tools/perf-check.sh" --budget "$budget" --new-binary "$1" \
         --base-binary "$bin" --quick --kernels "$kernels" >"$work/trial.txt" 2>/dev/null || rc=$?
-    awk -v rc="$rc" '/^(PASS|FAIL|INCONCLUSIVE):/ { h = $0 }
-        /^regression / { reg++ } /^(inconclusive|missing) / { und++ } /^[a-z]+ +[0-9.]+ +\[/ { n++ }
-        END { printf "%d %d %d %d\n", rc, reg, und, n }' "$work/trial.txt"
+    awk -v rc="$rc" -v slow="$slow_kernel" '
+        /^regression / { if (index($0, "  " slow " n=")) reg++; else other++ }
+        /^(inconclusive|missing) / { und++ } /^[a-z]+ +[0-9.]+ +\[/ { n++ }
+        END { printf "%d %d %d %d %d\n", rc, reg, other, und, n }' "$work/trial.txt"
 }
 
 # series LABEL NEW_BINARY
 series() {
-    local label=$1 new=$2 pass=0 fails=0 undecided_runs=0 reg=0 und=0 n=0 t0 rc r u c
+    local label=$1 new=$2 pass=0 fails=0 undecided_runs=0 reg=0 other=0 und=0 n=0 t0 rc r o u c
     t0=$(date +%s)
     for _ in $(seq 1 "$trials"); do
-        read -r rc r u c < <(trial "$new")
+        read -r rc r o u c < <(trial "$new")
         case $rc in 0) pass=$((pass + 1)) ;; 1) fails=$((fails + 1)) ;; 3) undecided_runs=$((undecided_runs + 1)) ;; esac
-        reg=$((reg + r)); und=$((und + u)); n=$((n + c))
+        reg=$((reg + r)); other=$((other + o)); und=$((und + u)); n=$((n + c))
     done
-    printf '%-24s trials %3d  exit 0: %3d  exit 1: %3d  exit 3: %3d  configurations: %4d confirmed slower, %4d undecided of %4d  (%ds per trial)\n' \
-        "$label" "$trials" "$pass" "$fails" "$undecided_runs" "$reg" "$und" "$n" \
+    printf '%-24s trials %3d  exit 0: %3d  exit 1: %3d  exit 3: %3d  configurations: %4d %s and %d other confirmed slower, %4d undecided of %4d  (%ds per trial)\n' \
+        "$label" "$trials" "$pass" "$fails" "$undecided_runs" "$reg" "$slow_kernel" "$other" "$und" "$n" \
         $(( ($(date +%s) - t0) / trials ))
 }
 
