@@ -33,7 +33,9 @@ csv_run '
 
 # gcc's report can call a loop vectorised while a conversion inside it
 # stays scalar (int64 to double before AVX-512DQ), so the object code is
-# counted too: scalar divisions (divsd) against packed ones (divpd).
+# counted too: scalar divisions (divsd) against packed ones (divpd).  A pi
+# kernel with no divpd divides one double at a time; the divsd that remain
+# in a vectorised one are the setup's 1/n and the loop epilogues.
 echo "vectorised loops (gcc -O3 -fopenmp -fopt-info-vec-optimized) by source line, and divisions in the object code:"
 obj=$(mktemp)
 trap 'rm -f "$obj"' EXIT
