@@ -33,7 +33,8 @@ struct omps_machine {
     uint64_t llc_bytes;
     int line_bytes;
     double memory_bytes; /* physical memory; INFINITY when unknown */
-    double division_ns;  /* one core's time per double division (probe.h) */
+    double division_ns;  /* one core's time per double division (probe.h);
+                            NaN until a run measures it */
 };
 
 /* Reads the topology with hwloc and caches from /sys; missing facts fall

@@ -19,6 +19,7 @@
 #include "journal.h"
 #include "machine.h"
 #include "plan.h"
+#include "probe.h"
 #include "summarize.h"
 #include "sweep.h"
 
@@ -408,6 +409,9 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
         run_free(&r);
         return rc != OMPS_OK ? fail(r.err) : 0;
     }
+    /* The division probe costs about 15 ms, so only a run that records it
+     * pays for it: not `list`, not --dry-run. */
+    r.machine.division_ns = omps_division_ns();
     omps_plan_describe(&r.plan, &r.opts, stderr);
     rc = sweep_and_finish(&r, argv0, stop);
     run_free(&r);
