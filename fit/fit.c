@@ -361,11 +361,11 @@ static struct series *group(const struct omps_fit_input *in, size_t *count)
             if (s[n].members == NULL)
                 break;
             const struct omps_fit_point *p = &in->points[i];
-            snprintf(s[n].label, sizeof s[n].label, "%s:%ld%s%s%s", p->schedule, p->chunk,
+            char chunk[24] = "";
+            if (p->chunk > 0)
+                snprintf(chunk, sizeof chunk, ":%ld", p->chunk);
+            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s", p->schedule, chunk,
                      *p->params ? " [" : "", p->params, *p->params ? "]" : "");
-            if (p->chunk == 0)
-                snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s", p->schedule,
-                         *p->params ? " [" : "", p->params, *p->params ? "]" : "");
             n++;
         }
         s[j].members[s[j].count++] = i;
