@@ -125,6 +125,12 @@ static int parse_thread_item(const char *item, int logical_cpus, long *lo,
                              long *hi, char *err, size_t err_len)
 {
     if (strcmp(item, "max") == 0) {
+        if (logical_cpus > OMPS_MAX_THREADS) {
+            snprintf(err, err_len, "--threads: max is %d logical CPUs, beyond the %d "
+                     "threads ompscale's kernels are sized for", logical_cpus,
+                     OMPS_MAX_THREADS);
+            return OMPS_EINVAL;
+        }
         *lo = *hi = logical_cpus;
         return OMPS_OK;
     }

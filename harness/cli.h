@@ -12,7 +12,6 @@
 #include "../kernels/kernel.h"
 #include "key.h"
 
-#define OMPS_MAX_THREADS 1024 /* the sane cap on a team size */
 #define OMPS_MAX_LIST 64      /* kernels, schedules, sizes, --set items */
 #define OMPS_MAX_SIZE (UINT64_C(1) << 40)
 

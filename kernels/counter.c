@@ -50,6 +50,12 @@ void omps_counter_corrupt(void *state)
     s->total -= 1;
 }
 
+void omps_counter_poison(void *state)
+{
+    struct omps_counter_state *s = state;
+    s->total = INT64_MIN;
+}
+
 double omps_counter_footprint(uint64_t n)
 {
     (void)n;

@@ -30,6 +30,8 @@ int omps_counter_setup(void **state, uint64_t n, const double *params);
 void omps_counter_teardown(void *state);
 int omps_counter_verify(void *state, char *why, size_t why_len);
 void omps_counter_corrupt(void *state);
+/* A total no run can reach, so a run that did not happen cannot verify. */
+void omps_counter_poison(void *state);
 double omps_counter_footprint(uint64_t n);
 uint64_t omps_counter_default_size(const struct omps_sizing *sizing);
 struct omps_work omps_counter_work(uint64_t n, const double *params);
@@ -48,6 +50,7 @@ struct omps_work omps_counter_work(uint64_t n, const double *params);
         .verify = omps_counter_verify,                                         \
         .teardown = omps_counter_teardown,                                     \
         .corrupt = omps_counter_corrupt,                                       \
+        .poison = omps_counter_poison,                                         \
         .work = omps_counter_work,                                             \
     }
 

@@ -83,6 +83,13 @@ static void imbalance_corrupt(void *state)
     s->result ^= 1;
 }
 
+/* Any value but the reference: a run that did not happen cannot verify. */
+static void imbalance_poison(void *state)
+{
+    struct imbalance_state *s = state;
+    s->result = ~s->reference;
+}
+
 static void imbalance_teardown(void *state)
 {
     free(state);
@@ -121,5 +128,6 @@ const struct omps_kernel omps_kernel_imbalance = {
     .verify = imbalance_verify,
     .teardown = imbalance_teardown,
     .corrupt = imbalance_corrupt,
+    .poison = imbalance_poison,
     .work = imbalance_work,
 };

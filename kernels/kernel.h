@@ -17,6 +17,9 @@
 #include <omp.h>
 
 #define OMPS_MAX_PARAMS 4
+/* The largest team any kernel sizes its per-thread buffers for, and so the
+ * largest thread count the harness accepts. */
+#define OMPS_MAX_THREADS 1024
 
 /* The work one run does; a kernel fills whichever applies and names the
  * unit of its rate: GFLOP/s counts flops, GB/s bytes, Mupdates/s items;

@@ -18,14 +18,19 @@ static void midpoint_run(void *state, struct omps_team *team)
     const int64_t n = m->n;
     const double h = 1.0 / (double)n;
     double sum = 0.0;
+    int64_t terms = 0;
 #pragma omp parallel
     {
         omps_team_note(team);
-#pragma omp for simd schedule(runtime) reduction(+ : sum)
-        for (int64_t i = 0; i < n; i++)
+        /* Counting terms costs an integer add beside a division. */
+#pragma omp for simd schedule(runtime) reduction(+ : sum, terms)
+        for (int64_t i = 0; i < n; i++) {
             sum += omps_pi_term(i, h);
+            terms++;
+        }
     }
     m->result = sum * h;
+    m->terms = terms;
 }
 
 static struct omps_work midpoint_work(uint64_t n, const double *params)
@@ -46,6 +51,7 @@ const struct omps_kernel omps_kernel_midpoint = {
     .setup = midpoint_setup,
     .run = midpoint_run,
     .verify = omps_pi_verify_state,
+    .poison = omps_pi_poison,
     .teardown = omps_pi_teardown,
     .corrupt = omps_pi_corrupt,
     .work = midpoint_work,

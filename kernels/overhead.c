@@ -1,16 +1,15 @@
 #include "overhead.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
 
-#define MAX_TEAM 1024
-
 static size_t slot_bytes(void)
 {
-    return (size_t)MAX_TEAM * OMPS_SLOT_STRIDE * sizeof(double);
+    return (size_t)OMPS_MAX_THREADS * OMPS_SLOT_STRIDE * sizeof(double);
 }
 
 void omps_overhead_clear(struct omps_overhead_state *s)
@@ -22,9 +21,11 @@ void omps_overhead_clear(struct omps_overhead_state *s)
 
 int omps_overhead_setup(void **state, uint64_t n, int counts)
 {
-    struct omps_overhead_state *s = calloc(1, sizeof *s);
+    /* aligned_alloc, not calloc: the members' cache lines must be lines. */
+    struct omps_overhead_state *s = aligned_alloc(64, sizeof *s);
     if (s == NULL)
         return OMPS_ENOMEM;
+    memset(s, 0, sizeof *s);
     s->sums = aligned_alloc(64, slot_bytes());
     if (s->sums == NULL) {
         free(s);
@@ -49,7 +50,7 @@ int omps_overhead_verify(void *state, char *why, size_t why_len)
     const struct omps_overhead_state *s = state;
     const double per_delay = omps_delay(0.0);
     double sum = 0.0;
-    for (int t = 0; t < MAX_TEAM; t++)
+    for (int t = 0; t < OMPS_MAX_THREADS; t++)
         sum += s->sums[t * OMPS_SLOT_STRIDE];
     const double want = (double)s->threads * (double)s->n * per_delay;
     if (s->threads < 1 || sum != want) {
@@ -69,6 +70,15 @@ void omps_overhead_corrupt(void *state)
 {
     struct omps_overhead_state *s = state;
     s->sums[0] -= omps_delay(0.0);
+}
+
+void omps_overhead_poison(void *state)
+{
+    struct omps_overhead_state *s = state;
+    for (int t = 0; t < OMPS_MAX_THREADS; t++)
+        s->sums[t * OMPS_SLOT_STRIDE] = NAN;
+    s->count = -1;
+    s->threads = 0;
 }
 
 double omps_overhead_footprint(uint64_t n)

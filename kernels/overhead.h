@@ -25,13 +25,18 @@
 #define OMPS_DELAY_LENGTH 160
 #define OMPS_SLOT_STRIDE 8 /* doubles: 64 bytes between threads' slots */
 
+/*
+ * The seed every delay reads and the count every counting construct writes
+ * sit on cache lines of their own: sharing one, each construct's write would
+ * cost every thread's next delay a miss that the reference never pays.
+ */
 struct omps_overhead_state {
-    int64_t n;
-    volatile double seed; /* 0.0, read afresh each delay so none is folded */
-    double *sums;    /* per-thread delay sums, OMPS_SLOT_STRIDE apart */
-    int64_t count;   /* the shared count of the counting tests */
-    int counts;      /* 1: count must end at threads * n */
-    int threads;     /* the team size of the last run */
+    _Alignas(64) volatile double seed; /* 0.0, read afresh each delay */
+    _Alignas(64) int64_t count;        /* the shared count of the counting tests */
+    _Alignas(64) int64_t n;
+    double *sums; /* per-thread delay sums, OMPS_SLOT_STRIDE apart */
+    int counts;   /* 1: count must end at threads * n */
+    int threads;  /* the team size of the last run */
 };
 
 /* The delay: DELAY_LENGTH dependent additions starting at seed. */
@@ -67,6 +72,9 @@ int omps_overhead_setup(void **state, uint64_t n, int counts);
 void omps_overhead_teardown(void *state);
 int omps_overhead_verify(void *state, char *why, size_t why_len);
 void omps_overhead_corrupt(void *state);
+/* NaN sums and an impossible count: a run that did not happen cannot
+ * verify. */
+void omps_overhead_poison(void *state);
 double omps_overhead_footprint(uint64_t n);
 struct omps_work omps_overhead_work(uint64_t n, const double *params);
 uint64_t omps_overhead_size(const struct omps_sizing *sizing);
@@ -94,6 +102,7 @@ extern const struct omps_kernel omps_kernel_overhead_reference;
         .verify = omps_overhead_verify,                                        \
         .teardown = omps_overhead_teardown,                                    \
         .corrupt = omps_overhead_corrupt,                                      \
+        .poison = omps_overhead_poison,                                        \
         .work = omps_overhead_work,                                            \
     }
 

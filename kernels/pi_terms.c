@@ -57,7 +57,7 @@ int omps_pi_setup(void **state, uint64_t n, double param)
     struct omps_pi_state *s = malloc(sizeof *s);
     if (s == NULL)
         return OMPS_ENOMEM;
-    *s = (struct omps_pi_state){.n = (int64_t)n, .param = param, .result = 0.0};
+    *s = (struct omps_pi_state){.n = (int64_t)n, .param = param, .result = NAN, .terms = -1};
     *state = s;
     return OMPS_OK;
 }
@@ -76,6 +76,11 @@ double omps_pi_footprint(uint64_t n)
 int omps_pi_verify_state(void *state, char *why, size_t why_len)
 {
     const struct omps_pi_state *s = state;
+    if (s->terms != s->n) {
+        snprintf(why, why_len, "summed %lld of %lld terms", (long long)s->terms,
+                 (long long)s->n);
+        return -1;
+    }
     return omps_pi_verify(s->result, s->n, why, why_len);
 }
 
@@ -83,4 +88,12 @@ void omps_pi_corrupt(void *state)
 {
     struct omps_pi_state *s = state;
     s->result -= 2.0 / (double)s->n;
+    s->terms -= 1;
+}
+
+void omps_pi_poison(void *state)
+{
+    struct omps_pi_state *s = state;
+    s->result = NAN;
+    s->terms = -1;
 }

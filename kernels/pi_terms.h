@@ -52,11 +52,13 @@ uint64_t omps_pi_default_size(const struct omps_sizing *sizing);
 int omps_pi_verify(double result, int64_t n, char *why, size_t why_len);
 
 /* The state of every pi kernel: n terms, the kernel's own parameter
- * (serial_fraction's share f, tasks' grainsize), and the last result. */
+ * (serial_fraction's share f, tasks' grainsize), and the last result with
+ * the number of terms that went into it. */
 struct omps_pi_state {
     int64_t n;
     double param; /* the kernel's own parameter: f, or a grainsize */
     double result;
+    int64_t terms; /* terms the last run summed, counted as it summed them */
 };
 
 /* Allocates a state for n terms and a parameter; 0 or OMPS_ENOMEM. */
@@ -68,12 +70,20 @@ void omps_pi_teardown(void *state);
 /* Bytes a pi kernel allocates: one small state whatever n is. */
 double omps_pi_footprint(uint64_t n);
 
-/* Verifies the state's last result with omps_pi_verify. */
+/*
+ * Verifies the state's last run: it summed exactly n terms, and its result
+ * passes omps_pi_verify.  The count is what catches one lost chunk at large
+ * n, where a chunk of one term (2h or more) is below the rounding bound.
+ */
 int omps_pi_verify_state(void *state, char *why, size_t why_len);
 
-/* Removes the smallest term, 2h, from the result: the least a lost term
- * changes it by. */
+/* Loses the smallest chunk a schedule can hand out, one term: the result
+ * drops by at least 2h and the count by one. */
 void omps_pi_corrupt(void *state);
+
+/* Before a batch: a NaN result and an impossible count, so a run that did
+ * not happen cannot verify on the previous one's result. */
+void omps_pi_poison(void *state);
 
 /* Flops per term: an add and a multiply for x, a multiply and an add for
  * 1+x^2, a divide, and the accumulating add. */

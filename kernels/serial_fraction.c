@@ -26,6 +26,7 @@ static void serial_fraction_run(void *state, struct omps_team *team)
     const int64_t serial_terms = (int64_t)llround(s->param * (double)n);
     const double h = 1.0 / (double)n;
     double serial_sum = 0.0, parallel_sum = 0.0;
+    int64_t serial_count = 0, parallel_count = 0;
 #pragma omp parallel
     {
         omps_team_note(team);
@@ -34,16 +35,23 @@ static void serial_fraction_run(void *state, struct omps_team *team)
 #pragma omp single
         {
             double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-            for (int64_t i = 0; i < serial_terms; i++)
+            int64_t count = 0;
+#pragma omp simd reduction(+ : sum, count)
+            for (int64_t i = 0; i < serial_terms; i++) {
                 sum += omps_pi_term(i, h);
+                count++;
+            }
             serial_sum = sum;
+            serial_count = count;
         }
-#pragma omp for simd schedule(runtime) reduction(+ : parallel_sum)
-        for (int64_t i = serial_terms; i < n; i++)
+#pragma omp for simd schedule(runtime) reduction(+ : parallel_sum, parallel_count)
+        for (int64_t i = serial_terms; i < n; i++) {
             parallel_sum += omps_pi_term(i, h);
+            parallel_count++;
+        }
     }
     s->result = (serial_sum + parallel_sum) * h;
+    s->terms = serial_count + parallel_count;
 }
 
 static struct omps_work serial_fraction_work(uint64_t n, const double *params)
@@ -66,6 +74,7 @@ const struct omps_kernel omps_kernel_serial_fraction = {
     .setup = serial_fraction_setup,
     .run = serial_fraction_run,
     .verify = omps_pi_verify_state,
+    .poison = omps_pi_poison,
     .teardown = omps_pi_teardown,
     .corrupt = omps_pi_corrupt,
     .work = serial_fraction_work,

@@ -65,5 +65,6 @@ const struct omps_kernel omps_kernel_shared_array = {
     .verify = shared_array_verify,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
+    .poison = omps_pair_poison,
     .work = omps_cube_work,
 };

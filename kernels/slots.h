@@ -16,6 +16,7 @@ struct omps_slots_state {
     int64_t stride; /* in int64s */
     int threads;    /* the team size of the last run */
     int64_t *slots;
+    int64_t *given; /* iterations each thread was handed in the last run */
 };
 
 /* The machine's cache line in bytes, from sysconf (64 when unknown). */
@@ -26,6 +27,7 @@ void omps_slots_teardown(void *state);
 void omps_slots_run(void *state, struct omps_team *team);
 int omps_slots_verify(void *state, char *why, size_t why_len);
 void omps_slots_corrupt(void *state);
+void omps_slots_poison(void *state);
 double omps_slots_footprint(uint64_t n);
 uint64_t omps_slots_default_size(const struct omps_sizing *sizing);
 struct omps_work omps_slots_work(uint64_t n, const double *params);
@@ -43,6 +45,7 @@ struct omps_work omps_slots_work(uint64_t n, const double *params);
         .verify = omps_slots_verify,                                           \
         .teardown = omps_slots_teardown,                                       \
         .corrupt = omps_slots_corrupt,                                         \
+        .poison = omps_slots_poison,                                           \
         .work = omps_slots_work,                                               \
     }
 

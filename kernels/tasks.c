@@ -16,13 +16,18 @@ static int tasks_setup(void **state, uint64_t n, const double *params)
     return omps_pi_setup(state, n, params[0]);
 }
 
-/* Terms lo..hi-1, vectorised: the body of one task. */
-static double block_sum(int64_t lo, int64_t hi, double h)
+/* Terms lo..hi-1, vectorised: the body of one task.  Adds the number of
+ * terms it summed to *terms. */
+static double block_sum(int64_t lo, int64_t hi, double h, int64_t *terms)
 {
     double sum = 0.0;
-#pragma omp simd reduction(+ : sum)
-    for (int64_t i = lo; i < hi; i++)
+    int64_t count = 0;
+#pragma omp simd reduction(+ : sum, count)
+    for (int64_t i = lo; i < hi; i++) {
         sum += omps_pi_term(i, h);
+        count++;
+    }
+    *terms += count;
     return sum;
 }
 
@@ -32,22 +37,25 @@ static double block_sum(int64_t lo, int64_t hi, double h)
  * are DEFAULT_BLOCK terms and the runtime decides how many make a task.
  */
 #define DEFAULT_BLOCK 4096
-static double tasks_sum(int64_t n, int64_t grainsize)
+static void tasks_sum(struct omps_pi_state *s)
 {
+    const int64_t n = s->n, grainsize = (int64_t)s->param;
     const double h = 1.0 / (double)n;
     const int64_t block = grainsize > 0 ? grainsize : DEFAULT_BLOCK;
     const int64_t blocks = (n + block - 1) / block;
     double sum = 0.0;
+    int64_t terms = 0;
     if (grainsize > 0) {
-#pragma omp taskloop grainsize(1) reduction(+ : sum)
+#pragma omp taskloop grainsize(1) reduction(+ : sum, terms)
         for (int64_t b = 0; b < blocks; b++)
-            sum += block_sum(b * block, b + 1 < blocks ? (b + 1) * block : n, h);
+            sum += block_sum(b * block, b + 1 < blocks ? (b + 1) * block : n, h, &terms);
     } else {
-#pragma omp taskloop reduction(+ : sum)
+#pragma omp taskloop reduction(+ : sum, terms)
         for (int64_t b = 0; b < blocks; b++)
-            sum += block_sum(b * block, b + 1 < blocks ? (b + 1) * block : n, h);
+            sum += block_sum(b * block, b + 1 < blocks ? (b + 1) * block : n, h, &terms);
     }
-    return sum * h;
+    s->result = sum * h;
+    s->terms = terms;
 }
 
 static void tasks_run(void *state, struct omps_team *team)
@@ -57,7 +65,7 @@ static void tasks_run(void *state, struct omps_team *team)
     {
         omps_team_note(team);
 #pragma omp single
-        s->result = tasks_sum(s->n, (int64_t)s->param);
+        tasks_sum(s);
     }
 }
 
@@ -81,6 +89,7 @@ const struct omps_kernel omps_kernel_tasks = {
     .setup = tasks_setup,
     .run = tasks_run,
     .verify = omps_pi_verify_state,
+    .poison = omps_pi_poison,
     .teardown = omps_pi_teardown,
     .corrupt = omps_pi_corrupt,
     .work = tasks_work,
