@@ -2,11 +2,12 @@
 # installed (tools/deps.sh), then configures and builds in build/.
 BUILD    ?= build
 SANITIZE ?= build-sanitize
+RACE     ?= build-race
 RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build bench quick plots baseline perf-check test test-sanitize clean
+.PHONY: all deps build bench quick plots baseline perf-check test test-sanitize test-race clean
 
 all: build
 
@@ -61,5 +62,14 @@ test-sanitize: deps
 	@cmake --build $(SANITIZE) -j $(JOBS)
 	@cd $(SANITIZE) && ctest --output-on-failure -j $(JOBS)
 
+# Every kernel at 2 threads under ThreadSanitizer with Archer (clang and
+# LLVM's OpenMP runtime), and a deliberately racy kernel that must be caught.
+test-race:
+	@tools/deps.sh llvm
+	@cmake -S . -B $(RACE) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOMPSCALE_NATIVE=OFF -DOMPSCALE_RACE=ON >/dev/null
+	@cmake --build $(RACE) -j $(JOBS)
+	@tests/race.sh $(RACE)/race_kernels
+
 clean:
-	rm -rf $(BUILD) $(SANITIZE)
+	rm -rf $(BUILD) $(SANITIZE) $(RACE)

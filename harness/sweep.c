@@ -325,7 +325,16 @@ static int visit(struct omps_sweep *s, size_t i)
         .has_prepare = c->key.kernel->prepare != NULL, .flops = w.flops,
         .bytes = w.bytes, .items = w.items};
     omps_key_name(&c->key, name, sizeof name);
+    const size_t before = t->count;
     const int rc = omps_gb_run_batch(s->gb, name, s, &go);
+    /* A batch that reported nothing would be visited again forever. */
+    if (rc == OMPS_OK && t->count == before && !t->dead && !*s->stop) {
+        t->dead = 1;
+        s->out->errors++;
+        if (s->out->error[0] == '\0')
+            snprintf(s->out->error, sizeof s->out->error, "%s: Google Benchmark ran nothing",
+                     name);
+    }
     adapt_iterations(t, s->plan->min_time);
     t->visit_s = now() - t0;
     return rc != OMPS_OK ? rc : s->io_failed;

@@ -28,7 +28,7 @@ check_bad "'-1'" --threads -1
 check_bad "'abc'" --threads abc
 check_bad "'1025'" --threads 1025
 # max on a machine with more logical CPUs than the kernels are sized for.
-HWLOC_SYNTHETIC="pack:2 core:600 pu:1" check_bad "max is 1200" --threads max
+HWLOC_SYNTHETIC="pack:2 core:600 pu:1" check_bad "max is 1200" --threads max --dry-run
 check_bad "1,,2" --threads 1,,2
 check_bad "'3-1'" --threads 3-1
 check_bad "'nosuch'" --kernels nosuch

@@ -20,7 +20,7 @@ env BENCHMARK_FILTER=nothing-matches BENCHMARK_OUT="$tmp/stray.json" \
     BENCHMARK_PERF_COUNTERS=CYCLES BENCHMARK_MIN_WARMUP_TIME=3 \
     OMP_NUM_THREADS=7 OMP_SCHEDULE=guided,3 OMP_DYNAMIC=true OMP_WAIT_POLICY=passive \
     OMP_PROC_BIND=close OMP_MAX_ACTIVE_LEVELS=1 \
-    "$bin" "${args[@]}" --out "$tmp/dirty" 2>"$tmp/dirty.err"
+    timeout 120 "$bin" "${args[@]}" --out "$tmp/dirty" 2>"$tmp/dirty.err"
 rc=$?
 [ "$rc" -eq 0 ] || { echo "FAIL: exit $rc with the variables set: $(tail -2 "$tmp/dirty.err")"; fail=1; }
 [ -e "$tmp/stray.json" ] && { echo "FAIL: BENCHMARK_OUT opened a file"; fail=1; }
