@@ -53,7 +53,7 @@ void omps_counter_corrupt(void *state)
 void omps_counter_poison(void *state)
 {
     struct omps_counter_state *s = state;
-    s->total = INT64_MIN;
+    s->total = -1;
 }
 
 double omps_counter_footprint(uint64_t n)
