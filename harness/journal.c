@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "journal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -92,15 +93,36 @@ int omps_journal_lock(struct omps_journal *j, const char *dir, char *err,
     return OMPS_OK;
 }
 
-int omps_journal_start(struct omps_journal *j, const char *header)
+void omps_remove_stale_temporaries(const char *dir)
 {
-    static const char *const earlier[] = {"summary.csv", "fit.csv", "gbench.json",
-                                          "machine.json"};
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4400];
+    while (d != NULL && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] != '.' || strstr(e->d_name, ".tmp-") == NULL)
+            continue;
+        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+            unlink(path);
+    }
+    if (d != NULL)
+        closedir(d);
+}
+
+void omps_journal_clear(struct omps_journal *j)
+{
+    static const char *const earlier[] = {"runs.csv", "summary.csv", "fit.csv",
+                                          "gbench.json", "machine.json"};
     char path[4200];
     for (size_t i = 0; i < sizeof earlier / sizeof earlier[0]; i++) {
         if (path_in(j, earlier[i], path, sizeof path) == 0)
             unlink(path);
     }
+    omps_remove_stale_temporaries(j->dir);
+}
+
+int omps_journal_start(struct omps_journal *j, const char *header)
+{
+    char path[4200];
     if (path_in(j, "runs.csv", path, sizeof path) != 0)
         return OMPS_EIO;
     j->runs_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
@@ -134,18 +156,22 @@ static off_t whole_lines_length(int fd)
     return 0;
 }
 
-int omps_journal_reopen(struct omps_journal *j)
+int omps_journal_reopen(struct omps_journal *j, const char *header)
 {
     char path[4200];
     if (path_in(j, "runs.csv", path, sizeof path) != 0)
         return OMPS_EIO;
     j->runs_fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC);
     if (j->runs_fd < 0)
-        return OMPS_EIO;
+        return errno == ENOENT ? omps_journal_start(j, header) : OMPS_EIO;
     const off_t keep = whole_lines_length(j->runs_fd);
     if (keep < 0 || ftruncate(j->runs_fd, keep) != 0 || fsync(j->runs_fd) != 0)
         return OMPS_EIO;
-    return OMPS_OK;
+    if (keep > 0)
+        return OMPS_OK;
+    char line[1024];
+    const int len = snprintf(line, sizeof line, "%s\n", header);
+    return omps_journal_append(j, line, (size_t)len);
 }
 
 int omps_journal_append(struct omps_journal *j, const char *block, size_t len)

@@ -27,14 +27,24 @@ struct omps_journal {
 int omps_journal_lock(struct omps_journal *j, const char *dir, char *err,
                       size_t err_len);
 
-/* Starts a new run: removes an earlier run's files (runs.csv, summary.csv,
- * fit.csv, gbench.json, machine.json) and writes runs.csv's header.
- * Returns 0 or OMPS_EIO (errno set). */
+/* Removes an earlier run's files (runs.csv, summary.csv, fit.csv,
+ * gbench.json, machine.json) and the temporaries a killed run left, so that
+ * the new run's machine.json can be written before its runs.csv: a directory
+ * with a machine.json is then always one that --resume can continue. */
+void omps_journal_clear(struct omps_journal *j);
+
+/* Creates runs.csv with its header.  Returns 0 or OMPS_EIO (errno set). */
 int omps_journal_start(struct omps_journal *j, const char *header);
 
 /* Reopens runs.csv to continue a run, cutting off a last line that a power
- * cut left without its newline.  Returns 0 or OMPS_EIO (errno set). */
-int omps_journal_reopen(struct omps_journal *j);
+ * cut left without its newline.  A runs.csv that is missing or holds no
+ * whole line (the run was killed before its header was written) is started
+ * afresh.  Returns 0 or OMPS_EIO (errno set). */
+int omps_journal_reopen(struct omps_journal *j, const char *header);
+
+/* Removes DIR's temporary files (".NAME.tmp-PID") that a killed process
+ * left; call it only while holding the lock. */
+void omps_remove_stale_temporaries(const char *dir);
 
 /* Appends one block of whole lines in one write and fsyncs it.  Returns 0 or
  * OMPS_EIO (errno set). */

@@ -1,7 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -119,7 +118,16 @@ static int load_resumed(struct run *r, const char *dir)
 {
     char path[4200];
     json_error_t je;
+    /* The lock without machine.json: ompscale made this directory and was
+     * killed before its first write. */
+    snprintf(path, sizeof path, "%s/.ompscale.lock", dir);
+    const int locked_once = access(path, F_OK) == 0;
     snprintf(path, sizeof path, "%s/machine.json", dir);
+    if (locked_once && access(path, F_OK) != 0 && errno == ENOENT) {
+        snprintf(r->err, sizeof r->err, "--resume: '%s' holds no run (it was stopped "
+                 "before it wrote machine.json); start it again without --resume", dir);
+        return OMPS_EINVAL;
+    }
     r->resumed = json_load_file(path, 0, &je);
     json_t *state = json_object_get(r->resumed, "state");
     json_t *run = json_object_get(r->resumed, "run");
@@ -252,34 +260,25 @@ static int write_machine(const struct run *r, const char *state,
 
 /* ---- the run ---------------------------------------------------------- */
 
-/* Removes temporary files a killed run left (".NAME.tmp-PID"). */
-static void remove_stale_temporaries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] != '.' || strstr(e->d_name, ".tmp-") == NULL)
-            continue;
-        char path[4400];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d != NULL)
-        closedir(d);
-}
-
-/* Takes the lock and opens the journal, new or resumed. */
+/* Takes the lock and opens the journal, new or resumed.  machine.json
+ * (state running) is written before runs.csv is created, so a process
+ * killed at any instant leaves either a directory that --resume continues
+ * or one that holds nothing but the lock. */
 static int open_journal(struct run *r)
 {
     const char *dir = r->opts.out_dir;
     int rc = omps_journal_lock(&r->journal, dir, r->err, sizeof r->err);
     if (rc != OMPS_OK)
         return rc;
-    if (r->opts.resume_dir == NULL) {
+    if (r->opts.resume_dir == NULL)
+        omps_journal_clear(&r->journal);
+    else
+        omps_remove_stale_temporaries(dir);
+    rc = write_machine(r, "running", NULL);
+    if (rc == OMPS_OK && r->opts.resume_dir == NULL) {
         rc = omps_journal_start(&r->journal, OMPS_RUNS_HEADER);
-    } else {
-        remove_stale_temporaries(dir);
-        rc = omps_journal_reopen(&r->journal);
+    } else if (rc == OMPS_OK) {
+        rc = omps_journal_reopen(&r->journal, OMPS_RUNS_HEADER);
         if (rc == OMPS_OK) {
             char path[4200];
             snprintf(path, sizeof path, "%s/runs.csv", dir);
@@ -344,9 +343,7 @@ static int sweep_and_finish(struct run *r, const char *argv0, volatile sig_atomi
     const char *dir = r->opts.out_dir;
     struct omps_outfile json;
     struct omps_sweep_outcome o;
-    int rc = write_machine(r, "running", NULL);
-    if (rc == OMPS_OK)
-        rc = omps_outfile_open(&json, dir, "gbench.json");
+    int rc = omps_outfile_open(&json, dir, "gbench.json");
     if (rc != OMPS_OK) {
         snprintf(r->err, sizeof r->err, "--out: cannot write to '%s': %s", dir, strerror(errno));
         return fail(r->err);
@@ -403,15 +400,16 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
         rc = resume_options(&r);
     if (rc == OMPS_OK)
         rc = plan_run(&r);
-    if (rc == OMPS_OK && !r.opts.dry_run)
+    /* The division probe costs about 15 ms, so only a run that records it
+     * pays for it: not `list`, not --dry-run. */
+    if (rc == OMPS_OK && !r.opts.dry_run) {
+        r.machine.division_ns = omps_division_ns();
         rc = open_journal(&r);
+    }
     if (rc != OMPS_OK || r.opts.dry_run) {
         run_free(&r);
         return rc != OMPS_OK ? fail(r.err) : 0;
     }
-    /* The division probe costs about 15 ms, so only a run that records it
-     * pays for it: not `list`, not --dry-run. */
-    r.machine.division_ns = omps_division_ns();
     omps_plan_describe(&r.plan, &r.opts, stderr);
     rc = sweep_and_finish(&r, argv0, stop);
     run_free(&r);

@@ -92,11 +92,35 @@ sleep 0.005
 kill -INT $early
 wait $early
 rc=$?
+# A Ctrl-C before main installed its handler kills the process silently,
+# before it made anything but the directory and its lock.
 if { [ "$rc" -eq 130 ] && grep -q '"state": "interrupted"' "$tmp/early/machine.json" \
-     && "$bin" run --resume "$tmp/early" 2>/dev/null; } || [ "$rc" -eq 0 ]; then
+     && "$bin" run --resume "$tmp/early" 2>/dev/null; } || [ "$rc" -eq 0 ] \
+   || { [ "$rc" -eq 130 ] && [ -z "$(ls "$tmp/early" 2>/dev/null)" ]; }; then
     ok
 else
     bad "an early Ctrl-C: rc=$rc"
+fi
+
+# Killed between taking the lock and writing machine.json: --resume says
+# there is no run, and a plain run there starts one.
+mkdir -p "$tmp/unstarted" && : >"$tmp/unstarted/.ompscale.lock"
+: >"$tmp/unstarted/.machine.json.tmp-1"
+expect_refused "holds no run" run --resume "$tmp/unstarted"
+"$bin" run "${quick[@]}" --out "$tmp/unstarted" 2>/dev/null \
+    && [ -z "$(ls -A "$tmp/unstarted" | grep tmp)" ] && ok || bad "a run where none had started"
+
+# Killed between machine.json and runs.csv's header: --resume starts the
+# journal afresh and finishes every configuration.
+cut -d, -f1-6 "$tmp/unstarted/summary.csv" >"$tmp/keys.want"
+sed -i 's/"state": "complete"/"state": "running"/' "$tmp/unstarted/machine.json"
+rm "$tmp/unstarted/runs.csv"
+if "$bin" run --resume "$tmp/unstarted" 2>/dev/null \
+    && cut -d, -f1-6 "$tmp/unstarted/summary.csv" | cmp -s - "$tmp/keys.want" \
+    && "$rundir_check" "$tmp/unstarted" >/dev/null 2>&1; then
+    ok
+else
+    bad "resume without runs.csv"
 fi
 
 # A new run replaces an earlier run's files, fit.csv included.
