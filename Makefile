@@ -3,11 +3,13 @@
 BUILD    ?= build
 SANITIZE ?= build-sanitize
 RACE     ?= build-race
+FUZZ     ?= build-fuzz
+FUZZ_SECONDS ?= 60
 RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build bench quick plots baseline perf-check test test-sanitize test-race clean
+.PHONY: all deps build bench quick plots baseline perf-check test test-sanitize test-race fuzz clean
 
 all: build
 
@@ -71,5 +73,15 @@ test-race:
 	@cmake --build $(RACE) -j $(JOBS)
 	@tests/race.sh $(RACE)/race_kernels
 
+# The readers and option parsers under libFuzzer with ASan and UBSan (clang),
+# FUZZ_SECONDS per target; see tools/fuzz.sh.
+fuzz:
+	@tools/deps.sh llvm
+	@cmake -S . -B $(FUZZ) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOMPSCALE_NATIVE=OFF -DOMPSCALE_FUZZ=ON \
+	  -DBUILD_TESTING=OFF >/dev/null
+	@cmake --build $(FUZZ) -j $(JOBS)
+	@tools/fuzz.sh $(FUZZ) $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) $(SANITIZE) $(RACE)
+	rm -rf $(BUILD) $(SANITIZE) $(RACE) $(FUZZ)

@@ -9,6 +9,17 @@
  * handful of rounds a quick run has.  Without rounds (fewer than 3, or a
  * summary with no runs.csv) the interval is the fit's linearised standard
  * error times Student's t.
+ *
+ * Rounds of one run share that run's state (the host's placement of the
+ * vCPUs, its neighbours, the build's code layout), which a later run does
+ * not: one run's interval is about that run.  With --with, several runs are
+ * pooled and the bootstrap resamples at both levels (Kalibera and Jones):
+ * runs with replacement, then each drawn run's rounds.  With a handful of
+ * runs no percentile of the resamples can reach past the most extreme run
+ * (with four runs, the truth lies outside their range one time in eight),
+ * so a pooled interval is the estimate +- t(K-1) sqrt(K/(K-1)) times the
+ * resamples' standard deviation, K the number of runs: Student's interval
+ * with the bootstrap's standard error, corrected for its K-1 over K bias.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "fit.h"
@@ -121,24 +132,69 @@ static void percentile_bounds(double *v, size_t n, size_t rounds, double *lo, do
     *hi = v[n - 1 - k];
 }
 
+/* Draws one resample into cnt[0..rounds): rounds with replacement, or,
+ * over pooled runs, runs with replacement and then each drawn run's rounds. */
+static void resample(const struct omps_fit_input *in, unsigned *cnt, uint64_t *rng)
+{
+    const size_t R = in->rounds;
+    memset(cnt, 0, R * sizeof *cnt);
+    if (in->runs < 2) {
+        for (size_t i = 0; i < R; i++)
+            cnt[next_random(rng) % R]++;
+        return;
+    }
+    for (size_t k = 0; k < in->runs; k++) {
+        const size_t j = next_random(rng) % in->runs;
+        const size_t first = in->run_first[j], n = in->run_rounds[j];
+        for (size_t i = 0; i < n; i++)
+            cnt[first + next_random(rng) % n]++;
+    }
+}
+
+/* The pooled interval of the comment at the top, from draws v[0..n) over
+ * K runs; returns -1 when a draw is not finite (an unbounded USL peak). */
+static int student_bounds(const double *v, size_t n, size_t runs, double value, double *lo,
+                          double *hi)
+{
+    double sum = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            return -1;
+        sum += v[i];
+    }
+    const double mean = sum / (double)n, k = (double)runs;
+    for (size_t i = 0; i < n; i++)
+        ss += (v[i] - mean) * (v[i] - mean);
+    const double half = omps_t975((int)runs - 1) * sqrt(k / (k - 1.0)) *
+                        sqrt(ss / (double)(n - 1));
+    *lo = value - half;
+    *hi = value + half;
+    return 0;
+}
+
 /* Refits model on RESAMPLES resamples of rounds; fills each parameter's
  * interval.  Returns 0, or -1 when too many resamples could not be fitted. */
 static int bootstrap(const struct fit_ctx *c, const struct series *s, enum omps_model m,
                      struct outcome *o)
 {
     const size_t R = c->in->rounds;
+    /* The units the expanded percentiles count: runs when pooled. */
+    const size_t units = c->in->runs >= 2 ? c->in->runs : R;
     unsigned *cnt = calloc(R + 1, sizeof *cnt);
     double *times = malloc((s->count + 1) * sizeof *times);
-    double *scratch = malloc((R + 1) * sizeof *scratch);
+    /* A pooled resample can draw the longest run every time. */
+    size_t longest = 0;
+    for (size_t j = 0; j < c->in->runs; j++)
+        longest = c->in->run_rounds[j] > longest ? c->in->run_rounds[j] : longest;
+    const size_t most = c->in->runs >= 2 ? longest * c->in->runs : R;
+    double *scratch = malloc((most + 1) * sizeof *scratch);
     double *draws = malloc(3 * RESAMPLES * sizeof *draws);
     struct omps_point *pts = malloc((s->count + 1) * sizeof *pts);
     size_t good = 0;
     uint64_t rng = c->seed ^ (uint64_t)s->members[0] * 0xD1B54A32D192ED03ULL ^ (uint64_t)m;
     int rc = cnt && times && scratch && draws && pts ? 0 : -1;
     for (int b = 0; rc == 0 && b < RESAMPLES; b++) {
-        memset(cnt, 0, R * sizeof *cnt);
-        for (size_t i = 0; i < R; i++)
-            cnt[next_random(&rng) % R]++;
+        resample(c->in, cnt, &rng);
         for (size_t i = 0; i < s->count; i++)
             times[i] = resampled_median(&c->in->points[s->members[i]], cnt, scratch);
         struct omps_model_fit f;
@@ -151,8 +207,12 @@ static int bootstrap(const struct fit_ctx *c, const struct series *s, enum omps_
         good++;
     }
     if (rc == 0 && good >= RESAMPLES * 9 / 10) {
-        for (int j = 0; j < 3; j++)
-            percentile_bounds(draws + j * RESAMPLES, good, R, &o->p[j].lo, &o->p[j].hi);
+        for (int j = 0; j < 3; j++) {
+            double *v = draws + j * RESAMPLES;
+            if (c->in->runs < 2 ||
+                student_bounds(v, good, units, o->p[j].value, &o->p[j].lo, &o->p[j].hi) != 0)
+                percentile_bounds(v, good, units, &o->p[j].lo, &o->p[j].hi);
+        }
     } else {
         rc = -1;
     }
@@ -244,6 +304,14 @@ static void row(const struct fit_ctx *c, const struct series *s, const char *mod
     number(c->csv, value);
     number(c->csv, err);
     fprintf(c->csv, ",%zu,", points);
+    /* A pooled fit says so on every row, so fit.csv cannot be mistaken for
+     * one run's. */
+    char pooled[600];
+    if (c->in->runs >= 2) {
+        snprintf(pooled, sizeof pooled, "%s%spooled over %zu runs", note, *note ? "; " : "",
+                 c->in->runs);
+        note = pooled;
+    }
     omps_csv_text(c->csv, note);
     number(c->csv, lo);
     number(c->csv, hi);
@@ -492,13 +560,24 @@ static void fit_all(struct fit_ctx *c, struct series *s, size_t n, struct data_f
     }
 }
 
-static int parse_fit_args(int argc, char **argv, const char **dir, struct data_files *data,
+/* What `fit` was asked: the run, the runs pooled with it, the options. */
+struct fit_args {
+    const char *dir;
+    const char *with[OMPS_FIT_MAX_RUNS];
+    size_t nwith;
+};
+
+static int parse_fit_args(int argc, char **argv, struct fit_args *a, struct data_files *data,
                           uint64_t *seed)
 {
+    const char **dir = &a->dir;
     for (int i = 0; i < argc; i++) {
         long v;
         if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
             data->work = argv[++i];
+        } else if (strcmp(argv[i], "--with") == 0 && i + 1 < argc &&
+                   a->nwith + 1 < OMPS_FIT_MAX_RUNS) {
+            a->with[a->nwith++] = argv[++i];
         } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc &&
                    omps_parse_long(argv[i + 1], 0, 0x7fffffffffffffffL, &v) == 0) {
             *seed = (uint64_t)v;
@@ -507,7 +586,7 @@ static int parse_fit_args(int argc, char **argv, const char **dir, struct data_f
             *dir = argv[i];
         } else {
             fprintf(stderr, "ompscale: fit: unexpected argument '%s' (usage: ompscale fit DIR "
-                            "[--data WORK] [--seed N])\n", argv[i]);
+                            "[--with DIR]... [--data WORK] [--seed N])\n", argv[i]);
             return -1;
         }
     }
@@ -541,19 +620,34 @@ static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *dat
     return rc;
 }
 
+/* Reads DIR and pools every --with run into in. */
+static int read_input(const struct fit_args *a, struct omps_fit_input *in, char *err,
+                      size_t err_len)
+{
+    int rc = omps_fit_read(a->dir, in, err, err_len);
+    for (size_t i = 0; rc == OMPS_OK && i < a->nwith; i++)
+        rc = omps_fit_add_run(in, a->with[i], err, err_len);
+    if (rc == OMPS_OK && a->nwith > 0)
+        omps_fit_pool_medians(in);
+    if (rc != OMPS_OK && a->nwith > 0)
+        omps_fit_input_free(in);
+    return rc;
+}
+
 int omps_cmd_fit(int argc, char **argv)
 {
-    const char *dir = NULL;
+    struct fit_args a = {0};
     struct data_files data = {0};
     struct fit_ctx c = {.seed = 20261125};
-    if (parse_fit_args(argc, argv, &dir, &data, &c.seed) != 0)
+    if (parse_fit_args(argc, argv, &a, &data, &c.seed) != 0)
         return 2;
+    const char *dir = a.dir;
     /* A fit.csv from an earlier summary must not outlive a failed fit. */
     char path[4200], err[4600] = "";
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     remove(path);
     struct omps_fit_input in;
-    int rc = omps_fit_read(dir, &in, err, sizeof err);
+    int rc = read_input(&a, &in, err, sizeof err);
     if (rc != OMPS_OK) {
         fprintf(stderr, "ompscale: fit: %s\n", *err ? err : omps_strerror(rc));
         return 2;

@@ -27,11 +27,20 @@ struct omps_fit_point {
     size_t nrounds;
 };
 
+/* The most runs one fit pools (DIR and its --with directories). */
+#define OMPS_FIT_MAX_RUNS 64
+
 struct omps_fit_input {
     struct omps_fit_point *points;
     size_t count;
-    size_t rounds;             /* distinct rounds in runs.csv; 0 without it */
+    size_t rounds;             /* distinct rounds over every run; 0 without them */
+    /* Runs whose rounds are pooled: run j holds rounds [run_first[j],
+     * run_first[j] + run_rounds[j]).  0 when DIR's runs.csv has no rounds. */
+    size_t runs;
+    size_t run_first[OMPS_FIT_MAX_RUNS];
+    size_t run_rounds[OMPS_FIT_MAX_RUNS];
     int physical_cores;        /* 0: unknown */
+    char cpu_model[256];       /* from machine.json; empty when unknown */
     char caption[512];         /* "CPU model, date" for the pictures */
 };
 
@@ -43,6 +52,19 @@ struct omps_fit_input {
  * omps_fit_input_free.
  */
 int omps_fit_read(const char *dir, struct omps_fit_input *in, char *err, size_t err_len);
+
+/*
+ * Pools another run of the same plan into in: DIR/runs.csv's rounds are
+ * appended to the points they belong to (matched by key; configurations
+ * that in lacks are ignored) as one more run.  DIR must have rounds and the
+ * same CPU model.  Returns 0, or OMPS_EFORMAT / OMPS_EIO / OMPS_EINVAL /
+ * OMPS_ENOMEM with err naming the file.  After the last one, call
+ * omps_fit_pool_medians.
+ */
+int omps_fit_add_run(struct omps_fit_input *in, const char *dir, char *err, size_t err_len);
+
+/* Makes each point's median the median of its pooled per-round medians. */
+void omps_fit_pool_medians(struct omps_fit_input *in);
 
 void omps_fit_input_free(struct omps_fit_input *in);
 

@@ -134,6 +134,17 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
     return rc;
 }
 
+/* DIR/machine.json's CPU model into cpu (empty when unknown). */
+static void read_cpu_model(const char *dir, char *cpu, size_t len)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *m = json_load_file(path, 0, NULL);
+    const char *model = json_string_value(json_object_get(m, "cpu_model"));
+    snprintf(cpu, len, "%s", model ? model : "");
+    json_decref(m);
+}
+
 static void read_machine(const char *dir, struct omps_fit_input *in)
 {
     char path[4200];
@@ -142,11 +153,12 @@ static void read_machine(const char *dir, struct omps_fit_input *in)
     json_t *cores = json_object_get(m, "physical_cores");
     in->physical_cores = json_is_integer(cores) && json_integer_value(cores) > 0
                              ? (int)json_integer_value(cores) : 0;
-    const char *cpu = json_string_value(json_object_get(m, "cpu_model"));
     const char *date = json_string_value(json_object_get(m, "date"));
-    snprintf(in->caption, sizeof in->caption, "%s%s%.10s", cpu ? cpu : "unknown machine",
-             date ? ", " : "", date ? date : "");
     json_decref(m);
+    read_cpu_model(dir, in->cpu_model, sizeof in->cpu_model);
+    snprintf(in->caption, sizeof in->caption, "%s%s%.10s",
+             *in->cpu_model ? in->cpu_model : "unknown machine", date ? ", " : "",
+             date ? date : "");
 }
 
 static int same_point(const struct omps_fit_point *p, const struct omps_key *k)
@@ -162,14 +174,19 @@ static int by_round(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Gives point p its rounds: the median of its verified repetitions in each. */
+/* Appends to point p its rounds from one run: the median of its verified
+ * repetitions in each, numbered from offset. */
 static int attach_rounds(struct omps_fit_point *p, const struct omps_runs *runs,
-                         const long *list, size_t nlist)
+                         const long *list, size_t nlist, size_t offset)
 {
     double *v = malloc((runs->count + 1) * sizeof *v);
-    p->round_values = malloc((nlist + 1) * sizeof *p->round_values);
-    p->round_index = malloc((nlist + 1) * sizeof *p->round_index);
-    if (v == NULL || p->round_values == NULL || p->round_index == NULL) {
+    double *values = realloc(p->round_values, (p->nrounds + nlist + 1) * sizeof *values);
+    if (values != NULL)
+        p->round_values = values;
+    size_t *index = realloc(p->round_index, (p->nrounds + nlist + 1) * sizeof *index);
+    if (index != NULL)
+        p->round_index = index;
+    if (v == NULL || values == NULL || index == NULL) {
         free(v);
         return OMPS_ENOMEM;
     }
@@ -183,7 +200,7 @@ static int attach_rounds(struct omps_fit_point *p, const struct omps_runs *runs,
         if (k == 0)
             continue;
         p->round_values[p->nrounds] = omps_median_inplace(v, k);
-        p->round_index[p->nrounds++] = g;
+        p->round_index[p->nrounds++] = offset + g;
     }
     free(v);
     return OMPS_OK;
@@ -206,24 +223,75 @@ static int round_list(const struct omps_runs *runs, long **list, size_t *n)
     return OMPS_OK;
 }
 
-static int read_rounds(const char *dir, struct omps_fit_input *in, char *err, size_t err_len)
+/* Adds DIR/runs.csv's rounds to in as one more run.  A missing file, or
+ * one from before rounds, adds nothing unless required. */
+static int read_rounds(const char *dir, struct omps_fit_input *in, int required, char *err,
+                       size_t err_len)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/runs.csv", dir);
-    if (access(path, F_OK) != 0)
+    if (access(path, F_OK) != 0 && !required)
         return OMPS_OK;
     struct omps_runs runs;
     long *list = NULL;
+    size_t nlist = 0;
     int rc = omps_runs_read(path, &runs, err, err_len);
     if (rc != OMPS_OK)
         return rc;
-    if (runs.has_round)
-        rc = round_list(&runs, &list, &in->rounds);
+    if (!runs.has_round && required) {
+        snprintf(err, err_len, "%s:1: no 'round' column, so it cannot be pooled", path);
+        rc = OMPS_EFORMAT;
+    }
+    if (rc == OMPS_OK && runs.has_round)
+        rc = round_list(&runs, &list, &nlist);
     for (size_t i = 0; rc == OMPS_OK && runs.has_round && i < in->count; i++)
-        rc = attach_rounds(&in->points[i], &runs, list, in->rounds);
+        rc = attach_rounds(&in->points[i], &runs, list, nlist, in->rounds);
+    if (rc == OMPS_OK && runs.has_round) {
+        in->run_first[in->runs] = in->rounds;
+        in->run_rounds[in->runs++] = nlist;
+        in->rounds += nlist;
+    }
     free(list);
     omps_runs_free(&runs);
     return rc;
+}
+
+int omps_fit_add_run(struct omps_fit_input *in, const char *dir, char *err, size_t err_len)
+{
+    char cpu[256], path[4200];
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    if (access(path, R_OK) != 0) {
+        snprintf(err, err_len, "--with %s: %s", path, strerror(errno));
+        return OMPS_EIO;
+    }
+    if (in->runs == 0) {
+        snprintf(err, err_len, "--with %s: the first run has no rounds to pool with", dir);
+        return OMPS_EINVAL;
+    }
+    if (in->runs >= OMPS_FIT_MAX_RUNS) {
+        snprintf(err, err_len, "--with %s: at most %d runs", dir, OMPS_FIT_MAX_RUNS);
+        return OMPS_EINVAL;
+    }
+    read_cpu_model(dir, cpu, sizeof cpu);
+    if (strcmp(cpu, in->cpu_model) != 0) {
+        snprintf(err, err_len, "--with %s: measured on '%s', not '%s'", dir, cpu,
+                 in->cpu_model);
+        return OMPS_EINVAL;
+    }
+    return read_rounds(dir, in, 1, err, err_len);
+}
+
+void omps_fit_pool_medians(struct omps_fit_input *in)
+{
+    for (size_t i = 0; i < in->count; i++) {
+        struct omps_fit_point *p = &in->points[i];
+        double *v = p->nrounds && p->excluded < 2 ? malloc(p->nrounds * sizeof *v) : NULL;
+        if (v == NULL)
+            continue;
+        memcpy(v, p->round_values, p->nrounds * sizeof *v);
+        p->median = omps_median_inplace(v, p->nrounds);
+        free(v);
+    }
 }
 
 int omps_fit_read(const char *dir, struct omps_fit_input *in, char *err, size_t err_len)
@@ -232,7 +300,7 @@ int omps_fit_read(const char *dir, struct omps_fit_input *in, char *err, size_t 
     read_machine(dir, in);
     int rc = read_summary(dir, in, err, err_len);
     if (rc == OMPS_OK)
-        rc = read_rounds(dir, in, err, err_len);
+        rc = read_rounds(dir, in, 0, err, err_len);
     if (rc != OMPS_OK)
         omps_fit_input_free(in);
     return rc;

@@ -116,11 +116,14 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
     fputc(',', f);
     omps_csv_number(f, r->copy_fraction);
     fprintf(f, ",%d", r->oversubscribed);
-    const double intervals[] = {r->ci_low,           r->ci_high,    r->speedup_ci_low,
-                                r->speedup_ci_high, r->bound_rate, r->bound_fraction};
+    const double intervals[] = {r->ci_low,         r->ci_high,        r->speedup_ci_low,
+                                r->speedup_ci_high, r->bound_rate,     r->bound_fraction,
+                                r->rate_ci_low,     r->rate_ci_high};
     for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
         fputc(',', f);
         omps_csv_number(f, intervals[i]);
     }
+    fputc(',', f);
+    omps_csv_text(f, r->note ? r->note : "");
     fputc('\n', f);
 }

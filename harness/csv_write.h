@@ -18,7 +18,7 @@
     OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
     "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
     "copy_fraction,oversubscribed,ci_low_s,ci_high_s,speedup_ci_low,"         \
-    "speedup_ci_high,bound_rate,bound_fraction"
+    "speedup_ci_high,bound_rate,bound_fraction,rate_ci_low,rate_ci_high,note"
 
 /*
  * A file written under a temporary name in its final directory and renamed

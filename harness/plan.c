@@ -213,20 +213,40 @@ static double touch_rate(int threads)
     return TOUCH_BYTES_PER_S * fmin((double)threads, TOUCH_MAX_STREAMS);
 }
 
-/* Sums the memory and set-up time of the distinct kernel states (kernel,
- * params, n, threads). */
-static void count_states(struct omps_plan *plan)
+/* Orders keys by state (kernel, params, n, threads). */
+static int by_state(const void *a, const void *b)
 {
+    const struct omps_key *x = *(const struct omps_key *const *)a;
+    const struct omps_key *y = *(const struct omps_key *const *)b;
+    int c = strcmp(x->kernel->name, y->kernel->name);
+    if (c == 0)
+        c = strcmp(x->params_text, y->params_text);
+    if (c == 0)
+        c = (x->n > y->n) - (x->n < y->n);
+    return c != 0 ? c : (x->threads > y->threads) - (x->threads < y->threads);
+}
+
+/* Sums the memory and set-up time of the distinct kernel states (kernel,
+ * params, n, threads); sorted, so that a plan of tens of thousands of
+ * configurations is counted in n log n rather than n^2.  Returns 0 or
+ * OMPS_ENOMEM. */
+static int count_states(struct omps_plan *plan)
+{
+    const struct omps_key **keys = malloc((plan->count + 1) * sizeof *keys);
+    if (keys == NULL)
+        return OMPS_ENOMEM;
+    for (size_t i = 0; i < plan->count; i++)
+        keys[i] = &plan->configs[i].key;
+    qsort(keys, plan->count, sizeof *keys, by_state);
     for (size_t i = 0; i < plan->count; i++) {
-        const struct omps_key *k = &plan->configs[i].key;
-        int first = 1;
-        for (size_t j = 0; j < i && first; j++)
-            first = !omps_key_same_state(&plan->configs[j].key, k);
-        if (!first)
+        const struct omps_key *k = keys[i];
+        if (i > 0 && omps_key_same_state(keys[i - 1], k))
             continue;
         plan->state_bytes += k->kernel->footprint(k->n);
         plan->setup_seconds += k->kernel->footprint(k->n) / touch_rate(k->threads);
     }
+    free(keys);
+    return OMPS_OK;
 }
 
 /* Seconds one visit costs beyond its timed repetition: switching the team,
@@ -278,11 +298,12 @@ int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *
 {
     memset(plan, 0, sizeof *plan);
     int rc = plan_configs(o, m, plan, err, err_len);
+    if (rc == OMPS_OK)
+        rc = count_states(plan);
     if (rc != OMPS_OK) {
         omps_plan_free(plan);
         return rc;
     }
-    count_states(plan);
     plan->memory_bytes = m->memory_bytes;
     plan->min_time = automatic_min_time(plan, o);
     plan->estimate = omps_plan_estimate(plan, plan->min_time, o->repetitions);

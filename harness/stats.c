@@ -138,14 +138,74 @@ static double throughput(const struct omps_summary_row *r)
     return NAN;
 }
 
-static double overhead_us(const struct omps_summary_row *rows, size_t count,
-                          const struct omps_summary_row *r)
+/* Microseconds per construct from r's and ref's per-round medians, paired
+ * by round: fills d[] and returns how many rounds both ran. */
+static size_t paired_differences(const struct omps_summary_row *r,
+                                 const struct omps_summary_row *ref, double *d)
+{
+    const double a = 1e6 / row_work(r).items, b = 1e6 / row_work(ref).items;
+    size_t m = 0;
+    for (size_t i = 0, j = 0; i < r->rounds && j < ref->rounds;) {
+        if (r->round_ids[i] < ref->round_ids[j]) {
+            i++;
+        } else if (r->round_ids[i] > ref->round_ids[j]) {
+            j++;
+        } else {
+            d[m++] = a * r->round_seconds[i++] - b * ref->round_seconds[j++];
+        }
+    }
+    return m;
+}
+
+/* The overhead's estimate and interval in microseconds per construct. */
+static void overhead_us(const struct omps_summary_row *r, const struct omps_summary_row *ref,
+                        double *est, double *lo, double *hi)
+{
+    const size_t most = r->rounds < ref->rounds ? r->rounds : ref->rounds;
+    double *d = most >= 6 ? malloc(most * sizeof *d) : NULL;
+    const size_t m = d ? paired_differences(r, ref, d) : 0;
+    if (m >= 6) {
+        *est = omps_median_inplace(d, m);
+        omps_median_interval(d, m, lo, hi);
+    } else {
+        /* Too few shared rounds: two independent 95% intervals, crosswise. */
+        const double a = 1e6 / row_work(r).items, b = 1e6 / row_work(ref).items;
+        *est = a * r->stats.median - b * ref->stats.median;
+        *lo = a * r->ci_low - b * ref->ci_high;
+        *hi = a * r->ci_high - b * ref->ci_low;
+    }
+    free(d);
+}
+
+/* Fills rate, its interval and note for an overhead row. */
+static void derive_overhead(const struct omps_summary_row *rows, size_t count,
+                            struct omps_summary_row *r)
 {
     const struct omps_summary_row *ref = find_reference(rows, count, r);
+    r->rate = r->rate_ci_low = r->rate_ci_high = NAN;
     if (ref == NULL)
-        return NAN;
-    return (r->stats.median / row_work(r).items -
-            ref->stats.median / row_work(ref).items) * 1e6;
+        return;
+    if (ref->key.kernel == r->key.kernel) {
+        r->rate = r->rate_ci_low = r->rate_ci_high = 0.0; /* by definition */
+        return;
+    }
+    double est, lo, hi;
+    overhead_us(r, ref, &est, &lo, &hi);
+    /* A construct cannot cost less than nothing: an interval that reaches
+     * zero means this cost is below what the run could resolve. */
+    if (lo <= 0.0 || est <= 0.0)
+        r->note = "below_resolution";
+    r->rate = est > 0.0 ? est : NAN;
+    r->rate_ci_low = lo > 0.0 ? lo : isnan(lo) ? NAN : 0.0;
+    r->rate_ci_high = hi > 0.0 ? hi : isnan(hi) ? NAN : 0.0;
+}
+
+/* A throughput's interval: its work over the ends of the time's interval. */
+static void derive_throughput(struct omps_summary_row *r)
+{
+    r->rate = throughput(r);
+    r->rate_ci_low = r->rate * r->stats.median / r->ci_high;
+    r->rate_ci_high = r->rate * r->stats.median / r->ci_low;
 }
 
 static void derive_one(const struct omps_summary_row *rows, size_t count,
@@ -160,9 +220,11 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
     r->karp_flatt = r->key.threads > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)
                         : NAN;
-    r->rate = r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT
-                  ? overhead_us(rows, count, r)
-                  : throughput(r);
+    r->note = NULL;
+    if (r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT)
+        derive_overhead(rows, count, r);
+    else
+        derive_throughput(r);
     r->copy_fraction = NAN;
 }
 

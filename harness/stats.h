@@ -57,6 +57,15 @@ struct omps_summary_row {
     double copy_fraction; /* a GB/s kernel's rate over copy's */
     double bound_rate;     /* the rate the kernel's bound allows (same unit) */
     double bound_fraction; /* rate / bound_rate */
+    double rate_ci_low;    /* the 95% interval of rate (NaN where unknown) */
+    double rate_ci_high;
+    const char *note;      /* "below_resolution" or NULL */
+    /* Per-round medians of seconds in ascending round order (set by the
+     * caller; none when rounds is 0), so that an overhead can be paired with
+     * its reference round by round. */
+    const long *round_ids;
+    const double *round_seconds;
+    size_t rounds;
 };
 
 /*
@@ -68,8 +77,16 @@ struct omps_summary_row {
  * (1/speedup - 1/threads) / (1 - 1/threads), undefined at one thread;
  * rate is the kernel's work in its unit per second (flops / 1e9, bytes / 1e9
  * or items / 1e6), except for us/construct: microseconds per construct per
- * thread, (median / items) less the same of the kernel's reference at the
- * same thread count, the EPCC syncbench method.  copy_fraction divides a
+ * thread, (seconds / items) less the same of the kernel's reference at the
+ * same thread count, the EPCC syncbench method.  With at least six rounds
+ * that both ran, that difference is taken round by round and the rate is
+ * the median of the differences with its order-statistic interval;
+ * otherwise it is the difference of the medians with the crosswise
+ * interval.  Where
+ * that interval reaches zero the row's note is "below_resolution"; a
+ * negative estimate leaves rate NaN, and the interval is cut at zero, since
+ * no construct costs less than nothing.  A throughput's interval is its
+ * work over the ends of the time's interval.  copy_fraction divides a
  * kernel's rate by its ceiling kernel's at the same n, threads, schedule and
  * chunk.
  */

@@ -23,15 +23,18 @@ static int by_round(const void *a, const void *b)
 /*
  * The interval of the median is taken over rounds, the level at which the
  * machine's state varies: repetitions that share a round (a merged file, or
- * one from before rounds) count once, as their median.
+ * one from before rounds) count once, as their median.  The per-round
+ * medians stay on the row (in round order) for pairing overheads with their
+ * reference; free them with free_rounds.
  */
 static int median_interval(const struct omps_run_record *rows, size_t n,
                            struct omps_summary_row *out)
 {
     const struct omps_run_record **order = malloc((n + 1) * sizeof *order);
     double *per_round = malloc((n + 1) * sizeof *per_round);
-    double *same = malloc((n + 1) * sizeof *same);
-    int rc = order && per_round && same ? OMPS_OK : OMPS_ENOMEM;
+    double *sorted = malloc((n + 1) * sizeof *sorted);
+    long *ids = malloc((n + 1) * sizeof *ids);
+    int rc = order && per_round && sorted && ids ? OMPS_OK : OMPS_ENOMEM;
     size_t rounds = 0;
     for (size_t i = 0; rc == OMPS_OK && i < n; i++)
         order[i] = &rows[i];
@@ -39,17 +42,32 @@ static int median_interval(const struct omps_run_record *rows, size_t n,
         qsort(order, n, sizeof *order, by_round);
     for (size_t i = 0, j; rc == OMPS_OK && i < n; i = j) {
         for (j = i; j < n && order[j]->round == order[i]->round; j++)
-            same[j - i] = order[j]->seconds;
-        per_round[rounds++] = omps_median_inplace(same, j - i);
+            sorted[j - i] = order[j]->seconds;
+        ids[rounds] = order[i]->round;
+        per_round[rounds++] = omps_median_inplace(sorted, j - i);
     }
     if (rc == OMPS_OK) {
-        omps_median_inplace(per_round, rounds);
-        omps_median_interval(per_round, rounds, &out->ci_low, &out->ci_high);
+        memcpy(sorted, per_round, rounds * sizeof *sorted);
+        omps_median_inplace(sorted, rounds);
+        omps_median_interval(sorted, rounds, &out->ci_low, &out->ci_high);
+        out->round_ids = ids;
+        out->round_seconds = per_round;
+        out->rounds = rounds;
+    } else {
+        free(ids);
+        free(per_round);
     }
     free(order);
-    free(per_round);
-    free(same);
+    free(sorted);
     return rc;
+}
+
+static void free_rounds(struct omps_summary_row *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free((void *)rows[i].round_ids);
+        free((void *)rows[i].round_seconds);
+    }
 }
 
 static int compare_records(const void *a, const void *b)
@@ -90,7 +108,9 @@ static int build_rows(struct omps_runs *runs, struct omps_summary_row *rows, siz
             ;
         int keep;
         rc = summarize_group(&runs->rows[i], j - i, scratch, &rows[*count], &keep);
-        *count += keep;
+        if (rc == OMPS_OK && !keep)
+            free_rounds(&rows[*count], 1);
+        *count += rc == OMPS_OK && keep;
     }
     free(scratch);
     return rc;
@@ -139,6 +159,8 @@ int omps_summarize_dir(const char *dir, char *err, size_t err_len)
     }
     if (rc == OMPS_ENOMEM)
         snprintf(err, err_len, "%s: out of memory", path);
+    if (rows != NULL)
+        free_rounds(rows, n);
     free(rows);
     omps_runs_free(&runs);
     return rc;

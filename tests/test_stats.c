@@ -1,6 +1,7 @@
 /* Descriptive statistics and the derived columns of summary.csv, checked on
  * hand-made rows whose answers are known. */
 #include <math.h>
+#include <string.h>
 
 #include "../harness/stats.h"
 #include "../kernels/registry.h"
@@ -123,6 +124,90 @@ static void test_overhead_rate(void)
     CHECK_NEAR(rows[3].rate, work_of(&rows[3]).items / 0.5 / 1e6, 1e-12);
 }
 
+enum { PAIR_ROUNDS = 12 };
+
+/* Fills an overhead_critical row and its reference at 2 threads over
+ * PAIR_ROUNDS rounds: every round's delay is 1.0x or 1.3x slower (a placement
+ * that both share), and the construct costs cost_us plus 2% noise. */
+static void overhead_pair(struct omps_summary_row rows[2], double cost_us, long *ids,
+                          double *k_s, double *ref_s)
+{
+    rows[0] = row("overhead_critical", 2, 0, "none", 1000);
+    rows[1] = row("overhead_reference", 2, 0, "none", 1000);
+    const double k_items = work_of(&rows[0]).items, ref_items = work_of(&rows[1]).items;
+    for (int r = 0; r < PAIR_ROUNDS; r++) {
+        const double delay_us = 0.11 * (uniform() < 0.3 ? 1.3 : 1.0);
+        ids[r] = r;
+        ref_s[r] = ref_items * delay_us * 1e-6;
+        k_s[r] = k_items * (delay_us + cost_us + 0.002 * gaussian()) * 1e-6;
+    }
+    for (int i = 0; i < 2; i++) {
+        rows[i].round_ids = ids;
+        rows[i].round_seconds = i == 0 ? k_s : ref_s;
+        rows[i].rounds = PAIR_ROUNDS;
+        double sorted[PAIR_ROUNDS];
+        memcpy(sorted, rows[i].round_seconds, sizeof sorted);
+        rows[i].stats.median = omps_median_inplace(sorted, PAIR_ROUNDS);
+        omps_median_interval(sorted, PAIR_ROUNDS, &rows[i].ci_low, &rows[i].ci_high);
+    }
+}
+
+/* An overhead is paired with its reference round by round: the shared
+ * placement noise cancels, a clear cost gets a narrow interval and no note,
+ * a cost below zero is no rate, an interval cut at zero and
+ * "below_resolution", and too few shared rounds fall back to the medians. */
+static void test_overhead_interval(void)
+{
+    struct omps_summary_row rows[2];
+    long ids[PAIR_ROUNDS];
+    double k_s[PAIR_ROUNDS], ref_s[PAIR_ROUNDS];
+    rng_state = 7;
+    overhead_pair(rows, 0.02, ids, k_s, ref_s);
+    omps_summary_derive(rows, 2, NAN);
+    CHECK_REPORT(rows[0].rate_ci_low <= 0.02 && 0.02 <= rows[0].rate_ci_high,
+                 "0.02 us outside [%g, %g]", rows[0].rate_ci_low, rows[0].rate_ci_high);
+    CHECK(rows[0].rate_ci_high - rows[0].rate_ci_low < 0.01);
+    CHECK(rows[0].rate_ci_low <= rows[0].rate && rows[0].rate <= rows[0].rate_ci_high);
+    CHECK(rows[0].note == NULL);
+    CHECK_NEAR(rows[1].rate, 0.0, 0);
+    CHECK(rows[1].note == NULL);
+
+    overhead_pair(rows, -0.004, ids, k_s, ref_s);
+    omps_summary_derive(rows, 2, NAN);
+    CHECK(isnan(rows[0].rate));
+    CHECK(rows[0].note != NULL && strcmp(rows[0].note, "below_resolution") == 0);
+    CHECK_NEAR(rows[0].rate_ci_low, 0.0, 0);
+    CHECK(rows[0].rate_ci_high >= 0.0);
+
+    overhead_pair(rows, 0.0005, ids, k_s, ref_s);
+    omps_summary_derive(rows, 2, NAN);
+    CHECK(rows[0].note != NULL && strcmp(rows[0].note, "below_resolution") == 0);
+    CHECK_NEAR(rows[0].rate_ci_low, 0.0, 0);
+
+    /* The reference ran in other rounds: the difference of the medians. */
+    overhead_pair(rows, 0.02, ids, k_s, ref_s);
+    long other[PAIR_ROUNDS];
+    for (int r = 0; r < PAIR_ROUNDS; r++)
+        other[r] = 100 + r;
+    rows[1].round_ids = other;
+    omps_summary_derive(rows, 2, NAN);
+    const double a = 1e6 / work_of(&rows[0]).items, b = 1e6 / work_of(&rows[1]).items;
+    CHECK_NEAR(rows[0].rate, a * rows[0].stats.median - b * rows[1].stats.median, 1e-12);
+    CHECK_NEAR(rows[0].rate_ci_high, a * rows[0].ci_high - b * rows[1].ci_low, 1e-12);
+}
+
+/* A throughput's interval is its work over the ends of the time's. */
+static void test_rate_interval(void)
+{
+    struct omps_summary_row r = row("midpoint", 1, 2.0, "static", 4096);
+    r.ci_low = 1.6;
+    r.ci_high = 2.5;
+    omps_summary_derive(&r, 1, NAN);
+    CHECK_NEAR(r.rate_ci_low, work_of(&r).flops / 2.5 / 1e9, 1e-15);
+    CHECK_NEAR(r.rate_ci_high, work_of(&r).flops / 1.6 / 1e9, 1e-15);
+    CHECK(r.note == NULL);
+}
+
 /* The median's distribution-free interval: order statistics with binomial
  * coverage of at least 95%, none below six values. */
 static void test_median_interval(void)
@@ -173,6 +258,8 @@ static void test_interval_coverage(void)
 int main(void)
 {
     test_overhead_rate();
+    test_overhead_interval();
+    test_rate_interval();
     test_describe();
     test_derive_amdahl();
     test_copy_fraction();

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Makes sure the Debian packages ompscale builds and plots with are present.
 # As root (or with password-less sudo) it installs what is missing; otherwise
-# it stops and prints the exact command to run.  `deps.sh llvm` adds clang
-# and LLVM's OpenMP runtime with Archer (make test-race).
+# it stops and prints the exact command to run.  `deps.sh llvm` adds clang,
+# LLVM's OpenMP runtime with Archer, and the sanitizer and libFuzzer runtimes
+# (make test-race, make fuzz).
 set -euo pipefail
 
 packages=(cmake make gcc g++ pkg-config git libbenchmark-dev libjansson-dev
           libcsv-dev libhwloc-dev gnuplot-nox fonts-dejavu-core)
-[ "${1:-}" = llvm ] && packages+=(clang libomp-dev)
+[ "${1:-}" = llvm ] && packages+=(clang libomp-dev libclang-rt-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "ompscale: not a Debian-based system; install by hand: ${packages[*]}" >&2
