@@ -154,11 +154,11 @@ static void read_machine(const char *dir, struct omps_fit_input *in)
     in->physical_cores = json_is_integer(cores) && json_integer_value(cores) > 0
                              ? (int)json_integer_value(cores) : 0;
     const char *date = json_string_value(json_object_get(m, "date"));
-    json_decref(m);
     read_cpu_model(dir, in->cpu_model, sizeof in->cpu_model);
     snprintf(in->caption, sizeof in->caption, "%s%s%.10s",
              *in->cpu_model ? in->cpu_model : "unknown machine", date ? ", " : "",
              date ? date : "");
+    json_decref(m);
 }
 
 static int same_point(const struct omps_fit_point *p, const struct omps_key *k)
