@@ -95,7 +95,10 @@ void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
     omps_csv_key(f, r->key);
     fprintf(f, ",%d,", r->repetition);
     omps_csv_number(f, r->seconds);
-    fprintf(f, ",%d,%d,%ld\n", r->verified, r->oversubscribed, r->round);
+    fprintf(f, ",%d,%d,%ld,", r->verified, r->oversubscribed, r->round);
+    if (isfinite(r->probe_ns))
+        fprintf(f, "%.1f", r->probe_ns);
+    fputc('\n', f);
 }
 
 void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
@@ -125,5 +128,8 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
     }
     fputc(',', f);
     omps_csv_text(f, r->note ? r->note : "");
-    fputc('\n', f);
+    if (r->placement_modes > 0)
+        fprintf(f, ",%d\n", r->placement_modes);
+    else
+        fputs(",\n", f);
 }

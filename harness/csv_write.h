@@ -13,12 +13,13 @@
 
 #define OMPS_KEY_HEADER "kernel,params,n,threads,schedule,chunk"
 #define OMPS_RUNS_HEADER                                                       \
-    OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round"
+    OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round,probe_ns"
 #define OMPS_SUMMARY_HEADER                                                    \
     OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
     "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
     "copy_fraction,oversubscribed,ci_low_s,ci_high_s,speedup_ci_low,"         \
-    "speedup_ci_high,bound_rate,bound_fraction,rate_ci_low,rate_ci_high,note"
+    "speedup_ci_high,bound_rate,bound_fraction,rate_ci_low,rate_ci_high,note,"   \
+    "placement_modes"
 
 /*
  * A file written under a temporary name in its final directory and renamed
@@ -48,6 +49,7 @@ struct omps_run_row {
     int verified;
     int oversubscribed;
     long round;
+    double probe_ns; /* the round's cache-line round trip; NaN: none */
 };
 
 /* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */

@@ -156,6 +156,21 @@ static off_t whole_lines_length(int fd)
     return 0;
 }
 
+/* OMPS_OK when fd's first line is header; OMPS_EFORMAT when another
+ * version wrote other columns, which appended rows would not match. */
+static int same_header(int fd, const char *header)
+{
+    const size_t len = strlen(header);
+    char *line = malloc(len + 2);
+    if (line == NULL)
+        return OMPS_ENOMEM;
+    const ssize_t got = pread(fd, line, len + 1, 0);
+    const int same = got == (ssize_t)len + 1 && memcmp(line, header, len) == 0 &&
+                     line[len] == '\n';
+    free(line);
+    return same ? OMPS_OK : OMPS_EFORMAT;
+}
+
 int omps_journal_reopen(struct omps_journal *j, const char *header)
 {
     char path[4200];
@@ -168,7 +183,7 @@ int omps_journal_reopen(struct omps_journal *j, const char *header)
     if (keep < 0 || ftruncate(j->runs_fd, keep) != 0 || fsync(j->runs_fd) != 0)
         return OMPS_EIO;
     if (keep > 0)
-        return OMPS_OK;
+        return same_header(j->runs_fd, header);
     char line[1024];
     const int len = snprintf(line, sizeof line, "%s\n", header);
     return omps_journal_append(j, line, (size_t)len);

@@ -39,7 +39,8 @@ int omps_journal_start(struct omps_journal *j, const char *header);
 /* Reopens runs.csv to continue a run, cutting off a last line that a power
  * cut left without its newline.  A runs.csv that is missing or holds no
  * whole line (the run was killed before its header was written) is started
- * afresh.  Returns 0 or OMPS_EIO (errno set). */
+ * afresh.  Returns 0, OMPS_EFORMAT when its header is not `header` (another
+ * version's columns), or OMPS_EIO (errno set). */
 int omps_journal_reopen(struct omps_journal *j, const char *header);
 
 /* Removes DIR's temporary files (".NAME.tmp-PID") that a killed process

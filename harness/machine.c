@@ -201,6 +201,24 @@ static void iso_date(char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* {"cpus": [OS indexes], "ns": [[row], ...]} in whole nanoseconds; a
+ * failed pair is null. */
+static json_t *latency_json(const struct omps_latency_map *map)
+{
+    json_t *cpus = json_array(), *rows = json_array();
+    for (int i = 0; i < map->count; i++) {
+        json_array_append_new(cpus, json_integer(map->cpus[i]));
+        json_t *row = json_array();
+        for (int j = 0; j < map->count; j++) {
+            const double v = map->ns[i * map->count + j];
+            json_array_append_new(row, isfinite(v) ? json_integer((json_int_t)llround(v))
+                                                   : json_null());
+        }
+        json_array_append_new(rows, row);
+    }
+    return json_pack("{s:o, s:o}", "cpus", cpus, "ns", rows);
+}
+
 json_t *omps_machine_json(const struct omps_machine *m)
 {
     char date[32], host[256] = "unknown";
@@ -221,5 +239,7 @@ json_t *omps_machine_json(const struct omps_machine *m)
         omps_topology_json(&m->topology));
     if (o != NULL && isfinite(m->division_ns))
         json_object_set_new(o, "division_ns", json_real(m->division_ns));
+    if (o != NULL && m->latency.count >= 2)
+        json_object_set_new(o, "core_to_core_ns", latency_json(&m->latency));
     return o;
 }

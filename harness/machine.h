@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "latency.h"
 #include "topology.h"
 
 #define OMPS_MAX_CACHES 8
@@ -35,6 +36,9 @@ struct omps_machine {
     double memory_bytes; /* physical memory; INFINITY when unknown */
     double division_ns;  /* one core's time per double division (probe.h);
                             NaN until a run measures it */
+    /* Cache-line round trips between the usable CPUs (latency.h); count 0
+     * until a run measures it, and never under a synthetic topology. */
+    struct omps_latency_map latency;
 };
 
 /* Reads the topology with hwloc and caches from /sys; missing facts fall

@@ -41,6 +41,18 @@ static void run_free(struct run *r)
     omps_journal_close(&r->journal);
     json_decref(r->argv);
     json_decref(r->resumed);
+    omps_latency_map_free(&r->machine.latency);
+}
+
+/* The latency map of the CPUs the sweep may use, into machine.json; not
+ * under a synthetic topology, which describes another machine. */
+static int measure_latency(struct omps_machine *m)
+{
+    int cpus[1024];
+    if (m->topology.synthetic)
+        return OMPS_OK;
+    const int n = omps_latency_usable_cpus(cpus, 1024);
+    return n >= 2 ? omps_latency_map_measure(cpus, n, &m->latency) : OMPS_OK;
 }
 
 static int fail(const char *err)
@@ -260,16 +272,14 @@ static int write_machine(const struct run *r, const char *state,
 
 /* ---- the run ---------------------------------------------------------- */
 
-/* Takes the lock and opens the journal, new or resumed.  machine.json
+/* Opens the journal, new or resumed, in the locked directory.  machine.json
  * (state running) is written before runs.csv is created, so a process
  * killed at any instant leaves either a directory that --resume continues
  * or one that holds nothing but the lock. */
 static int open_journal(struct run *r)
 {
     const char *dir = r->opts.out_dir;
-    int rc = omps_journal_lock(&r->journal, dir, r->err, sizeof r->err);
-    if (rc != OMPS_OK)
-        return rc;
+    int rc;
     if (r->opts.resume_dir == NULL)
         omps_journal_clear(&r->journal);
     else
@@ -285,7 +295,10 @@ static int open_journal(struct run *r)
             return omps_runs_read(path, &r->done, r->err, sizeof r->err);
         }
     }
-    if (rc != OMPS_OK)
+    if (rc == OMPS_EFORMAT)
+        snprintf(r->err, sizeof r->err, "--resume: %s/runs.csv has other columns than this "
+                 "version writes; start a new run", dir);
+    else if (rc != OMPS_OK)
         snprintf(r->err, sizeof r->err, "--out: cannot write to '%s': %s", dir,
                  strerror(errno));
     return rc;
@@ -400,12 +413,19 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
         rc = resume_options(&r);
     if (rc == OMPS_OK)
         rc = plan_run(&r);
-    /* The division probe costs about 15 ms, so only a run that records it
-     * pays for it: not `list`, not --dry-run. */
+    /* The directory is locked before the probes, so a busy one is refused
+     * at once.  The probes (division about 15 ms, latency about 1 ms a
+     * pair) are paid only by a run that records them: not --dry-run. */
+    if (rc == OMPS_OK && !r.opts.dry_run)
+        rc = omps_journal_lock(&r.journal, r.opts.out_dir, r.err, sizeof r.err);
     if (rc == OMPS_OK && !r.opts.dry_run) {
         r.machine.division_ns = omps_division_ns();
-        rc = open_journal(&r);
+        rc = measure_latency(&r.machine);
+        if (rc == OMPS_ENOMEM)
+            snprintf(r.err, sizeof r.err, "out of memory while measuring core-to-core latency");
     }
+    if (rc == OMPS_OK && !r.opts.dry_run)
+        rc = open_journal(&r);
     if (rc != OMPS_OK || r.opts.dry_run) {
         run_free(&r);
         return rc != OMPS_OK ? fail(r.err) : 0;

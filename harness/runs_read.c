@@ -11,10 +11,10 @@
 #include "table.h"
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,
-       C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_COUNT };
+       C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_COUNT };
 static const char *const column_names[C_COUNT] = {
     "kernel", "params", "n", "threads", "schedule", "chunk", "seconds",
-    "verified", "repetition", "oversubscribed", "round"};
+    "verified", "repetition", "oversubscribed", "round", "probe_ns"};
 #define REQUIRED_COLUMNS C_REPETITION
 
 struct reader {
@@ -87,6 +87,11 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
     out->oversubscribed = (int)over;
     out->round = round;
     out->line = r->t->lines[row];
+    /* The probe is optional and may be empty (no pair to probe). */
+    const char *probe = r->col[C_PROBE] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[C_PROBE]);
+    out->probe_ns = NAN;
+    if (*probe && (omps_parse_double(probe, &out->probe_ns) != 0 || !(out->probe_ns > 0)))
+        return bad(r, row, C_PROBE, "is not a positive time");
     return OMPS_OK;
 }
 

@@ -17,6 +17,7 @@ struct omps_run_record {
     int verified;
     int oversubscribed;
     long round;     /* 0 in a file from before the round column */
+    double probe_ns; /* the round's placement probe; NaN when absent */
     size_t line;    /* where the row ends in the file */
 };
 

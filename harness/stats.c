@@ -34,6 +34,23 @@ static double binomial_half_cdf(size_t n, size_t k)
     return sum;
 }
 
+int omps_placement_modes(double *probe_ns, size_t n)
+{
+    size_t finite = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(probe_ns[i]))
+            probe_ns[finite++] = probe_ns[i];
+    }
+    if (finite < 2)
+        return 0;
+    qsort(probe_ns, finite, sizeof *probe_ns, compare_doubles);
+    for (size_t i = 1; i < finite; i++) {
+        if (probe_ns[i] >= OMPS_PLACEMENT_RATIO * probe_ns[i - 1])
+            return 2;
+    }
+    return 1;
+}
+
 int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi)
 {
     *lo = *hi = NAN;

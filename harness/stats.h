@@ -35,6 +35,16 @@ int omps_stats_describe(const double *x, size_t n, struct omps_stats *out);
  */
 int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi);
 
+/*
+ * How many placement modes the rounds' probes show: sorts probe_ns[0..n)
+ * in place (NaN last) and returns 2 when two neighbouring finite values
+ * differ by a factor of OMPS_PLACEMENT_RATIO or more (two machines in one
+ * series: here 60 ns against 350 ns), 1 when they do not, and 0 with fewer
+ * than two finite values.
+ */
+#define OMPS_PLACEMENT_RATIO 2.0
+int omps_placement_modes(double *probe_ns, size_t n);
+
 /* Returns the median of x[0..n) by sorting x in place (NaN for n = 0). */
 double omps_median_inplace(double *x, size_t n);
 
@@ -60,6 +70,7 @@ struct omps_summary_row {
     double rate_ci_low;    /* the 95% interval of rate (NaN where unknown) */
     double rate_ci_high;
     const char *note;      /* "below_resolution" or NULL */
+    int placement_modes;   /* 1 or 2 (omps_placement_modes); 0: unknown */
     /* Per-round medians of seconds in ascending round order (set by the
      * caller; none when rounds is 0), so that an overhead can be paired with
      * its reference round by round. */

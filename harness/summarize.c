@@ -85,10 +85,15 @@ static int summarize_group(const struct omps_run_record *rows, size_t n, double 
     *keep = 1;
     for (size_t i = 0; i < n; i++) {
         *keep &= rows[i].verified;
-        scratch[i] = rows[i].seconds;
+        scratch[i] = rows[i].probe_ns;
     }
     *out = (struct omps_summary_row){.key = rows[0].key,
                                      .oversubscribed = rows[0].oversubscribed};
+    /* Placement matters where threads talk to each other: 2 and more. */
+    if (rows[0].key.threads >= 2)
+        out->placement_modes = omps_placement_modes(scratch, n);
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = rows[i].seconds;
     const int rc = omps_stats_describe(scratch, n, &out->stats);
     return rc == OMPS_OK ? median_interval(rows, n, out) : rc;
 }

@@ -14,6 +14,7 @@
 #include "../kernels/errors.h"
 #include "csv_write.h"
 #include "gbench_shim.h"
+#include "latency.h"
 #include "stats.h"
 
 /* No configuration is visited more often than this, whatever its noise. */
@@ -61,6 +62,7 @@ struct omps_sweep {
     size_t current;
     void *state;
     long round;
+    double probe_ns; /* this round's cache-line round trip; NaN: none */
 };
 
 /* splitmix64: a small, well-mixed generator; each round's order comes from
@@ -215,7 +217,8 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
     for (int i = 0; i < r->repetitions; i++) {
         const struct omps_run_row row = {&current(s)->key, (int)(first + (size_t)i),
                                          r->seconds[i], r->verified[i],
-                                         current(s)->oversubscribed, s->round};
+                                         current(s)->oversubscribed, s->round,
+                                         s->probe_ns};
         omps_csv_run_row(f, &row);
     }
     if (fclose(f) != 0) {
@@ -451,6 +454,18 @@ static void show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t
     fflush(stderr);
 }
 
+/* Each round starts with a short probe of the pair a 2-thread team runs on
+ * (latency.h): the host can move the vCPUs between rounds, and the probe
+ * lets summary.csv tell rounds on different placements apart.  About a
+ * millisecond. */
+static void probe_round(struct omps_sweep *s)
+{
+    int a, b;
+    s->probe_ns = NAN;
+    if (omps_latency_round_pair(&a, &b) == 0)
+        omps_latency_pair(a, b, 3, &s->probe_ns);
+}
+
 /* Runs one round; returns 0, an error, or 1 when nothing more is needed. */
 static int run_round(struct omps_sweep *s, size_t *order)
 {
@@ -460,6 +475,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
     if (n == 0)
         return 1;
     shuffle_round(s, order, n);
+    probe_round(s);
     for (size_t k = 0; k < n && !*s->stop; k++) {
         if (now() - s->started + visit_cost(s, order[k]) > s->opts->budget) {
             s->out->budget_spent = 1;

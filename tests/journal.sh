@@ -123,6 +123,23 @@ else
     bad "resume without runs.csv"
 fi
 
+# summarize flags a 2-thread configuration whose rounds were probed on two
+# placements (about 70 ns and 400 ns here), and only that one.
+mkdir -p "$tmp/modes"
+{
+    echo "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,oversubscribed,round,probe_ns"
+    for r in 0 1 2 3 4 5; do
+        probe=$([ "$r" -lt 3 ] && echo 410.5 || echo 72.0)
+        echo "copy,,4096,1,static,0,$r,0.002,1,0,$r,$probe"
+        echo "copy,,4096,2,static,0,$r,0.001,1,0,$r,$probe"
+        echo "midpoint,,4096,2,static,0,$r,0.001,1,0,$r,$([ "$r" -lt 3 ] && echo 80 || echo 95)"
+    done
+} >"$tmp/modes/runs.csv"
+"$bin" summarize "$tmp/modes" 2>/dev/null
+modes=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "placement_modes") c = i; next }
+                 { printf "%s/%s=%s ", $1, $4, $c }' "$tmp/modes/summary.csv")
+[ "$modes" = "copy/1= copy/2=2 midpoint/2=1 " ] && ok || bad "placement modes: $modes"
+
 # A new run replaces an earlier run's files, fit.csv included.
 echo stale >"$tmp/cut/fit.csv"
 "$bin" run "${quick[@]}" --out "$tmp/cut" 2>/dev/null

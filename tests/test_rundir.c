@@ -4,7 +4,9 @@
  * summary's medians agreeing with runs.csv, and both JSON files parsing.
  * Usage: test_rundir DIR [EXPECT_ROWS_MULTIPLE]
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,14 @@
 #include "check.h"
 
 static const char *dir;
+static size_t probes_seen; /* runs.csv rows with a placement probe */
+
+/* CPUs this process may use, as the run saw them. */
+static int usable_cpus(void)
+{
+    cpu_set_t set;
+    return sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+}
 
 static int is_int(const char *s, long lo)
 {
@@ -49,8 +59,11 @@ static void check_header(const struct omps_table *t, const char *want)
 
 static void check_runs_row(const struct omps_table *t, size_t r)
 {
-    const char *(c)[11];
-    for (size_t i = 0; i < 11; i++)
+    const char *(c)[12];
+    /* Another header was reported already; its cells are not these. */
+    if (t->ncols != 12)
+        return;
+    for (size_t i = 0; i < 12; i++)
         c[i] = omps_table_cell(t, r, i);
     size_t line = t->lines[r];
     CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
@@ -65,6 +78,9 @@ static void check_runs_row(const struct omps_table *t, size_t r)
     CHECK_REPORT(!strcmp(c[8], "1"), "line %zu: verified '%s'", line, c[8]);
     CHECK_REPORT(!strcmp(c[9], "0") || !strcmp(c[9], "1"), "line %zu", line);
     CHECK_REPORT(is_int(c[10], 0), "line %zu: round '%s'", line, c[10]);
+    CHECK_REPORT(is_num(c[11], 1) && (!*c[11] || strtod(c[11], NULL) > 0),
+                 "line %zu: probe_ns '%s'", line, c[11]);
+    probes_seen += *c[11] != '\0';
     /* Kernels with no scheduled loop run once per thread count as "none". */
     const struct omps_kernel *k = omps_kernel_find(c[0]);
     if (k != NULL)
@@ -153,6 +169,41 @@ static void check_json(const char *name, const char *key)
     json_decref(root);
 }
 
+/* With two usable CPUs or more (and a real topology), machine.json holds
+ * core_to_core_ns: one entry per CPU measured (at most 64), a square
+ * matrix of whole nanoseconds, 0 on the diagonal and positive elsewhere,
+ * and runs.csv rows carry their round's probe. */
+static void check_latency(int cpus)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *root = json_load_file(path, 0, NULL);
+    json_t *map = json_object_get(root, "core_to_core_ns");
+    const int synthetic = getenv("HWLOC_SYNTHETIC") != NULL;
+    if (cpus < 2 || synthetic) {
+        CHECK(map == NULL);
+        json_decref(root);
+        return;
+    }
+    json_t *ids = json_object_get(map, "cpus"), *ns = json_object_get(map, "ns");
+    const size_t n = json_array_size(ids);
+    CHECK_REPORT(n == (size_t)(cpus < 64 ? cpus : 64) && json_array_size(ns) == n,
+                 "core_to_core_ns: %zu CPUs and %zu rows for %d usable", n,
+                 json_array_size(ns), cpus);
+    for (size_t i = 0; i < json_array_size(ns); i++) {
+        json_t *row = json_array_get(ns, i);
+        CHECK_REPORT(json_array_size(row) == n, "core_to_core_ns row %zu", i);
+        for (size_t j = 0; j < json_array_size(row); j++) {
+            json_t *v = json_array_get(row, j);
+            CHECK_REPORT(json_is_integer(v) && (i == j ? json_integer_value(v) == 0
+                                                       : json_integer_value(v) > 0),
+                         "core_to_core_ns[%zu][%zu] not a positive whole number", i, j);
+        }
+    }
+    CHECK_REPORT(probes_seen > 0, "%zu runs.csv rows have a probe_ns", probes_seen);
+    json_decref(root);
+}
+
 /* machine.json's state: running, complete or interrupted. */
 static const char *machine_state(void)
 {
@@ -192,6 +243,7 @@ int main(int argc, char **argv)
     if (argc > 2)
         CHECK_INT_EQ(runs.nrows % (size_t)atoi(argv[2]), 0);
     check_json("machine.json", "run");
+    check_latency(usable_cpus());
     /* Google Benchmark's JSON is whole only once the run ended: a killed
      * run has none, which is the journal's point. */
     if (strcmp(machine_state(), "running") != 0)

@@ -196,6 +196,24 @@ static void test_overhead_interval(void)
     CHECK_NEAR(rows[0].rate_ci_high, a * rows[0].ci_high - b * rows[1].ci_low, 1e-12);
 }
 
+/* Placement modes: one when the probes agree within a factor of two, two
+ * when two clusters lie apart (60 ns against 350 ns here), none without
+ * two finite probes. */
+static void test_placement_modes(void)
+{
+    double one[] = {72, 80, 75, 101, 90, NAN};
+    CHECK_INT_EQ(omps_placement_modes(one, 6), 1);
+    double two[] = {410, 72, 80, 430, 75, 600};
+    CHECK_INT_EQ(omps_placement_modes(two, 6), 2);
+    double edge[] = {100, 199.9};
+    CHECK_INT_EQ(omps_placement_modes(edge, 2), 1);
+    double apart[] = {100, 200};
+    CHECK_INT_EQ(omps_placement_modes(apart, 2), 2);
+    double none[] = {NAN, 350, NAN};
+    CHECK_INT_EQ(omps_placement_modes(none, 3), 0);
+    CHECK_INT_EQ(omps_placement_modes(none, 0), 0);
+}
+
 /* A throughput's interval is its work over the ends of the time's. */
 static void test_rate_interval(void)
 {
@@ -260,6 +278,7 @@ int main(void)
     test_overhead_rate();
     test_overhead_interval();
     test_rate_interval();
+    test_placement_modes();
     test_describe();
     test_derive_amdahl();
     test_copy_fraction();
