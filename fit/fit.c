@@ -29,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "../kernels/errors.h"
 #include "cli.h"
 #include "csv_write.h"
@@ -528,6 +530,47 @@ static int open_data(struct data_files *d, const struct omps_fit_input *in)
     return fclose(m) == 0 ? 0 : -1;
 }
 
+/*
+ * WORK/core-to-core.dat for the heat map, from DIR/machine.json's
+ * core_to_core_ns: "row column ns" lines (NaN for a pair not measured), a
+ * blank line after each row, and WORK/core-to-core-cpus.txt with the CPUs'
+ * OS indexes in order.  Nothing when the map is absent or malformed.
+ */
+static int write_latency_data(const char *dir, const char *work)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *m = json_load_file(path, 0, NULL);
+    json_t *map = json_object_get(m, "core_to_core_ns");
+    json_t *cpus = json_object_get(map, "cpus"), *ns = json_object_get(map, "ns");
+    const size_t n = json_array_size(cpus);
+    int ok = n >= 2 && json_array_size(ns) == n;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = json_is_integer(json_array_get(cpus, i)) &&
+             json_array_size(json_array_get(ns, i)) == n;
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/core-to-core.dat", work);
+    FILE *f = ok ? fopen(path, "w") : NULL;
+    snprintf(path, sizeof path, "%s/core-to-core-cpus.txt", work);
+    FILE *c = f ? fopen(path, "w") : NULL;
+    for (size_t i = 0; c != NULL && i < n; i++) {
+        fprintf(c, "%lld\n", (long long)json_integer_value(json_array_get(cpus, i)));
+        for (size_t j = 0; j < n; j++) {
+            json_t *v = json_array_get(json_array_get(ns, i), j);
+            fprintf(f, "%zu %zu", i, j);
+            dat_number(f, json_is_number(v) ? json_number_value(v) : NAN);
+            fputc('\n', f);
+        }
+        fputc('\n', f);
+    }
+    if (f != NULL && (c == NULL || fclose(c) != 0))
+        rc = -1;
+    if (f != NULL && fclose(f) != 0)
+        rc = -1;
+    json_decref(m);
+    return rc;
+}
+
 static void close_data(struct data_files *d)
 {
     FILE *files[] = {d->list, d->fits, d->titles};
@@ -654,6 +697,8 @@ int omps_cmd_fit(int argc, char **argv)
     }
     c.in = &in;
     rc = write_fits(dir, &c, &data);
+    if (rc == 0 && data.work != NULL)
+        rc = write_latency_data(dir, data.work);
     if (rc != 0)
         fprintf(stderr, "ompscale: fit: cannot write fit.csv in '%s' or the data in '%s'\n", dir,
                 data.work ? data.work : "-");

@@ -1,6 +1,6 @@
 # The pictures for plot.sh (sourced): per kernel, speedup, efficiency and
-# Karp-Flatt, each PNG and SVG; and overview.png/.svg with every kernel at its
-# best schedule.  Uses what `ompscale fit --data WORK` wrote: WORK/series.txt
+# Karp-Flatt, each PNG and SVG; overview.png/.svg with every kernel at its
+# best schedule; and core-to-core.png/.svg, the latency map.  Uses what `ompscale fit --data WORK` wrote: WORK/series.txt
 # ("id|kernel|params|n|schedule|chunk|label"), WORK/s<id>.dat, WORK/fits.txt
 # ("id f alpha beta", "none" where absent) and WORK/titles.txt ("id|title").
 
@@ -69,4 +69,18 @@ draw_all() {
     # The overview names kernels, so its series are retitled only now.
     for id in $overview; do mv "$work/p$id.dat.o" "$work/p$id.dat"; done
     plot_picture speedup "$dir/overview" "every kernel at its best schedule — $machine" "$nphys" "$overview" "$work"
+    draw_latency "$work" "$dir" "$machine"
+}
+
+# core-to-core.png/.svg from the latency map, when the run measured one.
+draw_latency() {
+    local work=$1 dir=$2 machine=$3 cpus term
+    [ -s "$work/core-to-core.dat" ] || return 0
+    cpus=$(tr '\n' ' ' <"$work/core-to-core-cpus.txt")
+    for term in png svg; do
+        gnuplot -e "DATA='$work/core-to-core.dat'; CPUS='$cpus'" \
+                -e "TITLE='core-to-core round trip — $machine'; TERM='$term'; OUT='$dir/core-to-core.$term'" \
+                "$here/heatmap.gp" 2>"$work/gnuplot.err" ||
+            { echo "plots: $dir/core-to-core.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; return 1; }
+    done
 }

@@ -102,6 +102,14 @@ else
     bad "an early Ctrl-C: rc=$rc"
 fi
 
+# A runs.csv with other columns (another version's) is not appended to.
+"$bin" run "${quick[@]}" --out "$tmp/oldcols" 2>/dev/null
+sed -i 's/"state": "complete"/"state": "running"/' "$tmp/oldcols/machine.json"
+sed -i '1s/,probe_ns$//' "$tmp/oldcols/runs.csv"
+cp "$tmp/oldcols/runs.csv" "$tmp/oldcols.before"
+expect_refused "other columns" run --resume "$tmp/oldcols"
+cmp -s "$tmp/oldcols/runs.csv" "$tmp/oldcols.before" && ok || bad "a refused resume changed runs.csv"
+
 # Killed between taking the lock and writing machine.json: --resume says
 # there is no run, and a plain run there starts one.
 mkdir -p "$tmp/unstarted" && : >"$tmp/unstarted/.ompscale.lock"

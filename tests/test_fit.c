@@ -516,6 +516,51 @@ static void test_pooled_runs(void)
     CHECK_INT_EQ(fit_pooled(first, other, 1), 2);
 }
 
+/* The latency map in machine.json becomes the heat map's data (one line
+ * per pair, a blank line per row, the CPUs' OS indexes) and, drawn,
+ * core-to-core.png; a run without one gets neither. */
+static void test_latency_map(void)
+{
+    char dir[512], path[700], line[256];
+    case_dir(dir, sizeof dir, "latency");
+    struct synth s = {"k", 0.1, 0, 0, 4, 4, 0};
+    write_run(dir, &s);
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"cpu_model\": \"Synthetic CPU\", \"physical_cores\": 4, \"core_to_core_ns\": "
+               "{\"cpus\": [0, 2, 5], \"ns\": [[0, 60, 350], [60, 0, null], [350, null, 0]]}}\n");
+    fclose(f);
+    snprintf(path, sizeof path, "%s/work", dir);
+    mkdir(path, 0777);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s fit %s --data %s/work >/dev/null 2>&1", getenv("OMPSCALE"), dir,
+             dir);
+    CHECK_INT_EQ(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/work/core-to-core.dat", dir);
+    f = fopen(path, "r");
+    int values = 0, blanks = 0, nans = 0;
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        blanks += line[0] == '\n';
+        values += line[0] != '\n';
+        nans += strstr(line, "NaN") != NULL;
+        if (strncmp(line, "0 2", 3) == 0)
+            CHECK_REPORT(strtod(line + 3, NULL) == 350.0, "pair 0,2: '%s'", line);
+    }
+    if (f != NULL)
+        fclose(f);
+    CHECK_REPORT(values == 9 && blanks == 3 && nans == 2,
+                 "core-to-core.dat: %d values, %d blank lines, %d NaN", values, blanks, nans);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    snprintf(path, sizeof path, "%s/core-to-core.png", dir);
+    CHECK(access(path, F_OK) == 0);
+    /* Without a map: no data and no picture. */
+    case_dir(dir, sizeof dir, "no-latency");
+    write_run(dir, &s);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    snprintf(path, sizeof path, "%s/core-to-core.png", dir);
+    CHECK(access(path, F_OK) != 0);
+}
+
 /* A model that cannot describe the points is flagged, not reported as if
  * it held: Amdahl on strongly retrograde USL data with small errors. */
 static void test_bad_fit(void)
@@ -551,6 +596,7 @@ int main(int argc, char **argv)
     test_none_schedule();
     test_bootstrap_coverage();
     test_pooled_runs();
+    test_latency_map();
     test_bad_fit();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
