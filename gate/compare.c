@@ -157,7 +157,7 @@ static struct omps_rounds *add_set(struct omps_side *s, const struct omps_key *k
 
 /* Adds one verified repetition: a new round, or a faster time for a round
  * already seen.  Rows come in any order, so rounds are kept sorted. */
-static int add_round(struct omps_rounds *set, long round, double seconds)
+static int add_round(struct omps_rounds *set, long round, double seconds, double probe)
 {
     size_t i = 0;
     while (i < set->count && set->round[i] < round)
@@ -172,12 +172,17 @@ static int add_round(struct omps_rounds *set, long round, double seconds)
     double *v = realloc(set->seconds, (set->count + 1) * sizeof *v);
     if (v != NULL)
         set->seconds = v;
-    if (r == NULL || v == NULL)
+    double *p = realloc(set->probe, (set->count + 1) * sizeof *p);
+    if (p != NULL)
+        set->probe = p;
+    if (r == NULL || v == NULL || p == NULL)
         return OMPS_ENOMEM;
     memmove(r + i + 1, r + i, (set->count - i) * sizeof *r);
     memmove(v + i + 1, v + i, (set->count - i) * sizeof *v);
+    memmove(p + i + 1, p + i, (set->count - i) * sizeof *p);
     r[i] = round;
     v[i] = seconds;
+    p[i] = probe;
     set->count++;
     return OMPS_OK;
 }
@@ -257,7 +262,8 @@ static int load_side(struct omps_side *s, const char *dir, char *err, size_t err
         if (rc == OMPS_OK && !row->verified)
             set->unverified = 1;
         else if (rc == OMPS_OK)
-            rc = add_round(set, runs.has_round ? row->round : row->repetition, row->seconds);
+            rc = add_round(set, runs.has_round ? row->round : row->repetition, row->seconds,
+                           row->probe_ns);
     }
     omps_runs_free(&runs);
     if (rc == OMPS_OK)
@@ -270,6 +276,7 @@ static void free_side(struct omps_side *s)
     for (size_t i = 0; i < s->nsets; i++) {
         free(s->sets[i].round);
         free(s->sets[i].seconds);
+        free(s->sets[i].probe);
     }
     free(s->sets);
     json_decref(s->machine);

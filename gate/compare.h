@@ -6,7 +6,8 @@
  * sides hold the same rounds (interleaved A/B rounds from
  * tools/perf-check.sh) the rounds are paired and tested with the Wilcoxon
  * signed-rank test; otherwise with the Mann-Whitney U test.  Both test the
- * shifted hypothesis NEW against BASE x (1 + threshold); confirmed
+ * shifted hypothesis NEW against BASE x (1 + threshold), paired rounds on
+ * different placements (runs.csv's probe_ns) left out; confirmed
  * regressions are Holm-corrected across configurations, and with --looks
  * the decisions are replayed look by look at alpha / 6 per look.
  */

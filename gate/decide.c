@@ -42,6 +42,30 @@ static int same_rounds(const struct omps_rounds *a, const struct omps_rounds *b,
     return i == b->count || b->round[i] > limit;
 }
 
+/*
+ * Like with like: of paired rounds of a configuration whose threads talk to
+ * each other, leaves out the pairs whose two rounds ran on different
+ * placements (their probes a factor OMPS_PLACEMENT_RATIO or more apart), so
+ * the host moving a vCPU between A and B is not read as a code change.
+ * Compacts x and y (n pairs); returns the pairs kept.
+ */
+static size_t same_placement(struct omps_judgement *j, double *x, double *y, size_t n)
+{
+    size_t kept = 0;
+    j->mismatched = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double a = j->base->probe[i], b = j->new->probe[i];
+        const double hi = fmax(a, b), lo = fmin(a, b);
+        if (j->base->key.threads >= 2 && lo > 0 && hi >= OMPS_PLACEMENT_RATIO * lo) {
+            j->mismatched++;
+            continue;
+        }
+        x[kept] = x[i];
+        y[kept++] = y[i];
+    }
+    return kept;
+}
+
 static double median_exp(const double *logs, size_t n)
 {
     double *v = malloc((n + 1) * sizeof *v);
@@ -117,6 +141,8 @@ static int weigh(struct omps_judgement *j, long limit, double shift, double dete
         j->n_new = logs_upto(j->new, limit, x);
         j->n_base = logs_upto(j->base, limit, y);
         j->paired = same_rounds(j->base, j->new, limit);
+        if (j->paired)
+            j->n_new = j->n_base = same_placement(j, x, y, j->n_new);
         j->new_s = median_exp(x, j->n_new);
         j->base_s = median_exp(y, j->n_base);
         j->p_beyond = j->p_within = 1.0;
@@ -141,6 +167,16 @@ static int comparable(const struct omps_judgement *j)
            j->base->count > 0;
 }
 
+/* ", N on different placements left out", or "". */
+static const char *left_out(const struct omps_judgement *j)
+{
+    static char text[80];
+    text[0] = '\0';
+    if (j->mismatched > 0)
+        snprintf(text, sizeof text, ", %zu on different placements left out", j->mismatched);
+    return text;
+}
+
 static void decide_within(struct omps_judgement *j, int look, double a,
                           const struct omps_compare_options *o)
 {
@@ -149,8 +185,8 @@ static void decide_within(struct omps_judgement *j, int look, double a,
     j->look = look;
     j->verdict = j->hi < 1.0 - o->threshold ? "improvement" : "unchanged";
     snprintf(j->reason, sizeof j->reason,
-             "within +%.3g%%: p = %.2g at look %d (%zu rounds%s)", o->threshold * 100,
-             j->p_within, look, j->n_new, j->paired ? ", paired" : "");
+             "within +%.3g%%: p = %.2g at look %d (%zu rounds%s%s)", o->threshold * 100,
+             j->p_within, look, j->n_new, j->paired ? ", paired" : "", left_out(j));
 }
 
 /* Holm over every comparable configuration at level a; rejections that are
@@ -178,8 +214,8 @@ static int decide_beyond(struct omps_judgement *v, size_t k, int look, double a)
         j->look = look;
         j->verdict = "regression";
         snprintf(j->reason, sizeof j->reason,
-                 "slower than the threshold: p = %.2g after Holm at look %d (%zu rounds%s)",
-                 p[k + i], look, j->n_new, j->paired ? ", paired" : "");
+                 "slower than the threshold: p = %.2g after Holm at look %d (%zu rounds%s%s)",
+                 p[k + i], look, j->n_new, j->paired ? ", paired" : "", left_out(j));
     }
     free(p);
     free(at);
@@ -230,13 +266,13 @@ static void undecided(struct omps_judgement *j, const struct omps_compare_option
     } else if (isfinite(j->detectable)) {
         j->verdict = "inconclusive";
         snprintf(j->reason, sizeof j->reason,
-                 "undecided after %zu rounds: could confirm slowdowns beyond +%.3g%%",
-                 j->n_new, j->detectable * 100);
+                 "undecided after %zu rounds%s: could confirm slowdowns beyond +%.3g%%",
+                 j->n_new, left_out(j), j->detectable * 100);
     } else {
         j->verdict = "inconclusive";
         snprintf(j->reason, sizeof j->reason,
-                 "undecided: %zu vs %zu rounds cannot reach p < %.2g; more rounds needed",
-                 j->n_base, j->n_new, o->alpha);
+                 "undecided: %zu vs %zu rounds%s cannot reach p < %.2g; more rounds needed",
+                 j->n_base, j->n_new, left_out(j), o->alpha);
     }
 }
 

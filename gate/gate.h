@@ -24,6 +24,7 @@ struct omps_rounds {
     struct omps_key key;
     long *round;     /* ascending, distinct */
     double *seconds; /* each round's fastest verified repetition */
+    double *probe;   /* each round's placement probe (NaN: none) */
     size_t count;
     int unverified;  /* a repetition failed verification */
 };
@@ -41,6 +42,8 @@ struct omps_judgement {
     const struct omps_rounds *base, *new; /* either may be NULL: missing */
     int paired;          /* signed-rank on paired rounds, else Mann-Whitney */
     size_t n_base, n_new; /* rounds used */
+    size_t mismatched;    /* paired rounds left out: their probes show
+                             different placements (threads >= 2) */
     double base_s, new_s; /* the median over those rounds of each side's values */
     double ratio, lo, hi; /* Hodges-Lehmann estimate of NEW/BASE, 95% interval */
     double p_beyond;      /* H0: NEW <= BASE (1 + threshold) */

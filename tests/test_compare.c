@@ -29,13 +29,16 @@ struct side_spec {
     int rounds;       /* rounds of reps repetitions each */
     double round_noise; /* lognormal sigma shared by a round's configurations */
     const char *state;  /* machine.json state (NULL: complete) */
+    double placement;   /* share of rounds on the slow placement (1.4x, probe
+                           400 ns against 70 ns); 0: no probe_ns column */
 };
 
 static void write_rows(FILE *f, const struct side_spec *s)
 {
     const int rounds = s->rounds ? s->rounds : 1;
     for (int round = 1; round <= rounds; round++) {
-        const double drift = exp(s->round_noise * gaussian());
+        const int slow_placement = s->placement > 0 && uniform() < s->placement;
+        const double drift = exp(s->round_noise * gaussian()) * (slow_placement ? 1.4 : 1.0);
         for (int c = 0; c < s->configs; c++) {
             double t = 0.01 * (c + 1) * s->slow_all * (c == s->slow_config ? s->slow_one : 1.0);
             for (int r = 0; r < s->reps; r++) {
@@ -43,6 +46,8 @@ static void write_rows(FILE *f, const struct side_spec *s)
                         t * drift * exp(s->noise * gaussian()));
                 if (s->rounds)
                     fprintf(f, ",%d", round);
+                if (s->placement > 0)
+                    fprintf(f, ",%.1f", slow_placement ? 400.0 : 70.0);
                 fputc('\n', f);
             }
         }
@@ -58,7 +63,8 @@ static void write_side(const char *name, const struct side_spec *s, uint64_t see
     snprintf(path, sizeof path, "%s/%s/runs.csv", root, name);
     FILE *f = fopen(path, "w");
     fprintf(f, "kernel,params,n,threads,schedule,chunk,repetition,seconds,verified,"
-               "oversubscribed%s\n", s->rounds ? ",round" : "");
+               "oversubscribed%s%s\n", s->rounds ? ",round" : "",
+            s->placement > 0 ? ",probe_ns" : "");
     rng_state = seed;
     write_rows(f, s);
     fclose(f);
@@ -95,7 +101,7 @@ static int output_has(const char *text)
 
 static void test_verdicts(void)
 {
-    struct side_spec base = {5, 20, 0.01, 1.0, -1, 1.0, NULL, 0, 0, NULL};
+    struct side_spec base = {5, 20, 0.01, 1.0, -1, 1.0, NULL, 0, 0, NULL, 0};
     write_side("base", &base, 1);
     write_side("same", &base, 2);
     CHECK_INT_EQ(compare("base", "same", ""), 0);
@@ -162,7 +168,7 @@ static void test_verdicts(void)
 /* Configurations on one side only are listed, not fatal. */
 static void test_unpaired(void)
 {
-    struct side_spec more = {6, 20, 0.01, 1.0, -1, 1.0, NULL, 0, 0, NULL};
+    struct side_spec more = {6, 20, 0.01, 1.0, -1, 1.0, NULL, 0, 0, NULL, 0};
     write_side("more", &more, 2);
     CHECK_INT_EQ(compare("base", "more", ""), 0);
     CHECK(output_has("added") && output_has("copy n=1005") && output_has("only in NEW"));
@@ -177,7 +183,7 @@ static void test_unpaired(void)
 /* Writes a side whose runs.csv is `text` (machine.json as usual). */
 static void write_raw(const char *name, const char *text)
 {
-    struct side_spec s = {1, 2, 0, 1, -1, 1, NULL, 0, 0, NULL};
+    struct side_spec s = {1, 2, 0, 1, -1, 1, NULL, 0, 0, NULL, 0};
     write_side(name, &s, 1);
     char path[512];
     snprintf(path, sizeof path, "%s/%s/runs.csv", root, name);
@@ -231,7 +237,7 @@ static void test_typed_keys(void)
         strcat(text, row);
     }
     write_raw("typed", text);
-    struct side_spec one = {1, 20, 0.001, 1.0, -1, 1.0, NULL, 0, 0, NULL};
+    struct side_spec one = {1, 20, 0.001, 1.0, -1, 1.0, NULL, 0, 0, NULL, 0};
     write_side("typed-base", &one, 9);
     CHECK_INT_EQ(compare("typed-base", "typed", ""), 0);
     CHECK(!output_has("only in"));
@@ -355,7 +361,7 @@ static void test_signed_rank(void)
  * undecided (exit 3) and named in every report, never a pass. */
 static void test_missing(void)
 {
-    struct side_spec base = {5, 1, 0.01, 1.0, -1, 1.0, NULL, 20, 0, NULL};
+    struct side_spec base = {5, 1, 0.01, 1.0, -1, 1.0, NULL, 20, 0, NULL, 0};
     write_side("m-base", &base, 1);
     struct side_spec fewer = base;
     fewer.configs = 4;
@@ -396,7 +402,7 @@ static void test_at_threshold(void)
     int fails5 = 0, fails4 = 0;
     const int trials = 40;
     for (int t = 0; t < trials; t++) {
-        struct side_spec base = {20, 1, 0.02, 1.0, -1, 1.0, NULL, 10, 0, NULL};
+        struct side_spec base = {20, 1, 0.02, 1.0, -1, 1.0, NULL, 10, 0, NULL, 0};
         write_side("h-base", &base, 1000 + (uint64_t)t);
         struct side_spec slow = base;
         slow.slow_all = 1.05;
@@ -425,7 +431,7 @@ static void test_at_threshold(void)
  */
 static void test_gate_rounds(void)
 {
-    struct side_spec a = {6, 3, 0.01, 1.0, -1, 1.0, NULL, 24, 0.02, NULL};
+    struct side_spec a = {6, 3, 0.01, 1.0, -1, 1.0, NULL, 24, 0.02, NULL, 0};
     write_side("g-base", &a, 11);
     write_side("g-same", &a, 12);
     CHECK_INT_EQ(compare("g-base", "g-same", ""), 0);
@@ -453,6 +459,40 @@ static void test_gate_rounds(void)
     CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", "--inconclusive pass"), 0);
     CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", "--inconclusive fail"), 1);
     CHECK_INT_EQ(compare("g-noisy-base", "g-noisy-new", "--inconclusive maybe"), 2);
+}
+
+/*
+ * Like with like: the same code, but the host put NEW's rounds on a
+ * placement 40% slower (probe 400 ns against 70 ns) three times as often
+ * as BASE's (60% against 20% of rounds).  Pairs whose rounds ran on
+ * different placements are left out, so this A/A still passes and a real
+ * 10% slowdown is still confirmed; without the probes the same data cannot
+ * pass (here it is left undecided).
+ */
+static void test_placement(void)
+{
+    struct side_spec a = {4, 3, 0.01, 1.0, -1, 1.0, NULL, 40, 0.01, NULL, 0.2};
+    struct side_spec moved = a;
+    moved.placement = 0.6;
+    write_side("p-base", &a, 21);
+    write_side("p-same", &moved, 22);
+    CHECK_INT_EQ(compare("p-base", "p-same", ""), 0);
+    CHECK(output_has("on different placements left out"));
+    struct side_spec slow = moved;
+    slow.slow_config = 1;
+    slow.slow_one = 1.10;
+    write_side("p-slow", &slow, 23);
+    CHECK_INT_EQ(compare("p-base", "p-slow", ""), 1);
+    CHECK(output_has("copy n=1001"));
+    /* The same times with the probes cut off. */
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/q-base %s/q-same && "
+             "sed 's/,[^,]*$//' %s/p-base/runs.csv >%s/q-base/runs.csv && "
+             "sed 's/,[^,]*$//' %s/p-same/runs.csv >%s/q-same/runs.csv && "
+             "cp %s/p-base/machine.json %s/q-base/ && cp %s/p-same/machine.json %s/q-same/",
+             root, root, root, root, root, root, root, root, root, root);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK(compare("q-base", "q-same", "") != 0);
 }
 
 /* Reports: an unusable --report is bad input before any verdict; an
@@ -485,6 +525,7 @@ int main(int argc, char **argv)
     test_at_threshold();
     test_gate_rounds();
     test_report_errors();
+    test_placement();
     test_unpaired();
     test_bad_input();
     test_rounds();
