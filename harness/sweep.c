@@ -623,6 +623,8 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
 {
     struct omps_sweep s = {.opts = opts, .plan = plan, .stop = stop, .journal = j,
                            .out = out, .show_progress = isatty(STDERR_FILENO)};
+    /* Every configuration must run where OMP_PROC_BIND puts it. */
+    s.team.want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
     memset(out, 0, sizeof *out);
     int rc = sweep_init(&s, plan);
     if (rc == OMPS_OK && done != NULL)

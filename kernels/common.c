@@ -1,3 +1,4 @@
+#define _GNU_SOURCE
 #include "common.h"
 
 #include "errors.h"
@@ -8,9 +9,87 @@
 #include <string.h>
 
 #include <omp.h>
+#include <sched.h>
+
+int omps_bind_wanted(const char *text)
+{
+    static const char *const names[] = {"false", "true", "master", "close", "spread",
+                                        "primary"};
+    static const omp_proc_bind_t values[] = {omp_proc_bind_false, omp_proc_bind_true,
+                                             omp_proc_bind_master, omp_proc_bind_close,
+                                             omp_proc_bind_spread, omp_proc_bind_master};
+    char item[32];
+    if (text == NULL)
+        return OMPS_BIND_NONE;
+    /* The second item when there is one, else the first. */
+    const char *comma = strchr(text, ',');
+    const char *from = comma ? comma + 1 : text;
+    size_t len = strcspn(from, ",");
+    while (len > 0 && (*from == ' ' || *from == '\t'))
+        from++, len--;
+    while (len > 0 && (from[len - 1] == ' ' || from[len - 1] == '\t'))
+        len--;
+    if (len == 0 || len >= sizeof item)
+        return OMPS_BIND_INVALID;
+    for (size_t i = 0; i < len; i++)
+        item[i] = (char)(from[i] | 0x20);
+    item[len] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(item, names[i]) == 0)
+            return (int)values[i] + OMPS_BIND_OFFSET;
+    }
+    return OMPS_BIND_INVALID;
+}
+
+/* Whether this thread runs where the binding asked for puts it; fills why
+ * when not. */
+static int bound_as_asked(int want, char *why, size_t len)
+{
+    const int bind = (int)omp_get_proc_bind();
+    if (want == OMPS_BIND_INVALID) {
+        snprintf(why, len, "OMP_PROC_BIND holds a value the runtime ignores (it reports "
+                 "binding %d)", bind);
+        return 0;
+    }
+    want -= OMPS_BIND_OFFSET;
+    const int same = want == omp_proc_bind_true ? bind != omp_proc_bind_false : bind == want;
+    if (!same) {
+        snprintf(why, len, "OMP_PROC_BIND asked for binding %d, the runtime reports %d", want,
+                 bind);
+        return 0;
+    }
+    if (want == omp_proc_bind_false)
+        return 1;
+    const int place = omp_get_place_num(), cpu = sched_getcpu();
+    if (place < 0) {
+        snprintf(why, len, "thread %d is bound to no place", omp_get_thread_num());
+        return 0;
+    }
+    int ids[1024];
+    const int n = omp_get_place_num_procs(place);
+    if (n > 0 && n <= 1024) {
+        omp_get_place_proc_ids(place, ids);
+        for (int i = 0; i < n; i++) {
+            if (ids[i] == cpu)
+                return 1;
+        }
+    }
+    snprintf(why, len, "thread %d runs on CPU %d, outside its place %d", omp_get_thread_num(),
+             cpu, place);
+    return 0;
+}
 
 void omps_team_note(struct omps_team *team)
 {
+    char why[sizeof team->bind_why];
+    if (team->want_bind != OMPS_BIND_NONE && !bound_as_asked(team->want_bind, why, sizeof why)) {
+#pragma omp atomic
+        team->bind_mismatches++;
+        /* The first mismatch is the one reported. */
+#pragma omp critical(omps_bind_why)
+        if (team->bind_why[0] == '\0')
+            snprintf(team->bind_why, sizeof team->bind_why, "%s", why);
+    }
     if (omp_get_thread_num() != 0)
         return;
     omp_sched_t kind;
@@ -39,12 +118,19 @@ void omps_team_reset(struct omps_team *team)
     team->seen_chunk = 0;
     team->regions = 0;
     team->mismatches = 0;
+    team->bind_mismatches = 0;
+    team->bind_why[0] = '\0';
 }
 
 int omps_team_check(const struct omps_team *team, char *why, size_t why_len)
 {
     if (team->regions == 0) {
         snprintf(why, why_len, "the kernel never reported its team");
+        return -1;
+    }
+    if (team->bind_mismatches > 0) {
+        snprintf(why, why_len, "binding: %s (%ld threads in %ld regions)", team->bind_why,
+                 team->bind_mismatches, team->regions);
         return -1;
     }
     if (team->mismatches == 0)

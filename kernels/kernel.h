@@ -70,7 +70,18 @@ struct omps_team {
     int seen_chunk;
     long regions;    /* parallel regions noted since the last reset */
     long mismatches; /* regions whose team or schedule differed */
+    /* The binding asked for (OMPS_BIND_*, from omps_bind_wanted) and the
+     * threads that were not where it puts them. */
+    int want_bind;
+    long bind_mismatches;
+    char bind_why[160];
 };
+
+/* want_bind: nothing asked (0), a value no runtime accepts, or the
+ * omp_proc_bind_t asked for plus OMPS_BIND_OFFSET. */
+#define OMPS_BIND_NONE 0
+#define OMPS_BIND_INVALID (-1)
+#define OMPS_BIND_OFFSET 1
 
 /* What bounds a kernel's rate on the hardware, for bound_rate in
  * summary.csv. */
@@ -119,10 +130,20 @@ struct omps_kernel {
 
 /*
  * Records the team size and runtime schedule seen by the calling thread.
- * Call it inside the kernel's parallel region; only thread 0 writes, so no
- * synchronisation is needed.
+ * Call it inside the kernel's parallel region; only thread 0 writes them.
+ * When a binding was asked for, every thread also checks that the runtime
+ * reports that binding and that it runs on a CPU of its own place (a
+ * mismatch is counted atomically).
  */
 void omps_team_note(struct omps_team *team);
+
+/*
+ * The binding a team's threads must report inside a parallel region when
+ * OMP_PROC_BIND is `text` (NULL: nothing asked): the list's second item,
+ * or its only one, since entering a region moves bind-var one item along.
+ * Returns an OMPS_BIND_* value.
+ */
+int omps_bind_wanted(const char *text);
 
 /* Clears what was seen, keeping what was asked for. */
 void omps_team_reset(struct omps_team *team);

@@ -36,5 +36,18 @@ n_clean=$(grep -c '"run_type": "iteration"' "$tmp/clean/gbench.json")
 n_dirty=$(grep -c '"run_type": "iteration"' "$tmp/dirty/gbench.json")
 [ "$n_clean" -eq "$n_dirty" ] && [ "$n_clean" -gt 0 ] \
     || { echo "FAIL: gbench.json entries $n_dirty, want $n_clean"; fail=1; }
+# Binding is verified: where the runtime honours OMP_PROC_BIND and
+# OMP_PLACES every row verifies; a binding value the runtime ignores fails
+# verification (exit 1) naming the binding, instead of passing silently.
+small=(run --quick --kernels copy,counter_atomic --threads 1,2 --repetitions 3 --budget none
+       --precision none --seed 5)
+for bind in close spread "spread,close" master true; do
+    OMP_PROC_BIND=$bind OMP_PLACES=cores "$bin" "${small[@]}" --out "$tmp/bind" 2>"$tmp/bind.err" \
+        || { echo "FAIL: OMP_PROC_BIND=$bind: $(tail -1 "$tmp/bind.err")"; fail=1; }
+done
+OMP_PROC_BIND=sideways "$bin" "${small[@]}" --out "$tmp/badbind" 2>"$tmp/badbind.err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "binding: OMP_PROC_BIND holds a value the runtime ignores" "$tmp/badbind.err" \
+    || { echo "FAIL: OMP_PROC_BIND=sideways: exit $rc: $(grep binding "$tmp/badbind.err" | head -1)"; fail=1; }
 [ "$fail" -eq 0 ] && echo "environment: pass"
 exit "$fail"

@@ -4,6 +4,7 @@
  * other than the one asked for is caught.
  */
 #include <omp.h>
+#include <stdlib.h>
 
 #include "../kernels/pi_terms.h"
 #include "../kernels/registry.h"
@@ -27,6 +28,7 @@ static void ask(struct omps_team *team, int threads, omp_sched_t kind, int chunk
     team->want_threads = threads;
     team->want_kind = kind;
     team->want_chunk = chunk;
+    team->want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
     omps_team_reset(team);
 }
 
@@ -154,8 +156,25 @@ static void test_pi_lost_chunk(void)
     k->teardown(state);
 }
 
+/* OMP_PROC_BIND as the threads of a region must report it: the second
+ * item of a list, any case and spacing; anything else is invalid. */
+static void test_bind_wanted(void)
+{
+    CHECK_INT_EQ(omps_bind_wanted(NULL), OMPS_BIND_NONE);
+    CHECK_INT_EQ(omps_bind_wanted("close"), omp_proc_bind_close + OMPS_BIND_OFFSET);
+    CHECK_INT_EQ(omps_bind_wanted(" Spread "), omp_proc_bind_spread + OMPS_BIND_OFFSET);
+    CHECK_INT_EQ(omps_bind_wanted("spread,close"), omp_proc_bind_close + OMPS_BIND_OFFSET);
+    CHECK_INT_EQ(omps_bind_wanted("primary"), omp_proc_bind_master + OMPS_BIND_OFFSET);
+    CHECK_INT_EQ(omps_bind_wanted("FALSE"), omp_proc_bind_false + OMPS_BIND_OFFSET);
+    CHECK_INT_EQ(omps_bind_wanted("true"), omp_proc_bind_true + OMPS_BIND_OFFSET);
+    CHECK_INT_EQ(omps_bind_wanted("sideways"), OMPS_BIND_INVALID);
+    CHECK_INT_EQ(omps_bind_wanted(""), OMPS_BIND_INVALID);
+    CHECK_INT_EQ(omps_bind_wanted("close,"), OMPS_BIND_INVALID);
+}
+
 int main(void)
 {
+    test_bind_wanted();
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         test_kernel(omps_kernel_at(i), 10007);
         test_kernel(omps_kernel_at(i), 1);
