@@ -92,7 +92,7 @@ static int weigh_paired(struct omps_judgement *j, double *x, const double *y, si
     j->p_within = omps_wsr_p_greater(&d, omps_wsr_statistic(x, n));
     for (size_t i = 0; i < n; i++)
         x[i] = shift - x[i];
-    double est, lo_detect, ignored;
+    double est = NAN, lo_detect = NAN, ignored;
     int rc = omps_walsh_interval(&d, x, 0.95, &j->lo, &est, &j->hi);
     if (rc == OMPS_OK)
         rc = omps_walsh_interval(&d, x, detect_level, &lo_detect, &est, &ignored);
@@ -116,7 +116,7 @@ static int weigh_unpaired(struct omps_judgement *j, double *x, size_t m, const d
     j->p_within = omps_mwu_p_greater(&d, (double)(m * n) - u);
     for (size_t i = 0; i < m; i++)
         x[i] += shift;
-    double est, lo_detect, ignored;
+    double est = NAN, lo_detect = NAN, ignored;
     int rc = omps_shift_interval(&d, x, y, 0.95, &j->lo, &est, &j->hi);
     if (rc == OMPS_OK)
         rc = omps_shift_interval(&d, x, y, detect_level, &lo_detect, &est, &ignored);

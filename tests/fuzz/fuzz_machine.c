@@ -1,7 +1,8 @@
 /*
  * machine.json as a fuzzer writes it, beside a small valid runs.csv: read
- * by summarize (the division probe), the fits (cores, caption), the gate
- * (state) and `run --resume` (state, arguments, build and machine).  The
+ * by summarize (the division probe), the fits (cores, caption, and with
+ * --data the latency map for the heat map), the gate (state) and
+ * `run --resume` (state, arguments, build and machine).  The
  * target holds the directory's lock, so a resume that gets through every
  * check is refused there, before it could start a sweep.
  */
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 
 #include "../../fit/fit.h"
 #include "../../gate/compare.h"
@@ -51,9 +53,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_write("runs.csv", (const uint8_t *)runs_csv, strlen(runs_csv));
     fuzz_write("machine.json", data, size);
     if (omps_summarize_dir(dir, err, sizeof err) == OMPS_OK) {
-        struct omps_fit_input in;
-        if (omps_fit_read(dir, &in, err, sizeof err) == OMPS_OK)
-            omps_fit_input_free(&in);
+        char work[4200];
+        snprintf(work, sizeof work, "%s/work", dir);
+        mkdir(work, 0777);
+        char *fit_argv[] = {(char *)dir, "--data", work, NULL};
+        omps_cmd_fit(3, fit_argv);
     }
     snprintf(path, sizeof path, "%s/report", dir);
     struct omps_compare_options o = {.base_dir = dir, .new_dir = dir, .report_dir = path,
