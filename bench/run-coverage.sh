@@ -32,18 +32,19 @@ for i in $(seq 1 "$runs"); do
 done
 
 # fit_f DIR [WITH...]: "kernel value low high" lines of Amdahl's f.
+# (Its scratch copy is per process: the two sides of a trial run at once.)
 fit_f() {
-    local dir=$1 out=$work/fit-$$
+    local dir=$1 out=$work/fit-$BASHPID
     shift
     rm -rf "$out" && cp -r "$dir" "$out"
     local with=()
     for w in "$@"; do with+=(--with "$w"); done
     "$bin" fit "$out" "${with[@]}" >/dev/null 2>&1
-    awk -f "$root/tools/csv.awk" -e '
+    awk -f "$root/tools/csv.awk" -f <(printf '%s\n' '
         { n = csv_split($0, f) }
         NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
         f[c["model"]] == "amdahl" && f[c["parameter"]] == "f" {
-            print f[c["kernel"]], f[c["value"]], f[c["ci_low"]], f[c["ci_high"]] }' "$out/fit.csv"
+            print f[c["kernel"]], f[c["value"]], f[c["ci_low"]], f[c["ci_high"]] }') "$out/fit.csv"
 }
 
 # trial K: one random group of K runs against the rest; prints "kernel held".
