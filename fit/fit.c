@@ -466,6 +466,19 @@ static void dat_number(FILE *f, double v)
         fputs(" NaN", f);
 }
 
+/* A time with the unit that keeps three or four digits: "40.1 ms". */
+static void format_seconds(double s, char *buf, size_t len)
+{
+    if (s >= 1.0)
+        snprintf(buf, len, "%.3g s", s);
+    else if (s >= 1e-3)
+        snprintf(buf, len, "%.3g ms", s * 1e3);
+    else if (s >= 1e-6)
+        snprintf(buf, len, "%.3g us", s * 1e6);
+    else
+        snprintf(buf, len, "%.3g ns", s * 1e9);
+}
+
 /* The files draw.sh reads for series id: WORK/s<id>.dat and a line each of
  * series.txt, fits.txt and titles.txt. */
 static void write_series_data(const char *work, size_t id, const struct omps_fit_input *in,
@@ -501,6 +514,15 @@ static void write_series_data(const char *work, size_t id, const struct omps_fit
     else
         fputs(" none none\n", fits);
     fprintf(titles, "%zu|%s", id, s->label);
+    /* Hoefler and Belli: the base case's absolute time beside every speedup. */
+    for (size_t i = 0; i < s->count; i++) {
+        const struct omps_fit_point *p = &in->points[s->members[i]];
+        if (p->threads == 1 && isfinite(p->median)) {
+            char t1[32];
+            format_seconds(p->median, t1, sizeof t1);
+            fprintf(titles, "  T(1) %s", t1);
+        }
+    }
     if (a->ok)
         fprintf(titles, "  f = %.3f [%.3f, %.3f]%s", a->p[0].value, a->p[0].lo, a->p[0].hi,
                 a->chi2_p < 0.001 ? " (bad fit)" : "");
