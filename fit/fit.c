@@ -32,6 +32,7 @@
 #include <jansson.h>
 
 #include "../kernels/errors.h"
+#include "../kernels/registry.h"
 #include "cli.h"
 #include "csv_write.h"
 #include "models.h"
@@ -502,8 +503,11 @@ static void write_series_data(const char *work, size_t id, const struct omps_fit
     }
     if (f != NULL)
         fclose(f);
-    fprintf(list, "%zu|%s|%s|%llu|%s|%ld|%s\n", id, first->kernel, first->params, first->n,
-            first->schedule, first->chunk, s->label);
+    /* A kernel this build does not know is drawn as a scaling kernel. */
+    const struct omps_kernel *k = omps_kernel_find(first->kernel);
+    fprintf(list, "%zu|%s|%s|%llu|%s|%ld|%s|%s\n", id, first->kernel, first->params, first->n,
+            first->schedule, first->chunk, s->label,
+            omps_family_name(k ? k->family : OMPS_FAMILY_SCALING));
     fprintf(fits, "%zu", id);
     if (a->ok)
         fprintf(fits, " %.17g", a->p[0].value);

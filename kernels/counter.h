@@ -41,7 +41,8 @@ struct omps_work omps_counter_work(uint64_t n, const double *params);
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .unit = OMPS_UNIT_MUPDATES, \
+        .unit = OMPS_UNIT_MUPDATES,                                            \
+        .family = OMPS_FAMILY_CONTENTION,                                      \
         .scheduled = 0,                                                        \
         .default_size = omps_counter_default_size,                             \
         .footprint = omps_counter_footprint,                                   \

@@ -92,10 +92,24 @@ enum omps_bound {
     OMPS_BOUND_BANDWIDTH, /* memory bandwidth: the ceiling kernel's rate */
 };
 
+/* What a kernel's numbers mean, and so how they are drawn: scaling kernels
+ * do a fixed amount of work split over the team (speedup means something);
+ * the others do work per thread, and are drawn in their own unit. */
+enum omps_family {
+    OMPS_FAMILY_SCALING,       /* the default: speedup, efficiency, fits */
+    OMPS_FAMILY_OVERHEAD,      /* us per construct against threads */
+    OMPS_FAMILY_CONTENTION,    /* one shared counter: time per update */
+    OMPS_FAMILY_FALSE_SHARING, /* per-thread slots: time per update */
+};
+
+/* Returns the family's name as the plot stage writes it. */
+const char *omps_family_name(enum omps_family family);
+
 struct omps_kernel {
     const char *name;
     const char *summary;   /* one line: what it measures or teaches */
     enum omps_unit unit;
+    enum omps_family family;
     int scheduled;         /* 0: no loop schedule; runs once as "none" */
     /* The kernel an overhead is measured against (the EPCC method; the
      * reference points at itself), planned along with this one; or NULL. */

@@ -92,7 +92,8 @@ extern const struct omps_kernel omps_kernel_overhead_reference;
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .unit = OMPS_UNIT_US_PER_CONSTRUCT, \
+        .unit = OMPS_UNIT_US_PER_CONSTRUCT,                                    \
+        .family = OMPS_FAMILY_OVERHEAD,                                        \
         .scheduled = 0,                                                        \
         .reference = &omps_kernel_overhead_reference,                          \
         .default_size = SIZE,                                                  \

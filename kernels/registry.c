@@ -26,6 +26,21 @@ const struct omps_kernel *omps_kernel_find(const char *name)
     return NULL;
 }
 
+const char *omps_family_name(enum omps_family family)
+{
+    switch (family) {
+    case OMPS_FAMILY_SCALING:
+        return "scaling";
+    case OMPS_FAMILY_OVERHEAD:
+        return "overhead";
+    case OMPS_FAMILY_CONTENTION:
+        return "contention";
+    case OMPS_FAMILY_FALSE_SHARING:
+        return "false_sharing";
+    }
+    return "scaling";
+}
+
 const char *omps_unit_name(enum omps_unit unit)
 {
     switch (unit) {

@@ -36,7 +36,8 @@ struct omps_work omps_slots_work(uint64_t n, const double *params);
     const struct omps_kernel omps_kernel_##NAME = {                            \
         .name = #NAME,                                                         \
         .summary = SUMMARY,                                                    \
-        .unit = OMPS_UNIT_MUPDATES, \
+        .unit = OMPS_UNIT_MUPDATES,                                            \
+        .family = OMPS_FAMILY_FALSE_SHARING,                                   \
         .scheduled = 0,                                                        \
         .default_size = omps_slots_default_size,                               \
         .footprint = omps_slots_footprint,                                     \

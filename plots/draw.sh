@@ -52,24 +52,92 @@ plot_picture() {
     done
 }
 
+# The kernels of a family (series.txt's last field; none there: scaling).
+family_kernels() {
+    awk -F'|' -v f="$2" '($8 == "" ? "scaling" : $8) == f && !seen[$2]++ { print $2 }' "$1/series.txt"
+}
+
+# Whether series ids have a point above one thread: Karp-Flatt needs one.
+beyond_one_thread() {
+    local work=$1 id
+    shift
+    for id in "$@"; do
+        awk '$1 > 1 { found = 1 } END { exit !found }' "$work/s$id.dat" && return 0
+    done
+    return 1
+}
+
 draw_all() {
     local work=$1 dir=$2 nphys=$3 machine=$4 kernel id ids overview=""
-    while IFS='|' read -r id _ _ _ _ _ label; do
+    while IFS='|' read -r id _ _ _ _ _ _; do
         titled_data "$work" "$id" "$(series_title "$work" "$id")" >/dev/null
     done <"$work/series.txt"
-    for kernel in $(cut -d'|' -f2 "$work/series.txt" | awk '!seen[$0]++'); do
+    # Speedup means something only where the team splits a fixed amount of
+    # work: the scaling family.  The others get their own pictures below.
+    for kernel in $(family_kernels "$work" scaling); do
         ids=$(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt" | tr '\n' ' ')
         plot_picture speedup "$dir/speedup-$kernel" "$kernel: speedup — $machine" "$nphys" "$ids" "$work"
         plot_picture efficiency "$dir/efficiency-$kernel" "$kernel: efficiency — $machine" "$nphys" "$ids" "$work"
-        plot_picture karp-flatt "$dir/karp-flatt-$kernel" "$kernel: Karp-Flatt serial fraction — $machine" "$nphys" "$ids" "$work"
+        # shellcheck disable=SC2086
+        beyond_one_thread "$work" $ids &&
+            plot_picture karp-flatt "$dir/karp-flatt-$kernel" "$kernel: Karp-Flatt serial fraction — $machine" "$nphys" "$ids" "$work"
         id=$(best_series "$work" "$kernel")
         { printf '"%s (%s)"\n' "$kernel" "$(awk -F'|' -v i="$id" '$1 == i { print $7 }' "$work/series.txt")"; tail -n +2 "$work/p$id.dat"; } >"$work/p$id.dat.o"
         overview="$overview $id"
     done
     # The overview names kernels, so its series are retitled only now.
     for id in $overview; do mv "$work/p$id.dat.o" "$work/p$id.dat"; done
-    plot_picture speedup "$dir/overview" "every kernel at its best schedule — $machine" "$nphys" "$overview" "$work"
+    [ -z "$overview" ] ||
+        plot_picture speedup "$dir/overview" "every scaling kernel at its best schedule — $machine" "$nphys" "$overview" "$work"
+    draw_family "$work" "$dir" overhead overheads "construct overheads above overhead_reference (the same delay, no construct) — $machine" "µs per construct"
+    draw_family "$work" "$dir" contention contention "one shared counter: time per update — $machine" "ns per update"
+    draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update"
     draw_latency "$work" "$dir" "$machine"
+}
+
+# family_data WORK DIR FAMILY KERNEL: WORK/f-KERNEL.dat from summary.csv:
+# "threads value low high" per thread count, with the kernel (and its
+# params) as the quoted title.  Overheads are the rate in µs per construct;
+# the others 1000 / rate (ns per update, the interval turned over).
+family_data() {
+    local work=$1 dir=$2 family=$3 kernel=$4
+    awk -f "$here/../tools/csv.awk" -f <(printf '%s\n' '
+        function num(s) { return s == "" || s == "nan" ? "NaN" : s + 0 }
+        function per(s) { return (s == "" || s + 0 <= 0) ? "NaN" : 1000 / s }
+        { n = csv_split($0, f) }
+        NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
+        f[c["kernel"]] != k { next }
+        {
+            t = f[c["kernel"]] (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]")
+            if (!(t in seen)) { seen[t] = 1; titles[++nt] = t }
+            if (fam == "overhead")
+                line = num(f[c["rate"]]) " " num(f[c["rate_ci_low"]]) " " num(f[c["rate_ci_high"]])
+            else
+                line = per(f[c["rate"]]) " " per(f[c["rate_ci_high"]]) " " per(f[c["rate_ci_low"]])
+            rows[t] = rows[t] f[c["threads"]] " " line "\n"
+        }
+        END { for (i = 1; i <= nt; i++) printf "\"%s\"\n%s", titles[i], rows[titles[i]] }
+    ') -v k="$kernel" -v fam="$family" "$dir/summary.csv" >"$work/f-$kernel.dat"
+}
+
+# draw_family WORK DIR FAMILY NAME TITLE YLABEL: DIR/NAME.png/.svg with
+# every kernel of the family (the overheads' reference left out: it is the
+# zero they are measured from).
+draw_family() {
+    local work=$1 dir=$2 family=$3 name=$4 title=$5 ylabel=$6 files="" kernel nmax term
+    for kernel in $(family_kernels "$work" "$family"); do
+        [ "$kernel" = overhead_reference ] && continue
+        family_data "$work" "$dir" "$family" "$kernel"
+        files="$files $work/f-$kernel.dat"
+    done
+    [ -n "$files" ] || return 0
+    # shellcheck disable=SC2086
+    nmax=$(awk 'NR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
+    for term in png svg; do
+        gnuplot -e "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax" \
+                -e "TERM='$term'; OUT='$dir/$name.$term'" "$here/family.gp" 2>"$work/gnuplot.err" ||
+            { echo "plots: $dir/$name.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; return 1; }
+    done
 }
 
 # core-to-core.png/.svg from the latency map, when the run measured one.

@@ -516,6 +516,45 @@ static void test_pooled_runs(void)
     CHECK_INT_EQ(fit_pooled(first, other, 1), 2);
 }
 
+static int exists(const char *dir, const char *name)
+{
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* Each family in its own picture: speedup, efficiency and Karp-Flatt only
+ * for scaling kernels (Karp-Flatt only with a thread count above 1), the
+ * overheads, the shared counters and the false-sharing pair each on one
+ * picture in their own unit, and an overview of scaling kernels only. */
+static void test_family_pictures(void)
+{
+    char dir[512], cmd[2048];
+    case_dir(dir, sizeof dir, "families");
+    snprintf(cmd, sizeof cmd, "%s run --quick --kernels midpoint,overhead_barrier,counter_atomic,"
+             "false_sharing_padded --threads 1,2 --out %s >/dev/null 2>&1", getenv("OMPSCALE"), dir);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    static const char *const present[] = {"speedup-midpoint.png", "efficiency-midpoint.png",
+                                          "karp-flatt-midpoint.png", "overview.svg",
+                                          "overheads.png", "contention.svg", "false-sharing.png"};
+    static const char *const absent[] = {"speedup-overhead_barrier.png",
+                                         "speedup-counter_atomic.png",
+                                         "efficiency-false_sharing_padded.png",
+                                         "speedup-overhead_reference.png"};
+    for (size_t i = 0; i < sizeof present / sizeof present[0]; i++)
+        CHECK_REPORT(exists(dir, present[i]), "%s missing", present[i]);
+    for (size_t i = 0; i < sizeof absent / sizeof absent[0]; i++)
+        CHECK_REPORT(!exists(dir, absent[i]), "%s drawn", absent[i]);
+    /* One thread count: no Karp-Flatt picture. */
+    case_dir(dir, sizeof dir, "one-thread");
+    snprintf(cmd, sizeof cmd, "%s run --quick --kernels midpoint --threads 1 --out %s "
+             ">/dev/null 2>&1", getenv("OMPSCALE"), dir);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    CHECK(exists(dir, "speedup-midpoint.png") && !exists(dir, "karp-flatt-midpoint.png"));
+}
+
 /* The latency map in machine.json becomes the heat map's data (one line
  * per pair, a blank line per row, the CPUs' OS indexes) and, drawn,
  * core-to-core.png; a run without one gets neither. */
@@ -600,6 +639,7 @@ int main(int argc, char **argv)
     test_bootstrap_coverage();
     test_pooled_runs();
     test_latency_map();
+    test_family_pictures();
     test_bad_fit();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
