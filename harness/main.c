@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "fit.h"
+#include "page.h"
 #include "machine.h"
 #include "run.h"
 
@@ -26,6 +27,7 @@ static const char usage[] =
     "       ompscale run --resume DIR [--force]\n"
     "       ompscale summarize DIR\n"
     "       ompscale fit DIR [--with DIR2]... [--data WORK] [--seed N]\n"
+    "       ompscale page DIR\n"
     "       ompscale compare BASE_DIR NEW_DIR [--threshold PCT] [--alpha A]\n"
     "                    [--report DIR] [--allow-different-machines]\n"
     "                    [--inconclusive pass|fail] [--looks R1,R2,...]\n"
@@ -50,6 +52,8 @@ static const char usage[] =
     "DIR/runs.csv (plots/plot.sh runs it; --data also writes what it draws).\n"
     "--with pools other runs of the same plan into DIR/fit.csv, resampling runs\n"
     "and then rounds: an interval that holds across runs, not only this one.\n"
+    "page writes DIR/index.html, one page with the machine, every picture, the\n"
+    "fits and the summary (plots/plot.sh runs it last).\n"
     "compare decides each configuration of two run directories by rounds (each\n"
     "round's fastest repetition; paired signed-rank when both hold the same\n"
     "rounds, else Mann-Whitney): a regression when NEW is slower than BASE x\n"
@@ -122,6 +126,8 @@ int main(int argc, char **argv)
         return omps_cmd_summarize(argc - 2, argv + 2);
     if (strcmp(cmd, "fit") == 0)
         return omps_cmd_fit(argc - 2, argv + 2);
+    if (strcmp(cmd, "page") == 0)
+        return omps_cmd_page(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 2, argv + 2);
     fprintf(stderr, "ompscale: unknown command '%s' (see 'ompscale --help')\n", cmd);

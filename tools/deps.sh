@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(cmake make gcc g++ pkg-config git libbenchmark-dev libjansson-dev
-          libcsv-dev libhwloc-dev gnuplot-nox fonts-dejavu-core)
+          libcsv-dev libhwloc-dev gnuplot-nox fonts-dejavu-core chromium)
 [ "${1:-}" = llvm ] && packages+=(clang libomp-dev libclang-rt-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -1,0 +1,259 @@
+/* The run's page: DIR/index.html from the files the run and the plot stage
+ * wrote.  Everything a file lacks is said on the page, not left out. */
+#define _POSIX_C_SOURCE 200809L
+#include "page.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "../kernels/errors.h"
+#include "../kernels/registry.h"
+#include "csv_write.h"
+#include "table.h"
+
+/* Writes s with HTML's special characters escaped. */
+static void text(FILE *f, const char *s)
+{
+    for (; s != NULL && *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
+}
+
+static int present(const char *dir, const char *name)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, R_OK) == 0;
+}
+
+/* A picture, or the line that says it was not drawn. */
+static void picture(FILE *f, const char *dir, const char *name, const char *alt)
+{
+    if (present(dir, name)) {
+        fputs("<figure><img src=\"", f);
+        text(f, name);
+        fputs("\" alt=\"", f);
+        text(f, alt);
+        fputs("\"></figure>\n", f);
+    } else {
+        fputs("<p class=\"missing\">not drawn: ", f);
+        text(f, name);
+        fputs(" (run plots/plot.sh on this directory; its messages say why)</p>\n", f);
+    }
+}
+
+static void machine_row(FILE *f, const char *label, json_t *v)
+{
+    fputs("<tr><th>", f);
+    text(f, label);
+    fputs("</th><td>", f);
+    if (json_is_string(v)) {
+        text(f, json_string_value(v));
+    } else if (v != NULL) {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+        text(f, s ? s : "");
+        free(s);
+    } else {
+        fputs("<span class=\"missing\">not recorded</span>", f);
+    }
+    fputs("</td></tr>\n", f);
+}
+
+static void machine_section(FILE *f, const char *dir)
+{
+    static const char *const keys[] = {"state", "cpu_model", "physical_cores", "logical_cpus",
+                                       "usable_cpus", "affinity", "topology", "compiler",
+                                       "compiler_flags", "omp_runtime", "omp_environment",
+                                       "division_ns", "git_commit", "date", "seed", "run"};
+    char path[4400];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    json_t *m = json_load_file(path, 0, NULL);
+    fputs("<h2>Machine and run</h2>\n", f);
+    if (m == NULL) {
+        fputs("<p class=\"missing\">machine.json is missing or not JSON.</p>\n", f);
+        return;
+    }
+    fputs("<table class=\"facts\">\n", f);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        machine_row(f, keys[i], json_object_get(m, keys[i]));
+    fputs("</table>\n", f);
+    if (json_object_get(m, "core_to_core_ns") != NULL)
+        picture(f, dir, "core-to-core.png", "core-to-core round trip between CPU pairs");
+    json_decref(m);
+}
+
+/* Writes the table's rows whose column `only` (or every row, when NULL)
+ * holds value, restricted to the named columns. */
+static void csv_table(FILE *f, const struct omps_table *t, const char *const *cols, size_t n,
+                      const char *only, const char *value)
+{
+    int at[32];
+    const int filter = only ? omps_table_column(t, only) : -1;
+    fputs("<table><tr>", f);
+    for (size_t c = 0; c < n && c < 32; c++) {
+        at[c] = omps_table_column(t, cols[c]);
+        fputs("<th>", f);
+        text(f, cols[c]);
+        fputs("</th>", f);
+    }
+    fputs("</tr>\n", f);
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (filter >= 0 && strcmp(omps_table_cell(t, r, (size_t)filter), value) != 0)
+            continue;
+        fputs("<tr>", f);
+        for (size_t c = 0; c < n && c < 32; c++) {
+            fputs("<td>", f);
+            if (at[c] >= 0)
+                text(f, omps_table_cell(t, r, (size_t)at[c]));
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table>\n", f);
+}
+
+/* The kernels of summary.csv in order of first appearance, by family. */
+static void family_pictures(FILE *f, const char *dir, const struct omps_table *sum)
+{
+    static const char *const names[] = {"overheads", "contention", "false-sharing"};
+    static const char *const titles[] = {"Construct overheads", "Contention on one counter",
+                                         "False sharing"};
+    const int kc = omps_table_column(sum, "kernel");
+    int seen[4] = {0};
+    fputs("<h2>Scaling kernels</h2>\n", f);
+    picture(f, dir, "overview.png", "every scaling kernel at its best schedule");
+    for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
+        const char *name = omps_table_cell(sum, r, (size_t)kc);
+        const struct omps_kernel *k = omps_kernel_find(name);
+        int first = 1;
+        for (size_t q = 0; q < r; q++)
+            first &= strcmp(omps_table_cell(sum, q, (size_t)kc), name) != 0;
+        if (!first)
+            continue;
+        if (k != NULL && k->family != OMPS_FAMILY_SCALING) {
+            seen[k->family] = 1;
+            continue;
+        }
+        char file[300];
+        fputs("<h3>", f);
+        text(f, name);
+        fputs("</h3>\n", f);
+        snprintf(file, sizeof file, "speedup-%s.png", name);
+        picture(f, dir, file, "speedup against threads");
+        snprintf(file, sizeof file, "efficiency-%s.png", name);
+        picture(f, dir, file, "parallel efficiency against threads");
+        snprintf(file, sizeof file, "karp-flatt-%s.png", name);
+        if (present(dir, file))
+            picture(f, dir, file, "Karp-Flatt serial fraction");
+    }
+    for (int fam = OMPS_FAMILY_OVERHEAD; fam <= OMPS_FAMILY_FALSE_SHARING; fam++) {
+        if (!seen[fam])
+            continue;
+        char file[64];
+        fprintf(f, "<h2>%s</h2>\n", titles[fam - 1]);
+        snprintf(file, sizeof file, "%s.png", names[fam - 1]);
+        picture(f, dir, file, titles[fam - 1]);
+    }
+}
+
+static void fits_section(FILE *f, const char *dir)
+{
+    static const char *const cols[] = {"kernel", "params", "schedule", "chunk", "model",
+                                       "parameter", "value", "ci_low", "ci_high", "points", "note"};
+    char path[4400], err[512];
+    struct omps_table t;
+    snprintf(path, sizeof path, "%s/fit.csv", dir);
+    fputs("<h2>Fits (95% intervals)</h2>\n", f);
+    if (omps_table_read(path, &t, err, sizeof err) != OMPS_OK) {
+        fputs("<p class=\"missing\">fit.csv is missing or unreadable (", f);
+        text(f, err);
+        fputs("); run plots/plot.sh on this directory.</p>\n", f);
+        return;
+    }
+    csv_table(f, &t, cols, sizeof cols / sizeof cols[0], NULL, NULL);
+    omps_table_free(&t);
+}
+
+static void compare_section(FILE *f, const char *dir)
+{
+    char path[4400], line[1024];
+    snprintf(path, sizeof path, "%s/compare.md", dir);
+    FILE *in = fopen(path, "r");
+    if (in == NULL)
+        return;
+    fputs("<h2>Regression gate (compare.md)</h2>\n<pre>", f);
+    while (fgets(line, sizeof line, in) != NULL)
+        text(f, line);
+    fputs("</pre>\n", f);
+    fclose(in);
+}
+
+static const char style[] =
+    "body{font-family:sans-serif;max-width:1060px;margin:1em auto;padding:0 1em;color:#222}"
+    "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}"
+    "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
+    "table.facts td{font-family:monospace;word-break:break-all}"
+    "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
+    ".missing{color:#b00}";
+
+static int write_page(FILE *f, const char *dir, const struct omps_table *sum)
+{
+    static const char *const cols[] = {"kernel", "params", "n", "threads", "schedule", "chunk",
+                                       "repetitions", "median_s", "ci_low_s", "ci_high_s",
+                                       "speedup", "rate", "rate_ci_low", "rate_ci_high",
+                                       "rate_unit", "bound_fraction", "note",
+                                       "placement_modes"};
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+               "<title>ompscale run</title>\n<style>%s</style></head><body>\n", style);
+    fputs("<h1>ompscale run: ", f);
+    text(f, dir);
+    fputs("</h1>\n", f);
+    machine_section(f, dir);
+    family_pictures(f, dir, sum);
+    fits_section(f, dir);
+    fputs("<h2>Summary (95% intervals over rounds)</h2>\n", f);
+    csv_table(f, sum, cols, sizeof cols / sizeof cols[0], NULL, NULL);
+    compare_section(f, dir);
+    fputs("</body></html>\n", f);
+    return ferror(f) ? -1 : 0;
+}
+
+int omps_cmd_page(int argc, char **argv)
+{
+    if (argc != 1) {
+        fprintf(stderr, "ompscale: usage: ompscale page DIR\n");
+        return 2;
+    }
+    const char *dir = argv[0];
+    char path[4400], err[512];
+    struct omps_table sum;
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    if (omps_table_read(path, &sum, err, sizeof err) != OMPS_OK) {
+        fprintf(stderr, "ompscale: page: %s\n", err);
+        return 2;
+    }
+    struct omps_outfile out;
+    int rc = omps_outfile_open(&out, dir, "index.html");
+    if (rc == OMPS_OK && write_page(out.f, dir, &sum) != 0) {
+        omps_outfile_abort(&out);
+        rc = OMPS_EIO;
+    } else if (rc == OMPS_OK) {
+        rc = omps_outfile_commit(&out);
+    }
+    omps_table_free(&sum);
+    if (rc != OMPS_OK) {
+        fprintf(stderr, "ompscale: page: cannot write %s/index.html\n", dir);
+        return 2;
+    }
+    return 0;
+}
