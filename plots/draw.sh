@@ -90,8 +90,8 @@ draw_all() {
     [ -z "$overview" ] ||
         plot_picture speedup "$dir/overview" "every scaling kernel at its best schedule — $machine" "$nphys" "$overview" "$work"
     draw_family "$work" "$dir" overhead overheads "construct overheads above overhead_reference (the same delay, no construct) — $machine" "µs per construct"
-    draw_family "$work" "$dir" contention contention "one shared counter: time per update — $machine" "ns per update"
-    draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update"
+    draw_family "$work" "$dir" contention contention "one shared counter: time per update — $machine" "ns per update, the whole team (1000 / rate)"
+    draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_latency "$work" "$dir" "$machine"
 }
 

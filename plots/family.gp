@@ -28,9 +28,9 @@ set yrange [0:*]
 # Colour, dash and marker all change from series to series, so that eight
 # or more stay apart in print and for colour-blind readers.
 # Okabe and Ito's colour-blind-safe colours, without the yellow that white
-# paper swallows.
+# paper swallows, and wine for black.
 array COLOURS[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", \
-                    "#000000", "#999999"]
+                    "#882255", "#999999"]
 do for [i=1:8] { set linetype i lc rgb COLOURS[i] }
 set linetype cycle 8
 dash(i) = 1 + (i - 1) % 4

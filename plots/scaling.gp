@@ -71,12 +71,22 @@ if (PLOT eq "karp-flatt") {
     fu(a, b, x) = a + b * x
 }
 set samples 400
+# Okabe and Ito's colour-blind-safe colours, without the yellow that white
+# paper swallows and with wine for the black the ideal line uses, and a
+# marker per series as well, so eight or more series stay apart; the line
+# styles are left to tell measurement (solid) from the fits (dashed,
+# dash-dot).
+array COLOURS[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", \
+                    "#882255", "#999999"]
+do for [i=1:8] { set linetype i lc rgb COLOURS[i] }
+set linetype cycle 8
+mark(i) = 5 + 2 * ((i - 1) % 4)
 # The bars first, so the points are drawn over them.
 plot ideal(x) title (PLOT eq "karp-flatt" ? "no serial work" : "ideal") lc "black" dt 1 lw 1, \
      for [i=1:N] word(FILES, i) using 1:(column(col)):(lo(col)):(hi(col)) \
          with yerrorbars pt 7 ps 0 lc i lw 1 notitle, \
      for [i=1:N] word(FILES, i) using 1:($7 == 0 ? column(col) : NaN) \
-         with linespoints pt 7 ps 1.1 lc i lw 1.5, \
+         with linespoints pt mark(i) ps 1.1 lc i lw 1.5, \
      for [i=1:N] word(FILES, i) using 1:($7 == 1 ? column(col) : NaN) \
          with points pt 6 ps 1.3 lc i notitle, \
      for [i=1:N] (has(FITS, i) ? fa(val(FITS, i), x) : NaN) with lines dt 2 lc i notitle, \
