@@ -152,6 +152,8 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
         picture(f, dir, file, "speedup against threads");
         snprintf(file, sizeof file, "efficiency-%s.png", name);
         picture(f, dir, file, "parallel efficiency against threads");
+        snprintf(file, sizeof file, "rate-%s.png", name);
+        picture(f, dir, file, "rate against threads, with its hardware bound");
         snprintf(file, sizeof file, "karp-flatt-%s.png", name);
         if (present(dir, file))
             picture(f, dir, file, "Karp-Flatt serial fraction");

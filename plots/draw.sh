@@ -48,7 +48,7 @@ plot_picture() {
         gnuplot -e "PLOT='$plot'; FILES='$files'; FITS='$fits'; USLA='$usla'; USLB='$uslb'" \
                 -e "NPHYS=$nphys; NMAX=$nmax; EXCLUDED=$excluded; TITLE='$title'; TERM='$term'; OUT='$base.$term'" \
                 "$here/scaling.gp" 2>"$work/gnuplot.err" ||
-            { echo "plots: $base.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; return 1; }
+            { echo "plots: $base.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
     done
 }
 
@@ -67,6 +67,10 @@ beyond_one_thread() {
     return 1
 }
 
+# A picture that fails is reported and the others are still drawn (and the
+# page names the missing one); draw_all then returns 1.
+draw_failed=0
+
 draw_all() {
     local work=$1 dir=$2 nphys=$3 machine=$4 kernel id ids overview=""
     while IFS='|' read -r id _ _ _ _ _ _; do
@@ -78,6 +82,7 @@ draw_all() {
         ids=$(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt" | tr '\n' ' ')
         plot_picture speedup "$dir/speedup-$kernel" "$kernel: speedup — $machine" "$nphys" "$ids" "$work"
         plot_picture efficiency "$dir/efficiency-$kernel" "$kernel: efficiency — $machine" "$nphys" "$ids" "$work"
+        draw_rate "$work" "$dir" "$kernel" "$machine"
         # shellcheck disable=SC2086
         beyond_one_thread "$work" $ids &&
             plot_picture karp-flatt "$dir/karp-flatt-$kernel" "$kernel: Karp-Flatt serial fraction — $machine" "$nphys" "$ids" "$work"
@@ -93,6 +98,7 @@ draw_all() {
     draw_family "$work" "$dir" contention contention "one shared counter: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_latency "$work" "$dir" "$machine"
+    return "$draw_failed"
 }
 
 # family_data WORK DIR FAMILY KERNEL: WORK/f-KERNEL.dat from summary.csv:
@@ -120,6 +126,69 @@ family_data() {
     ') -v k="$kernel" -v fam="$family" "$dir/summary.csv" >"$work/f-$kernel.dat"
 }
 
+# rate_data WORK DIR KERNEL: WORK/r-KERNEL-<i>.dat per schedule (threads
+# rate low high, the schedule as the title), WORK/r-KERNEL-bound.dat (the
+# best bound_rate per thread count: copy's bandwidth or the division
+# throughput), and the unit on stdout.
+rate_data() {
+    local work=$1 dir=$2 kernel=$3
+    awk -f "$here/../tools/csv.awk" -f <(printf '%s\n' '
+        function num(s) { return s == "" || s == "nan" ? "NaN" : s + 0 }
+        { n = csv_split($0, f) }
+        NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
+        f[c["kernel"]] != k { next }
+        {
+            s = f[c["schedule"]] (f[c["chunk"]] + 0 ? ":" f[c["chunk"]] : "") \
+                (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]")
+            if (!(s in id)) { id[s] = ++ns; name[ns] = s }
+            t = f[c["threads"]] + 0
+            rows[id[s]] = rows[id[s]] t " " num(f[c["rate"]]) " " num(f[c["rate_ci_low"]]) \
+                          " " num(f[c["rate_ci_high"]]) "\n"
+            b = f[c["bound_rate"]]
+            if (b != "" && b != "nan" && (!(t in bound) || b + 0 > bound[t])) bound[t] = b + 0
+            unit = f[c["rate_unit"]]
+        }
+        END {
+            for (i = 1; i <= ns; i++)
+                printf "\"%s\"\n%s", name[i], rows[i] >(work "/r-" k "-" i ".dat")
+            nb = 0
+            for (t in bound) nb++
+            if (nb > 0) {
+                out = work "/r-" k "-bound.dat"
+                printf "\"%s\"\n", (k ~ /copy|cube_map|shared_array/ ? "ceiling: copy at the same threads" \
+                                                                    : "ceiling: the division throughput") >out
+                close(out)
+                cmd = "sort -n >>" out
+                for (t in bound) print t, bound[t] | cmd
+                close(cmd)
+            }
+            print unit
+        }
+    ') -v k="$kernel" -v work="$work" "$dir/summary.csv"
+}
+
+# draw_rate WORK DIR KERNEL MACHINE: DIR/rate-KERNEL.png/.svg, the rate per
+# schedule with its interval and the hardware bound it is held against.
+draw_rate() {
+    local work=$1 dir=$2 kernel=$3 machine=$4 unit files ceiling="" nmax term
+    rm -f "$work/r-$kernel-"*.dat
+    unit=$(rate_data "$work" "$dir" "$kernel")
+    files=$(ls "$work/r-$kernel-"[0-9]*.dat 2>/dev/null | tr '\n' ' ')
+    # Nothing to draw without a finite rate (every median NaN, say).
+    # shellcheck disable=SC2086
+    [ -n "$files" ] && awk 'FNR > 1 && $2 != "NaN" { found = 1 } END { exit !found }' $files ||
+        return 0
+    [ -s "$work/r-$kernel-bound.dat" ] && ceiling=$work/r-$kernel-bound.dat
+    # shellcheck disable=SC2086
+    nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
+    for term in png svg; do
+        gnuplot -e "FILES='$files'; CEILING='$ceiling'; YLABEL='$unit (bars: 95% interval)'" \
+                -e "TITLE='$kernel: rate — $machine'; NMAX=$nmax; TERM='$term'; OUT='$dir/rate-$kernel.$term'" \
+                "$here/family.gp" 2>"$work/gnuplot.err" ||
+            { echo "plots: $dir/rate-$kernel.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
+    done
+}
+
 # draw_family WORK DIR FAMILY NAME TITLE YLABEL: DIR/NAME.png/.svg with
 # every kernel of the family (the overheads' reference left out: it is the
 # zero they are measured from).
@@ -130,13 +199,17 @@ draw_family() {
         family_data "$work" "$dir" "$family" "$kernel"
         files="$files $work/f-$kernel.dat"
     done
-    [ -n "$files" ] || return 0
+    # Nothing to draw without a finite value (overheads all below
+    # resolution, say).
     # shellcheck disable=SC2086
-    nmax=$(awk 'NR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
+    [ -n "$files" ] && awk 'FNR > 1 && $2 != "NaN" { found = 1 } END { exit !found }' $files ||
+        return 0
+    # shellcheck disable=SC2086
+    nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
     for term in png svg; do
         gnuplot -e "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax" \
                 -e "TERM='$term'; OUT='$dir/$name.$term'" "$here/family.gp" 2>"$work/gnuplot.err" ||
-            { echo "plots: $dir/$name.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; return 1; }
+            { echo "plots: $dir/$name.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
     done
 }
 
@@ -149,6 +222,6 @@ draw_latency() {
         gnuplot -e "DATA='$work/core-to-core.dat'; CPUS='$cpus'" \
                 -e "TITLE='core-to-core round trip — $machine'; TERM='$term'; OUT='$dir/core-to-core.$term'" \
                 "$here/heatmap.gp" 2>"$work/gnuplot.err" ||
-            { echo "plots: $dir/core-to-core.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; return 1; }
+            { echo "plots: $dir/core-to-core.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
     done
 }

@@ -4,6 +4,8 @@
 #   FILES  word list of data files; line 1 of each is its quoted legend
 #          title, then rows: threads value low high
 #   YLABEL, TITLE, NMAX (the largest thread count), TERM, OUT
+#   CEILING optional: a file of "threads value" under a quoted title, drawn
+#          as a dashed grey line (the hardware bound of a rate picture)
 N = words(FILES)
 KEYROWS = ceil(N / 2.0)
 HEIGHT = 560 + 22 * KEYROWS
@@ -16,7 +18,7 @@ set output OUT
 set title TITLE noenhanced
 set key outside below center Left reverse noenhanced spacing 1.1 width 2 maxcols 2 \
     maxrows KEYROWS
-set bmargin 5 + KEYROWS
+set bmargin 6 + KEYROWS
 set key autotitle columnheader
 set grid
 set xlabel "threads (N)"
@@ -35,5 +37,8 @@ do for [i=1:8] { set linetype i lc rgb COLOURS[i] }
 set linetype cycle 8
 dash(i) = 1 + (i - 1) % 4
 mark(i) = 5 + 2 * ((i - 1) % 4)
+if (!exists("CEILING")) { CEILING = "" }
 plot for [i=1:N] word(FILES, i) using 1:2:3:4 with yerrorlines \
-         lc i dt dash(i) pt mark(i) ps 1.1 lw 1.5
+         lc i dt dash(i) pt mark(i) ps 1.1 lw 1.5, \
+     for [c=1:(CEILING ne "" ? 1 : 0)] CEILING using 1:2 with linespoints \
+         dt 2 lw 2 lc "gray40" pt 1

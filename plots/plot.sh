@@ -33,8 +33,8 @@ trap 'rm -rf "$work"' EXIT
 nphys=$(sed -n 1p "$work/machine.txt")
 machine=$(sed -n 2p "$work/machine.txt")
 . "$here/draw.sh"
-draw_all "$work" "$dir" "$nphys" "$machine"
-drawn=$?
+drawn=0
+draw_all "$work" "$dir" "$nphys" "$machine" || drawn=$?
 # The page comes last and names any picture that failed to draw.
 "$ompscale" page "$dir" || exit 2
 echo "plots: open $dir/index.html"

@@ -536,6 +536,7 @@ static void test_family_pictures(void)
     CHECK_INT_EQ(system(cmd), 0);
     CHECK_INT_EQ(run_plots(dir), 0);
     static const char *const present[] = {"speedup-midpoint.png", "efficiency-midpoint.png",
+                                          "rate-midpoint.png",
                                           "karp-flatt-midpoint.png", "overview.svg",
                                           "overheads.png", "contention.svg", "false-sharing.png"};
     static const char *const absent[] = {"speedup-overhead_barrier.png",
