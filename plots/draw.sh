@@ -44,10 +44,18 @@ plot_picture() {
         nmax=$(awk -v m="$nmax" '$1 > m { m = $1 } END { print m }' "$work/s$id.dat")
         grep -q ' 1$' "$work/s$id.dat" && excluded=1
     done
+    render "$work" scaling.gp "$base" "PLOT='$plot'; FILES='$files'; FITS='$fits'; USLA='$usla'; \
+USLB='$uslb'; NPHYS=$nphys; NMAX=$nmax; EXCLUDED=$excluded; TITLE='$title'"
+}
+
+# render WORK SCRIPT BASE SETTINGS: BASE.png and BASE.svg from a gnuplot
+# script given SETTINGS (its -e variables).  A failure is reported and
+# counted in draw_failed, and the other pictures are still drawn.
+render() {
+    local work=$1 script=$2 base=$3 settings=$4 term
     for term in png svg; do
-        gnuplot -e "PLOT='$plot'; FILES='$files'; FITS='$fits'; USLA='$usla'; USLB='$uslb'" \
-                -e "NPHYS=$nphys; NMAX=$nmax; EXCLUDED=$excluded; TITLE='$title'; TERM='$term'; OUT='$base.$term'" \
-                "$here/scaling.gp" 2>"$work/gnuplot.err" ||
+        gnuplot -e "$settings; TERM='$term'; OUT='$base.$term'" "$here/$script" \
+            2>"$work/gnuplot.err" ||
             { echo "plots: $base.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
     done
 }
@@ -170,7 +178,7 @@ rate_data() {
 # draw_rate WORK DIR KERNEL MACHINE: DIR/rate-KERNEL.png/.svg, the rate per
 # schedule with its interval and the hardware bound it is held against.
 draw_rate() {
-    local work=$1 dir=$2 kernel=$3 machine=$4 unit files ceiling="" nmax term
+    local work=$1 dir=$2 kernel=$3 machine=$4 unit files ceiling="" nmax
     rm -f "$work/r-$kernel-"*.dat
     unit=$(rate_data "$work" "$dir" "$kernel")
     files=$(ls "$work/r-$kernel-"[0-9]*.dat 2>/dev/null | tr '\n' ' ')
@@ -181,19 +189,15 @@ draw_rate() {
     [ -s "$work/r-$kernel-bound.dat" ] && ceiling=$work/r-$kernel-bound.dat
     # shellcheck disable=SC2086
     nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
-    for term in png svg; do
-        gnuplot -e "FILES='$files'; CEILING='$ceiling'; YLABEL='$unit (bars: 95% interval)'" \
-                -e "TITLE='$kernel: rate — $machine'; NMAX=$nmax; TERM='$term'; OUT='$dir/rate-$kernel.$term'" \
-                "$here/family.gp" 2>"$work/gnuplot.err" ||
-            { echo "plots: $dir/rate-$kernel.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
-    done
+    render "$work" family.gp "$dir/rate-$kernel" "FILES='$files'; CEILING='$ceiling'; \
+YLABEL='$unit (bars: 95% interval)'; TITLE='$kernel: rate — $machine'; NMAX=$nmax"
 }
 
 # draw_family WORK DIR FAMILY NAME TITLE YLABEL: DIR/NAME.png/.svg with
 # every kernel of the family (the overheads' reference left out: it is the
 # zero they are measured from).
 draw_family() {
-    local work=$1 dir=$2 family=$3 name=$4 title=$5 ylabel=$6 files="" kernel nmax term
+    local work=$1 dir=$2 family=$3 name=$4 title=$5 ylabel=$6 files="" kernel nmax
     for kernel in $(family_kernels "$work" "$family"); do
         [ "$kernel" = overhead_reference ] && continue
         family_data "$work" "$dir" "$family" "$kernel"
@@ -206,22 +210,14 @@ draw_family() {
         return 0
     # shellcheck disable=SC2086
     nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
-    for term in png svg; do
-        gnuplot -e "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax" \
-                -e "TERM='$term'; OUT='$dir/$name.$term'" "$here/family.gp" 2>"$work/gnuplot.err" ||
-            { echo "plots: $dir/$name.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
-    done
+    render "$work" family.gp "$dir/$name" "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax"
 }
 
 # core-to-core.png/.svg from the latency map, when the run measured one.
 draw_latency() {
-    local work=$1 dir=$2 machine=$3 cpus term
+    local work=$1 dir=$2 machine=$3 cpus
     [ -s "$work/core-to-core.dat" ] || return 0
     cpus=$(tr '\n' ' ' <"$work/core-to-core-cpus.txt")
-    for term in png svg; do
-        gnuplot -e "DATA='$work/core-to-core.dat'; CPUS='$cpus'" \
-                -e "TITLE='core-to-core round trip — $machine'; TERM='$term'; OUT='$dir/core-to-core.$term'" \
-                "$here/heatmap.gp" 2>"$work/gnuplot.err" ||
-            { echo "plots: $dir/core-to-core.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
-    done
+    render "$work" heatmap.gp "$dir/core-to-core" \
+        "DATA='$work/core-to-core.dat'; CPUS='$cpus'; TITLE='core-to-core round trip — $machine'"
 }
