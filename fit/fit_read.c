@@ -134,27 +134,29 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
     return rc;
 }
 
-/* DIR/machine.json's CPU model into cpu (empty when unknown). */
-static void read_cpu_model(const char *dir, char *cpu, size_t len)
+/* DIR/machine.json, or NULL when it is missing or not JSON (optional). */
+static json_t *load_machine(const char *dir)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/machine.json", dir);
-    json_t *m = json_load_file(path, 0, NULL);
+    return json_load_file(path, 0, NULL);
+}
+
+/* m's CPU model into cpu (empty when unknown). */
+static void cpu_model_of(json_t *m, char *cpu, size_t len)
+{
     const char *model = json_string_value(json_object_get(m, "cpu_model"));
     snprintf(cpu, len, "%s", model ? model : "");
-    json_decref(m);
 }
 
 static void read_machine(const char *dir, struct omps_fit_input *in)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    json_t *m = json_load_file(path, 0, NULL);
+    json_t *m = load_machine(dir);
     json_t *cores = json_object_get(m, "physical_cores");
     in->physical_cores = json_is_integer(cores) && json_integer_value(cores) > 0
                              ? (int)json_integer_value(cores) : 0;
     const char *date = json_string_value(json_object_get(m, "date"));
-    read_cpu_model(dir, in->cpu_model, sizeof in->cpu_model);
+    cpu_model_of(m, in->cpu_model, sizeof in->cpu_model);
     snprintf(in->caption, sizeof in->caption, "%s%s%.10s",
              *in->cpu_model ? in->cpu_model : "unknown machine", date ? ", " : "",
              date ? date : "");
@@ -272,7 +274,9 @@ int omps_fit_add_run(struct omps_fit_input *in, const char *dir, char *err, size
         snprintf(err, err_len, "--with %s: at most %d runs", dir, OMPS_FIT_MAX_RUNS);
         return OMPS_EINVAL;
     }
-    read_cpu_model(dir, cpu, sizeof cpu);
+    json_t *m = load_machine(dir);
+    cpu_model_of(m, cpu, sizeof cpu);
+    json_decref(m);
     if (strcmp(cpu, in->cpu_model) != 0) {
         snprintf(err, err_len, "--with %s: measured on '%s', not '%s'", dir, cpu,
                  in->cpu_model);

@@ -92,13 +92,10 @@ static void machine_section(FILE *f, const char *dir)
     json_decref(m);
 }
 
-/* Writes the table's rows whose column `only` (or every row, when NULL)
- * holds value, restricted to the named columns. */
-static void csv_table(FILE *f, const struct omps_table *t, const char *const *cols, size_t n,
-                      const char *only, const char *value)
+/* Writes the table's named columns (an absent one stays empty). */
+static void csv_table(FILE *f, const struct omps_table *t, const char *const *cols, size_t n)
 {
     int at[32];
-    const int filter = only ? omps_table_column(t, only) : -1;
     fputs("<table><tr>", f);
     for (size_t c = 0; c < n && c < 32; c++) {
         at[c] = omps_table_column(t, cols[c]);
@@ -108,8 +105,6 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
     }
     fputs("</tr>\n", f);
     for (size_t r = 0; r < t->nrows; r++) {
-        if (filter >= 0 && strcmp(omps_table_cell(t, r, (size_t)filter), value) != 0)
-            continue;
         fputs("<tr>", f);
         for (size_t c = 0; c < n && c < 32; c++) {
             fputs("<td>", f);
@@ -182,7 +177,7 @@ static void fits_section(FILE *f, const char *dir)
         fputs("); run plots/plot.sh on this directory.</p>\n", f);
         return;
     }
-    csv_table(f, &t, cols, sizeof cols / sizeof cols[0], NULL, NULL);
+    csv_table(f, &t, cols, sizeof cols / sizeof cols[0]);
     omps_table_free(&t);
 }
 
@@ -224,7 +219,7 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum)
     family_pictures(f, dir, sum);
     fits_section(f, dir);
     fputs("<h2>Summary (95% intervals over rounds)</h2>\n", f);
-    csv_table(f, sum, cols, sizeof cols / sizeof cols[0], NULL, NULL);
+    csv_table(f, sum, cols, sizeof cols / sizeof cols[0]);
     compare_section(f, dir);
     fputs("</body></html>\n", f);
     return ferror(f) ? -1 : 0;

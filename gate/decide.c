@@ -54,9 +54,8 @@ static size_t same_placement(struct omps_judgement *j, double *x, double *y, siz
     size_t kept = 0;
     j->mismatched = 0;
     for (size_t i = 0; i < n; i++) {
-        const double a = j->base->probe[i], b = j->new->probe[i];
-        const double hi = fmax(a, b), lo = fmin(a, b);
-        if (j->base->key.threads >= 2 && lo > 0 && hi >= OMPS_PLACEMENT_RATIO * lo) {
+        if (j->base->key.threads >= 2 &&
+            omps_placements_differ(j->base->probe[i], j->new->probe[i])) {
             j->mismatched++;
             continue;
         }

@@ -17,7 +17,7 @@ struct line {
     _Alignas(64) atomic_long turn;
     _Alignas(64) int cpu[2];
     int batches;
-    double batch_ns[OMPS_LATENCY_BATCHES * 4];
+    double batch_ns[OMPS_LATENCY_BATCHES];
     atomic_int failed;
 };
 
@@ -103,8 +103,7 @@ int omps_latency_pair(int a, int b, int batches, double *ns)
     memset(l, 0, sizeof *l);
     l->cpu[0] = a;
     l->cpu[1] = b;
-    l->batches = batches < 1 ? 1 : batches > OMPS_LATENCY_BATCHES * 4 ? OMPS_LATENCY_BATCHES * 4
-                                                                        : batches;
+    l->batches = batches < 1 ? 1 : batches > OMPS_LATENCY_BATCHES ? OMPS_LATENCY_BATCHES : batches;
     int started = 0;
     if (pthread_create(&t[0], NULL, answer, l) == 0) {
         started = 1;

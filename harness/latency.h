@@ -13,13 +13,15 @@
 /* The most CPUs measured pair by pair; beyond it, a sample of this many. */
 #define OMPS_LATENCY_MAX_CPUS 64
 
-/* Round trips in one timed batch, and batches per pair (the median wins). */
+/* Round trips in one timed batch, and batches per pair (the median wins;
+ * also the most omps_latency_pair takes). */
 #define OMPS_LATENCY_TRIPS 200
 #define OMPS_LATENCY_BATCHES 7
 
 /*
  * Measures the round trip between CPUs a and b (OS indexes) in ns: the
- * median of `batches` batches of OMPS_LATENCY_TRIPS round trips.  Returns 0,
+ * median of `batches` (1 to OMPS_LATENCY_BATCHES) batches of
+ * OMPS_LATENCY_TRIPS round trips.  Returns 0,
  * or -1 (*ns NaN) when a thread cannot be created or pinned, or when the
  * other end does not answer within a second (a CPU taken away).
  */

@@ -51,7 +51,7 @@ static int measure_latency(struct omps_machine *m)
     int cpus[1024];
     if (m->topology.synthetic)
         return OMPS_OK;
-    const int n = omps_latency_usable_cpus(cpus, 1024);
+    const int n = omps_latency_usable_cpus(cpus, (int)(sizeof cpus / sizeof cpus[0]));
     return n >= 2 ? omps_latency_map_measure(cpus, n, &m->latency) : OMPS_OK;
 }
 

@@ -34,6 +34,12 @@ static double binomial_half_cdf(size_t n, size_t k)
     return sum;
 }
 
+int omps_placements_differ(double a, double b)
+{
+    const double lo = fmin(a, b), hi = fmax(a, b);
+    return lo > 0 && hi >= OMPS_PLACEMENT_RATIO * lo;
+}
+
 int omps_placement_modes(double *probe_ns, size_t n)
 {
     size_t finite = 0;
@@ -45,7 +51,7 @@ int omps_placement_modes(double *probe_ns, size_t n)
         return 0;
     qsort(probe_ns, finite, sizeof *probe_ns, compare_doubles);
     for (size_t i = 1; i < finite; i++) {
-        if (probe_ns[i] >= OMPS_PLACEMENT_RATIO * probe_ns[i - 1])
+        if (omps_placements_differ(probe_ns[i - 1], probe_ns[i]))
             return 2;
     }
     return 1;
@@ -155,12 +161,11 @@ static double throughput(const struct omps_summary_row *r)
     return NAN;
 }
 
-/* Microseconds per construct from r's and ref's per-round medians, paired
- * by round: fills d[] and returns how many rounds both ran. */
-static size_t paired_differences(const struct omps_summary_row *r,
-                                 const struct omps_summary_row *ref, double *d)
+/* a * r's minus b * ref's per-round medians, paired by round: fills d[]
+ * and returns how many rounds both ran. */
+static size_t paired_differences(const struct omps_summary_row *r, double a,
+                                 const struct omps_summary_row *ref, double b, double *d)
 {
-    const double a = 1e6 / row_work(r).items, b = 1e6 / row_work(ref).items;
     size_t m = 0;
     for (size_t i = 0, j = 0; i < r->rounds && j < ref->rounds;) {
         if (r->round_ids[i] < ref->round_ids[j]) {
@@ -178,15 +183,16 @@ static size_t paired_differences(const struct omps_summary_row *r,
 static void overhead_us(const struct omps_summary_row *r, const struct omps_summary_row *ref,
                         double *est, double *lo, double *hi)
 {
+    /* Seconds per run to microseconds per construct. */
+    const double a = 1e6 / row_work(r).items, b = 1e6 / row_work(ref).items;
     const size_t most = r->rounds < ref->rounds ? r->rounds : ref->rounds;
     double *d = most >= 6 ? malloc(most * sizeof *d) : NULL;
-    const size_t m = d ? paired_differences(r, ref, d) : 0;
+    const size_t m = d ? paired_differences(r, a, ref, b, d) : 0;
     if (m >= 6) {
         *est = omps_median_inplace(d, m);
         omps_median_interval(d, m, lo, hi);
     } else {
         /* Too few shared rounds: two independent 95% intervals, crosswise. */
-        const double a = 1e6 / row_work(r).items, b = 1e6 / row_work(ref).items;
         *est = a * r->stats.median - b * ref->stats.median;
         *lo = a * r->ci_low - b * ref->ci_high;
         *hi = a * r->ci_high - b * ref->ci_low;

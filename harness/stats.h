@@ -45,6 +45,11 @@ int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi)
 #define OMPS_PLACEMENT_RATIO 2.0
 int omps_placement_modes(double *probe_ns, size_t n);
 
+/* Whether two probes (positive, ns) lie a factor OMPS_PLACEMENT_RATIO or
+ * more apart: rounds on different placements.  NaN or zero: not known to
+ * differ. */
+int omps_placements_differ(double a, double b);
+
 /* Returns the median of x[0..n) by sorting x in place (NaN for n = 0). */
 double omps_median_inplace(double *x, size_t n);
 

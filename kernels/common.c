@@ -67,7 +67,7 @@ static int bound_as_asked(int want, char *why, size_t len)
     }
     int ids[1024];
     const int n = omp_get_place_num_procs(place);
-    if (n > 0 && n <= 1024) {
+    if (n > 0 && n <= (int)(sizeof ids / sizeof ids[0])) {
         omp_get_place_proc_ids(place, ids);
         for (int i = 0; i < n; i++) {
             if (ids[i] == cpu)

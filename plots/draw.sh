@@ -1,8 +1,11 @@
-# The pictures for plot.sh (sourced): per kernel, speedup, efficiency and
-# Karp-Flatt, each PNG and SVG; overview.png/.svg with every kernel at its
-# best schedule; and core-to-core.png/.svg, the latency map.  Uses what `ompscale fit --data WORK` wrote: WORK/series.txt
-# ("id|kernel|params|n|schedule|chunk|label"), WORK/s<id>.dat, WORK/fits.txt
-# ("id f alpha beta", "none" where absent) and WORK/titles.txt ("id|title").
+# The pictures for plot.sh (sourced), each PNG and SVG: per scaling kernel,
+# speedup, efficiency, rate and Karp-Flatt; overview with every scaling
+# kernel at its best schedule; overheads, contention and false-sharing, each
+# family in its own unit; and core-to-core, the latency map.  Uses what
+# `ompscale fit --data WORK` wrote: WORK/series.txt
+# ("id|kernel|params|n|schedule|chunk|label|family"), WORK/s<id>.dat,
+# WORK/fits.txt ("id f alpha beta", "none" where absent), WORK/titles.txt
+# ("id|title") and WORK/core-to-core*; and DIR/summary.csv for the rates.
 
 # Writes the titled copy of a series' data that scaling.gp reads.
 titled_data() {
@@ -67,12 +70,10 @@ family_kernels() {
 
 # Whether series ids have a point above one thread: Karp-Flatt needs one.
 beyond_one_thread() {
-    local work=$1 id
+    local work=$1 id files=()
     shift
-    for id in "$@"; do
-        awk '$1 > 1 { found = 1 } END { exit !found }' "$work/s$id.dat" && return 0
-    done
-    return 1
+    for id in "$@"; do files+=("$work/s$id.dat"); done
+    awk '$1 > 1 { found = 1 } END { exit !found }' "${files[@]}"
 }
 
 # A picture that fails is reported and the others are still drawn (and the
