@@ -343,12 +343,63 @@ int omps_parse_set(const char *text, struct omps_param_override *out,
     return OMPS_OK;
 }
 
+static const char *const axis_options[OMPS_AXES] = {"--bind", "--places", "--wait-policy",
+                                                    "--toolchains"};
+
+int omps_run_options_use_children(const struct omps_run_options *opts)
+{
+    for (int a = 0; a < OMPS_AXES; a++) {
+        if (opts->naxis[a] > 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Parses "NAME=PATH" for --toolchain-binary. */
+static int parse_toolchain_binary(const char *value, struct omps_run_options *o, char *err,
+                                  size_t err_len)
+{
+    const char *eq = strchr(value, '=');
+    char name[32];
+    unsigned char tc;
+    snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - value) : 0, value);
+    if (eq == NULL || eq[1] == '\0' || omps_env_parse(OMPS_AXIS_TOOLCHAIN, name, &tc) != 0 ||
+        tc == 0) {
+        snprintf(err, err_len, "--toolchain-binary: '%s' is not NAME=PATH with NAME one of "
+                 "gcc, clang, gcc+libomp", value);
+        return OMPS_EINVAL;
+    }
+    o->toolchain_binary[tc] = eq + 1;
+    return OMPS_OK;
+}
+
+/* Applies an environment axis option; returns 1 when name is not one. */
+static int apply_axis_option(const char *name, const char *value, struct omps_run_options *o,
+                             char *err, size_t err_len, int *rc)
+{
+    if (strcmp(name, "--toolchain-binary") == 0) {
+        *rc = parse_toolchain_binary(value, o, err, err_len);
+        return 0;
+    }
+    for (int a = 0; a < OMPS_AXES; a++) {
+        if (strcmp(name, axis_options[a]) == 0) {
+            *rc = omps_env_parse_list((enum omps_axis)a, name, value, o->axis[a],
+                                      OMPS_AXIS_VALUES, &o->naxis[a], err, err_len);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Applies one option that takes a value. */
 static int apply_valued_option(const char *name, const char *value,
                                int logical_cpus, struct omps_run_options *o,
                                char *err, size_t err_len)
 {
     long r;
+    int rc;
+    if (apply_axis_option(name, value, o, err, err_len, &rc) == 0)
+        return rc;
     if (strcmp(name, "--kernels") == 0)
         return omps_parse_kernels(value, o->kernels, OMPS_MAX_LIST,
                                   &o->nkernels, err, err_len);
@@ -443,7 +494,9 @@ static int is_valued_option(const char *arg, size_t len)
     static const char *const names[] = {"--kernels", "--threads", "--schedules",
                                         "--size", "--set", "--repetitions",
                                         "--min-time", "--out", "--budget",
-                                        "--precision", "--seed", "--resume"};
+                                        "--precision", "--seed", "--resume",
+                                        "--bind", "--places", "--wait-policy",
+                                        "--toolchains", "--toolchain-binary"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
             return 1;

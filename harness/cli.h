@@ -21,6 +21,7 @@ struct omps_size_override {
 };
 
 #define OMPS_MAX_VALUES 16 /* values in one --set list */
+#define OMPS_AXIS_VALUES 8 /* values of one environment axis */
 
 struct omps_param_override {
     const struct omps_kernel *kernel;
@@ -54,7 +55,17 @@ struct omps_run_options {
     int dry_run;
     const char *resume_dir; /* --resume DIR, or NULL */
     int force;
+    /* The environment axes (--bind, --places, --wait-policy, --toolchains):
+     * the values each sweeps; an axis with no values is not swept, and any
+     * swept axis runs every configuration in a child process. */
+    unsigned char axis[OMPS_AXES][OMPS_AXIS_VALUES];
+    size_t naxis[OMPS_AXES];
+    /* --toolchain-binary NAME=PATH: the ompscale built by another toolchain. */
+    const char *toolchain_binary[OMPS_AXIS_VALUES];
 };
+
+/* Returns 1 when opts sweeps any environment axis. */
+int omps_run_options_use_children(const struct omps_run_options *opts);
 
 /* Fills opts with the defaults that do not depend on the machine. */
 void omps_run_options_init(struct omps_run_options *opts);

@@ -90,6 +90,16 @@ void omps_csv_key(FILE *f, const struct omps_key *k)
             omps_schedule_name(k->schedule.kind), k->schedule.chunk);
 }
 
+void omps_csv_env(FILE *f, const struct omps_key *k, const char *runtime)
+{
+    for (int a = 0; a < OMPS_AXES; a++) {
+        fputc(',', f);
+        omps_csv_text(f, omps_env_value((enum omps_axis)a, k->env.value[a]));
+    }
+    fputc(',', f);
+    omps_csv_text(f, runtime ? runtime : "");
+}
+
 void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
 {
     omps_csv_key(f, r->key);
@@ -98,6 +108,7 @@ void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
     fprintf(f, ",%d,%d,%ld,", r->verified, r->oversubscribed, r->round);
     if (isfinite(r->probe_ns))
         fprintf(f, "%.1f", r->probe_ns);
+    omps_csv_env(f, r->key, r->runtime);
     fputc('\n', f);
 }
 
@@ -128,8 +139,9 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
     }
     fputc(',', f);
     omps_csv_text(f, r->note ? r->note : "");
+    fputc(',', f);
     if (r->placement_modes > 0)
-        fprintf(f, ",%d\n", r->placement_modes);
-    else
-        fputs(",\n", f);
+        fprintf(f, "%d", r->placement_modes);
+    omps_csv_env(f, &r->key, r->runtime);
+    fputc('\n', f);
 }

@@ -12,14 +12,17 @@
 #include "stats.h"
 
 #define OMPS_KEY_HEADER "kernel,params,n,threads,schedule,chunk"
+/* The environment columns runs.csv and summary.csv append after the rest. */
+#define OMPS_ENV_HEADER "bind,places,wait_policy,toolchain,runtime"
 #define OMPS_RUNS_HEADER                                                       \
-    OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round,probe_ns"
+    OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round,probe_ns," \
+    OMPS_ENV_HEADER
 #define OMPS_SUMMARY_HEADER                                                    \
     OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
     "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
     "copy_fraction,oversubscribed,ci_low_s,ci_high_s,speedup_ci_low,"         \
     "speedup_ci_high,bound_rate,bound_fraction,rate_ci_low,rate_ci_high,note,"   \
-    "placement_modes"
+    "placement_modes," OMPS_ENV_HEADER
 
 /*
  * A file written under a temporary name in its final directory and renamed
@@ -50,6 +53,7 @@ struct omps_run_row {
     int oversubscribed;
     long round;
     double probe_ns; /* the round's cache-line round trip; NaN: none */
+    const char *runtime; /* the OpenMP runtime the process loaded */
 };
 
 /* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */
@@ -60,6 +64,9 @@ void omps_csv_number(FILE *f, double v);
 
 /* Writes the key's six columns (no newline). */
 void omps_csv_key(FILE *f, const struct omps_key *k);
+
+/* Writes ",bind,places,wait_policy,toolchain,runtime" (no newline). */
+void omps_csv_env(FILE *f, const struct omps_key *k, const char *runtime);
 
 /* Writes one runs.csv row, newline included. */
 void omps_csv_run_row(FILE *f, const struct omps_run_row *r);

@@ -23,6 +23,8 @@ int omps_key_compare(const struct omps_key *a, const struct omps_key *b)
     if (c == 0)
         c = compare_int(a->schedule.chunk, b->schedule.chunk);
     if (c == 0)
+        c = omps_env_compare(&a->env, &b->env);
+    if (c == 0)
         c = compare_int(a->threads, b->threads);
     return c;
 }
@@ -30,7 +32,8 @@ int omps_key_compare(const struct omps_key *a, const struct omps_key *b)
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b)
 {
     return a->kernel == b->kernel && a->n == b->n && a->threads == b->threads &&
-           strcmp(a->params_text, b->params_text) == 0;
+           strcmp(a->params_text, b->params_text) == 0 &&
+           omps_env_compare(&a->env, &b->env) == 0;
 }
 
 int omps_key_same_series(const struct omps_key *a, const struct omps_key *b)
@@ -38,7 +41,8 @@ int omps_key_same_series(const struct omps_key *a, const struct omps_key *b)
     return a->kernel == b->kernel && a->n == b->n &&
            a->schedule.kind == b->schedule.kind &&
            a->schedule.chunk == b->schedule.chunk &&
-           strcmp(a->params_text, b->params_text) == 0;
+           strcmp(a->params_text, b->params_text) == 0 &&
+           omps_env_compare(&a->env, &b->env) == 0;
 }
 
 static const struct {
@@ -78,10 +82,17 @@ int omps_schedule_kind(const char *text, omp_sched_t *kind)
 void omps_key_name(const struct omps_key *k, char *buf, size_t len)
 {
     const int has = k->params_text[0] != '\0';
-    snprintf(buf, len, "%s%s%s%s/n:%llu/threads:%d/schedule:%s:%d", k->kernel->name,
-             has ? "[" : "", k->params_text, has ? "]" : "",
-             (unsigned long long)k->n, k->threads,
-             omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+    int used = snprintf(buf, len, "%s%s%s%s/n:%llu/threads:%d/schedule:%s:%d", k->kernel->name,
+                        has ? "[" : "", k->params_text, has ? "]" : "",
+                        (unsigned long long)k->n, k->threads,
+                        omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+    for (int a = 0; a < OMPS_AXES && used > 0 && (size_t)used < len; a++) {
+        const int v = k->env.value[a];
+        if (v == 0 || (a == OMPS_AXIS_TOOLCHAIN && v == (int)omps_own_toolchain()))
+            continue;
+        used += snprintf(buf + used, len - (size_t)used, "/%s:%s",
+                         omps_axis_column((enum omps_axis)a), omps_env_value((enum omps_axis)a, v));
+    }
 }
 
 void omps_format_double(double v, char *buf, size_t len)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../kernels/kernel.h"
+#include "env.h"
 
 /* A loop schedule: kind 0 means "none" (the kernel has no scheduled loop);
  * chunk 0 means the runtime's default. */
@@ -28,15 +29,17 @@ struct omps_key {
     uint64_t n;
     int threads;
     struct omps_schedule schedule;
+    struct omps_env env; /* the environment (binding, places, wait, toolchain) */
 };
 
-/* Orders keys by kernel name, params, n, schedule kind, chunk, threads, so
+/* Orders keys by kernel name, params, n, schedule kind, chunk, environment,
+ * threads, so
  * that a sorted list holds each series together in thread order.  Returns
  * <0, 0 or >0 like strcmp. */
 int omps_key_compare(const struct omps_key *a, const struct omps_key *b);
 
-/* Returns 1 when a and b share a kernel instance (kernel, params, n) and a
- * team size, so one set-up state serves both. */
+/* Returns 1 when a and b share a kernel instance (kernel, params, n), a
+ * team size and an environment, so one set-up state serves both. */
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b);
 
 /* Returns 1 when a and b belong to one scaling series: every field but
@@ -51,7 +54,10 @@ const char *omps_schedule_name(omp_sched_t kind);
 int omps_schedule_kind(const char *text, omp_sched_t *kind);
 
 /* Writes the key as a readable name, e.g.
- * "midpoint[f=0.3]/n:1024/threads:2/schedule:static:0". */
+ * "midpoint[f=0.3]/n:1024/threads:2/schedule:static:0", followed by
+ * "/bind:close/places:cores/wait_policy:passive/toolchain:clang" for the
+ * environment fields that are set (the toolchain when it is not this
+ * build's own). */
 void omps_key_name(const struct omps_key *k, char *buf, size_t len);
 
 /* Formats the parameter values of k->kernel as "f=0.3;g=2" into

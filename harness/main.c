@@ -14,6 +14,7 @@
 #include "page.h"
 #include "machine.h"
 #include "run.h"
+#include "sweep.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -24,6 +25,10 @@ static const char usage[] =
     "                    [--size N | --size KERNEL=N] [--set KERNEL.PARAM=V1,V2]\n"
     "                    [--repetitions R] [--min-time SECONDS] [--out DIR] [--quick]\n"
     "                    [--dry-run] [--budget 3m|none] [--precision PCT] [--seed N]\n"
+    "                    [--bind close,spread,master,false,true,default]\n"
+    "                    [--places cores,threads,ll_caches,numa_domains,sockets,default]\n"
+    "                    [--wait-policy active,passive,default]\n"
+    "                    [--toolchains gcc,clang,gcc+libomp] [--toolchain-binary NAME=PATH]\n"
     "       ompscale run --resume DIR [--force]\n"
     "       ompscale summarize DIR\n"
     "       ompscale fit DIR [--with DIR2]... [--data WORK] [--seed N]\n"
@@ -44,6 +49,14 @@ static const char usage[] =
     "plans for another machine); schedules static,dynamic:1024,guided,auto;\n"
     "repetitions of 0.1 s, shortened to fit a big plan in half the budget.\n"
     "--dry-run prints the plan as CSV and its estimate, and runs nothing.\n"
+    "--bind, --places and --wait-policy sweep OMP_PROC_BIND, OMP_PLACES and\n"
+    "OMP_WAIT_POLICY (default: leave the variable to the runtime), and\n"
+    "--toolchains the compiler and OpenMP runtime (gcc+libomp: the GCC build on\n"
+    "LLVM's libomp; clang needs --toolchain-binary clang=PATH): each environment\n"
+    "runs in a child process per round, and the columns bind, places,\n"
+    "wait_policy, toolchain and runtime (the library the child loaded) say\n"
+    "which.  A child that crashes, or hangs past OMPSCALE_CHILD_TIMEOUT seconds\n"
+    "(default 60, or 20 visits' time), is reported and the sweep goes on.\n"
     "--resume continues an interrupted or killed run.  --quick: small sizes,\n"
     "static and dynamic, at most 2 threads, 3 repetitions of 0.01 s.\n"
     "summarize rebuilds DIR/summary.csv from DIR/runs.csv.\n"
@@ -124,6 +137,8 @@ int main(int argc, char **argv)
         return omps_cmd_run(argc - 2, argv + 2, argv[0], &interrupted);
     if (strcmp(cmd, "summarize") == 0)
         return omps_cmd_summarize(argc - 2, argv + 2);
+    if (strcmp(cmd, "child") == 0)
+        return omps_sweep_child(argc - 2, argv + 2, argv[0]);
     if (strcmp(cmd, "fit") == 0)
         return omps_cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "page") == 0)

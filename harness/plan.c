@@ -25,6 +25,8 @@
 /* The automatic repetition length leaves half the budget to precision. */
 #define BUDGET_SHARE_FOR_MINIMUM 0.5
 #define AUTO_MIN_TIME_FLOOR 0.01
+/* Starting a child process and its OpenMP runtime, checking its environment. */
+#define CHILD_START_S 0.05
 
 /* The size for kernel k: the last --size naming it, else the last --size
  * for every kernel, else its default. */
@@ -149,6 +151,29 @@ static void plan_kernel(const struct omps_key *proto, const int *threads,
     }
 }
 
+/* The environments to sweep into out (NULL: only count them): the cross
+ * product of the swept axes, every other axis as this process inherited
+ * it.  Returns how many. */
+static size_t env_list(const struct omps_run_options *o, struct omps_env *out)
+{
+    struct omps_env inherited;
+    size_t total = 1;
+    omps_env_inherited(&inherited);
+    for (int a = 0; a < OMPS_AXES; a++)
+        total *= o->naxis[a] > 0 ? o->naxis[a] : 1;
+    for (size_t i = 0; out != NULL && i < total; i++) {
+        size_t rest = i;
+        out[i] = inherited;
+        for (int a = OMPS_AXES - 1; a >= 0; a--) {
+            if (o->naxis[a] == 0)
+                continue;
+            out[i].value[a] = o->axis[a][rest % o->naxis[a]];
+            rest /= o->naxis[a];
+        }
+    }
+    return total;
+}
+
 /* The kernels to run: as listed, or all; overhead kernels bring the
  * reference they are measured against. */
 static size_t kernel_list(const struct omps_run_options *o,
@@ -186,23 +211,36 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     const size_t nscheds = schedule_list(o, scheds);
     const size_t nkernels = kernel_list(o, kernels);
     const struct omps_sizing sizing = {.llc_bytes = m->llc_bytes, .quick = o->quick};
+    const size_t nenvs = env_list(o, NULL);
+    struct omps_env *envs = calloc(nenvs, sizeof *envs);
     size_t total = 0;
     for (size_t i = 0; i < nkernels; i++)
-        total += param_combinations(o, kernels[i]) * nscheds * nthreads;
+        total += param_combinations(o, kernels[i]) * nscheds * nthreads * nenvs;
     plan->configs = calloc(total + 1, sizeof *plan->configs);
-    if (plan->configs == NULL)
+    if (plan->configs == NULL || envs == NULL) {
+        free(envs);
         return OMPS_ENOMEM;
+    }
+    env_list(o, envs);
+    plan->environments = nenvs;
+    plan->children = omps_run_options_use_children(o);
     for (size_t i = 0; i < nkernels; i++) {
         struct omps_key proto = {.kernel = kernels[i]};
         proto.n = kernel_size(o, proto.kernel, &sizing);
-        if (check_footprint(proto.kernel, proto.n, m->memory_bytes, err, err_len) != 0)
+        if (check_footprint(proto.kernel, proto.n, m->memory_bytes, err, err_len) != 0) {
+            free(envs);
             return OMPS_EINVAL;
+        }
         for (size_t c = 0; c < param_combinations(o, kernels[i]); c++) {
             param_combination(o, c, &proto);
-            plan_kernel(&proto, threads, nthreads, scheds, nscheds, m->usable_cpus,
-                        plan->configs, &plan->count);
+            for (size_t e = 0; e < nenvs; e++) {
+                proto.env = envs[e];
+                plan_kernel(&proto, threads, nthreads, scheds, nscheds, m->usable_cpus,
+                            plan->configs, &plan->count);
+            }
         }
     }
+    free(envs);
     return OMPS_OK;
 }
 
@@ -213,7 +251,7 @@ static double touch_rate(int threads)
     return TOUCH_BYTES_PER_S * fmin((double)threads, TOUCH_MAX_STREAMS);
 }
 
-/* Orders keys by state (kernel, params, n, threads). */
+/* Orders keys by state (kernel, params, n, environment, threads). */
 static int by_state(const void *a, const void *b)
 {
     const struct omps_key *x = *(const struct omps_key *const *)a;
@@ -223,6 +261,8 @@ static int by_state(const void *a, const void *b)
         c = strcmp(x->params_text, y->params_text);
     if (c == 0)
         c = (x->n > y->n) - (x->n < y->n);
+    if (c == 0)
+        c = omps_env_compare(&x->env, &y->env);
     return c != 0 ? c : (x->threads > y->threads) - (x->threads < y->threads);
 }
 
@@ -272,6 +312,10 @@ double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_
 double omps_plan_estimate(const struct omps_plan *plan, double min_time, int repetitions)
 {
     double total = plan->setup_seconds;
+    /* A child process lives for one environment's visits of one round: it
+     * starts, probes its environment and sets its states up every round. */
+    if (plan->children)
+        total = repetitions * (plan->setup_seconds + CHILD_START_S * (double)plan->environments);
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_config *c = &plan->configs[i];
         total += visit_estimate(c, min_time, 1);
@@ -366,9 +410,11 @@ int omps_plan_check_budget(const struct omps_plan *plan, const struct omps_run_o
 
 void omps_plan_write_csv(const struct omps_plan *plan, FILE *f)
 {
-    fprintf(f, "%s\n", OMPS_KEY_HEADER);
+    fprintf(f, "%s,%s\n", OMPS_KEY_HEADER, "bind,places,wait_policy,toolchain");
     for (size_t i = 0; i < plan->count; i++) {
         omps_csv_key(f, &plan->configs[i].key);
+        for (int a = 0; a < OMPS_AXES; a++)
+            fprintf(f, ",%s", omps_env_value((enum omps_axis)a, plan->configs[i].key.env.value[a]));
         fputc('\n', f);
     }
 }

@@ -26,6 +26,8 @@ struct omps_plan {
     double setup_seconds; /* their estimated set-up time */
     double memory_bytes;  /* the machine's physical memory (INFINITY: unknown) */
     double min_time;    /* the repetition length in force, seconds */
+    size_t environments; /* distinct environments in the plan */
+    int children;       /* every visit runs in a child process per environment */
     double estimate;    /* seconds for the minimum repetitions */
 };
 

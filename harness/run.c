@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "../kernels/errors.h"
+#include "child.h"
 #include "../kernels/registry.h"
 #include "build_info.h"
 #include "csv_write.h"
@@ -381,11 +382,32 @@ static int sweep_and_finish(struct run *r, const char *argv0, volatile sig_atomi
     return exit_code(r, &o);
 }
 
+/* Every toolchain asked for must have a binary, and gcc+libomp its libomp,
+ * before anything runs. */
+static int check_toolchains(struct run *r)
+{
+    char path[4096], dir[4096];
+    for (size_t i = 0; i < r->opts.naxis[OMPS_AXIS_TOOLCHAIN]; i++) {
+        const int tc = r->opts.axis[OMPS_AXIS_TOOLCHAIN][i];
+        if (omps_toolchain_binary(&r->opts, tc, path, sizeof path, r->err, sizeof r->err))
+            return OMPS_EINVAL;
+        if (tc == OMPS_TC_GCC_LIBOMP) {
+            if (omps_libomp_dir(dir, sizeof dir, r->err, sizeof r->err) != OMPS_OK)
+                return OMPS_EINVAL;
+            omps_libomp_dir_remove(dir);
+        }
+    }
+    return OMPS_OK;
+}
+
 static int plan_run(struct run *r)
 {
     if (!r->opts.seed_given)
         r->opts.seed = fresh_seed();
-    int rc = omps_plan_make(&r->opts, &r->machine, &r->plan, r->err, sizeof r->err);
+    int rc = check_toolchains(r);
+    if (rc != OMPS_OK)
+        return rc;
+    rc = omps_plan_make(&r->opts, &r->machine, &r->plan, r->err, sizeof r->err);
     if (rc == OMPS_ENOMEM)
         snprintf(r->err, sizeof r->err, "out of memory while planning");
     if (rc != OMPS_OK)

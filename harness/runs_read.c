@@ -11,10 +11,12 @@
 #include "table.h"
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,
-       C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_COUNT };
+       C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_BIND, C_PLACES,
+       C_WAIT, C_TOOLCHAIN, C_RUNTIME, C_COUNT };
 static const char *const column_names[C_COUNT] = {
     "kernel", "params", "n", "threads", "schedule", "chunk", "seconds",
-    "verified", "repetition", "oversubscribed", "round", "probe_ns"};
+    "verified", "repetition", "oversubscribed", "round", "probe_ns", "bind", "places",
+    "wait_policy", "toolchain", "runtime"};
 #define REQUIRED_COLUMNS C_REPETITION
 
 struct reader {
@@ -44,6 +46,21 @@ static int whole(const struct reader *r, size_t row, int c, long lo, long hi, lo
     return bad(r, row, c, "is not a whole number in range");
 }
 
+/* The environment columns; a file from before them ran this build's
+ * toolchain with the variables left to the runtime. */
+static int read_env(const struct reader *r, size_t row, struct omps_env *e)
+{
+    for (int a = 0; a < OMPS_AXES; a++) {
+        const int c = C_BIND + a;
+        const char *text = r->col[c] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[c]);
+        if (omps_env_parse((enum omps_axis)a, text, &e->value[a]) != OMPS_OK)
+            return bad(r, row, c, "is not a value of that axis");
+    }
+    if (r->col[C_TOOLCHAIN] < 0)
+        e->value[OMPS_AXIS_TOOLCHAIN] = (unsigned char)omps_own_toolchain();
+    return OMPS_OK;
+}
+
 static int read_key(const struct reader *r, size_t row, struct omps_key *k)
 {
     const char *kernel = omps_table_cell(r->t, row, (size_t)r->col[C_KERNEL]);
@@ -63,7 +80,7 @@ static int read_key(const struct reader *r, size_t row, struct omps_key *k)
     k->n = (uint64_t)n;
     k->threads = (int)threads;
     k->schedule.chunk = (int)chunk;
-    return OMPS_OK;
+    return read_env(r, row, &k->env);
 }
 
 static int read_row(const struct reader *r, size_t row, struct omps_run_record *out)
@@ -92,6 +109,10 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
     out->probe_ns = NAN;
     if (*probe && (omps_parse_double(probe, &out->probe_ns) != 0 || !(out->probe_ns > 0)))
         return bad(r, row, C_PROBE, "is not a positive time");
+    const char *runtime = r->col[C_RUNTIME] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[C_RUNTIME]);
+    if (strlen(runtime) >= sizeof out->runtime)
+        return bad(r, row, C_RUNTIME, "is too long");
+    snprintf(out->runtime, sizeof out->runtime, "%s", runtime);
     return OMPS_OK;
 }
 

@@ -18,6 +18,7 @@ struct omps_run_record {
     int oversubscribed;
     long round;     /* 0 in a file from before the round column */
     double probe_ns; /* the round's placement probe; NaN when absent */
+    char runtime[64]; /* the OpenMP runtime loaded; "" when absent */
     size_t line;    /* where the row ends in the file */
 };
 

@@ -111,7 +111,8 @@ find_serial(const struct omps_summary_row *rows, size_t count,
     return NULL;
 }
 
-/* Returns the row of kernel k at r's n, threads and schedule, or NULL. */
+/* Returns the row of kernel k at r's n, threads, schedule and environment,
+ * or NULL. */
 static const struct omps_summary_row *
 find_ceiling(const struct omps_summary_row *rows, size_t count,
              const struct omps_summary_row *r, const struct omps_kernel *k)
@@ -120,7 +121,8 @@ find_ceiling(const struct omps_summary_row *rows, size_t count,
         const struct omps_key *c = &rows[i].key;
         if (c->kernel == k && c->n == r->key.n && c->threads == r->key.threads &&
             c->schedule.kind == r->key.schedule.kind &&
-            c->schedule.chunk == r->key.schedule.chunk)
+            c->schedule.chunk == r->key.schedule.chunk &&
+            omps_env_compare(&c->env, &r->key.env) == 0)
             return &rows[i];
     }
     return NULL;
@@ -132,7 +134,8 @@ find_reference(const struct omps_summary_row *rows, size_t count,
 {
     for (size_t i = 0; i < count; i++) {
         if (rows[i].key.kernel == r->key.kernel->reference &&
-            rows[i].key.threads == r->key.threads)
+            rows[i].key.threads == r->key.threads &&
+            omps_env_compare(&rows[i].key.env, &r->key.env) == 0)
             return &rows[i];
     }
     return NULL;

@@ -76,6 +76,7 @@ struct omps_summary_row {
     double rate_ci_high;
     const char *note;      /* "below_resolution" or NULL */
     int placement_modes;   /* 1 or 2 (omps_placement_modes); 0: unknown */
+    const char *runtime;   /* the OpenMP runtime its rows ran under, or NULL */
     /* Per-round medians of seconds in ascending round order (set by the
      * caller; none when rounds is 0), so that an overhead can be paired with
      * its reference round by round. */

@@ -88,7 +88,8 @@ static int summarize_group(const struct omps_run_record *rows, size_t n, double 
         scratch[i] = rows[i].probe_ns;
     }
     *out = (struct omps_summary_row){.key = rows[0].key,
-                                     .oversubscribed = rows[0].oversubscribed};
+                                     .oversubscribed = rows[0].oversubscribed,
+                                     .runtime = rows[0].runtime};
     /* Placement matters where threads talk to each other: 2 and more. */
     if (rows[0].key.threads >= 2)
         out->placement_modes = omps_placement_modes(scratch, n);

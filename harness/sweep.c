@@ -7,18 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <omp.h>
 
 #include "../kernels/errors.h"
+#include "../kernels/registry.h"
 #include "csv_write.h"
 #include "gbench_shim.h"
+#include "child.h"
 #include "latency.h"
 #include "stats.h"
 
 /* No configuration is visited more often than this, whatever its noise. */
 #define MAX_REPETITIONS 100
+/* The most repetitions a child answers for one visit. */
+#define OMPS_CHILD_REPETITIONS 64
 /* Kernel states kept alive together may take this share of memory. */
 #define LIVE_MEMORY_SHARE 0.5
 
@@ -63,6 +68,12 @@ struct omps_sweep {
     void *state;
     long round;
     double probe_ns; /* this round's cache-line round trip; NaN: none */
+    char runtime[64]; /* the runtime of the process the visit ran in */
+    /* Environment groups (child.h): in the parent, which axes are swept and
+     * where gcc+libomp finds libomp; in a child, where answers go. */
+    int swept[OMPS_AXES];
+    char libomp_dir[4096];
+    FILE *answer;
 };
 
 /* splitmix64: a small, well-mixed generator; each round's order comes from
@@ -218,7 +229,7 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
         const struct omps_run_row row = {&current(s)->key, (int)(first + (size_t)i),
                                          r->seconds[i], r->verified[i],
                                          current(s)->oversubscribed, s->round,
-                                         s->probe_ns};
+                                         s->probe_ns, s->runtime};
         omps_csv_run_row(f, &row);
     }
     if (fclose(f) != 0) {
@@ -239,10 +250,26 @@ static void note_failure(struct omps_sweep *s, const char *why)
             s->show_progress ? "\r\033[K" : "", name, why ? why : "a repetition did not verify");
 }
 
+/* In a child: hands a visit's result to the parent, one line per fact
+ * (the protocol is described at omps_sweep_child). */
+static void answer_result(struct omps_sweep *s, const struct omps_gb_result *r)
+{
+    if (r->error != NULL)
+        fprintf(s->answer, "error\t%s\n", r->error);
+    for (int i = 0; r->error == NULL && i < r->repetitions; i++)
+        fprintf(s->answer, "rep\t%ld\t%.17g\t%d\n", r->iterations, r->seconds[i],
+                r->verified[i]);
+    if (r->failure != NULL)
+        fprintf(s->answer, "failure\t%s\n", r->failure);
+    fflush(s->answer);
+}
+
 static void hook_report(void *ctx, const struct omps_gb_result *r)
 {
     struct omps_sweep *s = ctx;
     struct tally *t = &s->tally[s->current];
+    if (s->answer != NULL)
+        answer_result(s, r);
     if (r->error != NULL) {
         if (!*s->stop) {
             t->dead = 1;
@@ -260,11 +287,12 @@ static void hook_report(void *ctx, const struct omps_gb_result *r)
     }
     if (t->iterations == 0)
         t->iterations = r->iterations;
-    if (journal_rows(s, r, first) != OMPS_OK && !s->io_failed)
+    /* A child's parent journals and reports; the child only answers. */
+    if (s->answer == NULL && journal_rows(s, r, first) != OMPS_OK && !s->io_failed)
         s->io_failed = OMPS_EIO;
     s->out->visits += (size_t)r->repetitions;
     update_width(t);
-    if (t->failed)
+    if (t->failed && s->answer == NULL)
         note_failure(s, r->failure);
 }
 
@@ -466,6 +494,234 @@ static void probe_round(struct omps_sweep *s)
         omps_latency_pair(a, b, 3, &s->probe_ns);
 }
 
+/* ---- environment groups in child processes (child.h) ----------------- */
+
+/* How long a child may stay silent before it is called hung: many times
+ * what its visit should cost, and never less than a minute, since a first
+ * visit also searches for its iteration count on a machine that may be
+ * loaded.  OMPSCALE_CHILD_TIMEOUT (seconds) replaces it, for tests and for
+ * machines slower than that. */
+static double hang_limit(const struct omps_sweep *s, size_t i)
+{
+    const char *given = getenv("OMPSCALE_CHILD_TIMEOUT");
+    double v;
+    if (given != NULL && omps_parse_double(given, &v) == 0 && v > 0)
+        return v;
+    return fmax(60.0, 20.0 * visit_cost(s, i));
+}
+
+/* Marks configuration i as failed verification (failed) or as unable to
+ * run, naming why. */
+static void group_failure(struct omps_sweep *s, size_t i, int failed, const char *why)
+{
+    struct tally *t = &s->tally[i];
+    s->current = i;
+    if (failed) {
+        t->failed = 1;
+        note_failure(s, why);
+        return;
+    }
+    char name[256];
+    omps_key_name(&current(s)->key, name, sizeof name);
+    t->dead = 1;
+    s->out->errors++;
+    if (s->out->error[0] == '\0')
+        snprintf(s->out->error, sizeof s->out->error, "%.200s: %.300s", name, why);
+    fprintf(stderr, "%sompscale: %s: %s; the sweep goes on\n",
+            s->show_progress ? "\r\033[K" : "", name, why);
+}
+
+/* Checks the child's first line, what it saw ("env", then each axis's value,
+ * the runtime, and "ok" or why its own check failed), against e.  Returns 1,
+ * or 0 with why filled. */
+static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line, char *why,
+                     size_t len)
+{
+    char *field[OMPS_AXES + 3], *save = NULL;
+    size_t n = 0;
+    for (char *f = strtok_r(line, "\t", &save); f && n < OMPS_AXES + 3; f = strtok_r(NULL, "\t", &save))
+        field[n++] = f;
+    if (n != OMPS_AXES + 3 || strcmp(field[0], "env") != 0) {
+        snprintf(why, len, "the child did not report its environment");
+        return 0;
+    }
+    for (int a = 0; a < OMPS_AXES; a++) {
+        const char *want = omps_env_value((enum omps_axis)a, e->value[a]);
+        const char *saw = strcmp(field[1 + a], "-") == 0 ? "" : field[1 + a];
+        if (strcmp(saw, want) != 0) {
+            snprintf(why, len, "the child saw %s '%s' where the sweep set '%s'",
+                     omps_axis_column((enum omps_axis)a), saw, want);
+            return 0;
+        }
+    }
+    snprintf(s->runtime, sizeof s->runtime, "%s", field[OMPS_AXES + 1]);
+    if (strcmp(field[OMPS_AXES + 2], "ok") != 0) {
+        snprintf(why, len, "%s", field[OMPS_AXES + 2]);
+        return 0;
+    }
+    return 1;
+}
+
+/* Starts the child for environment e, to take n visits, and reads what it
+ * saw.  Returns 1 when it is ready, 0 when its environment failed its check
+ * (why), -1 when it could not start or answer (why). */
+static int start_child(struct omps_sweep *s, struct omps_child *c, const struct omps_env *e,
+                       size_t n, size_t first, char *why, size_t len)
+{
+    char binary[4096], min_time[32], count[32], json[4096 + 64], line[1024];
+    const char *tc = omps_env_value(OMPS_AXIS_TOOLCHAIN, e->value[OMPS_AXIS_TOOLCHAIN]);
+    if (omps_toolchain_binary(s->opts, e->value[OMPS_AXIS_TOOLCHAIN], binary, sizeof binary,
+                              why, len) != OMPS_OK)
+        return -1;
+    snprintf(min_time, sizeof min_time, "%.17g", s->plan->min_time);
+    snprintf(count, sizeof count, "%zu", n);
+    snprintf(json, sizeof json, "%s/children/r%ld-%zu.json", s->journal->dir, s->round, first);
+    char *args[] = {binary, "child", "--min-time", min_time, "--count", count, "--json", json,
+                    "--toolchain", (char *)tc, NULL};
+    if (omps_child_start(c, binary, args, e, s->swept, s->libomp_dir, why, len) != OMPS_OK)
+        return -1;
+    const int got = omps_child_read_line(c, line, sizeof line, now() + hang_limit(s, first),
+                                         s->stop);
+    if (got == 1)
+        return child_saw(s, e, line, why, len);
+    if (got == -2)
+        return -1;
+    char how[128];
+    omps_child_finish(c, 1, how, sizeof how);
+    snprintf(why, len, got == -1 ? "the child did not start within its limit (it %s)"
+                                 : "the child ended before it started (it %s)", how);
+    return -1;
+}
+
+/* Reads one visit's answer (rep, failure and error lines, then "done")
+ * into r.  Returns 1, 0 when the child ended, -1 when it hung, -2 on an
+ * interrupt. */
+static int read_answer(struct omps_sweep *s, struct omps_child *c, size_t i,
+                       struct omps_gb_result *r, double *seconds, int *verified,
+                       char *failure, char *error, size_t len)
+{
+    char line[1024];
+    const double deadline = now() + hang_limit(s, i);
+    memset(r, 0, sizeof *r);
+    r->seconds = seconds;
+    r->verified = verified;
+    for (;;) {
+        const int got = omps_child_read_line(c, line, sizeof line, deadline, s->stop);
+        if (got != 1)
+            return got;
+        if (strcmp(line, "done") == 0)
+            return 1;
+        if (strncmp(line, "failure\t", 8) == 0) {
+            snprintf(failure, len, "%.*s", (int)len - 1, line + 8);
+            r->failure = failure;
+        } else if (strncmp(line, "error\t", 6) == 0) {
+            snprintf(error, len, "%.*s", (int)len - 1, line + 6);
+            r->error = error;
+        }
+        else if (r->repetitions < OMPS_CHILD_REPETITIONS &&
+                 sscanf(line, "rep\t%ld\t%lf\t%d", &r->iterations, &seconds[r->repetitions],
+                        &verified[r->repetitions]) == 3)
+            r->repetitions++;
+    }
+}
+
+/* Sends configuration i to the child and records its answer as a visit in
+ * this process would be.  Returns 1, or what read_answer returned. */
+static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
+{
+    const struct omps_config *cf = &s->plan->configs[i];
+    struct tally *t = &s->tally[i];
+    double seconds[OMPS_CHILD_REPETITIONS];
+    int verified[OMPS_CHILD_REPETITIONS];
+    char line[512], failure[512] = "", error[512] = "";
+    struct omps_gb_result r;
+    const double t0 = now();
+    snprintf(line, sizeof line, "visit\t%s\t%s\t%llu\t%d\t%s\t%d\t%ld\t%d\n",
+             cf->key.kernel->name, cf->key.params_text, (unsigned long long)cf->key.n,
+             cf->key.threads, omps_schedule_name(cf->key.schedule.kind), cf->key.schedule.chunk,
+             t->iterations, cf->oversubscribed);
+    if (omps_child_send(c, line) != 0)
+        return 0;
+    const int got = read_answer(s, c, i, &r, seconds, verified, failure, error, sizeof failure);
+    if (got != 1)
+        return got;
+    s->current = i;
+    const size_t before = t->count;
+    hook_report(s, &r);
+    if (t->count == before && !t->dead) {
+        group_failure(s, i, 0, "the child timed nothing");
+        return 1;
+    }
+    adapt_iterations(t, s->plan->min_time);
+    t->visit_s = now() - t0;
+    return 1;
+}
+
+/* Runs the visits order[0..n) of one environment in one child.  Returns 0,
+ * an error code, or 1 when the budget ended the round. */
+static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t done,
+                     size_t total)
+{
+    struct omps_child c;
+    char why[512], how[128];
+    const struct omps_env *e = &s->plan->configs[order[0]].key.env;
+    const int ready = start_child(s, &c, e, n, order[0], why, sizeof why);
+    if (ready <= 0) {
+        if (ready == 0)
+            omps_child_finish(&c, 1, how, sizeof how);
+        for (size_t k = 0; k < n && !*s->stop; k++)
+            group_failure(s, order[k], ready == 0, why);
+        return OMPS_OK;
+    }
+    int rc = OMPS_OK, got = 1;
+    size_t k = 0;
+    for (; k < n && got == 1 && !*s->stop; k++) {
+        if (now() - s->started + visit_cost(s, order[k]) > s->opts->budget) {
+            s->out->budget_spent = 1;
+            rc = 1;
+            break;
+        }
+        show_progress(s, done + k, total, order[k]);
+        got = child_visit(s, &c, order[k]);
+    }
+    const int clean = omps_child_finish(&c, got != 1, how, sizeof how);
+    if (got == 0 || got == -1) {
+        snprintf(why, sizeof why, "the child %s", got == -1 ? "hung, so it was killed" : how);
+        group_failure(s, order[k - 1], 0, why);
+    } else if (got == 1 && !clean && !*s->stop) {
+        fprintf(stderr, "ompscale: a child %s after its visits\n", how);
+    }
+    return rc != OMPS_OK ? rc : s->io_failed;
+}
+
+/* Visits the round's configurations order[0..n) one environment at a time,
+ * each environment in a fresh child; the environments come in the order
+ * their first configuration has in the shuffled round. */
+static int run_round_children(struct omps_sweep *s, size_t *order, size_t n)
+{
+    size_t *group = malloc((n + 1) * sizeof *group);
+    char *taken = calloc(n + 1, 1);
+    int rc = group && taken ? OMPS_OK : OMPS_ENOMEM;
+    size_t done = 0;
+    for (size_t i = 0; rc == OMPS_OK && i < n && !*s->stop; i++) {
+        if (taken[i])
+            continue;
+        size_t m = 0;
+        for (size_t j = i; j < n; j++) {
+            if (!taken[j] && omps_env_compare(&s->plan->configs[order[j]].key.env,
+                                              &s->plan->configs[order[i]].key.env) == 0) {
+                group[m++] = order[j];
+                taken[j] = 1;
+            }
+        }
+        rc = run_group(s, group, m, done, n);
+        done += m;
+    }
+    free(group);
+    free(taken);
+    return rc;
+}
+
 /* Runs one round; returns 0, an error, or 1 when nothing more is needed. */
 static int run_round(struct omps_sweep *s, size_t *order)
 {
@@ -476,6 +732,12 @@ static int run_round(struct omps_sweep *s, size_t *order)
         return 1;
     shuffle_round(s, order, n);
     probe_round(s);
+    if (s->plan->children) {
+        const int rc = run_round_children(s, order, n);
+        if (rc == OMPS_OK)
+            s->round++;
+        return rc;
+    }
     for (size_t k = 0; k < n && !*s->stop; k++) {
         if (now() - s->started + visit_cost(s, order[k]) > s->opts->budget) {
             s->out->budget_spent = 1;
@@ -615,6 +877,27 @@ static int sweep_rounds(struct omps_sweep *s)
     return rc == 1 ? OMPS_OK : rc;
 }
 
+/* Prepares the parent of environment groups: which axes it sets, the
+ * directory for the children's Google Benchmark JSON, and libomp for
+ * gcc+libomp.  Returns 0, or OMPS_EIO / OMPS_EINVAL with err set. */
+static int children_init(struct omps_sweep *s, char *err, size_t err_len)
+{
+    char dir[4096 + 16];
+    int libomp = 0;
+    for (int a = 0; a < OMPS_AXES; a++)
+        s->swept[a] = s->opts->naxis[a] > 0;
+    for (size_t i = 0; i < s->plan->count; i++)
+        libomp |= s->plan->configs[i].key.env.value[OMPS_AXIS_TOOLCHAIN] == OMPS_TC_GCC_LIBOMP;
+    snprintf(dir, sizeof dir, "%s/children", s->journal->dir);
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, err_len, "%s: %s", dir, strerror(errno));
+        return OMPS_EIO;
+    }
+    if (libomp)
+        return omps_libomp_dir(s->libomp_dir, sizeof s->libomp_dir, err, err_len);
+    return OMPS_OK;
+}
+
 int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *plan,
                    const struct omps_runs *done, struct omps_journal *j,
                    const char *json_path, const char *argv0,
@@ -625,8 +908,14 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
                            .out = out, .show_progress = isatty(STDERR_FILENO)};
     /* Every configuration must run where OMP_PROC_BIND puts it. */
     s.team.want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
+    omps_runtime_name(s.runtime, sizeof s.runtime);
     memset(out, 0, sizeof *out);
     int rc = sweep_init(&s, plan);
+    void (*old_pipe)(int) = SIG_DFL;
+    if (rc == OMPS_OK && plan->children) {
+        rc = children_init(&s, err, err_len);
+        old_pipe = signal(SIGPIPE, SIG_IGN);
+    }
     if (rc == OMPS_OK && done != NULL)
         rc = load_done(&s, done, err, err_len);
     if (rc == OMPS_OK) {
@@ -646,5 +935,181 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     count_outcome(&s);
     omps_gb_destroy(s.gb);
     sweep_free(&s);
+    if (plan->children)
+        signal(SIGPIPE, old_pipe);
+    omps_libomp_dir_remove(s.libomp_dir);
     return rc;
+}
+
+/* ---- the child's side ------------------------------------------------- */
+
+/* What `ompscale child` was told on its command line. */
+struct child_args {
+    double min_time;
+    size_t count;
+    const char *json;
+    unsigned char toolchain;
+};
+
+static int child_args(int argc, char **argv, struct child_args *a)
+{
+    long count = 0;
+    memset(a, 0, sizeof *a);
+    for (int i = 0; i + 1 < argc; i += 2) {
+        if (strcmp(argv[i], "--min-time") == 0 && omps_parse_double(argv[i + 1], &a->min_time) == 0)
+            continue;
+        if (strcmp(argv[i], "--count") == 0 && omps_parse_long(argv[i + 1], 1, 1L << 30, &count) == 0)
+            continue;
+        if (strcmp(argv[i], "--json") == 0) {
+            a->json = argv[i + 1];
+            continue;
+        }
+        if (strcmp(argv[i], "--toolchain") == 0 &&
+            omps_env_parse(OMPS_AXIS_TOOLCHAIN, argv[i + 1], &a->toolchain) == 0)
+            continue;
+        return OMPS_EINVAL;
+    }
+    a->count = (size_t)count;
+    return a->min_time > 0 && a->count > 0 && a->json && a->toolchain ? OMPS_OK : OMPS_EINVAL;
+}
+
+/* The child's first answer: the environment it inherited, the runtime it
+ * loaded and whether the runtime honours the environment ("env", one field
+ * per axis, "-" for unset, the runtime, "ok" or why). */
+static void answer_env(struct omps_sweep *s, struct omps_env *e)
+{
+    char why[256] = "ok";
+    omps_env_inherited(e);
+    e->value[OMPS_AXIS_TOOLCHAIN] = s->plan->configs[0].key.env.value[OMPS_AXIS_TOOLCHAIN];
+    if (!omps_env_check(e, why, sizeof why))
+        for (char *p = why; *p; p++)
+            *p = *p == '\t' || *p == '\n' ? ' ' : *p;
+    fputs("env", s->answer);
+    for (int a = 0; a < OMPS_AXES; a++) {
+        const char *v = omps_env_value((enum omps_axis)a, e->value[a]);
+        fprintf(s->answer, "\t%s", *v ? v : "-");
+    }
+    fprintf(s->answer, "\t%s\t%s\n", s->runtime, why);
+    fflush(s->answer);
+}
+
+/* Parses one "visit" line into c and the iteration count; 0 or OMPS_EINVAL. */
+static int read_visit(char *line, const struct omps_env *e, struct omps_config *c,
+                      long *iterations)
+{
+    char *f[9], *save = NULL;
+    size_t n = 0;
+    long v[5];
+    for (char *p = strtok_r(line, "\t\n", &save); p && n < 9; p = strtok_r(NULL, "\t\n", &save))
+        f[n++] = p;
+    /* An empty params field vanishes in strtok; put it back. */
+    if (n == 8) {
+        memmove(&f[3], &f[2], 6 * sizeof *f);
+        f[2] = "";
+        n = 9;
+    }
+    memset(c, 0, sizeof *c);
+    if (n != 9 || strcmp(f[0], "visit") != 0 || (c->key.kernel = omps_kernel_find(f[1])) == NULL ||
+        omps_key_parse_params(&c->key, f[2]) != OMPS_OK ||
+        omps_parse_long(f[3], 1, 1L << 40, &v[0]) || omps_parse_long(f[4], 1, OMPS_MAX_THREADS, &v[1]) ||
+        omps_schedule_kind(f[5], &c->key.schedule.kind) ||
+        omps_parse_long(f[6], 0, 1L << 30, &v[2]) || omps_parse_long(f[7], 0, 1L << 40, &v[3]) ||
+        omps_parse_long(f[8], 0, 1, &v[4]))
+        return OMPS_EINVAL;
+    c->key.n = (uint64_t)v[0];
+    c->key.threads = (int)v[1];
+    c->key.schedule.chunk = (int)v[2];
+    c->key.env = *e;
+    *iterations = v[3];
+    c->oversubscribed = (int)v[4];
+    return OMPS_OK;
+}
+
+/* A test's way to make a child misbehave at its first visit, so that the
+ * parent's handling can be seen: OMPSCALE_CHILD_FAULT=crash or hang, or
+ * crash@VALUE / hang@VALUE for only the children whose OMP_PROC_BIND,
+ * OMP_PLACES or OMP_WAIT_POLICY is VALUE. */
+static void injected_fault(void)
+{
+    const char *fault = getenv("OMPSCALE_CHILD_FAULT");
+    if (fault == NULL)
+        return;
+    const char *at = strchr(fault, '@');
+    int here = at == NULL;
+    for (int a = 0; at != NULL && a < OMPS_AXES; a++) {
+        const char *variable = omps_axis_variable((enum omps_axis)a);
+        const char *value = variable ? getenv(variable) : NULL;
+        here |= value != NULL && strcmp(value, at + 1) == 0;
+    }
+    const size_t len = at ? (size_t)(at - fault) : strlen(fault);
+    if (here && len == 5 && strncmp(fault, "crash", 5) == 0)
+        raise(SIGSEGV);
+    while (here && len == 4 && strncmp(fault, "hang", 4) == 0)
+        pause();
+}
+
+/* Takes up to cap visits from standard input until it ends. */
+static int child_visits(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
+                        const struct omps_env *e)
+{
+    char line[1024];
+    int rc = OMPS_OK;
+    while (rc == OMPS_OK && plan->count < cap && fgets(line, sizeof line, stdin)) {
+        struct omps_config *c = &plan->configs[plan->count];
+        long iterations;
+        if (read_visit(line, e, c, &iterations) != OMPS_OK) {
+            fprintf(stderr, "ompscale child: cannot read the visit '%s'\n", line);
+            return OMPS_EINVAL;
+        }
+        injected_fault();
+        s->tally[plan->count].iterations = iterations;
+        rc = visit(s, plan->count++);
+        fputs("done\n", s->answer);
+        fflush(s->answer);
+    }
+    return rc;
+}
+
+int omps_sweep_child(int argc, char **argv, const char *argv0)
+{
+    static volatile sig_atomic_t never;
+    struct child_args a;
+    if (child_args(argc, argv, &a) != OMPS_OK) {
+        fputs("ompscale child: this command is run by 'ompscale run' itself\n", stderr);
+        return 2;
+    }
+    /* Answers go to the parent on the original standard output; anything
+     * else a library prints goes to standard error. */
+    const int fd = dup(STDOUT_FILENO);
+    struct omps_sweep_outcome out;
+    struct omps_run_options opts;
+    const double memory = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
+    struct omps_plan plan = {.min_time = a.min_time, .count = a.count, .memory_bytes = memory};
+    struct omps_sweep s = {.opts = &opts, .plan = &plan, .stop = &never, .out = &out,
+                           .answer = fd >= 0 ? fdopen(fd, "w") : NULL};
+    memset(&out, 0, sizeof out);
+    omps_run_options_init(&opts);
+    plan.configs = calloc(a.count, sizeof *plan.configs);
+    if (s.answer == NULL || plan.configs == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+        return 2;
+    s.team.want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
+    omps_runtime_name(s.runtime, sizeof s.runtime);
+    struct omps_env e;
+    plan.configs[0].key.env.value[OMPS_AXIS_TOOLCHAIN] = a.toolchain;
+    answer_env(&s, &e);
+    /* The arrays are sized for every visit; the plan grows as they come. */
+    int rc = sweep_init(&s, &plan);
+    plan.count = 0;
+    if (rc == OMPS_OK)
+        rc = omps_gb_create(&s.gb, argv0, a.json, &sweep_hooks);
+    if (rc == OMPS_OK) {
+        rc = child_visits(&s, &plan, a.count, &e);
+        const int closed = omps_gb_finish(s.gb);
+        rc = rc != OMPS_OK ? rc : closed;
+    }
+    omps_gb_destroy(s.gb);
+    sweep_free(&s);
+    free(plan.configs);
+    fclose(s.answer);
+    return rc == OMPS_OK ? 0 : 1;
 }

@@ -47,4 +47,12 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
                    volatile sig_atomic_t *stop, struct omps_sweep_outcome *out,
                    char *err, size_t err_len);
 
+/*
+ * `ompscale child`, run by the sweep itself (never by a user) for each
+ * environment group of a round: reads visits from standard input, times and
+ * verifies each as the sweep would in its own process, and answers on
+ * standard output.  Returns the process exit code.
+ */
+int omps_sweep_child(int argc, char **argv, const char *argv0);
+
 #endif

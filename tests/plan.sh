@@ -21,7 +21,7 @@ expect() {
     got=$(tail -n +2 "$tmp/plan.csv" | cut -d, -f4 | sort -n | uniq | tr '\n' ' ')
     [ "$got" = "$want " ] || { bad "$topo: threads '$got', want '$want'"; return; }
     [ "$(echo "$got" | wc -w)" -le 12 ] || { bad "$topo: more than 12 counts"; return; }
-    head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk" \
+    head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk,bind,places,wait_policy,toolchain" \
         || { bad "$topo: header"; return; }
     [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -Eq "^ompscale: plan: $(($(wc -l <"$tmp/plan.csv") - 1)) configurations.*estimated" "$tmp/err" \
         || { bad "$topo: plan line: $(cat "$tmp/err")"; return; }

@@ -136,8 +136,47 @@ static void test_run_lines(void)
     CHECK_INT_EQ(run_line(stray, 1, &o), OMPS_EINVAL);
 }
 
+/* The environment axes: lists, "default", repeats and every bad value. */
+static void test_environment_axes(void)
+{
+    struct omps_run_options o;
+    const char *good[] = {"--bind", "close,spread,close,default", "--wait-policy=passive",
+                          "--places", "ll_caches", "--toolchains", "gcc+libomp,gcc",
+                          "--toolchain-binary", "clang=/opt/ompscale"};
+    CHECK_INT_EQ(run_line(good, 9, &o), 0);
+    CHECK_INT_EQ(o.naxis[OMPS_AXIS_BIND], 3); /* the repeated close dropped */
+    CHECK_STR_EQ(omps_env_value(OMPS_AXIS_BIND, o.axis[OMPS_AXIS_BIND][1]), "spread");
+    CHECK_INT_EQ(o.axis[OMPS_AXIS_BIND][2], 0); /* default: left to the runtime */
+    CHECK_INT_EQ(o.naxis[OMPS_AXIS_WAIT], 1);
+    CHECK_STR_EQ(omps_env_value(OMPS_AXIS_PLACES, o.axis[OMPS_AXIS_PLACES][0]), "ll_caches");
+    CHECK_INT_EQ(o.axis[OMPS_AXIS_TOOLCHAIN][0], OMPS_TC_GCC_LIBOMP);
+    CHECK_STR_EQ(o.toolchain_binary[OMPS_TC_CLANG], "/opt/ompscale");
+    CHECK(omps_run_options_use_children(&o));
+    CHECK_INT_EQ(run_line(good, 0, &o), 0);
+    CHECK(!omps_run_options_use_children(&o));
+    const char *bad[][2] = {{"--bind", "sideways"},   {"--bind", ""},
+                            {"--places", "cores,"},   {"--places", "{0},{1}"},
+                            {"--wait-policy", "busy"}, {"--toolchains", "default"},
+                            {"--toolchains", "icc"},  {"--toolchain-binary", "clang"},
+                            {"--toolchain-binary", "icc=/x"}, {"--toolchain-binary", "gcc="}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT_EQ(run_line(bad[i], 2, &o), OMPS_EINVAL);
+        CHECK_REPORT(strncmp(err, bad[i][0], strlen(bad[i][0])) == 0 &&
+                         strstr(err, bad[i][1]) != NULL,
+                     "'%s %s' gave '%s'", bad[i][0], bad[i][1], err);
+    }
+    /* The text of an environment leaves out what the runtime decides. */
+    struct omps_env e = {{2, 0, 1, OMPS_TC_CLANG}};
+    char text[128];
+    omps_env_text(&e, 1, text, sizeof text);
+    CHECK_STR_EQ(text, "bind=spread;wait_policy=active;toolchain=clang");
+    omps_env_text(&e, 0, text, sizeof text);
+    CHECK_STR_EQ(text, "bind=spread;wait_policy=active");
+}
+
 int main(void)
 {
+    test_environment_axes();
     test_thread_lists();
     test_bad_thread_lists();
     test_schedules();

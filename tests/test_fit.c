@@ -50,7 +50,7 @@ static void write_run(const char *dir, const struct synth *s)
         double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
         double measured = t * (1.0 + s->noise * gaussian());
         double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,\n",
+        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,,,,,,\n",
                 s->kernel, n, reps, measured, measured, stddev, measured, measured,
                 1.0 / measured);
     }
@@ -219,8 +219,8 @@ static void test_degenerate(void)
     mkdir(dir, 0777);
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,\n"
-               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,\n", OMPS_SUMMARY_HEADER);
+    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n"
+               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n", OMPS_SUMMARY_HEADER);
     fclose(f);
     CHECK_INT_EQ(run_plots(dir), 0);
     double v, err;
@@ -301,7 +301,7 @@ static void test_images_and_bad_input(void)
         CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
         snprintf(path, sizeof path, "%s/summary.csv", dir);
         FILE *f = fopen(path, "a");
-        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,\n", bad_threads[i]);
+        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n", bad_threads[i]);
         fclose(f);
         CHECK_REPORT(run_plots(dir) == 2, "threads '%s' was not refused", bad_threads[i]);
         snprintf(path, sizeof path, "%s/fit.csv", dir);
@@ -369,7 +369,7 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
             for (int r = 0; r < 2; r++) {
                 double v = level * exp(0.002 * gaussian());
                 t[n][2 * round + r] = v;
-                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,\n", n,
+                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,\n", n,
                         2 * round + r, v, round);
             }
         }
@@ -382,7 +382,7 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
     for (int n = 1; n <= s->max_threads; n++) {
         struct omps_stats st;
         omps_stats_describe(t[n], (size_t)reps, &st);
-        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,\n",
+        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n",
                 n, reps, st.median, st.mean, st.stddev);
     }
     fclose(f);

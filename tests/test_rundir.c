@@ -59,11 +59,11 @@ static void check_header(const struct omps_table *t, const char *want)
 
 static void check_runs_row(const struct omps_table *t, size_t r)
 {
-    const char *(c)[12];
+    const char *(c)[17];
     /* Another header was reported already; its cells are not these. */
-    if (t->ncols != 12)
+    if (t->ncols != 17)
         return;
-    for (size_t i = 0; i < 12; i++)
+    for (size_t i = 0; i < 17; i++)
         c[i] = omps_table_cell(t, r, i);
     size_t line = t->lines[r];
     CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
@@ -81,6 +81,15 @@ static void check_runs_row(const struct omps_table *t, size_t r)
     CHECK_REPORT(is_num(c[11], 1) && (!*c[11] || strtod(c[11], NULL) > 0),
                  "line %zu: probe_ns '%s'", line, c[11]);
     probes_seen += *c[11] != '\0';
+    /* Each environment column holds a value of its axis (empty: left to the
+     * runtime), and the toolchain is always named. */
+    for (int a = 0; a < OMPS_AXES; a++) {
+        unsigned char v;
+        CHECK_REPORT(omps_env_parse((enum omps_axis)a, c[12 + a], &v) == 0,
+                     "line %zu: %s '%s'", line, omps_axis_column((enum omps_axis)a), c[12 + a]);
+    }
+    CHECK_REPORT(*c[15] != '\0', "line %zu: no toolchain", line);
+    CHECK_REPORT(strstr(c[16], "omp") != NULL, "line %zu: runtime '%s'", line, c[16]);
     /* Kernels with no scheduled loop run once per thread count as "none". */
     const struct omps_kernel *k = omps_kernel_find(c[0]);
     if (k != NULL)
@@ -90,6 +99,8 @@ static void check_runs_row(const struct omps_table *t, size_t r)
 }
 
 /* The median of runs.csv's seconds for the summary row's configuration. */
+static const char *const env_columns[] = {"bind", "places", "wait_policy", "toolchain", NULL};
+
 static double runs_median(const struct omps_table *runs, const struct omps_table *sum,
                           size_t row)
 {
@@ -99,6 +110,10 @@ static double runs_median(const struct omps_table *runs, const struct omps_table
         int same = 1;
         for (size_t col = 0; col < 6; col++)
             same &= !strcmp(omps_table_cell(runs, r, col), omps_table_cell(sum, row, col));
+        /* The environment is part of the configuration too. */
+        for (const char *const *c = env_columns; *c != NULL; c++)
+            same &= !strcmp(omps_table_cell(runs, r, (size_t)omps_table_column(runs, *c)),
+                            omps_table_cell(sum, row, (size_t)omps_table_column(sum, *c)));
         if (same)
             x[n++] = strtod(omps_table_cell(runs, r, 7), NULL);
     }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Environment axes end to end (issue 10): one child per environment group,
+# the environment recorded per row and checked by the child, crashes and
+# hangs reported while the sweep goes on, and a merged directory that the
+# format checks accept.
+set -u
+bin=$1 rundir=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+small=(run --quick --kernels copy,overhead_barrier --threads 1,2 --schedules static)
+toolchains=gcc
+if "$bin" run --dry-run --toolchains gcc+libomp >/dev/null 2>&1; then
+    toolchains=gcc,gcc+libomp
+else
+    echo "note: no LLVM libomp here, so gcc+libomp is not swept (apt-get install libomp-dev)"
+fi
+[ "$("$bin" --version | grep -c .)" -ge 1 ] || bad "no binary"
+
+# Two bindings by two wait policies (by the toolchains): every row names its
+# environment, and every group has every configuration's repetitions.
+"$bin" "${small[@]}" --bind close,spread --wait-policy active,passive --toolchains "$toolchains" \
+    --out "$tmp/env" 2>"$tmp/env.err" || bad "environment sweep: $(tail -1 "$tmp/env.err")"
+groups=$(awk -F, 'NR > 1 { print $13 "," $14 "," $15 "," $16 }' "$tmp/env/runs.csv" | sort -u | wc -l)
+want=$((4 * $(echo "$toolchains" | tr ',' '\n' | wc -l)))
+[ "$groups" -eq "$want" ] || bad "$groups environments in runs.csv, want $want"
+awk -F, 'NR > 1 && !(($13 == "close" || $13 == "spread") && $14 == "" && \
+    ($15 == "active" || $15 == "passive")) { bad = 1 } END { exit bad }' "$tmp/env/runs.csv" \
+    || bad "a row with another environment"
+# The runtime column is what the child loaded, not what was assumed.
+awk -F, 'NR > 1 && (($16 == "gcc") != ($17 ~ /^libgomp/)) { bad = 1 } END { exit bad }' \
+    "$tmp/env/runs.csv" || bad "a gcc row without libgomp, or libgomp on another toolchain"
+awk -F, 'NR > 1 && $16 == "gcc+libomp" && $17 !~ /^libomp/ { bad = 1 } END { exit bad }' \
+    "$tmp/env/runs.csv" || bad "gcc+libomp did not load libomp"
+[ "$(ls "$tmp/env/children" | wc -l)" -ge "$want" ] || bad "fewer Google Benchmark files than groups"
+"$rundir" "$tmp/env" 3 >"$tmp/format.out" 2>&1 || bad "format checks: $(tail -3 "$tmp/format.out")"
+head -1 "$tmp/env/summary.csv" | grep -q ',bind,places,wait_policy,toolchain,runtime$' \
+    || bad "summary.csv lacks the environment columns"
+
+# A variable that is not swept passes through, and the child reports it.
+OMP_PROC_BIND=spread "$bin" "${small[@]}" --wait-policy passive --out "$tmp/inherit" 2>/dev/null \
+    || bad "inherited binding"
+awk -F, 'NR > 1 && ($13 != "spread" || $15 != "passive") { bad = 1 } END { exit bad }' \
+    "$tmp/inherit/runs.csv" || bad "inherited OMP_PROC_BIND not recorded"
+
+# A child that crashes in one environment: reported, and the other goes on.
+OMPSCALE_CHILD_FAULT=crash@passive "$bin" "${small[@]}" --wait-policy active,passive \
+    --out "$tmp/crash" 2>"$tmp/crash.err"
+rc=$?
+[ "$rc" -eq 2 ] || bad "a crashing child: exit $rc, want 2"
+grep -q "wait_policy:passive: the child was killed by signal 11" "$tmp/crash.err" \
+    || bad "the crash is not named: $(head -3 "$tmp/crash.err")"
+awk -F, 'NR > 1 { n[$15]++ } END { exit !(n["active"] >= 12 && n["passive"] == 0) }' \
+    "$tmp/crash/runs.csv" || bad "the healthy environment did not finish"
+
+# A child that hangs is killed at its limit.
+start=$(date +%s)
+OMPSCALE_CHILD_TIMEOUT=1 OMPSCALE_CHILD_FAULT=hang@active "$bin" "${small[@]}" \
+    --wait-policy active,passive --out "$tmp/hang" 2>"$tmp/hang.err"
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "wait_policy:active: the child hung, so it was killed" "$tmp/hang.err" \
+    || bad "a hanging child: exit $rc: $(head -3 "$tmp/hang.err")"
+[ $(( $(date +%s) - start )) -lt 30 ] || bad "the hang took more than 30 s to end"
+awk -F, 'NR > 1 { n[$15]++ } END { exit !(n["passive"] >= 12 && n["active"] == 0) }' \
+    "$tmp/hang/runs.csv" || bad "the healthy environment did not finish after a hang"
+
+# A binding the runtime ignores, inherited by the children, is a
+# verification failure in each of them (exit 1), not silently accepted.
+OMP_PROC_BIND=sideways "$bin" "${small[@]}" --wait-policy active,passive --out "$tmp/unbound" \
+    2>"$tmp/unbound.err"
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "wait_policy:passive: binding: OMP_PROC_BIND holds a value the runtime ignores" \
+    "$tmp/unbound.err" || bad "an ignored binding: exit $rc: $(grep -m1 -i fail "$tmp/unbound.err")"
+
+# Interrupted mid-sweep: the children go with it, and what was done is kept.
+"$bin" run --kernels copy --threads 1,2 --schedules static --min-time 0.05 \
+    --wait-policy active,passive --out "$tmp/int" 2>/dev/null &
+pid=$!
+sleep 1.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+[ "$rc" -eq 130 ] || bad "interrupted environment sweep: exit $rc, want 130"
+sleep 0.2
+pgrep -f "ompscale child" >/dev/null && pgrep -af "ompscale child" | grep -q "$tmp" \
+    && bad "a child outlived its interrupted parent"
+[ "$(grep -c . "$tmp/int/runs.csv")" -gt 1 ] || bad "the interrupted sweep kept nothing"
+
+[ "$fail" -eq 0 ] && echo "environment axes: all checks passed"
+exit "$fail"
