@@ -9,7 +9,8 @@ RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build bench quick plots baseline perf-check test test-sanitize test-race fuzz clean
+.PHONY: all deps build toolchains bench study quick plots baseline perf-check test test-sanitize \
+	test-race fuzz clean
 
 all: build
 
@@ -20,22 +21,57 @@ build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# TOOLCHAINS=gcc,clang,gcc+libomp runs the same plan under each toolchain in
+# one run directory (the toolchain and runtime columns tell them apart):
+# clang is a second build in CLANG_BUILD, linked with LLVM's libomp;
+# gcc+libomp is the GCC build with libomp loaded in place of libgomp.
+TOOLCHAINS ?=
+CLANG_BUILD ?= build-clang
+uses_llvm = $(or $(findstring clang,$(TOOLCHAINS)),$(findstring libomp,$(TOOLCHAINS)))
+TOOLCHAIN_ARGS = $(if $(TOOLCHAINS),--toolchains $(TOOLCHAINS)) \
+	$(if $(findstring clang,$(TOOLCHAINS)),--toolchain-binary clang=$(CLANG_BUILD)/ompscale)
+
+toolchains:
+ifneq ($(uses_llvm),)
+	@tools/deps.sh llvm
+endif
+ifneq ($(findstring clang,$(TOOLCHAINS)),)
+	@cmake -S . -B $(CLANG_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+	  -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF $(CMAKE_ARGS) >/dev/null
+	@cmake --build $(CLANG_BUILD) -j $(JOBS) --target ompscale
+endif
+
 # The full default sweep, then fits and pictures, within three minutes on any
 # machine: the sweep gets BENCH_BUDGET and the plots the rest.  ARGS passes
-# more options to 'ompscale run'.
+# more options to 'ompscale run'.  Every series runs in the environment make
+# was started with (OMP_PROC_BIND, OMP_PLACES and OMP_WAIT_POLICY left to the
+# runtime unless set) and this build's toolchain, unless TOOLCHAINS is given.
 BENCH_BUDGET ?= 150s
 
-bench: build
-	$(BUILD)/ompscale run --budget $(BENCH_BUDGET) --out $(RUN) $(ARGS)
+bench: build toolchains
+	$(BUILD)/ompscale run --budget $(BENCH_BUDGET) --out $(RUN) $(TOOLCHAIN_ARGS) $(ARGS)
 	@OMPSCALE=$(BUILD)/ompscale plots/plot.sh $(RUN)
+
+# The cross product of the environment axes (bindings, places, wait
+# policies, and TOOLCHAINS when given) with a larger budget; narrow it with
+# ARGS, e.g. ARGS="--kernels copy,overhead_barrier".
+STUDY_BUDGET ?= 1h
+STUDY_RUN ?= results/study
+STUDY_AXES ?= --bind close,spread,master,false --places cores,threads,ll_caches,numa_domains,sockets \
+	--wait-policy active,passive
+
+study: build toolchains
+	$(BUILD)/ompscale run --budget $(STUDY_BUDGET) --out $(STUDY_RUN) $(STUDY_AXES) \
+	  $(TOOLCHAIN_ARGS) $(ARGS)
+	@OMPSCALE=$(BUILD)/ompscale plots/plot.sh $(STUDY_RUN)
 
 # Fits (fit.csv) and pictures for an existing run directory.
 plots: build
 	@OMPSCALE=$(BUILD)/ompscale plots/plot.sh $(RUN)
 
 # A smoke sweep of a few seconds.
-quick: build
-	$(BUILD)/ompscale run --quick --out $(RUN) $(ARGS)
+quick: build toolchains
+	$(BUILD)/ompscale run --quick --out $(RUN) $(TOOLCHAIN_ARGS) $(ARGS)
 
 # The performance gate (README, "Performance gate").  PERF_ARGS go to every
 # sweep; BUDGET (5m) bounds the A/B rounds; INCONCLUSIVE=pass|fail says what
@@ -84,4 +120,4 @@ fuzz:
 	@tools/fuzz.sh $(FUZZ) $(FUZZ_SECONDS)
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE) $(RACE) $(FUZZ)
+	rm -rf $(BUILD) $(SANITIZE) $(RACE) $(FUZZ) $(CLANG_BUILD)

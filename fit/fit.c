@@ -76,10 +76,27 @@ static uint64_t next_random(uint64_t *s)
     return z ^ (z >> 31);
 }
 
+/* The environment of p in a series label: only the axes on which the run's
+ * series differ, as "spread/passive/clang". */
+static void env_label(const struct omps_fit_input *in, const struct omps_fit_point *p, char *buf,
+                      size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int a = 0; a < OMPS_AXES && used < len; a++) {
+        if (!in->env_varies[a])
+            continue;
+        const char *v = omps_env_value((enum omps_axis)a, p->env.value[a]);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "/" : "",
+                                 *v ? v : "default");
+    }
+}
+
 static int same_series(const struct omps_fit_point *a, const struct omps_fit_point *b)
 {
     return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->params, b->params) == 0 &&
-           a->n == b->n && strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk;
+           a->n == b->n && strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk &&
+           omps_env_compare(&a->env, &b->env) == 0;
 }
 
 /* The included points of series s, with the times given (NaN: left out). */
@@ -318,6 +335,10 @@ static void row(const struct fit_ctx *c, const struct series *s, const char *mod
     omps_csv_text(c->csv, note);
     number(c->csv, lo);
     number(c->csv, hi);
+    char env[160];
+    omps_env_text(&c->in->points[s->members[0]].env, 1, env, sizeof env);
+    fputc(',', c->csv);
+    omps_csv_text(c->csv, env);
     fputc('\n', c->csv);
 }
 
@@ -435,8 +456,11 @@ static struct series *group(const struct omps_fit_input *in, size_t *count)
             char chunk[24] = "";
             if (p->chunk > 0)
                 snprintf(chunk, sizeof chunk, ":%ld", p->chunk);
-            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s", p->schedule, chunk,
-                     *p->params ? " [" : "", p->params, *p->params ? "]" : "");
+            char env[128];
+            env_label(in, p, env, sizeof env);
+            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s", p->schedule, chunk,
+                     *p->params ? " [" : "", p->params, *p->params ? "]" : "", *env ? " " : "",
+                     env);
             n++;
         }
         s[j].members[s[j].count++] = i;
@@ -676,7 +700,7 @@ static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *dat
     if (rc == 0) {
         c->csv = out.f;
         fprintf(out.f, "kernel,params,n,schedule,chunk,model,parameter,value,stderr,points,"
-                       "note,ci_low,ci_high\n");
+                       "note,ci_low,ci_high,environment\n");
         fit_all(c, s, n, data);
         rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
     } else if (rc == -2) {

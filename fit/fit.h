@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../harness/env.h"
 
 /* One configuration (a point of a series) as read from summary.csv, with
  * its rounds from runs.csv when they are there. */
@@ -18,6 +19,7 @@ struct omps_fit_point {
     long threads;
     char schedule[16];
     long chunk;
+    struct omps_env env;       /* from the environment columns */
     double median, sigma;      /* sigma: the median's standard error */
     double speedup, efficiency, karp_flatt, speedup_lo, speedup_hi;
     int excluded;              /* 0 fitted; 1 drawn only; 2 not even drawn */
@@ -40,6 +42,7 @@ struct omps_fit_input {
     size_t run_first[OMPS_FIT_MAX_RUNS];
     size_t run_rounds[OMPS_FIT_MAX_RUNS];
     int physical_cores;        /* 0: unknown */
+    int env_varies[OMPS_AXES]; /* the points differ on this environment axis */
     char cpu_model[256];       /* from machine.json; empty when unknown */
     char caption[512];         /* "CPU model, date" for the pictures */
 };

@@ -19,11 +19,11 @@
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_MEDIAN, REQUIRED,
        C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER, C_SLO, C_SHI,
-       C_COUNT };
+       C_BIND, C_COUNT = C_BIND + OMPS_AXES };
 static const char *const names[C_COUNT] = {
     "kernel", "params", "n", "threads", "schedule", "chunk", "median_s", "repetitions",
     "stddev_s", "speedup", "efficiency", "karp_flatt", "oversubscribed", "speedup_ci_low",
-    "speedup_ci_high"};
+    "speedup_ci_high", "bind", "places", "wait_policy", "toolchain"};
 
 struct reader {
     const struct omps_table *t;
@@ -68,6 +68,13 @@ static int read_identity(const struct reader *r, size_t row, struct omps_fit_poi
         return bad(r, row, C_CHUNK, "is not a whole number");
     if (strlen(cell(r, row, C_SCHEDULE)) >= sizeof p->schedule)
         return bad(r, row, C_SCHEDULE, "is not a schedule");
+    for (int a = 0; a < OMPS_AXES; a++) {
+        if (omps_env_parse((enum omps_axis)a, cell(r, row, C_BIND + a), &p->env.value[a]) != 0)
+            return bad(r, row, C_BIND + a, "is not a value of that axis");
+    }
+    /* A summary from before the column ran this build's toolchain. */
+    if (r->col[C_BIND + OMPS_AXIS_TOOLCHAIN] < 0)
+        p->env.value[OMPS_AXIS_TOOLCHAIN] = (unsigned char)omps_own_toolchain();
     p->n = (unsigned long long)n;
     snprintf(p->kernel, sizeof p->kernel, "%s", cell(r, row, C_KERNEL));
     snprintf(p->params, sizeof p->params, "%s", cell(r, row, C_PARAMS));
@@ -130,6 +137,10 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
         rc = OMPS_ENOMEM;
     for (size_t i = 0; rc == OMPS_OK && i < t.nrows; i++)
         rc = read_point(&r, i, in->physical_cores, &in->points[in->count++]);
+    for (size_t i = 1; rc == OMPS_OK && i < in->count; i++) {
+        for (int a = 0; a < OMPS_AXES; a++)
+            in->env_varies[a] |= in->points[i].env.value[a] != in->points[0].env.value[a];
+    }
     omps_table_free(&t);
     return rc;
 }
@@ -167,7 +178,8 @@ static int same_point(const struct omps_fit_point *p, const struct omps_key *k)
 {
     return strcmp(p->kernel, k->kernel->name) == 0 && strcmp(p->params, k->params_text) == 0 &&
            p->n == k->n && p->threads == k->threads && p->chunk == k->schedule.chunk &&
-           strcmp(p->schedule, omps_schedule_name(k->schedule.kind)) == 0;
+           strcmp(p->schedule, omps_schedule_name(k->schedule.kind)) == 0 &&
+           omps_env_compare(&p->env, &k->env) == 0;
 }
 
 static int by_round(const void *a, const void *b)

@@ -117,6 +117,27 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
     fputs("</table>\n", f);
 }
 
+/* A run over several environments (bindings, wait policies, toolchains):
+ * each kernel's environments-KERNEL.png, where the plot stage drew one. */
+static void environment_pictures(FILE *f, const char *dir, const struct omps_table *sum, int kc)
+{
+    int heading = 0;
+    for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
+        const char *name = omps_table_cell(sum, r, (size_t)kc);
+        char file[300];
+        int first = 1;
+        for (size_t q = 0; q < r; q++)
+            first &= strcmp(omps_table_cell(sum, q, (size_t)kc), name) != 0;
+        snprintf(file, sizeof file, "environments-%s.png", name);
+        if (!first || !present(dir, file))
+            continue;
+        if (!heading)
+            fputs("<h2>Environments</h2>\n", f);
+        heading = 1;
+        picture(f, dir, file, "the best schedule in each environment at the most threads");
+    }
+}
+
 /* The kernels of summary.csv in order of first appearance, by family. */
 static void family_pictures(FILE *f, const char *dir, const struct omps_table *sum)
 {
@@ -161,12 +182,14 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
         snprintf(file, sizeof file, "%s.png", names[fam - 1]);
         picture(f, dir, file, titles[fam - 1]);
     }
+    environment_pictures(f, dir, sum, kc);
 }
 
 static void fits_section(FILE *f, const char *dir)
 {
     static const char *const cols[] = {"kernel", "params", "schedule", "chunk", "model",
-                                       "parameter", "value", "ci_low", "ci_high", "points", "note"};
+                                       "parameter", "value", "ci_low", "ci_high", "points", "note",
+                                       "environment"};
     char path[4400], err[512];
     struct omps_table t;
     snprintf(path, sizeof path, "%s/fit.csv", dir);
@@ -209,7 +232,8 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum)
                                        "repetitions", "median_s", "ci_low_s", "ci_high_s",
                                        "speedup", "rate", "rate_ci_low", "rate_ci_high",
                                        "rate_unit", "bound_fraction", "note",
-                                       "placement_modes"};
+                                       "placement_modes", "bind", "places", "wait_policy",
+                                       "toolchain", "runtime"};
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                "<title>ompscale run</title>\n<style>%s</style></head><body>\n", style);
     fputs("<h1>ompscale run: ", f);

@@ -107,32 +107,44 @@ draw_all() {
     draw_family "$work" "$dir" contention contention "one shared counter: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_latency "$work" "$dir" "$machine"
+    draw_environments "$work" "$dir" "$machine"
     return "$draw_failed"
 }
 
-# family_data WORK DIR FAMILY KERNEL: WORK/f-KERNEL.dat from summary.csv:
-# "threads value low high" per thread count, with the kernel (and its
-# params) as the quoted title.  Overheads are the rate in µs per construct;
-# the others 1000 / rate (ns per update, the interval turned over).
+# The start of every awk program over summary.csv read twice (tools/env.awk):
+# the header into c[] on both passes, the environments scanned on the first.
+summary_twice='
+    function num(s) { return s == "" || s == "nan" ? "NaN" : s + 0 }
+    { n = csv_split($0, f) }
+    FNR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
+    NR == FNR { env_scan(f, c); next }
+'
+
+# family_data WORK DIR FAMILY KERNEL: WORK/f-KERNEL-<i>.dat from summary.csv,
+# one per series (params and environment): "threads value low high" per
+# thread count under the quoted title.  Overheads are the rate in µs per
+# construct; the others 1000 / rate (ns per update, the interval turned over).
 family_data() {
     local work=$1 dir=$2 family=$3 kernel=$4
-    awk -f "$here/../tools/csv.awk" -f <(printf '%s\n' '
-        function num(s) { return s == "" || s == "nan" ? "NaN" : s + 0 }
+    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
         function per(s) { return (s == "" || s + 0 <= 0) ? "NaN" : 1000 / s }
-        { n = csv_split($0, f) }
-        NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
         f[c["kernel"]] != k { next }
         {
-            t = f[c["kernel"]] (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]")
-            if (!(t in seen)) { seen[t] = 1; titles[++nt] = t }
+            e = env_label(f, c)
+            t = f[c["kernel"]] (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]") \
+                (e == "" ? "" : " " e)
+            if (!(t in id)) { id[t] = ++nt; titles[nt] = t }
             if (fam == "overhead")
                 line = num(f[c["rate"]]) " " num(f[c["rate_ci_low"]]) " " num(f[c["rate_ci_high"]])
             else
                 line = per(f[c["rate"]]) " " per(f[c["rate_ci_high"]]) " " per(f[c["rate_ci_low"]])
             rows[t] = rows[t] f[c["threads"]] " " line "\n"
         }
-        END { for (i = 1; i <= nt; i++) printf "\"%s\"\n%s", titles[i], rows[titles[i]] }
-    ') -v k="$kernel" -v fam="$family" "$dir/summary.csv" >"$work/f-$kernel.dat"
+        END {
+            for (i = 1; i <= nt; i++)
+                printf "\"%s\"\n%s", titles[i], rows[titles[i]] >(work "/f-" k "-" i ".dat")
+        }
+    ') -v k="$kernel" -v fam="$family" -v work="$work" "$dir/summary.csv" "$dir/summary.csv"
 }
 
 # rate_data WORK DIR KERNEL: WORK/r-KERNEL-<i>.dat per schedule (threads
@@ -141,14 +153,12 @@ family_data() {
 # throughput), and the unit on stdout.
 rate_data() {
     local work=$1 dir=$2 kernel=$3
-    awk -f "$here/../tools/csv.awk" -f <(printf '%s\n' '
-        function num(s) { return s == "" || s == "nan" ? "NaN" : s + 0 }
-        { n = csv_split($0, f) }
-        NR == 1 { for (i = 1; i <= n; i++) c[f[i]] = i; next }
+    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
         f[c["kernel"]] != k { next }
         {
+            e = env_label(f, c)
             s = f[c["schedule"]] (f[c["chunk"]] + 0 ? ":" f[c["chunk"]] : "") \
-                (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]")
+                (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]") (e == "" ? "" : " " e)
             if (!(s in id)) { id[s] = ++ns; name[ns] = s }
             t = f[c["threads"]] + 0
             rows[id[s]] = rows[id[s]] t " " num(f[c["rate"]]) " " num(f[c["rate_ci_low"]]) \
@@ -173,7 +183,7 @@ rate_data() {
             }
             print unit
         }
-    ') -v k="$kernel" -v work="$work" "$dir/summary.csv"
+    ') -v k="$kernel" -v work="$work" "$dir/summary.csv" "$dir/summary.csv"
 }
 
 # draw_rate WORK DIR KERNEL MACHINE: DIR/rate-KERNEL.png/.svg, the rate per
@@ -201,8 +211,9 @@ draw_family() {
     local work=$1 dir=$2 family=$3 name=$4 title=$5 ylabel=$6 files="" kernel nmax
     for kernel in $(family_kernels "$work" "$family"); do
         [ "$kernel" = overhead_reference ] && continue
+        rm -f "$work/f-$kernel-"*.dat
         family_data "$work" "$dir" "$family" "$kernel"
-        files="$files $work/f-$kernel.dat"
+        files="$files $(ls "$work/f-$kernel-"*.dat 2>/dev/null | tr '\n' ' ')"
     done
     # Nothing to draw without a finite value (overheads all below
     # resolution, say).
@@ -212,6 +223,58 @@ draw_family() {
     # shellcheck disable=SC2086
     nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
     render "$work" family.gp "$dir/$name" "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax"
+}
+
+# environments_data WORK DIR: for every kernel that ran in more than one
+# environment, WORK/e-KERNEL.dat ("index rate low high label") holds each
+# environment's best schedule at the kernel's largest thread count (the
+# highest rate; the lowest for overheads, whose rate is a cost); stdout
+# lists "KERNEL THREADS UNIT" per file.
+environments_data() {
+    local work=$1 dir=$2
+    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
+        f[c["kernel"]] == "overhead_reference" || env_label(f, c) == "" { next }
+        {
+            k = f[c["kernel"]]; t = f[c["threads"]] + 0; r = num(f[c["rate"]])
+            if (r == "NaN") next
+            if (!(k in top) || t > top[k]) top[k] = t
+            key = k SUBSEP t SUBSEP env_label(f, c)
+            cost = f[c["rate_unit"]] == "us/construct"
+            if (!(key in best) || (cost ? r < best[key] : r > best[key])) {
+                best[key] = r; lo[key] = num(f[c["rate_ci_low"]]); hi[key] = num(f[c["rate_ci_high"]])
+                # Without an interval (too few rounds) the bar shrinks to the point.
+                if (lo[key] == "NaN") lo[key] = r
+                if (hi[key] == "NaN") hi[key] = r
+            }
+            unit[k] = f[c["rate_unit"]]
+        }
+        END {
+            for (key in best) { split(key, p, SUBSEP); if (p[2] == top[p[1]]) envs[p[1]]++ }
+            for (k in envs) {
+                if (envs[k] < 2) continue
+                cmd = "sort | awk -F\"|\" \"{ print NR, \\$1, \\$2, \\$3, \\$4 }\" >" work "/e-" k ".dat"
+                for (key in best) {
+                    split(key, p, SUBSEP)
+                    if (p[1] == k && p[2] == top[k])
+                        printf "\"%s\"|%s|%s|%s\n", p[3], best[key], lo[key], hi[key] | cmd
+                }
+                close(cmd)
+                print k, top[k], unit[k]
+            }
+        }
+    ') -v work="$work" "$dir/summary.csv" "$dir/summary.csv"
+}
+
+# environments-KERNEL.png/.svg: each environment's best schedule at the
+# largest thread count, side by side with its interval.
+draw_environments() {
+    local work=$1 dir=$2 machine=$3 kernel threads unit
+    rm -f "$work/e-"*.dat
+    while read -r kernel threads unit; do
+        render "$work" environments.gp "$dir/environments-$kernel" \
+            "DATA='$work/e-$kernel.dat'; YLABEL='$unit (bars: 95% interval)'; \
+TITLE='$kernel at $threads threads: the best schedule in each environment — $machine'"
+    done < <(environments_data "$work" "$dir")
 }
 
 # core-to-core.png/.svg from the latency map, when the run measured one.

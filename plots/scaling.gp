@@ -9,11 +9,12 @@
 #   EXCLUDED 1 when some point is drawn but not fitted
 #   TITLE, TERM ("png" or "svg"), OUT
 # The key goes below the plot, clear of the data and the axis label: one
-# column for a kernel's few long titles (T(1), f and its interval), two for
+# column for up to twelve long titles (T(1), f and its interval: a kernel's
+# schedules, or its schedules by environments), two for
 # many short ones; the picture grows by the key's rows (the series, the
 # ideal, the two fit styles and the open-symbol note).
 N = words(FILES)
-KEYCOLS = N <= 6 ? 1 : 2
+KEYCOLS = N <= 12 ? 1 : 2
 KEYROWS = ceil((N + 4.0) / KEYCOLS)
 HEIGHT = 520 + 22 * KEYROWS
 if (TERM eq "svg") {

@@ -286,8 +286,9 @@ static void test_images_and_bad_input(void)
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
     CHECK_STR_EQ(t.header[0], "kernel");
-    CHECK_INT_EQ(t.ncols, 13);
+    CHECK_INT_EQ(t.ncols, 14);
     CHECK_STR_EQ(t.header[11], "ci_low");
+    CHECK_STR_EQ(t.header[13], "environment");
     omps_table_free(&t);
     case_dir(dir, sizeof dir, "missing");
     CHECK_INT_EQ(run_plots(dir), 2);
@@ -556,6 +557,47 @@ static void test_family_pictures(void)
     CHECK(exists(dir, "speedup-midpoint.png") && !exists(dir, "karp-flatt-midpoint.png"));
 }
 
+/* One kernel under two wait policies with different serial fractions: two
+ * series, each fitted on its own and named by its environment in fit.csv,
+ * and the environments picture. */
+static void test_environments(void)
+{
+    char dir[512], path[600], msg[256];
+    const double fs[2] = {0.05, 0.3};
+    const char *const waits[2] = {"active", "passive"};
+    case_dir(dir, sizeof dir, "environments");
+    mkdir(dir, 0777);
+    snprintf(path, sizeof path, "%s/summary.csv", dir);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "%s\n", OMPS_SUMMARY_HEADER);
+    for (int e = 0; e < 2; e++) {
+        for (int n = 1; n <= 16; n *= 2) {
+            const double t = fs[e] + (1 - fs[e]) / n;
+            fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,10,%.17g,%.17g,0.0001,,,,%.17g,,,"
+                       "%.17g,GFLOP/s,,0,,,,,,,,,,,,,%s,gcc,libgomp.so.1\n",
+                    n, t, t, (fs[e] + 1 - fs[e]) / t, 1 / t, waits[e]);
+        }
+    }
+    fclose(f);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    struct omps_table t;
+    snprintf(path, sizeof path, "%s/fit.csv", dir);
+    CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
+    int found = 0;
+    for (size_t r = 0; r < t.nrows; r++) {
+        if (strcmp(omps_table_cell(&t, r, 5), "amdahl") || strcmp(omps_table_cell(&t, r, 6), "f"))
+            continue;
+        const char *env = omps_table_cell(&t, r, 13);
+        const int e = strstr(env, "wait_policy=passive") != NULL;
+        CHECK_REPORT(strstr(env, waits[e]) != NULL, "environment '%s'", env);
+        CHECK_NEAR(atof(omps_table_cell(&t, r, 7)), fs[e], 0.005);
+        found |= 1 << e;
+    }
+    CHECK_INT_EQ(found, 3);
+    omps_table_free(&t);
+    CHECK(exists(dir, "environments-serial_fraction.png"));
+}
+
 /* The latency map in machine.json becomes the heat map's data (one line
  * per pair, a blank line per row, the CPUs' OS indexes) and, drawn,
  * core-to-core.png; a run without one gets neither. */
@@ -641,6 +683,7 @@ int main(int argc, char **argv)
     test_pooled_runs();
     test_latency_map();
     test_family_pictures();
+    test_environments();
     test_bad_fit();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
