@@ -584,10 +584,10 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, const struct 
                                          s->stop);
     if (got == 1)
         return child_saw(s, e, line, why, len);
-    if (got == -2)
-        return -1;
     char how[128];
     omps_child_finish(c, 1, how, sizeof how);
+    if (got == -2)
+        return -1;
     snprintf(why, len, got == -1 ? "the child did not start within its limit (it %s)"
                                  : "the child ended before it started (it %s)", how);
     return -1;
@@ -1042,8 +1042,11 @@ static void injected_fault(void)
         here |= value != NULL && strcmp(value, at + 1) == 0;
     }
     const size_t len = at ? (size_t)(at - fault) : strlen(fault);
-    if (here && len == 5 && strncmp(fault, "crash", 5) == 0)
-        raise(SIGSEGV);
+    /* SIGABRT, because a sanitizer turns a SIGSEGV into an ordinary exit. */
+    if (here && len == 5 && strncmp(fault, "crash", 5) == 0) {
+        signal(SIGABRT, SIG_DFL);
+        raise(SIGABRT);
+    }
     while (here && len == 4 && strncmp(fault, "hang", 4) == 0)
         pause();
 }

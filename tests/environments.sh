@@ -49,7 +49,7 @@ OMPSCALE_CHILD_FAULT=crash@passive "$bin" "${small[@]}" --wait-policy active,pas
     --out "$tmp/crash" 2>"$tmp/crash.err"
 rc=$?
 [ "$rc" -eq 2 ] || bad "a crashing child: exit $rc, want 2"
-grep -q "wait_policy:passive: the child was killed by signal 11" "$tmp/crash.err" \
+grep -q "wait_policy:passive: the child was killed by signal 6" "$tmp/crash.err" \
     || bad "the crash is not named: $(head -3 "$tmp/crash.err")"
 awk -F, 'NR > 1 { n[$15]++ } END { exit !(n["active"] >= 12 && n["passive"] == 0) }' \
     "$tmp/crash/runs.csv" || bad "the healthy environment did not finish"
