@@ -45,11 +45,15 @@ endif
 # machine: the sweep gets BENCH_BUDGET and the plots the rest.  ARGS passes
 # more options to 'ompscale run'.  Every series runs in the environment make
 # was started with (OMP_PROC_BIND, OMP_PLACES and OMP_WAIT_POLICY left to the
-# runtime unless set) and this build's toolchain, unless TOOLCHAINS is given.
+# runtime unless set) and this build's toolchain, unless TOOLCHAINS is given,
+# except the binding of the memory-bound kernels under BENCH_ENV.
+# BENCH_ENV adds close against spread for the memory-bound kernels on a
+# machine with more than one L3 domain or NUMA node (README).
 BENCH_BUDGET ?= 150s
+BENCH_ENV ?= --auto-environments
 
 bench: build toolchains
-	$(BUILD)/ompscale run --budget $(BENCH_BUDGET) --out $(RUN) $(TOOLCHAIN_ARGS) $(ARGS)
+	$(BUILD)/ompscale run --budget $(BENCH_BUDGET) --out $(RUN) $(BENCH_ENV) $(TOOLCHAIN_ARGS) $(ARGS)
 	@OMPSCALE=$(BUILD)/ompscale plots/plot.sh $(RUN)
 
 # The cross product of the environment axes (bindings, places, wait

@@ -631,10 +631,38 @@ static void close_data(struct data_files *d)
 }
 
 /* Fits every series, writing fit.csv rows and, with data, the drawing files. */
+/* Blocking waits overlap past the cores: speedup there is not parallel
+ * work, so neither model describes the series (the kernel's picture shows
+ * it against the waits instead). */
+static int unfitted(const struct fit_ctx *c, const struct series *s)
+{
+    const struct omps_kernel *k = omps_kernel_find(kernel_of(c, s));
+    return k != NULL && k->family == OMPS_FAMILY_BLOCKING;
+}
+
+static void skip_series(struct fit_ctx *c, struct series *s, struct outcome *a,
+                        struct outcome *u)
+{
+    memset(a, 0, sizeof *a);
+    memset(u, 0, sizeof *u);
+    a->points = u->points = distinct_included(c->in, s);
+    snprintf(a->why, sizeof a->why, "blocking waits overlap past the cores: not an Amdahl or "
+             "USL series");
+    row(c, s, "amdahl", "skipped", NAN, NAN, a->points, a->why, NAN, NAN);
+    row(c, s, "usl", "skipped", NAN, NAN, u->points, a->why, NAN, NAN);
+}
+
 static void fit_all(struct fit_ctx *c, struct series *s, size_t n, struct data_files *data)
 {
     for (size_t i = 0; i < n; i++) {
         struct outcome a, u;
+        if (unfitted(c, &s[i])) {
+            skip_series(c, &s[i], &a, &u);
+            if (data->work != NULL)
+                write_series_data(data->work, i + 1, c->in, &s[i], &a, &u, data->list,
+                                  data->fits, data->titles);
+            continue;
+        }
         fit_model(c, &s[i], OMPS_AMDAHL, &a);
         amdahl_rows(c, &s[i], &a);
         const size_t distinct = distinct_included(c->in, &s[i]);

@@ -145,7 +145,7 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
     static const char *const titles[] = {"Construct overheads", "Contention on one counter",
                                          "False sharing"};
     const int kc = omps_table_column(sum, "kernel");
-    int seen[4] = {0};
+    int seen[OMPS_FAMILY_BLOCKING + 1] = {0};
     fputs("<h2>Scaling kernels</h2>\n", f);
     picture(f, dir, "overview.png", "every scaling kernel at its best schedule");
     for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
@@ -156,7 +156,7 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
             first &= strcmp(omps_table_cell(sum, q, (size_t)kc), name) != 0;
         if (!first)
             continue;
-        if (k != NULL && k->family != OMPS_FAMILY_SCALING) {
+        if (k != NULL && k->family != OMPS_FAMILY_SCALING && k->family != OMPS_FAMILY_BLOCKING) {
             seen[k->family] = 1;
             continue;
         }
@@ -173,6 +173,14 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
         snprintf(file, sizeof file, "karp-flatt-%s.png", name);
         if (present(dir, file))
             picture(f, dir, file, "Karp-Flatt serial fraction");
+        snprintf(file, sizeof file, "chunks-%s.png", name);
+        if (present(dir, file))
+            picture(f, dir, file, "time against chunk size (a run that swept chunks)");
+        for (size_t p = 0; k != NULL && p < k->nparams; p++) {
+            snprintf(file, sizeof file, "%s-%s.png", k->params[p].name, name);
+            if (present(dir, file))
+                picture(f, dir, file, "time against the swept parameter");
+        }
     }
     for (int fam = OMPS_FAMILY_OVERHEAD; fam <= OMPS_FAMILY_FALSE_SHARING; fam++) {
         if (!seen[fam])
@@ -233,7 +241,8 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum)
                                        "speedup", "rate", "rate_ci_low", "rate_ci_high",
                                        "rate_unit", "bound_fraction", "note",
                                        "placement_modes", "bind", "places", "wait_policy",
-                                       "toolchain", "runtime"};
+                                       "toolchain", "runtime", "result_bitwise",
+                                       "result_spread"};
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                "<title>ompscale run</title>\n<style>%s</style></head><body>\n", style);
     fputs("<h1>ompscale run: ", f);

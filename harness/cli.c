@@ -513,6 +513,8 @@ static int *flag_option(const char *arg, struct omps_run_options *o)
         return &o->dry_run;
     if (strcmp(arg, "--force") == 0)
         return &o->force;
+    if (strcmp(arg, "--auto-environments") == 0)
+        return &o->auto_environments;
     return NULL;
 }
 

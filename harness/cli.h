@@ -55,6 +55,7 @@ struct omps_run_options {
     int dry_run;
     const char *resume_dir; /* --resume DIR, or NULL */
     int force;
+    int auto_environments; /* --auto-environments: close against spread where it matters */
     /* The environment axes (--bind, --places, --wait-policy, --toolchains):
      * the values each sweeps; an axis with no values is not swept, and any
      * swept axis runs every configuration in a child process. */

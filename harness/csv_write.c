@@ -109,6 +109,8 @@ void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
     if (isfinite(r->probe_ns))
         fprintf(f, "%.1f", r->probe_ns);
     omps_csv_env(f, r->key, r->runtime);
+    fputc(',', f);
+    omps_csv_number(f, r->result);
     fputc('\n', f);
 }
 
@@ -143,5 +145,10 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
     if (r->placement_modes > 0)
         fprintf(f, "%d", r->placement_modes);
     omps_csv_env(f, &r->key, r->runtime);
+    if (r->result_bitwise >= 0)
+        fprintf(f, ",%d,", r->result_bitwise);
+    else
+        fputs(",,", f);
+    omps_csv_number(f, r->result_spread);
     fputc('\n', f);
 }

@@ -151,27 +151,79 @@ static void plan_kernel(const struct omps_key *proto, const int *threads,
     }
 }
 
+/* The values each axis sweeps: opts's, and with auto_bind close against
+ * spread where opts leaves the binding alone. */
+struct axes {
+    unsigned char value[OMPS_AXES][OMPS_AXIS_VALUES];
+    size_t count[OMPS_AXES];
+};
+
+static void axes_of(const struct omps_run_options *o, int auto_bind, struct axes *x)
+{
+    memcpy(x->value, o->axis, sizeof x->value);
+    memcpy(x->count, o->naxis, sizeof x->count);
+    if (auto_bind && x->count[OMPS_AXIS_BIND] == 0) {
+        omps_env_parse(OMPS_AXIS_BIND, "close", &x->value[OMPS_AXIS_BIND][0]);
+        omps_env_parse(OMPS_AXIS_BIND, "spread", &x->value[OMPS_AXIS_BIND][1]);
+        x->count[OMPS_AXIS_BIND] = 2;
+    }
+}
+
+/* Blocking kernels go past the cores on purpose: doubling the default list
+ * up to this many times the usable CPUs shows waits overlapping where a
+ * CPU-bound kernel would only lose. */
+#define BLOCKING_OVERSUBSCRIPTION 8
+
+/* Kernel k's thread counts: the run's list, extended for a blocking kernel
+ * when the list is the default one.  Returns how many (out holds
+ * OMPS_MAX_THREADS). */
+static size_t kernel_threads(const struct omps_run_options *o, const struct omps_machine *m,
+                             const struct omps_kernel *k, const int *base, size_t nbase,
+                             int *out)
+{
+    memcpy(out, base, nbase * sizeof *out);
+    if (k->family != OMPS_FAMILY_BLOCKING || o->nthreads > 0 || o->quick || nbase == 0)
+        return nbase;
+    const int most = m->usable_cpus * BLOCKING_OVERSUBSCRIPTION;
+    size_t n = nbase;
+    for (int t = 2 * out[n - 1]; t <= most && t <= OMPS_MAX_THREADS && n < OMPS_MAX_THREADS;
+         t *= 2)
+        out[n++] = t;
+    return n;
+}
+
 /* The environments to sweep into out (NULL: only count them): the cross
  * product of the swept axes, every other axis as this process inherited
  * it.  Returns how many. */
-static size_t env_list(const struct omps_run_options *o, struct omps_env *out)
+static size_t env_list(const struct axes *x, struct omps_env *out)
 {
     struct omps_env inherited;
     size_t total = 1;
     omps_env_inherited(&inherited);
     for (int a = 0; a < OMPS_AXES; a++)
-        total *= o->naxis[a] > 0 ? o->naxis[a] : 1;
+        total *= x->count[a] > 0 ? x->count[a] : 1;
     for (size_t i = 0; out != NULL && i < total; i++) {
         size_t rest = i;
         out[i] = inherited;
         for (int a = OMPS_AXES - 1; a >= 0; a--) {
-            if (o->naxis[a] == 0)
+            if (x->count[a] == 0)
                 continue;
-            out[i].value[a] = o->axis[a][rest % o->naxis[a]];
-            rest /= o->naxis[a];
+            out[i].value[a] = x->value[a][rest % x->count[a]];
+            rest /= x->count[a];
         }
     }
     return total;
+}
+
+/* --auto-environments: a memory-bound kernel on a machine with more than
+ * one L3 domain or NUMA node runs bound close and spread, which put a
+ * team on few or on all memory paths, unless --bind says otherwise. */
+static int auto_bind(const struct omps_run_options *o, const struct omps_machine *m,
+                     const struct omps_kernel *k)
+{
+    return o->auto_environments && o->naxis[OMPS_AXIS_BIND] == 0 &&
+           k->bound == OMPS_BOUND_BANDWIDTH &&
+           (m->topology.l3_domains > 1 || m->topology.numa_nodes > 1);
 }
 
 /* The kernels to run: as listed, or all; overhead kernels bring the
@@ -200,6 +252,16 @@ static size_t kernel_list(const struct omps_run_options *o,
     return n;
 }
 
+/* The kernel's own check of its parameters against its size. */
+static int check_params(const struct omps_key *k, char *err, size_t err_len)
+{
+    char why[256];
+    if (k->kernel->check == NULL || k->kernel->check(k->n, k->params, why, sizeof why) == 0)
+        return 0;
+    snprintf(err, err_len, "--set: %s", why);
+    return -1;
+}
+
 /* Plans the configurations into plan->configs; see omps_plan_make. */
 static int plan_configs(const struct omps_run_options *o, const struct omps_machine *m,
                         struct omps_plan *plan, char *err, size_t err_len)
@@ -211,36 +273,58 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     const size_t nscheds = schedule_list(o, scheds);
     const size_t nkernels = kernel_list(o, kernels);
     const struct omps_sizing sizing = {.llc_bytes = m->llc_bytes, .quick = o->quick};
-    const size_t nenvs = env_list(o, NULL);
-    struct omps_env *envs = calloc(nenvs, sizeof *envs);
+    struct axes x[2];
+    axes_of(o, 0, &x[0]);
+    axes_of(o, 1, &x[1]);
+    size_t nenvs[2] = {env_list(&x[0], NULL), env_list(&x[1], NULL)};
+    struct omps_env *envs[2] = {calloc(nenvs[0], sizeof **envs), calloc(nenvs[1], sizeof **envs)};
     size_t total = 0;
-    for (size_t i = 0; i < nkernels; i++)
-        total += param_combinations(o, kernels[i]) * nscheds * nthreads * nenvs;
+    int any_auto = 0;
+    int kthreads[OMPS_MAX_THREADS];
+    for (size_t i = 0; i < nkernels; i++) {
+        const int a = auto_bind(o, m, kernels[i]);
+        any_auto |= a;
+        total += param_combinations(o, kernels[i]) * nscheds * nenvs[a] *
+                 kernel_threads(o, m, kernels[i], threads, nthreads, kthreads);
+    }
     plan->configs = calloc(total + 1, sizeof *plan->configs);
-    if (plan->configs == NULL || envs == NULL) {
-        free(envs);
+    if (plan->configs == NULL || envs[0] == NULL || envs[1] == NULL) {
+        free(envs[0]);
+        free(envs[1]);
         return OMPS_ENOMEM;
     }
-    env_list(o, envs);
-    plan->environments = nenvs;
-    plan->children = omps_run_options_use_children(o);
+    env_list(&x[0], envs[0]);
+    env_list(&x[1], envs[1]);
+    plan->environments = nenvs[0] + (any_auto ? nenvs[1] : 0);
+    plan->children = omps_run_options_use_children(o) || any_auto;
+    for (int a = 0; a < OMPS_AXES; a++)
+        plan->swept[a] = x[any_auto].count[a] > 0;
     for (size_t i = 0; i < nkernels; i++) {
+        const int a = auto_bind(o, m, kernels[i]);
+        const size_t nk = kernel_threads(o, m, kernels[i], threads, nthreads, kthreads);
         struct omps_key proto = {.kernel = kernels[i]};
         proto.n = kernel_size(o, proto.kernel, &sizing);
         if (check_footprint(proto.kernel, proto.n, m->memory_bytes, err, err_len) != 0) {
-            free(envs);
+            free(envs[0]);
+            free(envs[1]);
             return OMPS_EINVAL;
         }
         for (size_t c = 0; c < param_combinations(o, kernels[i]); c++) {
             param_combination(o, c, &proto);
-            for (size_t e = 0; e < nenvs; e++) {
-                proto.env = envs[e];
-                plan_kernel(&proto, threads, nthreads, scheds, nscheds, m->usable_cpus,
+            if (check_params(&proto, err, err_len) != 0) {
+                free(envs[0]);
+                free(envs[1]);
+                return OMPS_EINVAL;
+            }
+            for (size_t e = 0; e < nenvs[a]; e++) {
+                proto.env = envs[a][e];
+                plan_kernel(&proto, kthreads, nk, scheds, nscheds, m->usable_cpus,
                             plan->configs, &plan->count);
             }
         }
     }
-    free(envs);
+    free(envs[0]);
+    free(envs[1]);
     return OMPS_OK;
 }
 
@@ -387,8 +471,12 @@ void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_opti
         snprintf(precision, sizeof precision, "+-%.3g%%", o->precision * 100.0);
     fprintf(f,
             "ompscale: plan: %zu configurations, at least %d repetitions of %.3g s each; "
-            "estimated %s for the minimum (budget %s, precision %s)\n",
+            "estimated %s for the minimum (budget %s, precision %s)",
             plan->count, o->repetitions, plan->min_time, est, budget, precision);
+    if (plan->children)
+        fprintf(f, "; %zu environments, each in a child process per round",
+                plan->environments);
+    fputc('\n', f);
 }
 
 int omps_plan_check_budget(const struct omps_plan *plan, const struct omps_run_options *o,

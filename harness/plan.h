@@ -28,6 +28,7 @@ struct omps_plan {
     double min_time;    /* the repetition length in force, seconds */
     size_t environments; /* distinct environments in the plan */
     int children;       /* every visit runs in a child process per environment */
+    int swept[OMPS_AXES]; /* the axes whose variables the children set */
     double estimate;    /* seconds for the minimum repetitions */
 };
 

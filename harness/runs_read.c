@@ -12,11 +12,11 @@
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,
        C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_BIND, C_PLACES,
-       C_WAIT, C_TOOLCHAIN, C_RUNTIME, C_COUNT };
+       C_WAIT, C_TOOLCHAIN, C_RUNTIME, C_RESULT, C_COUNT };
 static const char *const column_names[C_COUNT] = {
     "kernel", "params", "n", "threads", "schedule", "chunk", "seconds",
     "verified", "repetition", "oversubscribed", "round", "probe_ns", "bind", "places",
-    "wait_policy", "toolchain", "runtime"};
+    "wait_policy", "toolchain", "runtime", "result"};
 #define REQUIRED_COLUMNS C_REPETITION
 
 struct reader {
@@ -113,6 +113,10 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
     if (strlen(runtime) >= sizeof out->runtime)
         return bad(r, row, C_RUNTIME, "is too long");
     snprintf(out->runtime, sizeof out->runtime, "%s", runtime);
+    const char *result = r->col[C_RESULT] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[C_RESULT]);
+    out->result = NAN;
+    if (*result && omps_parse_double(result, &out->result) != 0)
+        return bad(r, row, C_RESULT, "is not a finite number");
     return OMPS_OK;
 }
 

@@ -19,6 +19,7 @@ struct omps_run_record {
     long round;     /* 0 in a file from before the round column */
     double probe_ns; /* the round's placement probe; NaN when absent */
     char runtime[64]; /* the OpenMP runtime loaded; "" when absent */
+    double result;    /* the run's computed result; NaN when absent */
     size_t line;    /* where the row ends in the file */
 };
 

@@ -99,6 +99,12 @@ int omps_stats_describe(const double *x, size_t n, struct omps_stats *out)
     return OMPS_OK;
 }
 
+double omps_ulps(double x, double ref)
+{
+    const double ulp = nextafter(fabs(ref), INFINITY) - fabs(ref);
+    return fabs(x - ref) / ulp;
+}
+
 /* Returns the one-thread row of r's series, or NULL. */
 static const struct omps_summary_row *
 find_serial(const struct omps_summary_row *rows, size_t count,
@@ -158,6 +164,8 @@ static double throughput(const struct omps_summary_row *r)
         return w.bytes / m / 1e9;
     case OMPS_UNIT_MUPDATES:
         return w.items / m / 1e6;
+    case OMPS_UNIT_UNITS_PER_S:
+        return w.items / m;
     case OMPS_UNIT_US_PER_CONSTRUCT:
         break;
     }
@@ -246,6 +254,10 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
     r->karp_flatt = r->key.threads > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)
                         : NAN;
+    r->result_spread = NAN;
+    if (serial != NULL && isfinite(serial->result_low) && isfinite(r->result_low))
+        r->result_spread = fmax(omps_ulps(r->result_low, serial->result_low),
+                                omps_ulps(r->result_high, serial->result_low));
     r->note = NULL;
     if (r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT)
         derive_overhead(rows, count, r);
@@ -266,6 +278,8 @@ static double bound_rate(const struct omps_summary_row *rows, size_t count,
     case OMPS_BOUND_BANDWIDTH:
         c = find_ceiling(rows, count, r, k->ceiling ? k->ceiling : k);
         return c ? c->rate : NAN;
+    case OMPS_BOUND_WAITS:
+        return fmin((double)r->key.threads, (double)r->key.n) / (r->key.params[0] * 1e-6);
     case OMPS_BOUND_NONE:
         break;
     }

@@ -77,6 +77,13 @@ struct omps_summary_row {
     const char *note;      /* "below_resolution" or NULL */
     int placement_modes;   /* 1 or 2 (omps_placement_modes); 0: unknown */
     const char *runtime;   /* the OpenMP runtime its rows ran under, or NULL */
+    /* The computed results of its verified repetitions (NaN: the kernel
+     * records none): the least and greatest, whether every one had the same
+     * bits (-1: no results), and the distance of the farthest from the
+     * 1-thread row's least, in units in the last place of that one. */
+    double result_low, result_high;
+    int result_bitwise;
+    double result_spread;
     /* Per-round medians of seconds in ascending round order (set by the
      * caller; none when rounds is 0), so that an overhead can be paired with
      * its reference round by round. */
@@ -84,6 +91,9 @@ struct omps_summary_row {
     const double *round_seconds;
     size_t rounds;
 };
+
+/* |x - ref| in units in the last place of ref. */
+double omps_ulps(double x, double ref);
 
 /*
  * Fills the derived fields of every row.  speedup divides the median at one

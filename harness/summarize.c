@@ -77,6 +77,27 @@ static int compare_records(const void *a, const void *b)
     return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/* The computed results of the verified rows: their range, and whether they
+ * all had the same bits (a floating-point sum whose order varies need not). */
+static void describe_results(const struct omps_run_record *rows, size_t n,
+                             struct omps_summary_row *out)
+{
+    out->result_low = out->result_high = NAN;
+    out->result_bitwise = -1;
+    for (size_t i = 0; i < n; i++) {
+        const double x = rows[i].result;
+        if (!rows[i].verified || isnan(x))
+            continue;
+        if (out->result_bitwise < 0) {
+            out->result_low = out->result_high = x;
+            out->result_bitwise = 1;
+        }
+        out->result_bitwise &= memcmp(&x, &out->result_low, sizeof x) == 0;
+        out->result_low = fmin(out->result_low, x);
+        out->result_high = fmax(out->result_high, x);
+    }
+}
+
 /* Summarizes rows[0..n), one configuration; returns 0 and sets *keep to 0
  * when a repetition failed verification. */
 static int summarize_group(const struct omps_run_record *rows, size_t n, double *scratch,
@@ -90,6 +111,7 @@ static int summarize_group(const struct omps_run_record *rows, size_t n, double 
     *out = (struct omps_summary_row){.key = rows[0].key,
                                      .oversubscribed = rows[0].oversubscribed,
                                      .runtime = rows[0].runtime};
+    describe_results(rows, n, out);
     /* Placement matters where threads talk to each other: 2 and more. */
     if (rows[0].key.threads >= 2)
         out->placement_modes = omps_placement_modes(scratch, n);

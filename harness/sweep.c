@@ -68,6 +68,7 @@ struct omps_sweep {
     void *state;
     long round;
     double probe_ns; /* this round's cache-line round trip; NaN: none */
+    double result;   /* the last verified batch's computed result; NaN: none */
     char runtime[64]; /* the runtime of the process the visit ran in */
     /* Environment groups (child.h): in the parent, which axes are swept and
      * where gcc+libomp finds libomp; in a child, where answers go. */
@@ -175,6 +176,8 @@ static void hook_body(void *ctx)
 static int hook_end(void *ctx, char *why, size_t why_len)
 {
     struct omps_sweep *s = ctx;
+    const struct omps_kernel *k = current(s)->key.kernel;
+    s->result = k->result != NULL ? k->result(s->state) : NAN;
     if (current(s)->key.kernel->verify(s->state, why, why_len) != 0)
         return 0;
     return omps_team_check(&s->team, why, why_len) == 0;
@@ -229,7 +232,7 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
         const struct omps_run_row row = {&current(s)->key, (int)(first + (size_t)i),
                                          r->seconds[i], r->verified[i],
                                          current(s)->oversubscribed, s->round,
-                                         s->probe_ns, s->runtime};
+                                         s->probe_ns, s->runtime, s->result};
         omps_csv_run_row(f, &row);
     }
     if (fclose(f) != 0) {
@@ -257,8 +260,8 @@ static void answer_result(struct omps_sweep *s, const struct omps_gb_result *r)
     if (r->error != NULL)
         fprintf(s->answer, "error\t%s\n", r->error);
     for (int i = 0; r->error == NULL && i < r->repetitions; i++)
-        fprintf(s->answer, "rep\t%ld\t%.17g\t%d\n", r->iterations, r->seconds[i],
-                r->verified[i]);
+        fprintf(s->answer, "rep\t%ld\t%.17g\t%d\t%.17g\n", r->iterations, r->seconds[i],
+                r->verified[i], s->result);
     if (r->failure != NULL)
         fprintf(s->answer, "failure\t%s\n", r->failure);
     fflush(s->answer);
@@ -619,8 +622,8 @@ static int read_answer(struct omps_sweep *s, struct omps_child *c, size_t i,
             r->error = error;
         }
         else if (r->repetitions < OMPS_CHILD_REPETITIONS &&
-                 sscanf(line, "rep\t%ld\t%lf\t%d", &r->iterations, &seconds[r->repetitions],
-                        &verified[r->repetitions]) == 3)
+                 sscanf(line, "rep\t%ld\t%lf\t%d\t%lf", &r->iterations, &seconds[r->repetitions],
+                        &verified[r->repetitions], &s->result) == 4)
             r->repetitions++;
     }
 }
@@ -885,7 +888,7 @@ static int children_init(struct omps_sweep *s, char *err, size_t err_len)
     char dir[4096 + 16];
     int libomp = 0;
     for (int a = 0; a < OMPS_AXES; a++)
-        s->swept[a] = s->opts->naxis[a] > 0;
+        s->swept[a] = s->plan->swept[a];
     for (size_t i = 0; i < s->plan->count; i++)
         libomp |= s->plan->configs[i].key.env.value[OMPS_AXIS_TOOLCHAIN] == OMPS_TC_GCC_LIBOMP;
     snprintf(dir, sizeof dir, "%s/children", s->journal->dir);

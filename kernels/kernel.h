@@ -36,7 +36,8 @@ enum omps_unit {
     OMPS_UNIT_GFLOPS,         /* "GFLOP/s": flops / 1e9 per second */
     OMPS_UNIT_GBPS,           /* "GB/s": bytes / 1e9 per second */
     OMPS_UNIT_MUPDATES,       /* "Mupdates/s": items / 1e6 per second */
-    OMPS_UNIT_US_PER_CONSTRUCT /* "us/construct": see struct omps_work */
+    OMPS_UNIT_US_PER_CONSTRUCT, /* "us/construct": see struct omps_work */
+    OMPS_UNIT_UNITS_PER_S      /* "units/s": items per second */
 };
 
 /* Returns the unit's name as summary.csv writes it. */
@@ -90,6 +91,8 @@ enum omps_bound {
     OMPS_BOUND_DIVISION,  /* one double division per term: the division
                              throughput the run probes (machine.json) */
     OMPS_BOUND_BANDWIDTH, /* memory bandwidth: the ceiling kernel's rate */
+    OMPS_BOUND_WAITS,     /* blocking waits: min(threads, n) units per wait,
+                             the kernel's first parameter in microseconds */
 };
 
 /* What a kernel's numbers mean, and so how they are drawn: scaling kernels
@@ -100,6 +103,7 @@ enum omps_family {
     OMPS_FAMILY_OVERHEAD,      /* us per construct against threads */
     OMPS_FAMILY_CONTENTION,    /* one shared counter: time per update */
     OMPS_FAMILY_FALSE_SHARING, /* per-thread slots: time per update */
+    OMPS_FAMILY_BLOCKING,      /* blocking waits: swept past the cores, not fitted */
 };
 
 /* Returns the family's name as the plot stage writes it. */
@@ -140,6 +144,12 @@ struct omps_kernel {
      * would; tests use it to prove that verify catches such a result. */
     void (*corrupt)(void *state);
     struct omps_work (*work)(uint64_t n, const double *params);
+    /* Returns 0 when params suit size n, else writes why (planning refuses
+     * the run); or NULL when every value in the parameters' ranges does. */
+    int (*check)(uint64_t n, const double *params, char *why, size_t why_len);
+    /* The last run's floating-point result, recorded to full precision so
+     * that the order of computation shows (runs.csv's result); or NULL. */
+    double (*result)(const void *state);
 };
 
 /*

@@ -97,3 +97,8 @@ void omps_pi_poison(void *state)
     s->result = NAN;
     s->terms = -1;
 }
+
+double omps_pi_result(const void *state)
+{
+    return ((const struct omps_pi_state *)state)->result;
+}

@@ -64,6 +64,9 @@ struct omps_pi_state {
 /* Allocates a state for n terms and a parameter; 0 or OMPS_ENOMEM. */
 int omps_pi_setup(void **state, uint64_t n, double param);
 
+/* The last run's result, for runs.csv's result column. */
+double omps_pi_result(const void *state);
+
 /* Frees a state from omps_pi_setup. */
 void omps_pi_teardown(void *state);
 

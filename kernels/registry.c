@@ -37,6 +37,8 @@ const char *omps_family_name(enum omps_family family)
         return "contention";
     case OMPS_FAMILY_FALSE_SHARING:
         return "false_sharing";
+    case OMPS_FAMILY_BLOCKING:
+        return "blocking";
     }
     return "scaling";
 }
@@ -52,6 +54,8 @@ const char *omps_unit_name(enum omps_unit unit)
         return "Mupdates/s";
     case OMPS_UNIT_US_PER_CONSTRUCT:
         return "us/construct";
+    case OMPS_UNIT_UNITS_PER_S:
+        return "units/s";
     }
     return "unknown";
 }

@@ -23,6 +23,8 @@
     X(false_sharing_padded)                                                    \
     X(imbalance)                                                               \
     X(tasks)                                                                   \
+    X(recursive_sum)                                                           \
+    X(blocking_overlap)                                                        \
     X(overhead_reference)                                                      \
     X(overhead_parallel)                                                       \
     X(overhead_for)                                                            \

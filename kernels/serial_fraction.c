@@ -76,6 +76,7 @@ const struct omps_kernel omps_kernel_serial_fraction = {
     .verify = omps_pi_verify_state,
     .poison = omps_pi_poison,
     .teardown = omps_pi_teardown,
+    .result = omps_pi_result,
     .corrupt = omps_pi_corrupt,
     .work = serial_fraction_work,
 };

@@ -87,11 +87,14 @@ draw_all() {
     done <"$work/series.txt"
     # Speedup means something only where the team splits a fixed amount of
     # work: the scaling family.  The others get their own pictures below.
-    for kernel in $(family_kernels "$work" scaling); do
+    for kernel in $(family_kernels "$work" scaling) $(family_kernels "$work" blocking); do
         ids=$(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt" | tr '\n' ' ')
         plot_picture speedup "$dir/speedup-$kernel" "$kernel: speedup — $machine" "$nphys" "$ids" "$work"
         plot_picture efficiency "$dir/efficiency-$kernel" "$kernel: efficiency — $machine" "$nphys" "$ids" "$work"
         draw_rate "$work" "$dir" "$kernel" "$machine"
+        # Blocking waits scale past the cores: no serial fraction, and
+        # their speedups would flatten every other kernel's in the overview.
+        case " $(family_kernels "$work" blocking) " in *" $kernel "*) continue ;; esac
         # shellcheck disable=SC2086
         beyond_one_thread "$work" $ids &&
             plot_picture karp-flatt "$dir/karp-flatt-$kernel" "$kernel: Karp-Flatt serial fraction — $machine" "$nphys" "$ids" "$work"
@@ -108,6 +111,7 @@ draw_all() {
     draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_latency "$work" "$dir" "$machine"
     draw_environments "$work" "$dir" "$machine"
+    draw_sweeps "$work" "$dir" "$machine"
     return "$draw_failed"
 }
 
@@ -175,7 +179,8 @@ rate_data() {
             if (nb > 0) {
                 out = work "/r-" k "-bound.dat"
                 printf "\"%s\"\n", (k ~ /copy|cube_map|shared_array/ ? "ceiling: copy at the same threads" \
-                                                                    : "ceiling: the division throughput") >out
+                                   : k == "blocking_overlap" ? "ceiling: every thread waiting at once (threads / wait)" \
+                                                             : "ceiling: the division throughput") >out
                 close(out)
                 cmd = "sort -n >>" out
                 for (t in bound) print t, bound[t] | cmd
@@ -275,6 +280,71 @@ draw_environments() {
             "DATA='$work/e-$kernel.dat'; YLABEL='$unit (bars: 95% interval)'; \
 TITLE='$kernel at $threads threads: the best schedule in each environment — $machine'"
     done < <(environments_data "$work" "$dir")
+}
+
+# sweep_data WORK DIR BY: for every kernel whose run swept the chunk size of
+# a schedule kind (BY=chunk) or its one parameter (BY=param, e.g.
+# recursive_sum's cutoff), three values or more, WORK/<BY>-KERNEL-<i>.dat per
+# series of the rest (kind, thread count, environment): "x median low high"
+# (a chunk of 0, the runtime's default, is not a size and is left out); and
+# "KERNEL NAME" per kernel on stdout, NAME the swept parameter's.
+sweep_data() {
+    local work=$1 dir=$2 by=$3
+    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
+        num(f[c["median_s"]]) == "NaN" { next }
+        by == "chunk" && f[c["chunk"]] + 0 == 0 { next }
+        by == "param" && (f[c["params"]] !~ /^[a-z_]+=[^;]*$/) { next }
+        {
+            k = f[c["kernel"]]; e = env_label(f, c)
+            sched = f[c["schedule"]] (f[c["chunk"]] + 0 ? ":" f[c["chunk"]] : "")
+            if (by == "chunk") {
+                x = f[c["chunk"]] + 0; pname = "chunk"
+                label = sched " at " f[c["threads"]] " threads" \
+                        (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]")
+            } else {
+                split(f[c["params"]], kv, "="); pname = kv[1]; x = kv[2] + 0
+                label = (sched == "none" ? "" : sched " at ") f[c["threads"]] " threads"
+            }
+            s = k SUBSEP pname SUBSEP label (e == "" ? "" : " " e)
+            if (!(s in id)) { id[s] = ++ns; name[ns] = s }
+            lo = num(f[c["ci_low_s"]]); hi = num(f[c["ci_high_s"]])
+            med = f[c["median_s"]] + 0
+            rows[id[s]] = rows[id[s]] x " " med " " (lo == "NaN" ? med : lo) " " \
+                          (hi == "NaN" ? med : hi) "\n"
+            xs[s, x] = 1
+        }
+        END {
+            for (key in xs) { split(key, p, SUBSEP); count[p[1] SUBSEP p[2] SUBSEP p[3]]++ }
+            for (i = 1; i <= ns; i++) {
+                if (count[name[i]] < 3) continue
+                split(name[i], p, SUBSEP)
+                out = work "/" by "-" p[1] "-" i ".dat"
+                printf "\"%s\"\n", p[3] >out
+                close(out)
+                cmd = "sort -g >>" out
+                printf "%s", rows[i] | cmd
+                close(cmd)
+                if (!((p[1], p[2]) in listed)) { listed[p[1], p[2]] = 1; print p[1], p[2] }
+            }
+        }
+    ') -v work="$work" -v by="$by" "$dir/summary.csv" "$dir/summary.csv"
+}
+
+# chunks-KERNEL.png/.svg (time against chunk size, the U curve of "too
+# small: overhead; too large: imbalance") and PARAM-KERNEL.png/.svg (time
+# against a swept parameter, e.g. cutoff-recursive_sum.png).
+draw_sweeps() {
+    local work=$1 dir=$2 machine=$3 by kernel param files picture
+    rm -f "$work/chunk-"*.dat "$work/param-"*.dat
+    for by in chunk param; do
+        while read -r kernel param; do
+            files=$(ls "$work/$by-$kernel-"*.dat | tr '\n' ' ')
+            picture=$([ "$by" = chunk ] && echo chunks || echo "$param")
+            render "$work" chunks.gp "$dir/$picture-$kernel" \
+                "FILES='$files'; XLABEL='$param (log scale)'; \
+TITLE='$kernel: time against $param — $machine'"
+        done < <(sweep_data "$work" "$dir" "$by")
+    done
 }
 
 # core-to-core.png/.svg from the latency map, when the run measured one.

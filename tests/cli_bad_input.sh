@@ -32,6 +32,12 @@ HWLOC_SYNTHETIC="pack:2 core:600 pu:1" check_bad "max is 1200" --threads max --d
 check_bad "1,,2" --threads 1,,2
 check_bad "'3-1'" --threads 3-1
 check_bad "'nosuch'" --kernels nosuch
+# The talk's kernels' own limits: a wait of nothing, a cutoff outside 1..n.
+check_bad "blocking_overlap.wait_us" --set blocking_overlap.wait_us=0
+check_bad "blocking_overlap.wait_us" --set blocking_overlap.wait_us=-5
+check_bad "recursive_sum.cutoff" --set recursive_sum.cutoff=0
+check_bad "recursive_sum.cutoff=1048577 is above n=1048576" --kernels recursive_sum \
+    --size recursive_sum=1048576 --set recursive_sum.cutoff=1048577
 check_bad "'fast'" --schedules fast
 check_bad "'static:0'" --schedules static:0
 check_bad "'dynamic:-4'" --schedules dynamic:-4

@@ -18,7 +18,8 @@ expect() {
     local rc=$?
     [ "$rc" -eq 0 ] || { bad "$topo: exit $rc: $(cat "$tmp/err")"; return; }
     local got
-    got=$(tail -n +2 "$tmp/plan.csv" | cut -d, -f4 | sort -n | uniq | tr '\n' ' ')
+    # blocking_overlap goes past the cores on purpose (checked below).
+    got=$(tail -n +2 "$tmp/plan.csv" | grep -v '^blocking_overlap,' | cut -d, -f4 | sort -n | uniq | tr '\n' ' ')
     [ "$got" = "$want " ] || { bad "$topo: threads '$got', want '$want'"; return; }
     [ "$(echo "$got" | wc -w)" -le 12 ] || { bad "$topo: more than 12 counts"; return; }
     head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk,bind,places,wait_policy,toolchain" \
@@ -47,6 +48,38 @@ HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 3,5 2>/
 HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --quick 2>/dev/null \
     | tail -n +2 | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "1 2 " \
     && pass=$((pass + 1)) || bad "--quick planned more than 2 threads"
+
+# blocking_overlap, and only it, is planned past the cores: up to 8 times
+# the CPUs, marked oversubscribed; --threads and --quick keep their lists.
+got=$(HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run 2>/dev/null \
+    | awk -F, '$1 == "blocking_overlap" { print $4 }' | sort -nu | tr '\n' ' ')
+[ "$got" = "1 2 4 8 16 " ] && pass=$((pass + 1)) || bad "blocking_overlap threads '$got'"
+got=$(HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --threads 1,2 2>/dev/null \
+    | awk -F, '$1 == "blocking_overlap" { print $4 }' | sort -nu | tr '\n' ' ')
+[ "$got" = "1 2 " ] && pass=$((pass + 1)) || bad "--threads did not hold blocking_overlap: '$got'"
+
+# --auto-environments (make bench): on a machine with several L3 domains or
+# NUMA nodes, the memory-bound kernels, and only they, run bound close and
+# bound spread, within the default budget; on one L3 domain nothing changes.
+auto_envs() {
+    HWLOC_SYNTHETIC=$1 "$bin" run --dry-run --auto-environments 2>"$tmp/auto.err" \
+        | awk -F, 'NR > 1 { print $1 ":" $7 }' | sort -u | tr '\n' ' '
+}
+got=$(auto_envs "pack:2 l3:8 core:8 pu:2")
+for k in copy cube_map shared_array; do
+    case "$got" in *"$k:close $k:spread "*) ;; *) bad "auto environments: $k not close and spread: $got" ;; esac
+done
+case "$got" in *"midpoint: "*) ;; *) bad "auto environments bound midpoint: $got" ;; esac
+case "$got" in *"midpoint:close"*|*"copy: "*) bad "auto environments: $got" ;; esac
+grep -q "environments, each in a child process" "$tmp/auto.err" && pass=$((pass + 1)) \
+    || bad "auto environments: plan line $(cat "$tmp/auto.err")"
+HWLOC_SYNTHETIC="pack:2 numa:2 core:8 pu:1" "$bin" run --dry-run --auto-environments --kernels copy \
+    2>/dev/null | grep -q ",spread," && pass=$((pass + 1)) || bad "auto environments ignored NUMA"
+[ -z "$(auto_envs "pack:1 l3:1 core:4 pu:2" | tr ' ' '\n' | grep -v ':$')" ] \
+    && pass=$((pass + 1)) || bad "auto environments on one L3 domain"
+HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --auto-environments --bind false \
+    --kernels copy 2>/dev/null | grep -q ",close," && bad "--bind did not override the automatic binding" \
+    || pass=$((pass + 1))
 
 # A plan that cannot fit its budget is refused before it starts, and a dry
 # run still shows it.

@@ -50,7 +50,7 @@ static void write_run(const char *dir, const struct synth *s)
         double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
         double measured = t * (1.0 + s->noise * gaussian());
         double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,,,,,,\n",
+        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n",
                 s->kernel, n, reps, measured, measured, stddev, measured, measured,
                 1.0 / measured);
     }
@@ -219,8 +219,8 @@ static void test_degenerate(void)
     mkdir(dir, 0777);
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n"
-               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n", OMPS_SUMMARY_HEADER);
+    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n"
+               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n", OMPS_SUMMARY_HEADER);
     fclose(f);
     CHECK_INT_EQ(run_plots(dir), 0);
     double v, err;
@@ -302,7 +302,7 @@ static void test_images_and_bad_input(void)
         CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
         snprintf(path, sizeof path, "%s/summary.csv", dir);
         FILE *f = fopen(path, "a");
-        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n", bad_threads[i]);
+        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n", bad_threads[i]);
         fclose(f);
         CHECK_REPORT(run_plots(dir) == 2, "threads '%s' was not refused", bad_threads[i]);
         snprintf(path, sizeof path, "%s/fit.csv", dir);
@@ -370,7 +370,7 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
             for (int r = 0; r < 2; r++) {
                 double v = level * exp(0.002 * gaussian());
                 t[n][2 * round + r] = v;
-                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,\n", n,
+                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,,\n", n,
                         2 * round + r, v, round);
             }
         }
@@ -383,7 +383,7 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
     for (int n = 1; n <= s->max_threads; n++) {
         struct omps_stats st;
         omps_stats_describe(t[n], (size_t)reps, &st);
-        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,\n",
+        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n",
                 n, reps, st.median, st.mean, st.stddev);
     }
     fclose(f);
@@ -555,6 +555,21 @@ static void test_family_pictures(void)
     CHECK_INT_EQ(system(cmd), 0);
     CHECK_INT_EQ(run_plots(dir), 0);
     CHECK(exists(dir, "speedup-midpoint.png") && !exists(dir, "karp-flatt-midpoint.png"));
+    /* Blocking waits: speedup and rate past the cores, no serial fraction,
+     * no fit; a swept cutoff: time against it. */
+    case_dir(dir, sizeof dir, "lessons");
+    snprintf(cmd, sizeof cmd, "%s run --quick --kernels blocking_overlap,recursive_sum "
+             "--threads 1,2,4 --schedules static --set recursive_sum.cutoff=256,4096,65536 "
+             "--out %s >/dev/null 2>&1", getenv("OMPSCALE"), dir);
+    CHECK_INT_EQ(system(cmd), 0);
+    CHECK_INT_EQ(run_plots(dir), 0);
+    CHECK(exists(dir, "speedup-blocking_overlap.png") && exists(dir, "rate-blocking_overlap.svg"));
+    CHECK(!exists(dir, "karp-flatt-blocking_overlap.png"));
+    CHECK(exists(dir, "cutoff-recursive_sum.png"));
+    char note[256];
+    double f, err;
+    CHECK_INT_EQ(fit_value(dir, "amdahl", "skipped", &f, &err, note, sizeof note), 0);
+    CHECK_REPORT(strstr(note, "blocking waits overlap") != NULL, "blocking fit note '%s'", note);
 }
 
 /* One kernel under two wait policies with different serial fractions: two
@@ -574,7 +589,7 @@ static void test_environments(void)
         for (int n = 1; n <= 16; n *= 2) {
             const double t = fs[e] + (1 - fs[e]) / n;
             fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,10,%.17g,%.17g,0.0001,,,,%.17g,,,"
-                       "%.17g,GFLOP/s,,0,,,,,,,,,,,,,%s,gcc,libgomp.so.1\n",
+                       "%.17g,GFLOP/s,,0,,,,,,,,,,,,,%s,gcc,libgomp.so.1,,\n",
                     n, t, t, (fs[e] + 1 - fs[e]) / t, 1 / t, waits[e]);
         }
     }

@@ -59,11 +59,11 @@ static void check_header(const struct omps_table *t, const char *want)
 
 static void check_runs_row(const struct omps_table *t, size_t r)
 {
-    const char *(c)[17];
+    const char *(c)[18];
     /* Another header was reported already; its cells are not these. */
-    if (t->ncols != 17)
+    if (t->ncols != 18)
         return;
-    for (size_t i = 0; i < 17; i++)
+    for (size_t i = 0; i < 18; i++)
         c[i] = omps_table_cell(t, r, i);
     size_t line = t->lines[r];
     CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
@@ -89,6 +89,11 @@ static void check_runs_row(const struct omps_table *t, size_t r)
                      "line %zu: %s '%s'", line, omps_axis_column((enum omps_axis)a), c[12 + a]);
     }
     CHECK_REPORT(*c[15] != '\0', "line %zu: no toolchain", line);
+    /* The pi kernels record their result to full precision; the others none. */
+    const struct omps_kernel *rk = omps_kernel_find(c[0]);
+    if (rk != NULL)
+        CHECK_REPORT((rk->result != NULL) == (is_num(c[17], 0) && strlen(c[17]) >= 15),
+                     "line %zu: %s result '%s'", line, c[0], c[17]);
     CHECK_REPORT(strstr(c[16], "omp") != NULL, "line %zu: runtime '%s'", line, c[16]);
     /* Kernels with no scheduled loop run once per thread count as "none". */
     const struct omps_kernel *k = omps_kernel_find(c[0]);
@@ -141,6 +146,32 @@ static void check_intervals(const struct omps_table *s, size_t r, double median)
                      "line %zu: speedup %s outside [%s, %s]", line, sp, slo, shi);
 }
 
+/* A kernel that records results says whether they were bitwise identical
+ * and how far they lie from the 1-thread result, which lies 0 from itself;
+ * the others leave both empty. */
+static void check_results(const struct omps_table *s, size_t r)
+{
+    const size_t line = s->lines[r];
+    const int bc = omps_table_column(s, "result_bitwise"), sc = omps_table_column(s, "result_spread");
+    CHECK_REPORT(bc >= 0 && sc >= 0, "line %zu: no result columns", line);
+    if (bc < 0 || sc < 0)
+        return;
+    const struct omps_kernel *k = omps_kernel_find(omps_table_cell(s, r, 0));
+    const char *bitwise = omps_table_cell(s, r, (size_t)bc), *spread = omps_table_cell(s, r, (size_t)sc);
+    if (k == NULL || k->result == NULL) {
+        CHECK_REPORT(!*bitwise && !*spread, "line %zu: %s has result columns", line, k ? k->name : "?");
+        return;
+    }
+    CHECK_REPORT(!strcmp(bitwise, "0") || !strcmp(bitwise, "1"), "line %zu: result_bitwise '%s'",
+                 line, bitwise);
+    /* Empty only where the series has no 1-thread row (an interrupted run). */
+    CHECK_REPORT(is_num(spread, 1) && strtod(spread, NULL) >= 0, "line %zu: result_spread '%s'",
+                 line, spread);
+    if (atoi(omps_table_cell(s, r, 3)) == 1)
+        CHECK_REPORT(!strcmp(bitwise, "1") && strtod(spread, NULL) == 0,
+                     "line %zu: a 1-thread %s: bitwise %s, spread %s", line, k->name, bitwise, spread);
+}
+
 static void check_summary_row(const struct omps_table *s, const struct omps_table *runs,
                               size_t r)
 {
@@ -160,8 +191,9 @@ static void check_summary_row(const struct omps_table *s, const struct omps_tabl
                  "line %zu: karp_flatt must be empty exactly at one thread or without a "
                  "speedup", line);
     const char *unit = omps_table_cell(s, r, 17);
-    CHECK_REPORT(strstr(" GFLOP/s GB/s Mupdates/s us/construct ", unit) != NULL && *unit,
+    CHECK_REPORT(strstr(" GFLOP/s GB/s Mupdates/s us/construct units/s ", unit) != NULL && *unit,
                  "line %zu: unit '%s'", line, unit);
+    check_results(s, r);
     const double median = strtod(omps_table_cell(s, r, 7), NULL);
     CHECK_NEAR(median, runs_median(runs, s, r), median * 1e-15);
     check_intervals(s, r, median);

@@ -273,8 +273,17 @@ static void test_interval_coverage(void)
                  TRIALS);
 }
 
+/* Distances in units in the last place of the reference. */
+static void test_ulps(void)
+{
+    CHECK_NEAR(omps_ulps(1.0 + 2 * 0x1p-52, 1.0), 2.0, 0);
+    CHECK_NEAR(omps_ulps(-3.0, -3.0), 0.0, 0);
+    CHECK_NEAR(omps_ulps(3.14159265358979356, 3.14159265358979312), 1.0, 0);
+}
+
 int main(void)
 {
+    test_ulps();
     test_overhead_rate();
     test_overhead_interval();
     test_rate_interval();

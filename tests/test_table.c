@@ -41,12 +41,13 @@ static void test_round_trip(void)
                            .schedule = {omp_sched_static, 0},
                            .env = {{OMPS_TC_NONE, 0, 2, OMPS_TC_CLANG}}};
     snprintf(key.params_text, sizeof key.params_text, "f=0.3;g=\"x,y\"");
-    const struct omps_run_row row = {&key, 3, 0.1 + 0.2, 1, 0, 7, 123.4, "libomp.so.5"};
+    const struct omps_run_row row = {&key, 3, 0.1 + 0.2, 1, 0, 7, 123.4, "libomp.so.5",
+                                     0.1 + 0.2};
     omps_csv_run_row(out.f, &row);
     CHECK_INT_EQ(omps_outfile_commit(&out), 0);
     struct omps_table t;
     CHECK_INT_EQ(read_file("rt.csv", &t), 0);
-    CHECK_INT_EQ(t.ncols, 17);
+    CHECK_INT_EQ(t.ncols, 18);
     CHECK_STR_EQ(omps_table_cell(&t, 0, 10), "7");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 11), "123.4");
     /* The environment columns: bind and places left to the runtime. */
@@ -55,6 +56,8 @@ static void test_round_trip(void)
     CHECK_STR_EQ(omps_table_cell(&t, 0, 14), "passive");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 15), "clang");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 16), "libomp.so.5");
+    /* The result to the last bit. */
+    CHECK_STR_EQ(omps_table_cell(&t, 0, 17), "0.30000000000000004");
     CHECK_INT_EQ(t.nrows, 1);
     CHECK_STR_EQ(t.header[7], "seconds");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 1), "f=0.3;g=\"x,y\"");
