@@ -4,7 +4,7 @@
 # by draw.sh through -e variables:
 #   FILES  word list of data files; line 1 of each is its quoted legend
 #          title, then rows: x median low high (seconds)
-#   XLABEL, TITLE, TERM, OUT
+#   XLABEL, TITLE, TERM, OUT; LOGY 1 for a logarithmic time axis
 N = words(FILES)
 KEYROWS = ceil(N / 2.0)
 HEIGHT = 560 + 22 * KEYROWS
@@ -21,9 +21,15 @@ set bmargin 6 + KEYROWS
 set key autotitle columnheader
 set grid
 set logscale x 2
-set xlabel XLABEL noenhanced
-set ylabel "time per run (ms; bars: 95% interval)"
-set yrange [0:*]
+set format x "2^{%L}"
+set xlabel XLABEL." (log scale)" noenhanced
+if (LOGY) {
+    set logscale y 10
+    set ylabel "time per run (ms, log scale; bars: 95% interval)"
+} else {
+    set ylabel "time per run (ms; bars: 95% interval)"
+    set yrange [0:*]
+}
 array COLOURS[8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", \
                     "#882255", "#999999"]
 do for [i=1:8] { set linetype i lc rgb COLOURS[i] }

@@ -297,13 +297,14 @@ sweep_data() {
         {
             k = f[c["kernel"]]; e = env_label(f, c)
             sched = f[c["schedule"]] (f[c["chunk"]] + 0 ? ":" f[c["chunk"]] : "")
+            team = f[c["threads"]] (f[c["threads"]] == 1 ? " thread" : " threads")
             if (by == "chunk") {
                 x = f[c["chunk"]] + 0; pname = "chunk"
-                label = sched " at " f[c["threads"]] " threads" \
+                label = f[c["schedule"]] ", " team \
                         (f[c["params"]] == "" ? "" : " [" f[c["params"]] "]")
             } else {
                 split(f[c["params"]], kv, "="); pname = kv[1]; x = kv[2] + 0
-                label = (sched == "none" ? "" : sched " at ") f[c["threads"]] " threads"
+                label = (sched == "none" ? "" : sched ", ") team
             }
             s = k SUBSEP pname SUBSEP label (e == "" ? "" : " " e)
             if (!(s in id)) { id[s] = ++ns; name[ns] = s }
@@ -334,14 +335,20 @@ sweep_data() {
 # small: overhead; too large: imbalance") and PARAM-KERNEL.png/.svg (time
 # against a swept parameter, e.g. cutoff-recursive_sum.png).
 draw_sweeps() {
-    local work=$1 dir=$2 machine=$3 by kernel param files picture
+    local work=$1 dir=$2 machine=$3 by kernel param files picture xlabel logy
     rm -f "$work/chunk-"*.dat "$work/param-"*.dat
     for by in chunk param; do
         while read -r kernel param; do
             files=$(ls "$work/$by-$kernel-"*.dat | tr '\n' ' ')
             picture=$([ "$by" = chunk ] && echo chunks || echo "$param")
+            xlabel=$([ "$by" = chunk ] && echo "chunk size (iterations per grab)" || echo "$param")
+            # A time axis spanning more than 20x is drawn logarithmic, so
+            # the bottom of the U stays readable.
+            # shellcheck disable=SC2086
+            logy=$(awk 'FNR > 1 { if (!n++ || $2 < lo) lo = $2; if ($2 > hi) hi = $2 }
+                        END { print (lo > 0 && hi / lo > 20) ? 1 : 0 }' $files)
             render "$work" chunks.gp "$dir/$picture-$kernel" \
-                "FILES='$files'; XLABEL='$param (log scale)'; \
+                "FILES='$files'; XLABEL='$xlabel'; LOGY=$logy; \
 TITLE='$kernel: time against $param — $machine'"
         done < <(sweep_data "$work" "$dir" "$by")
     done

@@ -558,14 +558,16 @@ static void test_family_pictures(void)
     /* Blocking waits: speedup and rate past the cores, no serial fraction,
      * no fit; a swept cutoff: time against it. */
     case_dir(dir, sizeof dir, "lessons");
-    snprintf(cmd, sizeof cmd, "%s run --quick --kernels blocking_overlap,recursive_sum "
-             "--threads 1,2,4 --schedules static --set recursive_sum.cutoff=256,4096,65536 "
-             "--out %s >/dev/null 2>&1", getenv("OMPSCALE"), dir);
+    snprintf(cmd, sizeof cmd, "%s run --quick --kernels blocking_overlap,recursive_sum,imbalance "
+             "--threads 1,2,4 --schedules static,dynamic:16,dynamic:256,dynamic:4096 "
+             "--set recursive_sum.cutoff=256,4096,65536 --out %s >/dev/null 2>&1",
+             getenv("OMPSCALE"), dir);
     CHECK_INT_EQ(system(cmd), 0);
     CHECK_INT_EQ(run_plots(dir), 0);
     CHECK(exists(dir, "speedup-blocking_overlap.png") && exists(dir, "rate-blocking_overlap.svg"));
     CHECK(!exists(dir, "karp-flatt-blocking_overlap.png"));
     CHECK(exists(dir, "cutoff-recursive_sum.png"));
+    CHECK(exists(dir, "chunks-imbalance.png") && !exists(dir, "chunks-recursive_sum.png"));
     char note[256];
     double f, err;
     CHECK_INT_EQ(fit_value(dir, "amdahl", "skipped", &f, &err, note, sizeof note), 0);
