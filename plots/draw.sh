@@ -56,11 +56,30 @@ USLB='$uslb'; NPHYS=$nphys; NMAX=$nmax; EXCLUDED=$excluded; TITLE='$title'"
 # counted in draw_failed, and the other pictures are still drawn.
 render() {
     local work=$1 script=$2 base=$3 settings=$4 term
+    # Listed first, so that even a picture that fails halfway is removed by
+    # the next plot of this directory.
+    basename "$base" >>"$(dirname "$base")/.pictures"
     for term in png svg; do
         gnuplot -e "$settings; TERM='$term'; OUT='$base.$term'" "$here/$script" \
             2>"$work/gnuplot.err" ||
             { echo "plots: $base.$term: $(tail -n 1 "$work/gnuplot.err")" >&2; draw_failed=1; return 0; }
     done
+}
+
+# remove_old_pictures DIR: an earlier plot's pictures, so that none outlives
+# the data it was drawn from (a kernel or environment this run lacks): the
+# ones the last plot listed in DIR/.pictures, and, for a directory from
+# before that list, every name this stage has drawn.
+remove_old_pictures() {
+    local dir=$1 base
+    if [ -r "$dir/.pictures" ]; then
+        while read -r base; do
+            [ -n "$base" ] && rm -f "$dir/$base.png" "$dir/$base.svg"
+        done <"$dir/.pictures"
+    fi
+    rm -f "$dir"/{speedup,efficiency,karp-flatt,rate,environments,chunks}-*.{png,svg} \
+          "$dir"/{overview,overheads,contention,false-sharing,core-to-core}.{png,svg} \
+          "$dir/.pictures"
 }
 
 # The kernels of a family (series.txt's last field; none there: scaling).

@@ -568,6 +568,17 @@ static void test_family_pictures(void)
     CHECK(!exists(dir, "karp-flatt-blocking_overlap.png"));
     CHECK(exists(dir, "cutoff-recursive_sum.png"));
     CHECK(exists(dir, "chunks-imbalance.png") && !exists(dir, "chunks-recursive_sum.png"));
+    /* An earlier plot's pictures do not outlive it: one this stage names
+     * by pattern, one the last plot listed, and nothing else removed. */
+    static const char *const stale[] = {"speedup-gone.png", "grainsize-gone.svg", "mine.png"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "touch %s/%s && echo grainsize-gone >>%s/.pictures", dir,
+                 stale[i], dir);
+        CHECK_INT_EQ(system(cmd), 0);
+    }
+    CHECK_INT_EQ(run_plots(dir), 0);
+    CHECK(!exists(dir, "speedup-gone.png") && !exists(dir, "grainsize-gone.svg"));
+    CHECK(exists(dir, "mine.png") && exists(dir, "cutoff-recursive_sum.png"));
     char note[256];
     double f, err;
     CHECK_INT_EQ(fit_value(dir, "amdahl", "skipped", &f, &err, note, sizeof note), 0);
