@@ -350,6 +350,9 @@ static int visit(struct omps_sweep *s, size_t i)
         s->out->errors++;
         if (s->out->error[0] == '\0')
             snprintf(s->out->error, sizeof s->out->error, "%s", why);
+        /* A child's parent must hear why, not only that nothing was timed. */
+        if (s->answer != NULL)
+            fprintf(s->answer, "error\t%s\n", why);
         return OMPS_OK;
     }
     warm_up(s, c);

@@ -172,8 +172,29 @@ static void test_bind_wanted(void)
     CHECK_INT_EQ(omps_bind_wanted("close,"), OMPS_BIND_INVALID);
 }
 
+/* blocking_overlap's wall-time bound: a run that finished sooner than its
+ * waits allow for the team it claims fails.  Eight threads share 16 waits of
+ * 2 ms (at least 4 ms) while the team claims one thread (at least 32 ms). */
+static void test_blocking_wall_time(void)
+{
+    const struct omps_kernel *k = omps_kernel_find("blocking_overlap");
+    const double params[OMPS_MAX_PARAMS] = {2000};
+    void *state = NULL;
+    struct omps_team team;
+    CHECK_INT_EQ(k->setup(&state, 16, params), 0);
+    ask(&team, 8, omp_sched_dynamic, 1);
+    run_once(k, state, &team);
+    CHECK_REPORT(k->verify(state, why, sizeof why) == 0, "8 threads: %s", why);
+    team.want_threads = 1;
+    run_once(k, state, &team);
+    CHECK_REPORT(k->verify(state, why, sizeof why) != 0 && strstr(why, "waits allow"),
+                 "a run faster than its waits verified: '%s'", why);
+    k->teardown(state);
+}
+
 int main(void)
 {
+    test_blocking_wall_time();
     test_bind_wanted();
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         test_kernel(omps_kernel_at(i), 10007);
