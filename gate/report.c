@@ -40,14 +40,20 @@ int omps_gate_conclude(const struct omps_judgement *v, size_t k,
     return code;
 }
 
-/* "midpoint[f=0.3] n=1048576 threads=2 static:0" */
+/* "midpoint[f=0.3] n=1048576 threads=2 static:0", then the environment's
+ * set fields ("bind=spread;wait_policy=passive"), and the toolchain when it
+ * is not this build's. */
 static void describe(const struct omps_judgement *j, char *buf, size_t len)
 {
     const struct omps_key *k = j->base ? &j->base->key : &j->new->key;
     const int has = k->params_text[0] != '\0';
-    snprintf(buf, len, "%s%s%s%s n=%llu threads=%d %s:%d", k->kernel->name,
+    const int other = k->env.value[OMPS_AXIS_TOOLCHAIN] != (unsigned char)omps_own_toolchain();
+    char env[160];
+    omps_env_text(&k->env, other, env, sizeof env);
+    snprintf(buf, len, "%s%s%s%s n=%llu threads=%d %s:%d%s%.100s", k->kernel->name,
              has ? "[" : "", k->params_text, has ? "]" : "", (unsigned long long)k->n,
-             k->threads, omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+             k->threads, omps_schedule_name(k->schedule.kind), k->schedule.chunk,
+             *env ? " " : "", env);
 }
 
 static void human_time(double s, char *buf, size_t len)

@@ -38,6 +38,13 @@ awk -F, 'NR > 1 && $16 == "gcc+libomp" && $17 !~ /^libomp/ { bad = 1 } END { exi
 head -1 "$tmp/env/summary.csv" | grep -q ',bind,places,wait_policy,toolchain,runtime,result_bitwise,result_spread$' \
     || bad "summary.csv lacks the environment columns"
 
+# The gate keeps environments apart and names them.
+"$bin" compare "$tmp/env" "$tmp/env" --report "$tmp/gate" >"$tmp/gate.out" 2>&1
+grep -q "threads=2 static:0 bind=spread;wait_policy=passive" "$tmp/gate/compare.md" \
+    || bad "compare.md does not name the environment: $(sed -n 8p "$tmp/gate/compare.md")"
+[ "$(grep -c 'copy n=' "$tmp/gate/compare.md")" -eq $((2 * want)) ] \
+    || bad "compare.md merged environments: $(grep -c 'copy n=' "$tmp/gate/compare.md") copy rows, want $((2 * want))"
+
 # A variable that is not swept passes through, and the child reports it.
 OMP_PROC_BIND=spread "$bin" "${small[@]}" --wait-policy passive --out "$tmp/inherit" 2>/dev/null \
     || bad "inherited binding"
@@ -77,7 +84,12 @@ rc=$?
 "$bin" run --kernels copy --threads 1,2 --schedules static --min-time 0.05 \
     --wait-policy active,passive --out "$tmp/int" 2>/dev/null &
 pid=$!
-sleep 1.5
+# Interrupted once a visit is journaled (within 30 s, however loaded the
+# machine), so there is something to keep.
+for _ in $(seq 300); do
+    [ "$(grep -c . "$tmp/int/runs.csv" 2>/dev/null)" -gt 1 ] && break
+    sleep 0.1
+done
 kill -INT "$pid"
 wait "$pid"
 rc=$?
