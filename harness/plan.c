@@ -262,70 +262,102 @@ static int check_params(const struct omps_key *k, char *err, size_t err_len)
     return -1;
 }
 
+/* The two environment lists a plan draws from: [0] for every kernel, [1]
+ * for the kernels --auto-environments binds close and spread. */
+struct env_lists {
+    struct axes axes[2];
+    struct omps_env *env[2];
+    size_t count[2];
+};
+
+static void env_lists_free(struct env_lists *l)
+{
+    free(l->env[0]);
+    free(l->env[1]);
+}
+
+static int env_lists_make(const struct omps_run_options *o, struct env_lists *l)
+{
+    memset(l, 0, sizeof *l);
+    for (int i = 0; i < 2; i++) {
+        axes_of(o, i, &l->axes[i]);
+        l->count[i] = env_list(&l->axes[i], NULL);
+        l->env[i] = calloc(l->count[i], sizeof *l->env[i]);
+        if (l->env[i] == NULL) {
+            env_lists_free(l);
+            return OMPS_ENOMEM;
+        }
+        env_list(&l->axes[i], l->env[i]);
+    }
+    return OMPS_OK;
+}
+
+/* What every kernel of a plan shares. */
+struct plan_lists {
+    int threads[OMPS_MAX_THREADS];
+    size_t nthreads;
+    struct omps_schedule scheds[OMPS_MAX_LIST];
+    size_t nscheds;
+    struct env_lists envs;
+};
+
+/* Appends kernel k's configurations: each combination of its parameters,
+ * in each of its environments, by schedule and thread count.  Returns 0 or
+ * OMPS_EINVAL with err naming a size or parameter that does not fit. */
+static int plan_one_kernel(const struct omps_run_options *o, const struct omps_machine *m,
+                           const struct omps_kernel *k, const struct plan_lists *l,
+                           struct omps_plan *plan, char *err, size_t err_len)
+{
+    const struct omps_sizing sizing = {.llc_bytes = m->llc_bytes, .quick = o->quick};
+    const int a = auto_bind(o, m, k);
+    int threads[OMPS_MAX_THREADS];
+    const size_t nthreads = kernel_threads(o, m, k, l->threads, l->nthreads, threads);
+    struct omps_key proto = {.kernel = k};
+    proto.n = kernel_size(o, k, &sizing);
+    if (check_footprint(k, proto.n, m->memory_bytes, err, err_len) != 0)
+        return OMPS_EINVAL;
+    for (size_t c = 0; c < param_combinations(o, k); c++) {
+        param_combination(o, c, &proto);
+        if (check_params(&proto, err, err_len) != 0)
+            return OMPS_EINVAL;
+        for (size_t e = 0; e < l->envs.count[a]; e++) {
+            proto.env = l->envs.env[a][e];
+            plan_kernel(&proto, threads, nthreads, l->scheds, l->nscheds, m->usable_cpus,
+                        plan->configs, &plan->count);
+        }
+    }
+    return OMPS_OK;
+}
+
 /* Plans the configurations into plan->configs; see omps_plan_make. */
 static int plan_configs(const struct omps_run_options *o, const struct omps_machine *m,
                         struct omps_plan *plan, char *err, size_t err_len)
 {
-    int threads[OMPS_MAX_THREADS];
-    struct omps_schedule scheds[OMPS_MAX_LIST];
+    struct plan_lists l;
     const struct omps_kernel *kernels[OMPS_MAX_LIST + 1];
-    const size_t nthreads = thread_list(o, m, threads);
-    const size_t nscheds = schedule_list(o, scheds);
     const size_t nkernels = kernel_list(o, kernels);
-    const struct omps_sizing sizing = {.llc_bytes = m->llc_bytes, .quick = o->quick};
-    struct axes x[2];
-    axes_of(o, 0, &x[0]);
-    axes_of(o, 1, &x[1]);
-    size_t nenvs[2] = {env_list(&x[0], NULL), env_list(&x[1], NULL)};
-    struct omps_env *envs[2] = {calloc(nenvs[0], sizeof **envs), calloc(nenvs[1], sizeof **envs)};
+    int threads[OMPS_MAX_THREADS], any_auto = 0;
     size_t total = 0;
-    int any_auto = 0;
-    int kthreads[OMPS_MAX_THREADS];
+    l.nthreads = thread_list(o, m, l.threads);
+    l.nscheds = schedule_list(o, l.scheds);
+    if (env_lists_make(o, &l.envs) != OMPS_OK)
+        return OMPS_ENOMEM;
     for (size_t i = 0; i < nkernels; i++) {
         const int a = auto_bind(o, m, kernels[i]);
         any_auto |= a;
-        total += param_combinations(o, kernels[i]) * nscheds * nenvs[a] *
-                 kernel_threads(o, m, kernels[i], threads, nthreads, kthreads);
+        total += param_combinations(o, kernels[i]) * l.nscheds * l.envs.count[a] *
+                 kernel_threads(o, m, kernels[i], l.threads, l.nthreads, threads);
     }
-    plan->configs = calloc(total + 1, sizeof *plan->configs);
-    if (plan->configs == NULL || envs[0] == NULL || envs[1] == NULL) {
-        free(envs[0]);
-        free(envs[1]);
-        return OMPS_ENOMEM;
-    }
-    env_list(&x[0], envs[0]);
-    env_list(&x[1], envs[1]);
-    plan->environments = nenvs[0] + (any_auto ? nenvs[1] : 0);
+    plan->environments = l.envs.count[0] + (any_auto ? l.envs.count[1] : 0);
     plan->children = omps_run_options_use_children(o) || any_auto;
     for (int a = 0; a < OMPS_AXES; a++)
-        plan->swept[a] = x[any_auto].count[a] > 0;
-    for (size_t i = 0; i < nkernels; i++) {
-        const int a = auto_bind(o, m, kernels[i]);
-        const size_t nk = kernel_threads(o, m, kernels[i], threads, nthreads, kthreads);
-        struct omps_key proto = {.kernel = kernels[i]};
-        proto.n = kernel_size(o, proto.kernel, &sizing);
-        if (check_footprint(proto.kernel, proto.n, m->memory_bytes, err, err_len) != 0) {
-            free(envs[0]);
-            free(envs[1]);
-            return OMPS_EINVAL;
-        }
-        for (size_t c = 0; c < param_combinations(o, kernels[i]); c++) {
-            param_combination(o, c, &proto);
-            if (check_params(&proto, err, err_len) != 0) {
-                free(envs[0]);
-                free(envs[1]);
-                return OMPS_EINVAL;
-            }
-            for (size_t e = 0; e < nenvs[a]; e++) {
-                proto.env = envs[a][e];
-                plan_kernel(&proto, kthreads, nk, scheds, nscheds, m->usable_cpus,
-                            plan->configs, &plan->count);
-            }
-        }
-    }
-    free(envs[0]);
-    free(envs[1]);
-    return OMPS_OK;
+        plan->swept[a] = l.envs.axes[any_auto].count[a] > 0;
+    plan->configs = calloc(total + 1, sizeof *plan->configs);
+    int rc = plan->configs != NULL ? OMPS_OK : OMPS_ENOMEM;
+    for (size_t i = 0; rc == OMPS_OK && i < nkernels; i++)
+        rc = plan_one_kernel(o, m, kernels[i], &l, plan, err, err_len);
+    env_lists_free(&l.envs);
+    return rc;
 }
 
 /* Bytes per second a team of t threads touches: one core's stream, more
