@@ -68,13 +68,12 @@ static int read_identity(const struct reader *r, size_t row, struct omps_fit_poi
         return bad(r, row, C_CHUNK, "is not a whole number");
     if (strlen(cell(r, row, C_SCHEDULE)) >= sizeof p->schedule)
         return bad(r, row, C_SCHEDULE, "is not a schedule");
-    for (int a = 0; a < OMPS_AXES; a++) {
-        if (omps_env_parse((enum omps_axis)a, cell(r, row, C_BIND + a), &p->env.value[a]) != 0)
-            return bad(r, row, C_BIND + a, "is not a value of that axis");
-    }
-    /* A summary from before the column ran this build's toolchain. */
-    if (r->col[C_BIND + OMPS_AXIS_TOOLCHAIN] < 0)
-        p->env.value[OMPS_AXIS_TOOLCHAIN] = (unsigned char)omps_own_toolchain();
+    const char *cells[OMPS_AXES];
+    for (int a = 0; a < OMPS_AXES; a++)
+        cells[a] = r->col[C_BIND + a] < 0 ? NULL : cell(r, row, C_BIND + a);
+    const int bad_axis = omps_env_from_cells(cells, &p->env);
+    if (bad_axis >= 0)
+        return bad(r, row, C_BIND + bad_axis, "is not a value of that axis");
     p->n = (unsigned long long)n;
     snprintf(p->kernel, sizeof p->kernel, "%s", cell(r, row, C_KERNEL));
     snprintf(p->params, sizeof p->params, "%s", cell(r, row, C_PARAMS));

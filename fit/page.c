@@ -117,6 +117,17 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
     fputs("</table>\n", f);
 }
 
+/* Whether row r is its kernel's first in summary.csv (kernel column kc). */
+static int first_of_kernel(const struct omps_table *sum, int kc, size_t r)
+{
+    const char *name = omps_table_cell(sum, r, (size_t)kc);
+    for (size_t q = 0; q < r; q++) {
+        if (strcmp(omps_table_cell(sum, q, (size_t)kc), name) == 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* A run over several environments (bindings, wait policies, toolchains):
  * each kernel's environments-KERNEL.png, where the plot stage drew one. */
 static void environment_pictures(FILE *f, const char *dir, const struct omps_table *sum, int kc)
@@ -125,11 +136,8 @@ static void environment_pictures(FILE *f, const char *dir, const struct omps_tab
     for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
         const char *name = omps_table_cell(sum, r, (size_t)kc);
         char file[300];
-        int first = 1;
-        for (size_t q = 0; q < r; q++)
-            first &= strcmp(omps_table_cell(sum, q, (size_t)kc), name) != 0;
         snprintf(file, sizeof file, "environments-%s.png", name);
-        if (!first || !present(dir, file))
+        if (!first_of_kernel(sum, kc, r) || !present(dir, file))
             continue;
         if (!heading)
             fputs("<h2>Environments</h2>\n", f);
@@ -151,10 +159,7 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
     for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
         const char *name = omps_table_cell(sum, r, (size_t)kc);
         const struct omps_kernel *k = omps_kernel_find(name);
-        int first = 1;
-        for (size_t q = 0; q < r; q++)
-            first &= strcmp(omps_table_cell(sum, q, (size_t)kc), name) != 0;
-        if (!first)
+        if (!first_of_kernel(sum, kc, r))
             continue;
         if (k != NULL && k->family != OMPS_FAMILY_SCALING && k->family != OMPS_FAMILY_BLOCKING) {
             seen[k->family] = 1;

@@ -107,6 +107,17 @@ int omps_env_parse_list(enum omps_axis a, const char *option, const char *text,
     }
 }
 
+int omps_env_from_cells(const char *const cells[OMPS_AXES], struct omps_env *e)
+{
+    for (int a = 0; a < OMPS_AXES; a++) {
+        if (omps_env_parse((enum omps_axis)a, cells[a] ? cells[a] : "", &e->value[a]) != OMPS_OK)
+            return a;
+    }
+    if (cells[OMPS_AXIS_TOOLCHAIN] == NULL)
+        e->value[OMPS_AXIS_TOOLCHAIN] = (unsigned char)omps_own_toolchain();
+    return -1;
+}
+
 int omps_env_compare(const struct omps_env *a, const struct omps_env *b)
 {
     for (int i = 0; i < OMPS_AXES; i++) {

@@ -49,6 +49,14 @@ int omps_env_parse_list(enum omps_axis a, const char *option, const char *text,
                         unsigned char *out, size_t cap, size_t *count, char *err,
                         size_t err_len);
 
+/*
+ * Reads an environment from the cells of its columns, in axis order (NULL:
+ * the file has no such column).  A file without a toolchain column ran this
+ * build's toolchain with the variables left to the runtime.  Returns -1, or
+ * the first axis whose cell holds no value of that axis.
+ */
+int omps_env_from_cells(const char *const cells[OMPS_AXES], struct omps_env *e);
+
 /* Orders environments field by field, like strcmp. */
 int omps_env_compare(const struct omps_env *a, const struct omps_env *b);
 

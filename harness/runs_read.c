@@ -46,19 +46,15 @@ static int whole(const struct reader *r, size_t row, int c, long lo, long hi, lo
     return bad(r, row, c, "is not a whole number in range");
 }
 
-/* The environment columns; a file from before them ran this build's
- * toolchain with the variables left to the runtime. */
+/* The environment columns (omps_env_from_cells). */
 static int read_env(const struct reader *r, size_t row, struct omps_env *e)
 {
-    for (int a = 0; a < OMPS_AXES; a++) {
-        const int c = C_BIND + a;
-        const char *text = r->col[c] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[c]);
-        if (omps_env_parse((enum omps_axis)a, text, &e->value[a]) != OMPS_OK)
-            return bad(r, row, c, "is not a value of that axis");
-    }
-    if (r->col[C_TOOLCHAIN] < 0)
-        e->value[OMPS_AXIS_TOOLCHAIN] = (unsigned char)omps_own_toolchain();
-    return OMPS_OK;
+    const char *cells[OMPS_AXES];
+    for (int a = 0; a < OMPS_AXES; a++)
+        cells[a] = r->col[C_BIND + a] < 0 ? NULL
+                                          : omps_table_cell(r->t, row, (size_t)r->col[C_BIND + a]);
+    const int bad_axis = omps_env_from_cells(cells, e);
+    return bad_axis < 0 ? OMPS_OK : bad(r, row, C_BIND + bad_axis, "is not a value of that axis");
 }
 
 static int read_key(const struct reader *r, size_t row, struct omps_key *k)

@@ -1,5 +1,5 @@
 /* Running a plan in shuffled rounds through the Google Benchmark shim. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include "sweep.h"
 
 #include <errno.h>
@@ -178,7 +178,7 @@ static int hook_end(void *ctx, char *why, size_t why_len)
     struct omps_sweep *s = ctx;
     const struct omps_kernel *k = current(s)->key.kernel;
     s->result = k->result != NULL ? k->result(s->state) : NAN;
-    if (current(s)->key.kernel->verify(s->state, why, why_len) != 0)
+    if (k->verify(s->state, why, why_len) != 0)
         return 0;
     return omps_team_check(&s->team, why, why_len) == 0;
 }
@@ -244,6 +244,16 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
     return rc;
 }
 
+/* Marks t as a configuration that could not run; the first such reason is
+ * the one the run reports at its end. */
+static void mark_dead(struct omps_sweep *s, struct tally *t, const char *why)
+{
+    t->dead = 1;
+    s->out->errors++;
+    if (s->out->error[0] == '\0')
+        snprintf(s->out->error, sizeof s->out->error, "%s", why);
+}
+
 static void note_failure(struct omps_sweep *s, const char *why)
 {
     char name[256];
@@ -274,12 +284,8 @@ static void hook_report(void *ctx, const struct omps_gb_result *r)
     if (s->answer != NULL)
         answer_result(s, r);
     if (r->error != NULL) {
-        if (!*s->stop) {
-            t->dead = 1;
-            s->out->errors++;
-            if (s->out->error[0] == '\0')
-                snprintf(s->out->error, sizeof s->out->error, "%s", r->error);
-        }
+        if (!*s->stop)
+            mark_dead(s, t, r->error);
         return;
     }
     const size_t first = t->count;
@@ -346,10 +352,7 @@ static int visit(struct omps_sweep *s, size_t i)
     set_team(c);
     s->state = ensure_state(s, c, why, sizeof why);
     if (s->state == NULL) {
-        t->dead = 1;
-        s->out->errors++;
-        if (s->out->error[0] == '\0')
-            snprintf(s->out->error, sizeof s->out->error, "%s", why);
+        mark_dead(s, t, why);
         /* A child's parent must hear why, not only that nothing was timed. */
         if (s->answer != NULL)
             fprintf(s->answer, "error\t%s\n", why);
@@ -366,11 +369,8 @@ static int visit(struct omps_sweep *s, size_t i)
     const int rc = omps_gb_run_batch(s->gb, name, s, &go);
     /* A batch that reported nothing would be visited again forever. */
     if (rc == OMPS_OK && t->count == before && !t->dead && !*s->stop) {
-        t->dead = 1;
-        s->out->errors++;
-        if (s->out->error[0] == '\0')
-            snprintf(s->out->error, sizeof s->out->error, "%s: Google Benchmark ran nothing",
-                     name);
+        snprintf(why, sizeof why, "%.300s: Google Benchmark ran nothing", name);
+        mark_dead(s, t, why);
     }
     adapt_iterations(t, s->plan->min_time);
     t->visit_s = now() - t0;
@@ -527,14 +527,23 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
         note_failure(s, why);
         return;
     }
-    char name[256];
+    char name[256], error[512];
     omps_key_name(&current(s)->key, name, sizeof name);
-    t->dead = 1;
-    s->out->errors++;
-    if (s->out->error[0] == '\0')
-        snprintf(s->out->error, sizeof s->out->error, "%.200s: %.300s", name, why);
+    snprintf(error, sizeof error, "%.200s: %.300s", name, why);
+    mark_dead(s, t, error);
     fprintf(stderr, "%sompscale: %s: %s; the sweep goes on\n",
             s->show_progress ? "\r\033[K" : "", name, why);
+}
+
+/* Splits line at tabs into at most max fields, keeping empty ones (an empty
+ * params field is one); a newline ends the last.  Returns how many. */
+static size_t split_tabs(char *line, char **field, size_t max)
+{
+    size_t n = 0;
+    line[strcspn(line, "\n")] = '\0';
+    for (char *p = line; p != NULL && n < max;)
+        field[n++] = strsep(&p, "\t");
+    return n;
 }
 
 /* Checks the child's first line, what it saw ("env", then each axis's value,
@@ -543,10 +552,8 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
 static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line, char *why,
                      size_t len)
 {
-    char *field[OMPS_AXES + 3], *save = NULL;
-    size_t n = 0;
-    for (char *f = strtok_r(line, "\t", &save); f && n < OMPS_AXES + 3; f = strtok_r(NULL, "\t", &save))
-        field[n++] = f;
+    char *field[OMPS_AXES + 3];
+    const size_t n = split_tabs(line, field, OMPS_AXES + 3);
     if (n != OMPS_AXES + 3 || strcmp(field[0], "env") != 0) {
         snprintf(why, len, "the child did not report its environment");
         return 0;
@@ -1003,17 +1010,9 @@ static void answer_env(struct omps_sweep *s, struct omps_env *e)
 static int read_visit(char *line, const struct omps_env *e, struct omps_config *c,
                       long *iterations)
 {
-    char *f[9], *save = NULL;
-    size_t n = 0;
+    char *f[9];
+    const size_t n = split_tabs(line, f, 9);
     long v[5];
-    for (char *p = strtok_r(line, "\t\n", &save); p && n < 9; p = strtok_r(NULL, "\t\n", &save))
-        f[n++] = p;
-    /* An empty params field vanishes in strtok; put it back. */
-    if (n == 8) {
-        memmove(&f[3], &f[2], 6 * sizeof *f);
-        f[2] = "";
-        n = 9;
-    }
     memset(c, 0, sizeof *c);
     if (n != 9 || strcmp(f[0], "visit") != 0 || (c->key.kernel = omps_kernel_find(f[1])) == NULL ||
         omps_key_parse_params(&c->key, f[2]) != OMPS_OK ||

@@ -100,20 +100,21 @@ beyond_one_thread() {
 draw_failed=0
 
 draw_all() {
-    local work=$1 dir=$2 nphys=$3 machine=$4 kernel id ids overview=""
+    local work=$1 dir=$2 nphys=$3 machine=$4 kernel id ids overview="" blocking
+    blocking=" $(family_kernels "$work" blocking | tr '\n' ' ') "
     while IFS='|' read -r id _ _ _ _ _ _; do
         titled_data "$work" "$id" "$(series_title "$work" "$id")" >/dev/null
     done <"$work/series.txt"
     # Speedup means something only where the team splits a fixed amount of
     # work: the scaling family.  The others get their own pictures below.
-    for kernel in $(family_kernels "$work" scaling) $(family_kernels "$work" blocking); do
+    for kernel in $(family_kernels "$work" scaling) $blocking; do
         ids=$(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt" | tr '\n' ' ')
         plot_picture speedup "$dir/speedup-$kernel" "$kernel: speedup — $machine" "$nphys" "$ids" "$work"
         plot_picture efficiency "$dir/efficiency-$kernel" "$kernel: efficiency — $machine" "$nphys" "$ids" "$work"
         draw_rate "$work" "$dir" "$kernel" "$machine"
         # Blocking waits scale past the cores: no serial fraction, and
         # their speedups would flatten every other kernel's in the overview.
-        case " $(family_kernels "$work" blocking) " in *" $kernel "*) continue ;; esac
+        case "$blocking" in *" $kernel "*) continue ;; esac
         # shellcheck disable=SC2086
         beyond_one_thread "$work" $ids &&
             plot_picture karp-flatt "$dir/karp-flatt-$kernel" "$kernel: Karp-Flatt serial fraction — $machine" "$nphys" "$ids" "$work"
@@ -143,13 +144,32 @@ summary_twice='
     NR == FNR { env_scan(f, c); next }
 '
 
+# summary_awk DIR PROGRAM [AWK OPTION]...: PROGRAM, after summary_twice, over
+# DIR/summary.csv read twice, with the CSV and environment helpers.
+summary_awk() {
+    local dir=$1 program=$2
+    shift 2
+    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" \
+        -f <(printf '%s\n' "$summary_twice" "$program") "$@" "$dir/summary.csv" "$dir/summary.csv"
+}
+
+# drawable_nmax FILE...: the largest thread count (first column) in data
+# files with a title line, or exit 1 when no file has a finite value in its
+# second column (a rate all NaN, overheads all below resolution): nothing
+# to draw.
+drawable_nmax() {
+    [ $# -gt 0 ] && awk 'FNR > 1 && $2 != "NaN" { found = 1 }
+                        FNR > 1 && $1 + 0 > m { m = $1 + 0 }
+                        END { if (!found) exit 1; print m + 0 }' "$@"
+}
+
 # family_data WORK DIR FAMILY KERNEL: WORK/f-KERNEL-<i>.dat from summary.csv,
 # one per series (params and environment): "threads value low high" per
 # thread count under the quoted title.  Overheads are the rate in µs per
 # construct; the others 1000 / rate (ns per update, the interval turned over).
 family_data() {
     local work=$1 dir=$2 family=$3 kernel=$4
-    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
+    summary_awk "$dir" '
         function per(s) { return (s == "" || s + 0 <= 0) ? "NaN" : 1000 / s }
         f[c["kernel"]] != k { next }
         {
@@ -167,7 +187,7 @@ family_data() {
             for (i = 1; i <= nt; i++)
                 printf "\"%s\"\n%s", titles[i], rows[titles[i]] >(work "/f-" k "-" i ".dat")
         }
-    ') -v k="$kernel" -v fam="$family" -v work="$work" "$dir/summary.csv" "$dir/summary.csv"
+    ' -v k="$kernel" -v fam="$family" -v work="$work"
 }
 
 # rate_data WORK DIR KERNEL: WORK/r-KERNEL-<i>.dat per schedule (threads
@@ -176,7 +196,7 @@ family_data() {
 # throughput), and the unit on stdout.
 rate_data() {
     local work=$1 dir=$2 kernel=$3
-    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
+    summary_awk "$dir" '
         f[c["kernel"]] != k { next }
         {
             e = env_label(f, c)
@@ -207,7 +227,7 @@ rate_data() {
             }
             print unit
         }
-    ') -v k="$kernel" -v work="$work" "$dir/summary.csv" "$dir/summary.csv"
+    ' -v k="$kernel" -v work="$work"
 }
 
 # draw_rate WORK DIR KERNEL MACHINE: DIR/rate-KERNEL.png/.svg, the rate per
@@ -217,13 +237,9 @@ draw_rate() {
     rm -f "$work/r-$kernel-"*.dat
     unit=$(rate_data "$work" "$dir" "$kernel")
     files=$(ls "$work/r-$kernel-"[0-9]*.dat 2>/dev/null | tr '\n' ' ')
-    # Nothing to draw without a finite rate (every median NaN, say).
     # shellcheck disable=SC2086
-    [ -n "$files" ] && awk 'FNR > 1 && $2 != "NaN" { found = 1 } END { exit !found }' $files ||
-        return 0
+    nmax=$(drawable_nmax $files) || return 0
     [ -s "$work/r-$kernel-bound.dat" ] && ceiling=$work/r-$kernel-bound.dat
-    # shellcheck disable=SC2086
-    nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
     render "$work" family.gp "$dir/rate-$kernel" "FILES='$files'; CEILING='$ceiling'; \
 YLABEL='$unit (bars: 95% interval)'; TITLE='$kernel: rate — $machine'; NMAX=$nmax"
 }
@@ -239,13 +255,8 @@ draw_family() {
         family_data "$work" "$dir" "$family" "$kernel"
         files="$files $(ls "$work/f-$kernel-"*.dat 2>/dev/null | tr '\n' ' ')"
     done
-    # Nothing to draw without a finite value (overheads all below
-    # resolution, say).
     # shellcheck disable=SC2086
-    [ -n "$files" ] && awk 'FNR > 1 && $2 != "NaN" { found = 1 } END { exit !found }' $files ||
-        return 0
-    # shellcheck disable=SC2086
-    nmax=$(awk 'FNR > 1 && $1 + 0 > m { m = $1 + 0 } END { print m + 0 }' $files)
+    nmax=$(drawable_nmax $files) || return 0
     render "$work" family.gp "$dir/$name" "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax"
 }
 
@@ -256,7 +267,7 @@ draw_family() {
 # lists "KERNEL THREADS UNIT" per file.
 environments_data() {
     local work=$1 dir=$2
-    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
+    summary_awk "$dir" '
         f[c["kernel"]] == "overhead_reference" || env_label(f, c) == "" { next }
         {
             k = f[c["kernel"]]; t = f[c["threads"]] + 0; r = num(f[c["rate"]])
@@ -286,7 +297,7 @@ environments_data() {
                 print k, top[k], unit[k]
             }
         }
-    ') -v work="$work" "$dir/summary.csv" "$dir/summary.csv"
+    ' -v work="$work"
 }
 
 # environments-KERNEL.png/.svg: each environment's best schedule at the
@@ -309,7 +320,7 @@ TITLE='$kernel at $threads threads: the best schedule in each environment — $m
 # "KERNEL NAME" per kernel on stdout, NAME the swept parameter's.
 sweep_data() {
     local work=$1 dir=$2 by=$3
-    awk -f "$here/../tools/csv.awk" -f "$here/../tools/env.awk" -f <(printf '%s\n' "$summary_twice" '
+    summary_awk "$dir" '
         num(f[c["median_s"]]) == "NaN" { next }
         by == "chunk" && f[c["chunk"]] + 0 == 0 { next }
         by == "param" && (f[c["params"]] !~ /^[a-z_]+=[^;]*$/) { next }
@@ -347,7 +358,7 @@ sweep_data() {
                 if (!((p[1], p[2]) in listed)) { listed[p[1], p[2]] = 1; print p[1], p[2] }
             }
         }
-    ') -v work="$work" -v by="$by" "$dir/summary.csv" "$dir/summary.csv"
+    ' -v work="$work" -v by="$by"
 }
 
 # chunks-KERNEL.png/.svg (time against chunk size, the U curve of "too
