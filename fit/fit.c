@@ -96,7 +96,7 @@ static int same_series(const struct omps_fit_point *a, const struct omps_fit_poi
 {
     return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->params, b->params) == 0 &&
            a->n == b->n && strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk &&
-           omps_env_compare(&a->env, &b->env) == 0;
+           a->ranks == b->ranks && omps_env_compare(&a->env, &b->env) == 0;
 }
 
 /* The included points of series s, with the times given (NaN: left out). */
@@ -107,7 +107,7 @@ static size_t gather(const struct fit_ctx *c, const struct series *s, const doub
     for (size_t i = 0; i < s->count; i++) {
         const struct omps_fit_point *p = &c->in->points[s->members[i]];
         if (p->excluded == 0 && isfinite(times[i]))
-            out[n++] = (struct omps_point){(double)p->threads, times[i], p->sigma};
+            out[n++] = (struct omps_point){(double)p->cores, times[i], p->sigma};
     }
     return n;
 }
@@ -339,7 +339,7 @@ static void row(const struct fit_ctx *c, const struct series *s, const char *mod
     omps_env_text(&c->in->points[s->members[0]].env, 1, env, sizeof env);
     fputc(',', c->csv);
     omps_csv_text(c->csv, env);
-    fputc('\n', c->csv);
+    fprintf(c->csv, ",%ld\n", c->in->points[s->members[0]].ranks);
 }
 
 static const char *kernel_of(const struct fit_ctx *c, const struct series *s)
@@ -456,11 +456,14 @@ static struct series *group(const struct omps_fit_input *in, size_t *count)
             char chunk[24] = "";
             if (p->chunk > 0)
                 snprintf(chunk, sizeof chunk, ":%ld", p->chunk);
-            char env[128];
+            char env[128], ranks[32] = "";
             env_label(in, p, env, sizeof env);
-            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s", p->schedule, chunk,
-                     *p->params ? " [" : "", p->params, *p->params ? "]" : "", *env ? " " : "",
-                     env);
+            /* A process kernel's series are its rank counts, over cores. */
+            if (p->ranked)
+                snprintf(ranks, sizeof ranks, " %ld rank%s", p->ranks, p->ranks == 1 ? "" : "s");
+            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s%s", p->schedule, chunk,
+                     *p->params ? " [" : "", p->params, *p->params ? "]" : "", ranks,
+                     *env ? " " : "", env);
             n++;
         }
         s[j].members[s[j].count++] = i;
@@ -475,7 +478,7 @@ static size_t distinct_included(const struct omps_fit_input *in, const struct se
     for (size_t i = 0; i < s->count; i++) {
         const struct omps_fit_point *p = &in->points[s->members[i]];
         size_t j = 0;
-        while (j < i && in->points[s->members[j]].threads != p->threads)
+        while (j < i && in->points[s->members[j]].cores != p->cores)
             j++;
         d += j == i && p->excluded == 0;
     }
@@ -516,7 +519,7 @@ static void write_series_data(const char *work, size_t id, const struct omps_fit
     FILE *f = fopen(path, "w");
     for (size_t i = 0; f != NULL && i < s->count; i++) {
         const struct omps_fit_point *p = &in->points[s->members[i]];
-        fprintf(f, "%ld", p->threads);
+        fprintf(f, "%ld", p->cores);
         const double v[] = {p->median, p->sigma, p->speedup, p->efficiency, p->karp_flatt};
         for (size_t j = 0; j < 5; j++)
             dat_number(f, v[j]);
@@ -545,7 +548,7 @@ static void write_series_data(const char *work, size_t id, const struct omps_fit
     /* Hoefler and Belli: the base case's absolute time beside every speedup. */
     for (size_t i = 0; i < s->count; i++) {
         const struct omps_fit_point *p = &in->points[s->members[i]];
-        if (p->threads == 1 && isfinite(p->median)) {
+        if (p->cores == 1 && isfinite(p->median)) {
             char t1[32];
             format_seconds(p->median, t1, sizeof t1);
             fprintf(titles, "  T(1) %s", t1);
@@ -728,7 +731,7 @@ static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *dat
     if (rc == 0) {
         c->csv = out.f;
         fprintf(out.f, "kernel,params,n,schedule,chunk,model,parameter,value,stderr,points,"
-                       "note,ci_low,ci_high,environment\n");
+                       "note,ci_low,ci_high,environment,ranks\n");
         fit_all(c, s, n, data);
         rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
     } else if (rc == -2) {

@@ -17,6 +17,9 @@ struct omps_fit_point {
     char params[256];
     unsigned long long n;
     long threads;
+    long ranks;                /* MPI ranks (1 without the column) */
+    long cores;                /* ranks x threads: the fits' and pictures' x */
+    int ranked;                /* a process kernel's row: its series are rank counts */
     char schedule[16];
     long chunk;
     struct omps_env env;       /* from the environment columns */

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "../kernels/errors.h"
+#include "../kernels/registry.h"
 #include "cli.h"
 #include "fit.h"
 #include "runs_read.h"
@@ -19,11 +20,11 @@
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_MEDIAN, REQUIRED,
        C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER, C_SLO, C_SHI,
-       C_BIND, C_COUNT = C_BIND + OMPS_AXES };
+       C_BIND, C_RANKS = C_BIND + OMPS_AXES, C_COUNT };
 static const char *const names[C_COUNT] = {
     "kernel", "params", "n", "threads", "schedule", "chunk", "median_s", "repetitions",
     "stddev_s", "speedup", "efficiency", "karp_flatt", "oversubscribed", "speedup_ci_low",
-    "speedup_ci_high", "bind", "places", "wait_policy", "toolchain"};
+    "speedup_ci_high", "bind", "places", "wait_policy", "toolchain", "ranks"};
 
 struct reader {
     const struct omps_table *t;
@@ -66,6 +67,13 @@ static int read_identity(const struct reader *r, size_t row, struct omps_fit_poi
         return bad(r, row, C_N, "is not a whole number");
     if (omps_parse_long(cell(r, row, C_CHUNK), 0, 1L << 30, &p->chunk) != 0)
         return bad(r, row, C_CHUNK, "is not a whole number");
+    p->ranks = 1;
+    if (r->col[C_RANKS] >= 0 &&
+        omps_parse_long(cell(r, row, C_RANKS), 1, OMPS_MAX_RANKS, &p->ranks) != 0)
+        return bad(r, row, C_RANKS, "is not a positive whole number");
+    p->cores = p->ranks * p->threads;
+    const struct omps_kernel *k = omps_kernel_find(cell(r, row, C_KERNEL));
+    p->ranked = k != NULL && k->ranked != OMPS_RANKED_NO;
     if (strlen(cell(r, row, C_SCHEDULE)) >= sizeof p->schedule)
         return bad(r, row, C_SCHEDULE, "is not a schedule");
     const char *cells[OMPS_AXES];
@@ -105,7 +113,7 @@ static int read_point(const struct reader *r, size_t row, int nphys, struct omps
     p->speedup_lo = number(r, row, C_SLO);
     p->speedup_hi = number(r, row, C_SHI);
     p->excluded = isnan(p->median) ? 2
-                  : number(r, row, C_OVER) == 1 || (nphys > 0 && p->threads > nphys) ? 1
+                  : number(r, row, C_OVER) == 1 || (nphys > 0 && p->cores > nphys) ? 1
                                                                                      : 0;
     p->line = r->t->lines[row];
     return OMPS_OK;
@@ -177,6 +185,7 @@ static int same_point(const struct omps_fit_point *p, const struct omps_key *k)
 {
     return strcmp(p->kernel, k->kernel->name) == 0 && strcmp(p->params, k->params_text) == 0 &&
            p->n == k->n && p->threads == k->threads && p->chunk == k->schedule.chunk &&
+           p->ranks == omps_key_ranks(k) &&
            strcmp(p->schedule, omps_schedule_name(k->schedule.kind)) == 0 &&
            omps_env_compare(&p->env, &k->env) == 0;
 }

@@ -80,8 +80,12 @@ void omps_libomp_dir_remove(const char *dir)
  * pipes.  Only async-signal-safe calls and the environment functions, which
  * glibc makes safe after fork. */
 static void exec_child(const char *binary, char *const args[], const struct omps_env *e,
-                       const int *swept, const char *libomp_dir, int in, int out)
+                       const int *swept, const char *libomp_dir, int in, int out, int launcher)
 {
+    /* A launcher installs its own SIGINT handler; in a process group of its
+     * own, a Ctrl-C at the terminal reaches only the parent, which decides. */
+    if (launcher)
+        setpgid(0, 0);
     for (int a = 0; a < OMPS_AXES; a++) {
         const char *variable = omps_axis_variable((enum omps_axis)a);
         if (variable == NULL || !swept[a])
@@ -108,11 +112,12 @@ static void exec_child(const char *binary, char *const args[], const struct omps
 
 int omps_child_start(struct omps_child *c, const char *binary, char *const args[],
                      const struct omps_env *e, const int *swept, const char *libomp_dir,
-                     char *err, size_t err_len)
+                     int launcher, char *err, size_t err_len)
 {
     int to[2], from[2];
     memset(c, 0, sizeof *c);
     c->pid = -1;
+    c->launcher = launcher;
     c->to = c->from = -1;
     if (pipe2(to, O_CLOEXEC) != 0) {
         snprintf(err, err_len, "cannot start a child: %s", strerror(errno));
@@ -127,7 +132,7 @@ int omps_child_start(struct omps_child *c, const char *binary, char *const args[
     fflush(NULL);
     c->pid = fork();
     if (c->pid == 0)
-        exec_child(binary, args, e, swept, libomp_dir, to[0], from[1]);
+        exec_child(binary, args, e, swept, libomp_dir, to[0], from[1], launcher);
     close(to[0]);
     close(from[1]);
     c->to = to[1];
@@ -217,7 +222,14 @@ int omps_child_finish(struct omps_child *c, int kill_it, char *why, size_t why_l
         close(c->to);
     c->to = -1;
     if (c->pid > 0) {
-        if (kill_it || !reap(c, FINISH_GRACE_S, &status)) {
+        int ended = !kill_it && reap(c, FINISH_GRACE_S, &status);
+        /* mpirun ends its ranks on SIGTERM; killed outright it would leave
+         * them running, since each rank has a process group of its own. */
+        if (!ended && c->launcher) {
+            kill(c->pid, SIGTERM);
+            ended = reap(c, FINISH_GRACE_S, &status);
+        }
+        if (!ended) {
             kill(c->pid, SIGKILL);
             while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
                 ;

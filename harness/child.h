@@ -24,6 +24,7 @@ struct omps_child {
     int from; /* the child's standard output */
     char buf[8192];
     size_t len;
+    int launcher; /* mpirun: in its own process group, ended with SIGTERM */
 };
 
 /*
@@ -41,11 +42,13 @@ int omps_toolchain_binary(const struct omps_run_options *opts, int tc, char *pat
  * (holding libgomp.so.1 as a link to libomp) first on LD_LIBRARY_PATH.  The
  * child ignores SIGINT: the parent decides what an interrupt stops.
  * swept[a] says which axes the run sweeps; the others pass through as
- * inherited.  Returns 0 or OMPS_EIO with err set.
+ * inherited.  A launcher (mpirun, starting ranks) gets a process group of
+ * its own, and omps_child_finish asks it to end its ranks (SIGTERM) before
+ * it is killed.  Returns 0 or OMPS_EIO with err set.
  */
 int omps_child_start(struct omps_child *c, const char *binary, char *const args[],
                      const struct omps_env *e, const int *swept, const char *libomp_dir,
-                     char *err, size_t err_len);
+                     int launcher, char *err, size_t err_len);
 
 /* Writes text to the child's input; 0, or -1 when the child is gone. */
 int omps_child_send(struct omps_child *c, const char *text);

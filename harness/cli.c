@@ -392,6 +392,63 @@ static int apply_axis_option(const char *name, const char *value, struct omps_ru
 }
 
 /* Applies one option that takes a value. */
+int omps_parse_ranks(const char *text, int *out, size_t cap, size_t *count, char *err,
+                     size_t err_len)
+{
+    const char *cursor = text;
+    char item[64];
+    size_t n = 0;
+    while (next_item(&cursor, item, sizeof item)) {
+        long lo, hi;
+        char *dash = strchr(item, '-');
+        if (dash != NULL && dash != item)
+            *dash = '\0';
+        const int bad = omps_parse_long(item, 1, OMPS_MAX_RANKS, &lo) != 0 ||
+                        (dash != NULL && dash != item
+                             ? omps_parse_long(dash + 1, lo, OMPS_MAX_RANKS, &hi) != 0
+                             : (hi = lo, 0));
+        if (dash != NULL && dash != item)
+            *dash = '-';
+        if (bad) {
+            snprintf(err, err_len, "--ranks: '%s' is not a rank count (or range A-B) from 1 "
+                     "to %d", item, OMPS_MAX_RANKS);
+            return OMPS_EINVAL;
+        }
+        for (long r = lo; r <= hi; r++) {
+            if (n == cap) {
+                snprintf(err, err_len, "--ranks: '%s' lists more than %zu counts", text, cap);
+                return OMPS_EINVAL;
+            }
+            out[n++] = (int)r;
+        }
+    }
+    *count = omps_sort_unique(out, n);
+    return OMPS_OK;
+}
+
+int omps_read_hostfile(const char *path, int *hosts, char *err, size_t err_len)
+{
+    char line[1024];
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, err_len, "--hostfile: cannot read '%s': %s", path, strerror(errno));
+        return OMPS_EINVAL;
+    }
+    *hosts = 0;
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *p = line + strspn(line, " \t");
+        *hosts += *p != '#' && *p != '\n' && *p != '\0';
+    }
+    const int failed = ferror(f);
+    fclose(f);
+    if (failed || *hosts == 0) {
+        snprintf(err, err_len, "--hostfile: '%s' %s", path,
+                 failed ? "could not be read" : "names no host");
+        return OMPS_EINVAL;
+    }
+    return OMPS_OK;
+}
+
 static int apply_valued_option(const char *name, const char *value,
                                int logical_cpus, struct omps_run_options *o,
                                char *err, size_t err_len)
@@ -406,6 +463,12 @@ static int apply_valued_option(const char *name, const char *value,
     if (strcmp(name, "--threads") == 0)
         return omps_parse_threads(value, logical_cpus, o->threads,
                                   OMPS_MAX_THREADS, &o->nthreads, err, err_len);
+    if (strcmp(name, "--ranks") == 0)
+        return omps_parse_ranks(value, o->ranks, OMPS_MAX_THREADS, &o->nranks, err, err_len);
+    if (strcmp(name, "--hostfile") == 0) {
+        o->hostfile = value;
+        return omps_read_hostfile(value, &o->hosts, err, err_len);
+    }
     if (strcmp(name, "--schedules") == 0)
         return omps_parse_schedules(value, o->schedules, OMPS_MAX_LIST,
                                     &o->nschedules, err, err_len);
@@ -496,7 +559,8 @@ static int is_valued_option(const char *arg, size_t len)
                                         "--min-time", "--out", "--budget",
                                         "--precision", "--seed", "--resume",
                                         "--bind", "--places", "--wait-policy",
-                                        "--toolchains", "--toolchain-binary"};
+                                        "--toolchains", "--toolchain-binary", "--ranks",
+                                        "--hostfile"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
             return 1;
@@ -515,6 +579,8 @@ static int *flag_option(const char *arg, struct omps_run_options *o)
         return &o->force;
     if (strcmp(arg, "--auto-environments") == 0)
         return &o->auto_environments;
+    if (strcmp(arg, "--oversubscribe") == 0)
+        return &o->oversubscribe;
     return NULL;
 }
 

@@ -63,7 +63,25 @@ struct omps_run_options {
     size_t naxis[OMPS_AXES];
     /* --toolchain-binary NAME=PATH: the ompscale built by another toolchain. */
     const char *toolchain_binary[OMPS_AXIS_VALUES];
+    /* The process kernels' rank counts (--ranks; 0: the default list), the
+     * hosts mpirun may use (--hostfile, and how many it names), and whether
+     * ranks x threads may pass the cores (--oversubscribe). */
+    int ranks[OMPS_MAX_THREADS];
+    size_t nranks;
+    const char *hostfile;
+    int hosts;
+    int oversubscribe;
 };
+
+/* Parses --ranks: counts and ranges A-B from 1 to OMPS_MAX_RANKS, sorted
+ * and distinct.  Returns 0 or OMPS_EINVAL with err naming the item. */
+int omps_parse_ranks(const char *text, int *out, size_t cap, size_t *count, char *err,
+                     size_t err_len);
+
+/* Reads --hostfile: counts the hosts it names (lines that are neither empty
+ * nor comments).  Returns 0, or OMPS_EINVAL when it cannot be read or names
+ * none. */
+int omps_read_hostfile(const char *path, int *hosts, char *err, size_t err_len);
 
 /* Returns 1 when opts sweeps any environment axis. */
 int omps_run_options_use_children(const struct omps_run_options *opts);

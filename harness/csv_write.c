@@ -111,7 +111,7 @@ void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
     omps_csv_env(f, r->key, r->runtime);
     fputc(',', f);
     omps_csv_number(f, r->result);
-    fputc('\n', f);
+    fprintf(f, ",%d\n", omps_key_ranks(r->key));
 }
 
 void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
@@ -150,5 +150,5 @@ void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
     else
         fputs(",,", f);
     omps_csv_number(f, r->result_spread);
-    fputc('\n', f);
+    fprintf(f, ",%d,%d\n", omps_key_ranks(&r->key), omps_key_cores(&r->key));
 }

@@ -16,13 +16,13 @@
 #define OMPS_ENV_HEADER "bind,places,wait_policy,toolchain,runtime"
 #define OMPS_RUNS_HEADER                                                       \
     OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round,probe_ns," \
-    OMPS_ENV_HEADER ",result"
+    OMPS_ENV_HEADER ",result,ranks"
 #define OMPS_SUMMARY_HEADER                                                    \
     OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
     "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
     "copy_fraction,oversubscribed,ci_low_s,ci_high_s,speedup_ci_low,"         \
     "speedup_ci_high,bound_rate,bound_fraction,rate_ci_low,rate_ci_high,note,"   \
-    "placement_modes," OMPS_ENV_HEADER ",result_bitwise,result_spread"
+    "placement_modes," OMPS_ENV_HEADER ",result_bitwise,result_spread,ranks,cores"
 
 /*
  * A file written under a temporary name in its final directory and renamed

@@ -114,7 +114,7 @@ void RunBatch(benchmark::State &state, omps_gb *gb) {
         state.SkipWithError("interrupted");
         return;
     }
-    if (h.begin(batch.ctx, why, sizeof why) != 0) {
+    if (h.begin(batch.ctx, static_cast<long>(state.max_iterations), why, sizeof why) != 0) {
         state.SkipWithError(why);
         return;
     }

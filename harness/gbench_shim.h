@@ -28,15 +28,16 @@ struct omps_gb_result {
 
 /*
  * Callbacks; ctx is the pointer given at registration.  begin runs before
- * each batch of timed runs and returns 0, or non-zero with a reason in why to
- * skip the configuration.  prepare (may be NULL) runs untimed before every
+ * each batch of timed runs, told how many runs the batch will time (Google
+ * Benchmark's count for it, also while it searches for one), and returns 0,
+ * or non-zero with a reason in why to skip the configuration.  prepare (may be NULL) runs untimed before every
  * run; body is the timed run.  end runs after each batch and returns 1 when
  * the result verified, else 0 with the reason in why.  stop returns non-zero
  * once the sweep is interrupted.  report receives the configuration's
  * results once all its repetitions are done.
  */
 struct omps_gb_hooks {
-    int (*begin)(void *ctx, char *why, size_t why_len);
+    int (*begin)(void *ctx, long runs, char *why, size_t why_len);
     void (*prepare)(void *ctx);
     void (*body)(void *ctx);
     int (*end)(void *ctx, char *why, size_t why_len);

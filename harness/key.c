@@ -25,13 +25,41 @@ int omps_key_compare(const struct omps_key *a, const struct omps_key *b)
     if (c == 0)
         c = omps_env_compare(&a->env, &b->env);
     if (c == 0)
+        c = compare_int(omps_key_ranks(a), omps_key_ranks(b));
+    if (c == 0)
         c = compare_int(a->threads, b->threads);
     return c;
+}
+
+int omps_key_ranks(const struct omps_key *k)
+{
+    return k->ranks > 1 ? k->ranks : 1;
+}
+
+int omps_key_cores(const struct omps_key *k)
+{
+    return omps_key_ranks(k) * k->threads;
+}
+
+int omps_key_launch_ranks(const struct omps_key *k)
+{
+    switch (k->kernel->ranked) {
+    case OMPS_RANKED_NO:
+        return 0;
+    case OMPS_RANKED_SPAWN:
+        return 1;
+    case OMPS_RANKED_ANY:
+    case OMPS_RANKED_PROCESSES:
+    case OMPS_RANKED_PAIR:
+        break;
+    }
+    return omps_key_ranks(k);
 }
 
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b)
 {
     return a->kernel == b->kernel && a->n == b->n && a->threads == b->threads &&
+           omps_key_ranks(a) == omps_key_ranks(b) &&
            strcmp(a->params_text, b->params_text) == 0 &&
            omps_env_compare(&a->env, &b->env) == 0;
 }
@@ -41,6 +69,7 @@ int omps_key_same_series(const struct omps_key *a, const struct omps_key *b)
     return a->kernel == b->kernel && a->n == b->n &&
            a->schedule.kind == b->schedule.kind &&
            a->schedule.chunk == b->schedule.chunk &&
+           omps_key_ranks(a) == omps_key_ranks(b) &&
            strcmp(a->params_text, b->params_text) == 0 &&
            omps_env_compare(&a->env, &b->env) == 0;
 }
@@ -86,6 +115,8 @@ void omps_key_name(const struct omps_key *k, char *buf, size_t len)
                         has ? "[" : "", k->params_text, has ? "]" : "",
                         (unsigned long long)k->n, k->threads,
                         omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+    if (k->kernel->ranked != OMPS_RANKED_NO && used > 0 && (size_t)used < len)
+        used += snprintf(buf + used, len - (size_t)used, "/ranks:%d", omps_key_ranks(k));
     for (int a = 0; a < OMPS_AXES && used > 0 && (size_t)used < len; a++) {
         const int v = k->env.value[a];
         if (v == 0 || (a == OMPS_AXIS_TOOLCHAIN && v == (int)omps_own_toolchain()))

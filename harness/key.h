@@ -30,20 +30,33 @@ struct omps_key {
     int threads;
     struct omps_schedule schedule;
     struct omps_env env; /* the environment (binding, places, wait, toolchain) */
+    int ranks; /* MPI ranks, each with `threads` threads; 0 or 1: one process */
 };
 
+/* The key's rank count, 1 for an OpenMP kernel's (whose ranks may be 0). */
+int omps_key_ranks(const struct omps_key *k);
+
+/* The cores a configuration uses: ranks x threads. */
+int omps_key_cores(const struct omps_key *k);
+
+/* The ranks mpirun starts for a process kernel's configuration: its ranks,
+ * or one for a kernel that spawns them itself; 0 for an OpenMP kernel,
+ * which runs without mpirun. */
+int omps_key_launch_ranks(const struct omps_key *k);
+
 /* Orders keys by kernel name, params, n, schedule kind, chunk, environment,
- * threads, so
+ * ranks, threads, so
  * that a sorted list holds each series together in thread order.  Returns
  * <0, 0 or >0 like strcmp. */
 int omps_key_compare(const struct omps_key *a, const struct omps_key *b);
 
 /* Returns 1 when a and b share a kernel instance (kernel, params, n), a
- * team size and an environment, so one set-up state serves both. */
+ * team size, a rank count and an environment, so one set-up state serves
+ * both. */
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b);
 
 /* Returns 1 when a and b belong to one scaling series: every field but
- * threads is equal. */
+ * threads is equal (ranks included). */
 int omps_key_same_series(const struct omps_key *a, const struct omps_key *b);
 
 /* Returns "static", "dynamic", "guided", "auto" or "none". */

@@ -15,6 +15,9 @@
 #include "machine.h"
 #include "run.h"
 #include "sweep.h"
+#ifdef OMPS_HAVE_MPI
+#include "../kernels/spawn.h"
+#endif
 
 static volatile sig_atomic_t interrupted;
 
@@ -142,6 +145,10 @@ int main(int argc, char **argv)
         return omps_cmd_summarize(argc - 2, argv + 2);
     if (strcmp(cmd, "child") == 0)
         return omps_sweep_child(argc - 2, argv + 2, argv[0]);
+#ifdef OMPS_HAVE_MPI
+    if (strcmp(cmd, "spawned") == 0)
+        return omps_spawned_main(argc - 1, argv + 1);
+#endif
     if (strcmp(cmd, "fit") == 0)
         return omps_cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "page") == 0)

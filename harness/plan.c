@@ -9,6 +9,7 @@
 #include "../kernels/errors.h"
 #include "../kernels/registry.h"
 #include "plan.h"
+#include "ranks.h"
 
 /* Memory a sweep may plan to use, as a share of physical memory. */
 #define MEMORY_SHARE 0.8
@@ -27,6 +28,8 @@
 #define AUTO_MIN_TIME_FLOOR 0.01
 /* Starting a child process and its OpenMP runtime, checking its environment. */
 #define CHILD_START_S 0.05
+/* Starting a group of ranks through mpirun (measured here: 0.3-0.5 s). */
+#define RANKS_START_S 0.5
 
 /* The size for kernel k: the last --size naming it, else the last --size
  * for every kernel, else its default. */
@@ -52,6 +55,11 @@ static size_t param_values(const struct omps_run_options *o,
 {
     *values = &k->params[p].default_value;
     size_t n = 1;
+    /* A smoke sweep takes only the first of a kernel's own list. */
+    if (k->params[p].nsweep > 0) {
+        *values = k->params[p].sweep;
+        n = o->quick ? 1 : k->params[p].nsweep;
+    }
     for (size_t i = 0; i < o->nsets; i++) {
         if (o->sets[i].kernel == k && o->sets[i].param == p) {
             *values = o->sets[i].values;
@@ -128,11 +136,20 @@ static size_t schedule_list(const struct omps_run_options *o,
     return n;
 }
 
+/* How many cores a configuration may use: a process kernel's ranks x
+ * threads stays within max_cores unless oversubscribing was asked for
+ * (max_cores 0: no limit, as for OpenMP kernels, whose thread list decides);
+ * more than usable_cpus is marked. */
+struct core_limits {
+    int usable_cpus;
+    int max_cores;
+};
+
 /* Appends one kernel instance's configurations at *count: schedule-major,
  * then threads, so each series lies together. */
 static void plan_kernel(const struct omps_key *proto, const int *threads,
                         size_t nthreads, const struct omps_schedule *scheds,
-                        size_t nscheds, int usable_cpus,
+                        size_t nscheds, const struct core_limits *limits,
                         struct omps_config *out, size_t *count)
 {
     static const struct omps_schedule none = {0, 0};
@@ -142,13 +159,42 @@ static void plan_kernel(const struct omps_key *proto, const int *threads,
     }
     for (size_t s = 0; s < nscheds; s++) {
         for (size_t t = 0; t < nthreads; t++) {
+            const int cores = omps_key_ranks(proto) * threads[t];
+            if (limits->max_cores > 0 && cores > limits->max_cores)
+                continue;
             struct omps_config *c = &out[(*count)++];
             c->key = *proto;
             c->key.threads = threads[t];
             c->key.schedule = scheds[s];
-            c->oversubscribed = threads[t] > usable_cpus;
+            c->oversubscribed = cores > limits->usable_cpus;
         }
     }
+}
+
+/* The cores this run's ranks may use: this machine's, times the hosts of
+ * --hostfile (taken to be alike; machine.json records each one). */
+static int ranks_cores(const struct omps_run_options *o, const struct omps_machine *m)
+{
+    const int cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
+    return cores * (o->hosts > 1 ? o->hosts : 1);
+}
+
+/* The rank counts: --ranks, else 1, 2, 4, ... up to the cores and the cores
+ * themselves (at most 2 for --quick). */
+static size_t rank_list(const struct omps_run_options *o, const struct omps_machine *m,
+                        int *out)
+{
+    if (o->nranks > 0) {
+        memcpy(out, o->ranks, o->nranks * sizeof *out);
+        return o->nranks;
+    }
+    const int cores = o->quick && ranks_cores(o, m) > 2 ? 2 : ranks_cores(o, m);
+    size_t n = 0;
+    for (int r = 1; r <= cores && n < OMPS_MAX_THREADS - 1; r *= 2)
+        out[n++] = r;
+    if (out[n - 1] != cores)
+        out[n++] = cores;
+    return n;
 }
 
 /* The values each axis sweeps: opts's, and with auto_bind close against
@@ -296,10 +342,38 @@ static int env_lists_make(const struct omps_run_options *o, struct env_lists *l)
 struct plan_lists {
     int threads[OMPS_MAX_THREADS];
     size_t nthreads;
+    int ranks[OMPS_MAX_THREADS];
+    size_t nranks;
+    struct core_limits omp, mpi;
     struct omps_schedule scheds[OMPS_MAX_LIST];
     size_t nscheds;
     struct env_lists envs;
 };
+
+/* Appends proto's configurations at each of its rank counts: one process
+ * for an OpenMP kernel; --ranks for a process kernel (of one thread each
+ * for a kernel of processes alone, and for one that spawns its ranks,
+ * whose n is then the rank count); two ranks of one thread for a
+ * ping-pong. */
+static void plan_ranks(struct omps_key *proto, const struct plan_lists *l, const int *threads,
+                       size_t nthreads, struct omps_plan *plan)
+{
+    static const int one = 1, two = 2;
+    const enum omps_ranked how = proto->kernel->ranked;
+    const int *ranks = how == OMPS_RANKED_PAIR ? &two : how == OMPS_RANKED_NO ? &one : l->ranks;
+    const size_t nranks = how == OMPS_RANKED_NO || how == OMPS_RANKED_PAIR ? 1 : l->nranks;
+    if (how != OMPS_RANKED_NO && how != OMPS_RANKED_ANY) {
+        threads = &one;
+        nthreads = 1;
+    }
+    for (size_t r = 0; r < nranks; r++) {
+        proto->ranks = ranks[r];
+        if (how == OMPS_RANKED_SPAWN)
+            proto->n = (uint64_t)ranks[r];
+        plan_kernel(proto, threads, nthreads, l->scheds, l->nscheds,
+                    how == OMPS_RANKED_NO ? &l->omp : &l->mpi, plan->configs, &plan->count);
+    }
+}
 
 /* Appends kernel k's configurations: each combination of its parameters,
  * in each of its environments, by schedule and thread count.  Returns 0 or
@@ -322,9 +396,30 @@ static int plan_one_kernel(const struct omps_run_options *o, const struct omps_m
             return OMPS_EINVAL;
         for (size_t e = 0; e < l->envs.count[a]; e++) {
             proto.env = l->envs.env[a][e];
-            plan_kernel(&proto, threads, nthreads, l->scheds, l->nscheds, m->usable_cpus,
-                        plan->configs, &plan->count);
+            plan_ranks(&proto, l, threads, nthreads, plan);
         }
+    }
+    return OMPS_OK;
+}
+
+/* The rank counts must fit the cores unless --oversubscribe, and need a
+ * build with MPI; fills the core limits.  Returns 0 or OMPS_EINVAL. */
+static int check_ranks(const struct omps_run_options *o, const struct omps_machine *m,
+                       struct plan_lists *l, char *err, size_t err_len)
+{
+    const int hosts = o->hosts > 1 ? o->hosts : 1;
+    l->omp = (struct core_limits){m->usable_cpus, 0};
+    l->mpi = (struct core_limits){m->usable_cpus * hosts, o->oversubscribe ? 0 : ranks_cores(o, m)};
+    if (o->nranks > 0 && !omps_ranks_built()) {
+        snprintf(err, err_len, "--ranks: this ompscale was built without MPI, so it has no "
+                 "process kernels (tools/deps.sh installs Open MPI; then rebuild)");
+        return OMPS_EINVAL;
+    }
+    if (l->mpi.max_cores > 0 && l->ranks[l->nranks - 1] > l->mpi.max_cores) {
+        snprintf(err, err_len, "--ranks: %d ranks is more than the %d cores ompscale may use "
+                 "%s; add --oversubscribe to run them anyway", l->ranks[l->nranks - 1],
+                 l->mpi.max_cores, o->hosts > 1 ? "on the hostfile's hosts" : "here");
+        return OMPS_EINVAL;
     }
     return OMPS_OK;
 }
@@ -340,13 +435,17 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     size_t total = 0;
     l.nthreads = thread_list(o, m, l.threads);
     l.nscheds = schedule_list(o, l.scheds);
+    l.nranks = rank_list(o, m, l.ranks);
+    if (check_ranks(o, m, &l, err, err_len) != OMPS_OK)
+        return OMPS_EINVAL;
     if (env_lists_make(o, &l.envs) != OMPS_OK)
         return OMPS_ENOMEM;
     for (size_t i = 0; i < nkernels; i++) {
         const int a = auto_bind(o, m, kernels[i]);
         any_auto |= a;
         total += param_combinations(o, kernels[i]) * l.nscheds * l.envs.count[a] *
-                 kernel_threads(o, m, kernels[i], l.threads, l.nthreads, threads);
+                 kernel_threads(o, m, kernels[i], l.threads, l.nthreads, threads) *
+                 (kernels[i]->ranked != OMPS_RANKED_NO ? l.nranks : 1);
     }
     plan->environments = l.envs.count[0] + (any_auto ? l.envs.count[1] : 0);
     plan->children = omps_run_options_use_children(o) || any_auto;
@@ -419,6 +518,26 @@ static double visit_estimate(const struct omps_config *c, double min_time, int f
     return (first ? FIRST_VISIT_FACTOR : LATER_VISIT_FACTOR) * min_time + visit_overhead(c);
 }
 
+/* The distinct groups of the process kernels (environment, launched ranks,
+ * and whether the kernel spawns more): each is one mpirun per round. */
+static size_t count_rank_groups(const struct omps_plan *plan)
+{
+    size_t groups = 0;
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct omps_key *k = &plan->configs[i].key;
+        int seen = omps_key_launch_ranks(k) == 0;
+        for (size_t j = 0; j < i && !seen; j++) {
+            const struct omps_key *e = &plan->configs[j].key;
+            seen = omps_key_launch_ranks(e) == omps_key_launch_ranks(k) &&
+                   (e->kernel->ranked == OMPS_RANKED_SPAWN) ==
+                       (k->kernel->ranked == OMPS_RANKED_SPAWN) &&
+                   omps_env_compare(&e->env, &k->env) == 0;
+        }
+        groups += !seen;
+    }
+    return groups;
+}
+
 double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
                                 int first)
 {
@@ -432,6 +551,7 @@ double omps_plan_estimate(const struct omps_plan *plan, double min_time, int rep
      * starts, probes its environment and sets its states up every round. */
     if (plan->children)
         total = repetitions * (plan->setup_seconds + CHILD_START_S * (double)plan->environments);
+    total += repetitions * RANKS_START_S * (double)plan->rank_groups;
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_config *c = &plan->configs[i];
         total += visit_estimate(c, min_time, 1);
@@ -460,6 +580,9 @@ int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *
     int rc = plan_configs(o, m, plan, err, err_len);
     if (rc == OMPS_OK)
         rc = count_states(plan);
+    if (rc == OMPS_OK)
+        plan->rank_groups = count_rank_groups(plan);
+    plan->node_cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
     if (rc != OMPS_OK) {
         omps_plan_free(plan);
         return rc;
@@ -508,6 +631,9 @@ void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_opti
     if (plan->children)
         fprintf(f, "; %zu environments, each in a child process per round",
                 plan->environments);
+    if (plan->rank_groups > 0)
+        fprintf(f, "; %zu groups of MPI ranks, each started through mpirun per round",
+                plan->rank_groups);
     fputc('\n', f);
 }
 
@@ -530,11 +656,11 @@ int omps_plan_check_budget(const struct omps_plan *plan, const struct omps_run_o
 
 void omps_plan_write_csv(const struct omps_plan *plan, FILE *f)
 {
-    fprintf(f, "%s,%s\n", OMPS_KEY_HEADER, "bind,places,wait_policy,toolchain");
+    fprintf(f, "%s,%s\n", OMPS_KEY_HEADER, "bind,places,wait_policy,toolchain,ranks");
     for (size_t i = 0; i < plan->count; i++) {
         omps_csv_key(f, &plan->configs[i].key);
         for (int a = 0; a < OMPS_AXES; a++)
             fprintf(f, ",%s", omps_env_value((enum omps_axis)a, plan->configs[i].key.env.value[a]));
-        fputc('\n', f);
+        fprintf(f, ",%d\n", omps_key_ranks(&plan->configs[i].key));
     }
 }

@@ -29,6 +29,9 @@ struct omps_plan {
     size_t environments; /* distinct environments in the plan */
     int children;       /* every visit runs in a child process per environment */
     int swept[OMPS_AXES]; /* the axes whose variables the children set */
+    size_t rank_groups; /* process kernels' groups (environment, ranks) started
+                           through mpirun each round; 0: none */
+    int node_cores;     /* the cores of one node, shared out among its ranks */
     double estimate;    /* seconds for the minimum repetitions */
 };
 

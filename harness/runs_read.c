@@ -12,11 +12,11 @@
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,
        C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_BIND, C_PLACES,
-       C_WAIT, C_TOOLCHAIN, C_RUNTIME, C_RESULT, C_COUNT };
+       C_WAIT, C_TOOLCHAIN, C_RUNTIME, C_RESULT, C_RANKS, C_COUNT };
 static const char *const column_names[C_COUNT] = {
     "kernel", "params", "n", "threads", "schedule", "chunk", "seconds",
     "verified", "repetition", "oversubscribed", "round", "probe_ns", "bind", "places",
-    "wait_policy", "toolchain", "runtime", "result"};
+    "wait_policy", "toolchain", "runtime", "result", "ranks"};
 #define REQUIRED_COLUMNS C_REPETITION
 
 struct reader {
@@ -60,7 +60,7 @@ static int read_env(const struct reader *r, size_t row, struct omps_env *e)
 static int read_key(const struct reader *r, size_t row, struct omps_key *k)
 {
     const char *kernel = omps_table_cell(r->t, row, (size_t)r->col[C_KERNEL]);
-    long n, threads, chunk;
+    long n, threads, chunk, ranks;
     memset(k, 0, sizeof *k);
     k->kernel = omps_kernel_find(kernel);
     if (k->kernel == NULL)
@@ -68,8 +68,13 @@ static int read_key(const struct reader *r, size_t row, struct omps_key *k)
     if (omps_key_parse_params(k, omps_table_cell(r->t, row, (size_t)r->col[C_PARAMS])))
         return bad(r, row, C_PARAMS, "are not the kernel's parameters");
     if (whole(r, row, C_N, 1, 1L << 40, &n) || whole(r, row, C_THREADS, 1, OMPS_MAX_THREADS, &threads) ||
-        whole(r, row, C_CHUNK, 0, 1L << 30, &chunk))
+        whole(r, row, C_CHUNK, 0, 1L << 30, &chunk) ||
+        whole(r, row, C_RANKS, 1, OMPS_MAX_RANKS, &ranks))
         return OMPS_EFORMAT;
+    /* A file from before the column ran every configuration as one process. */
+    k->ranks = r->col[C_RANKS] < 0 ? 1 : (int)ranks;
+    if (k->kernel->ranked == OMPS_RANKED_NO && k->ranks != 1)
+        return bad(r, row, C_RANKS, "is not 1 for an OpenMP kernel");
     if (omps_schedule_kind(omps_table_cell(r->t, row, (size_t)r->col[C_SCHEDULE]),
                            &k->schedule.kind) != OMPS_OK)
         return bad(r, row, C_SCHEDULE, "is not a schedule");

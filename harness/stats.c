@@ -110,8 +110,12 @@ static const struct omps_summary_row *
 find_serial(const struct omps_summary_row *rows, size_t count,
             const struct omps_summary_row *r)
 {
+    /* A process kernel's base case is one rank of one thread. */
+    struct omps_key base = r->key;
+    base.ranks = 1;
     for (size_t i = 0; i < count; i++) {
-        if (rows[i].key.threads == 1 && omps_key_same_series(&rows[i].key, &r->key))
+        if (rows[i].key.threads == 1 && omps_key_ranks(&rows[i].key) == 1 &&
+            omps_key_same_series(&rows[i].key, &base))
             return &rows[i];
     }
     return NULL;
@@ -126,6 +130,7 @@ find_ceiling(const struct omps_summary_row *rows, size_t count,
     for (size_t i = 0; i < count; i++) {
         const struct omps_key *c = &rows[i].key;
         if (c->kernel == k && c->n == r->key.n && c->threads == r->key.threads &&
+            omps_key_ranks(c) == omps_key_ranks(&r->key) &&
             c->schedule.kind == r->key.schedule.kind &&
             c->schedule.chunk == r->key.schedule.chunk &&
             omps_env_compare(&c->env, &r->key.env) == 0)
@@ -167,7 +172,8 @@ static double throughput(const struct omps_summary_row *r)
     case OMPS_UNIT_UNITS_PER_S:
         return w.items / m;
     case OMPS_UNIT_US_PER_CONSTRUCT:
-        break;
+        /* Only a cost measured without a reference (spawn) comes here. */
+        return m / w.items * 1e6;
     }
     return NAN;
 }
@@ -238,6 +244,12 @@ static void derive_overhead(const struct omps_summary_row *rows, size_t count,
 static void derive_throughput(struct omps_summary_row *r)
 {
     r->rate = throughput(r);
+    if (r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT) {
+        /* A cost grows with the time, not against it. */
+        r->rate_ci_low = r->rate * r->ci_low / r->stats.median;
+        r->rate_ci_high = r->rate * r->ci_high / r->stats.median;
+        return;
+    }
     r->rate_ci_low = r->rate * r->stats.median / r->ci_high;
     r->rate_ci_high = r->rate * r->stats.median / r->ci_low;
 }
@@ -246,12 +258,12 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
                        struct omps_summary_row *r)
 {
     const struct omps_summary_row *serial = find_serial(rows, count, r);
-    const double p = (double)r->key.threads;
+    const double p = (double)omps_key_cores(&r->key);
     r->speedup = serial ? serial->stats.median / r->stats.median : NAN;
     r->speedup_ci_low = serial ? serial->ci_low / r->ci_high : NAN;
     r->speedup_ci_high = serial ? serial->ci_high / r->ci_low : NAN;
     r->efficiency = r->speedup / p;
-    r->karp_flatt = r->key.threads > 1
+    r->karp_flatt = p > 1
                         ? (1.0 / r->speedup - 1.0 / p) / (1.0 - 1.0 / p)
                         : NAN;
     r->result_spread = NAN;
@@ -259,7 +271,7 @@ static void derive_one(const struct omps_summary_row *rows, size_t count,
         r->result_spread = fmax(omps_ulps(r->result_low, serial->result_low),
                                 omps_ulps(r->result_high, serial->result_low));
     r->note = NULL;
-    if (r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT)
+    if (r->key.kernel->unit == OMPS_UNIT_US_PER_CONSTRUCT && r->key.kernel->reference != NULL)
         derive_overhead(rows, count, r);
     else
         derive_throughput(r);
@@ -274,7 +286,7 @@ static double bound_rate(const struct omps_summary_row *rows, size_t count,
     const struct omps_summary_row *c = NULL;
     switch (k->bound) {
     case OMPS_BOUND_DIVISION:
-        return OMPS_PI_FLOPS_PER_TERM / division_ns * (double)r->key.threads;
+        return OMPS_PI_FLOPS_PER_TERM / division_ns * (double)omps_key_cores(&r->key);
     case OMPS_BOUND_BANDWIDTH:
         c = find_ceiling(rows, count, r, k->ceiling ? k->ceiling : k);
         return c ? c->rate : NAN;

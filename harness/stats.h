@@ -97,11 +97,12 @@ double omps_ulps(double x, double ref);
 
 /*
  * Fills the derived fields of every row.  speedup divides the median at one
- * thread of the same series (every key field but threads) by this row's
+ * thread of the same series (every key field but threads; for a process
+ * kernel, one rank of one thread) by this row's
  * median, and its interval divides the ends of the two medians' intervals
  * crosswise (both hold with 95% each, so it holds with at least 90%, and in
- * practice more); efficiency = speedup / threads; karp_flatt =
- * (1/speedup - 1/threads) / (1 - 1/threads), undefined at one thread;
+ * practice more); efficiency = speedup / cores (ranks x threads); karp_flatt =
+ * (1/speedup - 1/cores) / (1 - 1/cores), undefined at one core;
  * rate is the kernel's work in its unit per second (flops / 1e9, bytes / 1e9
  * or items / 1e6), except for us/construct: microseconds per construct per
  * thread, (seconds / items) less the same of the kernel's reference at the

@@ -17,6 +17,7 @@
 #include "csv_write.h"
 #include "gbench_shim.h"
 #include "child.h"
+#include "ranks.h"
 #include "latency.h"
 #include "stats.h"
 
@@ -75,7 +76,33 @@ struct omps_sweep {
     int swept[OMPS_AXES];
     char libomp_dir[4096];
     FILE *answer;
+    /* Groups of MPI ranks (ranks.h): in the parent, the launcher, and
+     * whether one failed to start (which ends the sweep); in a rank, its
+     * place in the group. */
+    char mpirun[4096];
+    int launch_failed;
+    struct omps_ranks ranks;
 };
+
+/* What rank 0 relays to the other ranks of its group, which follow it step
+ * by step: every rank calls the kernel's functions in the same order. */
+enum relay_command { RELAY_VISIT = 1, RELAY_BATCH, RELAY_QUIT };
+
+struct relay {
+    int command;
+    long runs;       /* RELAY_BATCH: the runs the batch times */
+    char line[1024]; /* RELAY_VISIT: the visit line from the parent */
+};
+
+/* In rank 0 of a group of several, sends the others the next step. */
+static void relay(const struct omps_sweep *s, int command, long runs, const char *line)
+{
+    if (s->ranks.rank != 0 || s->ranks.size < 2)
+        return;
+    struct relay r = {.command = command, .runs = runs};
+    snprintf(r.line, sizeof r.line, "%s", line ? line : "");
+    omps_ranks_share(&r, sizeof r);
+}
 
 /* splitmix64: a small, well-mixed generator; each round's order comes from
  * (seed, round) alone, so a resumed run shuffles as the first would have. */
@@ -150,11 +177,12 @@ static const struct omps_config *current(const struct omps_sweep *s)
     return &s->plan->configs[s->current];
 }
 
-static int hook_begin(void *ctx, char *why, size_t why_len)
+static int hook_begin(void *ctx, long runs, char *why, size_t why_len)
 {
     struct omps_sweep *s = ctx;
     (void)why;
     (void)why_len;
+    relay(s, RELAY_BATCH, runs, NULL);
     omps_team_reset(&s->team);
     if (current(s)->key.kernel->poison != NULL)
         current(s)->key.kernel->poison(s->state);
@@ -173,14 +201,30 @@ static void hook_body(void *ctx)
     current(s)->key.kernel->run(s->state, &s->team);
 }
 
+/* A test's way to make one rank's part wrong, so that the verdict can be
+ * seen to reach rank 0: OMPSCALE_RANK_FAULT=R damages rank R's result. */
+static void rank_fault(const struct omps_sweep *s)
+{
+    const char *given = getenv("OMPSCALE_RANK_FAULT");
+    long rank;
+    if (given != NULL && omps_parse_long(given, 0, OMPS_MAX_RANKS, &rank) == 0 &&
+        rank == s->ranks.rank && s->ranks.size > 0 && current(s)->key.kernel->corrupt != NULL)
+        current(s)->key.kernel->corrupt(s->state);
+}
+
 static int hook_end(void *ctx, char *why, size_t why_len)
 {
     struct omps_sweep *s = ctx;
     const struct omps_kernel *k = current(s)->key.kernel;
+    if (k->ranked != OMPS_RANKED_NO)
+        rank_fault(s);
     s->result = k->result != NULL ? k->result(s->state) : NAN;
-    if (k->verify(s->state, why, why_len) != 0)
-        return 0;
-    return omps_team_check(&s->team, why, why_len) == 0;
+    int ok = k->verify(s->state, why, why_len) == 0 &&
+             omps_team_check(&s->team, why, why_len) == 0;
+    /* Each rank checked its part; rank 0 answers for the group. */
+    if (s->ranks.size > 1)
+        ok = omps_ranks_agree(ok, why, why_len);
+    return ok;
 }
 
 static int hook_stop(void *ctx)
@@ -575,13 +619,52 @@ static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line,
     return 1;
 }
 
-/* Starts the child for environment e, to take n visits, and reads what it
- * saw.  Returns 1 when it is ready, 0 when its environment failed its check
- * (why), -1 when it could not start or answer (why). */
-static int start_child(struct omps_sweep *s, struct omps_child *c, const struct omps_env *e,
-                       size_t n, size_t first, char *why, size_t len)
+/* Records a "node" line a group of ranks reported, once per host. */
+static void note_node(struct omps_sweep *s, const char *line)
 {
-    char binary[4096], min_time[32], count[32], json[4096 + 64], line[1024];
+    char *nodes = s->out->nodes;
+    const size_t used = strlen(nodes), host = strcspn(line + 5, "\t") + 5;
+    for (const char *p = nodes; *p; p = strchr(p, '\n') + 1) {
+        if (strncmp(p, line, host) == 0 && p[host] == '\t')
+            return;
+    }
+    snprintf(nodes + used, sizeof s->out->nodes - used, "%s\n", line);
+}
+
+/* The variables the ranks on other hosts must be given (mpirun passes its
+ * own environment only to the ranks it starts here). */
+static const char *const remote_variables[] = {"OMP_PROC_BIND", "OMP_PLACES",
+                                               "OMP_WAIT_POLICY", NULL};
+
+/* Writes the launcher's part of a group's command line (none for an OpenMP
+ * kernel's child); returns how many arguments. */
+static size_t launch_args(const struct omps_sweep *s, const struct omps_config *cf, char **args,
+                          size_t cap, char *text, size_t len)
+{
+    const int ranks = omps_key_launch_ranks(&cf->key);
+    if (ranks == 0)
+        return 0;
+    const struct omps_launch l = {
+        .mpirun = s->mpirun, .hostfile = s->opts->hostfile, .ranks = ranks,
+        .cores = s->plan->node_cores, .nodes = s->opts->hosts,
+        /* A kernel that spawns ranks needs room for them beside its own. */
+        .oversubscribe = s->opts->oversubscribe || cf->oversubscribed ||
+                         cf->key.kernel->ranked == OMPS_RANKED_SPAWN,
+        .variables = s->opts->hostfile ? remote_variables : NULL};
+    return omps_ranks_launch_args(&l, args, cap, text, len);
+}
+
+/* Starts the child for the group of configuration first (its environment,
+ * and its ranks through mpirun for a process kernel), to take n visits, and
+ * reads what it saw.  Returns 1 when it is ready, 0 when its environment
+ * failed its check (why), -1 when it could not start or answer (why). */
+static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first, size_t n,
+                       char *why, size_t len)
+{
+    const struct omps_config *cf = &s->plan->configs[first];
+    const struct omps_env *e = &cf->key.env;
+    char binary[4096], min_time[32], count[32], json[4096 + 64], line[1024], text[8192];
+    char *args[64];
     const char *tc = omps_env_value(OMPS_AXIS_TOOLCHAIN, e->value[OMPS_AXIS_TOOLCHAIN]);
     if (omps_toolchain_binary(s->opts, e->value[OMPS_AXIS_TOOLCHAIN], binary, sizeof binary,
                               why, len) != OMPS_OK)
@@ -589,20 +672,37 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, const struct 
     snprintf(min_time, sizeof min_time, "%.17g", s->plan->min_time);
     snprintf(count, sizeof count, "%zu", n);
     snprintf(json, sizeof json, "%s/children/r%ld-%zu.json", s->journal->dir, s->round, first);
-    char *args[] = {binary, "child", "--min-time", min_time, "--count", count, "--json", json,
-                    "--toolchain", (char *)tc, NULL};
-    if (omps_child_start(c, binary, args, e, s->swept, s->libomp_dir, why, len) != OMPS_OK)
+    size_t k = launch_args(s, cf, args, 48, text, sizeof text);
+    const int launcher = k > 0;
+    char *own[] = {binary, "child", "--min-time", min_time, "--count", count, "--json", json,
+                   "--toolchain", (char *)tc, "--ranks", "mpirun", NULL};
+    for (size_t i = 0; own[i] != NULL && (launcher || i < 10); i++)
+        args[k++] = own[i];
+    args[k] = NULL;
+    if (omps_child_start(c, launcher ? s->mpirun : binary, args, e, s->swept, s->libomp_dir,
+                         launcher, why, len) != OMPS_OK)
         return -1;
-    const int got = omps_child_read_line(c, line, sizeof line, now() + hang_limit(s, first),
-                                         s->stop);
+    int got;
+    do
+        got = omps_child_read_line(c, line, sizeof line, now() + hang_limit(s, first), s->stop);
+    while (got == 1 && strncmp(line, "node\t", 5) == 0 && (note_node(s, line), 1));
     if (got == 1)
         return child_saw(s, e, line, why, len);
+    /* A launcher that could not start its ranks ends the sweep (exit 2, with
+     * mpirun's own message above); a group that started and then failed
+     * does not. */
+    s->launch_failed |= launcher && got == 0;
     char how[128];
     omps_child_finish(c, 1, how, sizeof how);
     if (got == -2)
         return -1;
-    snprintf(why, len, got == -1 ? "the child did not start within its limit (it %s)"
-                                 : "the child ended before it started (it %s)", how);
+    if (launcher)
+        snprintf(why, len, "mpirun did not start %d rank%s (it %s; its own message is above)",
+                 omps_key_launch_ranks(&cf->key), omps_key_launch_ranks(&cf->key) == 1 ? "" : "s",
+                 how);
+    else
+        snprintf(why, len, got == -1 ? "the child did not start within its limit (it %s)"
+                                     : "the child ended before it started (it %s)", how);
     return -1;
 }
 
@@ -677,8 +777,7 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
 {
     struct omps_child c;
     char why[512], how[128];
-    const struct omps_env *e = &s->plan->configs[order[0]].key.env;
-    const int ready = start_child(s, &c, e, n, order[0], why, sizeof why);
+    const int ready = start_child(s, &c, order[0], n, why, sizeof why);
     if (ready <= 0) {
         if (ready == 0)
             omps_child_finish(&c, 1, how, sizeof how);
@@ -707,22 +806,33 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
     return rc != OMPS_OK ? rc : s->io_failed;
 }
 
-/* Visits the round's configurations order[0..n) one environment at a time,
- * each environment in a fresh child; the environments come in the order
- * their first configuration has in the shuffled round. */
+/* Returns 1 when configurations a and b run in one group: one environment
+ * and, for process kernels, one launch of ranks. */
+static int same_group(const struct omps_sweep *s, size_t a, size_t b)
+{
+    const struct omps_key *x = &s->plan->configs[a].key, *y = &s->plan->configs[b].key;
+    /* A kernel that spawns ranks is launched unbound, with room for them. */
+    return omps_env_compare(&x->env, &y->env) == 0 &&
+           omps_key_launch_ranks(x) == omps_key_launch_ranks(y) &&
+           (x->kernel->ranked == OMPS_RANKED_SPAWN) == (y->kernel->ranked == OMPS_RANKED_SPAWN);
+}
+
+/* Visits the round's configurations order[0..n) one group at a time (an
+ * environment, and for process kernels a rank count), each group in a fresh
+ * child or mpirun; the groups come in the order their first configuration
+ * has in the shuffled round. */
 static int run_round_children(struct omps_sweep *s, size_t *order, size_t n)
 {
     size_t *group = malloc((n + 1) * sizeof *group);
     char *taken = calloc(n + 1, 1);
     int rc = group && taken ? OMPS_OK : OMPS_ENOMEM;
     size_t done = 0;
-    for (size_t i = 0; rc == OMPS_OK && i < n && !*s->stop; i++) {
+    for (size_t i = 0; rc == OMPS_OK && i < n && !*s->stop && !s->launch_failed; i++) {
         if (taken[i])
             continue;
         size_t m = 0;
         for (size_t j = i; j < n; j++) {
-            if (!taken[j] && omps_env_compare(&s->plan->configs[order[j]].key.env,
-                                              &s->plan->configs[order[i]].key.env) == 0) {
+            if (!taken[j] && same_group(s, order[j], order[i])) {
                 group[m++] = order[j];
                 taken[j] = 1;
             }
@@ -735,6 +845,22 @@ static int run_round_children(struct omps_sweep *s, size_t *order, size_t n)
     return rc;
 }
 
+/* Moves the process kernels' configurations of order[0..n) behind the
+ * others, keeping the shuffled order within each part.  Returns how many
+ * come first. */
+static size_t move_ranked_last(const struct omps_sweep *s, size_t *order, size_t n)
+{
+    size_t local = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (omps_key_launch_ranks(&s->plan->configs[order[k]].key) != 0)
+            continue;
+        const size_t v = order[k];
+        memmove(order + local + 1, order + local, (k - local) * sizeof *order);
+        order[local++] = v;
+    }
+    return local;
+}
+
 /* Runs one round; returns 0, an error, or 1 when nothing more is needed. */
 static int run_round(struct omps_sweep *s, size_t *order)
 {
@@ -745,13 +871,12 @@ static int run_round(struct omps_sweep *s, size_t *order)
         return 1;
     shuffle_round(s, order, n);
     probe_round(s);
-    if (s->plan->children) {
-        const int rc = run_round_children(s, order, n);
-        if (rc == OMPS_OK)
-            s->round++;
-        return rc;
-    }
-    for (size_t k = 0; k < n && !*s->stop; k++) {
+    /* Without environment groups, OpenMP kernels run here and only the
+     * process kernels in groups of ranks, after them. */
+    size_t local = n;
+    if (!s->plan->children)
+        local = move_ranked_last(s, order, n);
+    for (size_t k = 0; k < local && !*s->stop; k++) {
         if (now() - s->started + visit_cost(s, order[k]) > s->opts->budget) {
             s->out->budget_spent = 1;
             return 1;
@@ -761,8 +886,12 @@ static int run_round(struct omps_sweep *s, size_t *order)
         if (rc != OMPS_OK)
             return rc;
     }
-    s->round++;
-    return 0;
+    int rc = OMPS_OK;
+    if (local < n && !*s->stop)
+        rc = run_round_children(s, order + local, n - local);
+    if (rc == OMPS_OK)
+        s->round++;
+    return s->launch_failed ? 1 : rc;
 }
 
 /* ---- set-up and results ----------------------------------------------- */
@@ -890,9 +1019,10 @@ static int sweep_rounds(struct omps_sweep *s)
     return rc == 1 ? OMPS_OK : rc;
 }
 
-/* Prepares the parent of environment groups: which axes it sets, the
- * directory for the children's Google Benchmark JSON, and libomp for
- * gcc+libomp.  Returns 0, or OMPS_EIO / OMPS_EINVAL with err set. */
+/* Prepares the parent of environment groups and groups of ranks: which
+ * axes it sets, the directory for the children's Google Benchmark JSON,
+ * mpirun for process kernels and libomp for gcc+libomp.  Returns 0, or
+ * OMPS_EIO / OMPS_EINVAL with err set. */
 static int children_init(struct omps_sweep *s, char *err, size_t err_len)
 {
     char dir[4096 + 16];
@@ -906,6 +1036,9 @@ static int children_init(struct omps_sweep *s, char *err, size_t err_len)
         snprintf(err, err_len, "%s: %s", dir, strerror(errno));
         return OMPS_EIO;
     }
+    if (s->plan->rank_groups > 0 &&
+        omps_ranks_find_mpirun(s->mpirun, sizeof s->mpirun, err, err_len) != OMPS_OK)
+        return OMPS_EINVAL;
     if (libomp)
         return omps_libomp_dir(s->libomp_dir, sizeof s->libomp_dir, err, err_len);
     return OMPS_OK;
@@ -925,7 +1058,8 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     memset(out, 0, sizeof *out);
     int rc = sweep_init(&s, plan);
     void (*old_pipe)(int) = SIG_DFL;
-    if (rc == OMPS_OK && plan->children) {
+    const int groups = plan->children || plan->rank_groups > 0;
+    if (rc == OMPS_OK && groups) {
         rc = children_init(&s, err, err_len);
         old_pipe = signal(SIGPIPE, SIG_IGN);
     }
@@ -948,7 +1082,7 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     count_outcome(&s);
     omps_gb_destroy(s.gb);
     sweep_free(&s);
-    if (plan->children)
+    if (groups)
         signal(SIGPIPE, old_pipe);
     omps_libomp_dir_remove(s.libomp_dir);
     return rc;
@@ -962,6 +1096,7 @@ struct child_args {
     size_t count;
     const char *json;
     unsigned char toolchain;
+    int ranks; /* started by mpirun as a group of ranks */
 };
 
 static int child_args(int argc, char **argv, struct child_args *a)
@@ -980,6 +1115,10 @@ static int child_args(int argc, char **argv, struct child_args *a)
         if (strcmp(argv[i], "--toolchain") == 0 &&
             omps_env_parse(OMPS_AXIS_TOOLCHAIN, argv[i + 1], &a->toolchain) == 0)
             continue;
+        if (strcmp(argv[i], "--ranks") == 0 && strcmp(argv[i + 1], "mpirun") == 0) {
+            a->ranks = 1;
+            continue;
+        }
         return OMPS_EINVAL;
     }
     a->count = (size_t)count;
@@ -1060,22 +1199,92 @@ static void injected_fault(void)
 static int child_visits(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
                         const struct omps_env *e)
 {
-    char line[1024];
+    char line[1024], relayed[1024];
     int rc = OMPS_OK;
     while (rc == OMPS_OK && plan->count < cap && fgets(line, sizeof line, stdin)) {
         struct omps_config *c = &plan->configs[plan->count];
         long iterations;
+        /* Parsing splits the line in place; the other ranks parse it too. */
+        memcpy(relayed, line, sizeof relayed);
         if (read_visit(line, e, c, &iterations) != OMPS_OK) {
             fprintf(stderr, "ompscale child: cannot read the visit '%s'\n", line);
             return OMPS_EINVAL;
         }
         injected_fault();
+        relay(s, RELAY_VISIT, 0, relayed);
         s->tally[plan->count].iterations = iterations;
         rc = visit(s, plan->count++);
         fputs("done\n", s->answer);
         fflush(s->answer);
     }
     return rc;
+}
+
+/* A rank other than 0: sets up, warms up and times exactly what rank 0
+ * relays, calling the kernel's functions in the same order as rank 0 does,
+ * until rank 0 says it is done.  Returns 0 or an OMPS_E* code. */
+static int follow(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
+                  const struct omps_env *e)
+{
+    struct relay r;
+    char why[512];
+    for (;;) {
+        omps_ranks_share(&r, sizeof r);
+        if (r.command == RELAY_QUIT)
+            return OMPS_OK;
+        if (r.command == RELAY_VISIT) {
+            long iterations;
+            if (plan->count == cap || read_visit(r.line, e, &plan->configs[plan->count],
+                                                 &iterations) != OMPS_OK)
+                return OMPS_EINVAL;
+            s->current = plan->count++;
+            set_team(current(s));
+            s->state = ensure_state(s, current(s), why, sizeof why);
+            if (s->state != NULL)
+                warm_up(s, current(s));
+            continue;
+        }
+        hook_begin(s, r.runs, why, sizeof why);
+        for (long i = 0; i < r.runs; i++) {
+            if (current(s)->key.kernel->prepare != NULL)
+                hook_prepare(s);
+            hook_body(s);
+        }
+        hook_end(s, why, sizeof why);
+    }
+}
+
+/* Rank 0, or a child alone: answers what it saw, then takes visits until
+ * the parent's input ends, relaying each step to the other ranks. */
+static int lead(struct omps_sweep *s, struct omps_plan *plan, size_t cap, struct omps_env *e,
+                const char *argv0, const char *json)
+{
+    answer_env(s, e);
+    int rc = omps_gb_create(&s->gb, argv0, json, &sweep_hooks);
+    if (rc == OMPS_OK) {
+        rc = child_visits(s, plan, cap, e);
+        const int closed = omps_gb_finish(s->gb);
+        rc = rc != OMPS_OK ? rc : closed;
+    }
+    relay(s, RELAY_QUIT, 0, NULL);
+    omps_gb_destroy(s->gb);
+    return rc;
+}
+
+/* Starts MPI for a group of ranks and has rank 0 report every node. */
+static int start_ranks(struct omps_sweep *s, int *argc, char ***argv)
+{
+    char why[256], nodes[4096];
+    if (omps_ranks_init(argc, argv, &s->ranks, why, sizeof why) != OMPS_OK) {
+        fprintf(stderr, "ompscale child: %s\n", why);
+        return OMPS_EINVAL;
+    }
+    omps_ranks_nodes(nodes, sizeof nodes);
+    if (s->ranks.rank == 0) {
+        fputs(nodes, s->answer);
+        fflush(s->answer);
+    }
+    return OMPS_OK;
 }
 
 int omps_sweep_child(int argc, char **argv, const char *argv0)
@@ -1104,19 +1313,22 @@ int omps_sweep_child(int argc, char **argv, const char *argv0)
     omps_runtime_name(s.runtime, sizeof s.runtime);
     struct omps_env e;
     plan.configs[0].key.env.value[OMPS_AXIS_TOOLCHAIN] = a.toolchain;
-    answer_env(&s, &e);
     /* The arrays are sized for every visit; the plan grows as they come. */
     int rc = sweep_init(&s, &plan);
     plan.count = 0;
-    if (rc == OMPS_OK)
-        rc = omps_gb_create(&s.gb, argv0, a.json, &sweep_hooks);
-    if (rc == OMPS_OK) {
-        rc = child_visits(&s, &plan, a.count, &e);
-        const int closed = omps_gb_finish(s.gb);
-        rc = rc != OMPS_OK ? rc : closed;
+    if (rc == OMPS_OK && a.ranks)
+        rc = start_ranks(&s, &argc, &argv);
+    if (rc == OMPS_OK && s.ranks.rank == 0) {
+        rc = lead(&s, &plan, a.count, &e, argv0, a.json);
+    } else if (rc == OMPS_OK) {
+        omps_env_inherited(&e);
+        e.value[OMPS_AXIS_TOOLCHAIN] = a.toolchain;
+        rc = follow(&s, &plan, a.count, &e);
     }
-    omps_gb_destroy(s.gb);
+    /* States hold MPI windows, which must be freed before MPI ends. */
     sweep_free(&s);
+    if (a.ranks)
+        omps_ranks_finalize();
     free(plan.configs);
     fclose(s.answer);
     return rc == OMPS_OK ? 0 : 1;

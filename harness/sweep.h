@@ -30,6 +30,9 @@ struct omps_sweep_outcome {
     long rounds;         /* the last round number reached, plus one */
     double seconds;      /* wall time of the sweep */
     char error[512];     /* the first configuration that could not run */
+    /* The nodes groups of ranks ran on, one "node\tHOST\tCPU\tCPUS\tRANKS"
+     * line per host (ranks.h); "" without process kernels. */
+    char nodes[4096];
 };
 
 /*

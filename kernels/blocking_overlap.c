@@ -24,7 +24,7 @@
 #define COMPUTE_ROUNDS 64
 
 static const struct omps_param_def blocking_params[] = {
-    {"wait_us", 100, 1, 1e6, "microseconds each unit blocks before it computes"},
+    {"wait_us", 100, 1, 1e6, "microseconds each unit blocks before it computes", NULL, 0},
 };
 
 struct blocking_state {

@@ -169,6 +169,19 @@ void omps_fill_pattern(double *a, uint64_t n)
         a[i] = pattern_value((uint64_t)i);
 }
 
+void omps_fill_pattern_from(double *a, uint64_t n, uint64_t first)
+{
+    const int64_t len = (int64_t)n;
+#pragma omp parallel for schedule(static)
+    for (int64_t i = 0; i < len; i++)
+        a[i] = pattern_value(first + (uint64_t)i);
+}
+
+double omps_pattern_at(uint64_t i)
+{
+    return pattern_value(i);
+}
+
 void omps_fill_nan(double *a, uint64_t n)
 {
     const int64_t len = (int64_t)n;

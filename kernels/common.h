@@ -25,6 +25,13 @@ void omps_fill_pattern(double *a, uint64_t n);
  * verification. */
 void omps_fill_nan(double *a, uint64_t n);
 
+/* Fills a[0..n) with the pattern's elements first..first+n, so that a slice
+ * of an array held by one MPI rank matches the whole array's values. */
+void omps_fill_pattern_from(double *a, uint64_t n, uint64_t first);
+
+/* The pattern's element i. */
+double omps_pattern_at(uint64_t i);
+
 /* Copies n doubles from src to dst in parallel. */
 void omps_copy_doubles(double *dst, const double *src, uint64_t n);
 

@@ -20,6 +20,8 @@
 /* The largest team any kernel sizes its per-thread buffers for, and so the
  * largest thread count the harness accepts. */
 #define OMPS_MAX_THREADS 1024
+/* The most MPI ranks one configuration may start. */
+#define OMPS_MAX_RANKS 4096
 
 /* The work one run does; a kernel fills whichever applies and names the
  * unit of its rate: GFLOP/s counts flops, GB/s bytes, Mupdates/s items;
@@ -50,6 +52,10 @@ struct omps_param_def {
     double min_value;
     double max_value;
     const char *help;
+    /* The values a sweep takes when --set does not name the parameter (a
+     * message-size sweep); NULL: the default alone. */
+    const double *sweep;
+    size_t nsweep;
 };
 
 /* What sizing needs to know about the machine. */
@@ -106,6 +112,16 @@ enum omps_family {
     OMPS_FAMILY_BLOCKING,      /* blocking waits: swept past the cores, not fitted */
 };
 
+/* How a kernel uses MPI ranks: an OpenMP kernel runs in one process; a
+ * process kernel runs as ranks that mpirun starts (built only with MPI). */
+enum omps_ranked {
+    OMPS_RANKED_NO,    /* OpenMP only: one process, ranks = 1 */
+    OMPS_RANKED_ANY,   /* every rank count of --ranks, threads per rank */
+    OMPS_RANKED_PROCESSES, /* every rank count of --ranks, one thread each */
+    OMPS_RANKED_PAIR,  /* exactly two ranks of one thread: a ping-pong */
+    OMPS_RANKED_SPAWN, /* one rank that starts `ranks` more and times it */
+};
+
 /* Returns the family's name as the plot stage writes it. */
 const char *omps_family_name(enum omps_family family);
 
@@ -150,6 +166,14 @@ struct omps_kernel {
     /* The last run's floating-point result, recorded to full precision so
      * that the order of computation shows (runs.csv's result); or NULL. */
     double (*result)(const void *state);
+    /* Process kernels (#9): how they use ranks, and the OpenMP kernel whose
+     * lesson they teach with processes, drawn beside it at equal cores (or
+     * NULL).  Every function above is then called on every rank in the
+     * same order, so a kernel may use MPI_COMM_WORLD's collectives in
+     * setup, run and teardown; verify checks this rank's part, and the
+     * harness gathers the verdicts to rank 0. */
+    enum omps_ranked ranked;
+    const struct omps_kernel *thread_form;
 };
 
 /*

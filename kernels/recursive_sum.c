@@ -14,7 +14,7 @@
 #include "kernel.h"
 
 static const struct omps_param_def recursive_params[] = {
-    {"cutoff", 4096, 1, 1099511627776.0, "elements below which the recursion is serial"},
+    {"cutoff", 4096, 1, 1099511627776.0, "elements below which the recursion is serial", NULL, 0},
 };
 
 struct recursive_state {

@@ -4,7 +4,7 @@
 
 #define OMPS_TABLE_ENTRY(k) &omps_kernel_##k,
 static const struct omps_kernel *const kernel_table[] = {
-    OMPS_KERNEL_LIST(OMPS_TABLE_ENTRY)};
+    OMPS_KERNEL_LIST(OMPS_TABLE_ENTRY) OMPS_MPI_KERNEL_LIST(OMPS_TABLE_ENTRY)};
 #undef OMPS_TABLE_ENTRY
 
 size_t omps_kernel_count(void)

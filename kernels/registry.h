@@ -33,8 +33,24 @@
     X(overhead_critical)                                                       \
     X(overhead_atomic)
 
+/* The process kernels: MPI ranks, each with its OpenMP team.  They exist
+ * only in a build that found MPI (OMPS_HAVE_MPI). */
+#ifdef OMPS_HAVE_MPI
+#define OMPS_MPI_KERNEL_LIST(X)                                                \
+    X(mpi_midpoint)                                                            \
+    X(mpi_cube_map)                                                            \
+    X(mpi_cube_local)                                                          \
+    X(mpi_shared_array)                                                        \
+    X(mpi_counter)                                                             \
+    X(mpi_pipe)                                                                \
+    X(spawn)
+#else
+#define OMPS_MPI_KERNEL_LIST(X)
+#endif
+
 #define OMPS_DECLARE_KERNEL(k) extern const struct omps_kernel omps_kernel_##k;
 OMPS_KERNEL_LIST(OMPS_DECLARE_KERNEL)
+OMPS_MPI_KERNEL_LIST(OMPS_DECLARE_KERNEL)
 #undef OMPS_DECLARE_KERNEL
 
 /* Returns the number of registered kernels. */

@@ -11,7 +11,7 @@
 #include "pi_terms.h"
 
 static const struct omps_param_def serial_fraction_params[] = {
-    {"f", 0.1, 0.0, 1.0, "the share of the terms summed by one thread"},
+    {"f", 0.1, 0.0, 1.0, "the share of the terms summed by one thread", NULL, 0},
 };
 
 static int serial_fraction_setup(void **state, uint64_t n, const double *params)

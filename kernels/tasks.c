@@ -8,7 +8,7 @@
 #include "pi_terms.h"
 
 static const struct omps_param_def tasks_params[] = {
-    {"grainsize", 0, 0, 1e9, "terms per task (0: the runtime chooses)"},
+    {"grainsize", 0, 0, 1e9, "terms per task (0: the runtime chooses)", NULL, 0},
 };
 
 static int tasks_setup(void **state, uint64_t n, const double *params)
