@@ -28,8 +28,14 @@
 #define AUTO_MIN_TIME_FLOOR 0.01
 /* Starting a child process and its OpenMP runtime, checking its environment. */
 #define CHILD_START_S 0.05
-/* Starting a group of ranks through mpirun (measured here: 0.3-0.5 s). */
+/* Starting a group of ranks through mpirun (measured on 2 cores: 0.3-0.5 s),
+ * and a guess for how that grows with the ranks. */
 #define RANKS_START_S 0.5
+#define RANKS_START_PER_RANK_S 0.005
+/* One spawn visit starts its n processes at least once (measured on 2
+ * cores: 0.33 s for one, 0.41 s for two). */
+#define SPAWN_S 0.3
+#define SPAWN_PER_RANK_S 0.02
 
 /* The size for kernel k: the last --size naming it, else the last --size
  * for every kernel, else its default. */
@@ -179,7 +185,8 @@ static int ranks_cores(const struct omps_run_options *o, const struct omps_machi
     return cores * (o->hosts > 1 ? o->hosts : 1);
 }
 
-/* The rank counts: --ranks, else 1, 2, 4, ... up to the cores and the cores
+/* The rank counts: --ranks, else 1, 2, 4, 8, 16, then every fourth power
+ * of two (each rank count is one more mpirun per round), and the cores
  * themselves (at most 2 for --quick). */
 static size_t rank_list(const struct omps_run_options *o, const struct omps_machine *m,
                         int *out)
@@ -190,7 +197,7 @@ static size_t rank_list(const struct omps_run_options *o, const struct omps_mach
     }
     const int cores = o->quick && ranks_cores(o, m) > 2 ? 2 : ranks_cores(o, m);
     size_t n = 0;
-    for (int r = 1; r <= cores && n < OMPS_MAX_THREADS - 1; r *= 2)
+    for (int r = 1; r <= cores && n < OMPS_MAX_THREADS - 1; r *= r < 16 ? 2 : 4)
         out[n++] = r;
     if (out[n - 1] != cores)
         out[n++] = cores;
@@ -344,11 +351,27 @@ struct plan_lists {
     size_t nthreads;
     int ranks[OMPS_MAX_THREADS];
     size_t nranks;
+    /* Without --ranks or --threads, a kernel with both forms runs its ranks
+     * at one thread each and every split of split_cores into ranks x
+     * threads of at most node_cores threads, rather than the cross product
+     * of the two lists, which grows with the square of the cores. */
+    int splits, split_cores, node_cores, explicit_ranks;
     struct core_limits omp, mpi;
     struct omps_schedule scheds[OMPS_MAX_LIST];
     size_t nscheds;
+    int explicit_schedules;
     struct env_lists envs;
 };
+
+/* Whether spawn, whose every visit starts processes afresh, runs at the
+ * r-th rank count: every one of --ranks, else 1, 4, 16, ... and the most,
+ * since the cost of starting them grows smoothly with their count. */
+static int spawn_default(const struct plan_lists *l, size_t r)
+{
+    const int v = l->ranks[r];
+    return l->explicit_ranks || r + 1 == l->nranks || (v & (v - 1)) != 0 ||
+           __builtin_ctz((unsigned)v) % 2 == 0;
+}
 
 /* Appends proto's configurations at each of its rank counts: one process
  * for an OpenMP kernel; --ranks for a process kernel (of one thread each
@@ -362,15 +385,28 @@ static void plan_ranks(struct omps_key *proto, const struct plan_lists *l, const
     const enum omps_ranked how = proto->kernel->ranked;
     const int *ranks = how == OMPS_RANKED_PAIR ? &two : how == OMPS_RANKED_NO ? &one : l->ranks;
     const size_t nranks = how == OMPS_RANKED_NO || how == OMPS_RANKED_PAIR ? 1 : l->nranks;
+    /* A process kernel's question is ranks against threads, not schedules:
+     * it runs the first schedule unless --schedules names them. */
+    const size_t nscheds = how == OMPS_RANKED_NO || l->explicit_schedules ? l->nscheds : 1;
     if (how != OMPS_RANKED_NO && how != OMPS_RANKED_ANY) {
         threads = &one;
         nthreads = 1;
     }
     for (size_t r = 0; r < nranks; r++) {
+        int split[2] = {1, 0};
+        if (how == OMPS_RANKED_SPAWN && !spawn_default(l, r))
+            continue;
         proto->ranks = ranks[r];
         if (how == OMPS_RANKED_SPAWN)
             proto->n = (uint64_t)ranks[r];
-        plan_kernel(proto, threads, nthreads, l->scheds, l->nscheds,
+        if (how == OMPS_RANKED_ANY && l->splits) {
+            split[1] = l->split_cores / ranks[r];
+            const int fits = l->split_cores % ranks[r] == 0 && split[1] > 1 &&
+                             split[1] <= l->node_cores;
+            threads = split;
+            nthreads = fits ? 2 : 1;
+        }
+        plan_kernel(proto, threads, nthreads, l->scheds, nscheds,
                     how == OMPS_RANKED_NO ? &l->omp : &l->mpi, plan->configs, &plan->count);
     }
 }
@@ -435,7 +471,12 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     size_t total = 0;
     l.nthreads = thread_list(o, m, l.threads);
     l.nscheds = schedule_list(o, l.scheds);
+    l.explicit_schedules = o->nschedules > 0;
     l.nranks = rank_list(o, m, l.ranks);
+    l.explicit_ranks = o->nranks > 0;
+    l.splits = o->nranks == 0 && o->nthreads == 0;
+    l.split_cores = l.ranks[l.nranks - 1];
+    l.node_cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
     if (check_ranks(o, m, &l, err, err_len) != OMPS_OK)
         return OMPS_EINVAL;
     if (env_lists_make(o, &l.envs) != OMPS_OK)
@@ -444,7 +485,7 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
         const int a = auto_bind(o, m, kernels[i]);
         any_auto |= a;
         total += param_combinations(o, kernels[i]) * l.nscheds * l.envs.count[a] *
-                 kernel_threads(o, m, kernels[i], l.threads, l.nthreads, threads) *
+                 (kernel_threads(o, m, kernels[i], l.threads, l.nthreads, threads) + 2) *
                  (kernels[i]->ranked != OMPS_RANKED_NO ? l.nranks : 1);
     }
     plan->environments = l.envs.count[0] + (any_auto ? l.envs.count[1] : 0);
@@ -515,14 +556,21 @@ static double visit_overhead(const struct omps_config *c)
 
 static double visit_estimate(const struct omps_config *c, double min_time, int first)
 {
-    return (first ? FIRST_VISIT_FACTOR : LATER_VISIT_FACTOR) * min_time + visit_overhead(c);
+    const double timed = (first ? FIRST_VISIT_FACTOR : LATER_VISIT_FACTOR) * min_time;
+    if (c->key.kernel->ranked != OMPS_RANKED_SPAWN)
+        return timed + visit_overhead(c);
+    /* Each iteration starts processes, so even one outlasts min_time. */
+    const double once = SPAWN_S + SPAWN_PER_RANK_S * (double)c->key.n;
+    return fmax(timed, (first ? 2.0 : 1.0) * once);
 }
 
-/* The distinct groups of the process kernels (environment, launched ranks,
- * and whether the kernel spawns more): each is one mpirun per round. */
-static size_t count_rank_groups(const struct omps_plan *plan)
+/* Counts the distinct groups of the process kernels (environment, launched
+ * ranks, and whether the kernel spawns more), each one mpirun per round,
+ * and estimates the seconds to start them all once. */
+static void count_rank_groups(struct omps_plan *plan)
 {
     size_t groups = 0;
+    double start = 0;
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_key *k = &plan->configs[i].key;
         int seen = omps_key_launch_ranks(k) == 0;
@@ -533,9 +581,13 @@ static size_t count_rank_groups(const struct omps_plan *plan)
                        (k->kernel->ranked == OMPS_RANKED_SPAWN) &&
                    omps_env_compare(&e->env, &k->env) == 0;
         }
-        groups += !seen;
+        if (!seen) {
+            groups++;
+            start += RANKS_START_S + RANKS_START_PER_RANK_S * omps_key_launch_ranks(k);
+        }
     }
-    return groups;
+    plan->rank_groups = groups;
+    plan->ranks_start_s = start;
 }
 
 double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
@@ -551,7 +603,7 @@ double omps_plan_estimate(const struct omps_plan *plan, double min_time, int rep
      * starts, probes its environment and sets its states up every round. */
     if (plan->children)
         total = repetitions * (plan->setup_seconds + CHILD_START_S * (double)plan->environments);
-    total += repetitions * RANKS_START_S * (double)plan->rank_groups;
+    total += repetitions * plan->ranks_start_s;
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_config *c = &plan->configs[i];
         total += visit_estimate(c, min_time, 1);
@@ -581,7 +633,7 @@ int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *
     if (rc == OMPS_OK)
         rc = count_states(plan);
     if (rc == OMPS_OK)
-        plan->rank_groups = count_rank_groups(plan);
+        count_rank_groups(plan);
     plan->node_cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
     if (rc != OMPS_OK) {
         omps_plan_free(plan);

@@ -32,6 +32,7 @@ struct omps_plan {
     size_t rank_groups; /* process kernels' groups (environment, ranks) started
                            through mpirun each round; 0: none */
     int node_cores;     /* the cores of one node, shared out among its ranks */
+    double ranks_start_s; /* the estimated seconds to start every group once */
     double estimate;    /* seconds for the minimum repetitions */
 };
 

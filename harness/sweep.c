@@ -871,11 +871,10 @@ static int run_round(struct omps_sweep *s, size_t *order)
         return 1;
     shuffle_round(s, order, n);
     probe_round(s);
-    /* Without environment groups, OpenMP kernels run here and only the
-     * process kernels in groups of ranks, after them. */
-    size_t local = n;
-    if (!s->plan->children)
-        local = move_ranked_last(s, order, n);
+    /* With environment groups every configuration runs in a child; without
+     * them the OpenMP kernels run here, and only the process kernels in
+     * groups of ranks, after them. */
+    const size_t local = s->plan->children ? 0 : move_ranked_last(s, order, n);
     for (size_t k = 0; k < local && !*s->stop; k++) {
         if (now() - s->started + visit_cost(s, order[k]) > s->opts->budget) {
             s->out->budget_spent = 1;

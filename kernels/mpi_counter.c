@@ -107,6 +107,10 @@ static void mpi_counter_run(void *state, struct omps_team *team)
 static int mpi_counter_verify(void *state, char *why, size_t why_len)
 {
     struct mpi_counter *c = state;
+    if (c->runs == 0) {
+        snprintf(why, why_len, "no run since the counter was reset");
+        return -1;
+    }
     if (c->out_of_order) {
         snprintf(why, why_len, "fetched a value no greater than its last (%lld): an update "
                  "was lost or repeated", (long long)c->last);

@@ -30,7 +30,9 @@ static int spawn_setup(void **state, uint64_t n, const double *params)
     (void)params;
     struct spawn_state *s = calloc(1, sizeof *s);
     int rc = s != NULL ? OMPS_OK : OMPS_ENOMEM;
-    if (s != NULL) {
+    if (n > OMPS_MAX_RANKS)
+        rc = OMPS_EINVAL;
+    if (s != NULL && rc == OMPS_OK) {
         s->procs = (int)n;
         const ssize_t len = readlink("/proc/self/exe", s->binary, sizeof s->binary - 1);
         rc = len > 0 ? OMPS_OK : OMPS_EIO;

@@ -35,7 +35,7 @@ awk -F, 'NR > 1 && $16 == "gcc+libomp" && $17 !~ /^libomp/ { bad = 1 } END { exi
     "$tmp/env/runs.csv" || bad "gcc+libomp did not load libomp"
 [ "$(ls "$tmp/env/children" | wc -l)" -ge "$want" ] || bad "fewer Google Benchmark files than groups"
 "$rundir" "$tmp/env" 3 >"$tmp/format.out" 2>&1 || bad "format checks: $(tail -3 "$tmp/format.out")"
-head -1 "$tmp/env/summary.csv" | grep -q ',bind,places,wait_policy,toolchain,runtime,result_bitwise,result_spread$' \
+head -1 "$tmp/env/summary.csv" | grep -q ',bind,places,wait_policy,toolchain,runtime,result_bitwise,result_spread,ranks,cores$' \
     || bad "summary.csv lacks the environment columns"
 
 # The gate keeps environments apart and names them.

@@ -19,10 +19,12 @@ expect() {
     [ "$rc" -eq 0 ] || { bad "$topo: exit $rc: $(cat "$tmp/err")"; return; }
     local got
     # blocking_overlap goes past the cores on purpose (checked below).
-    got=$(tail -n +2 "$tmp/plan.csv" | grep -v '^blocking_overlap,' | cut -d, -f4 | sort -n | uniq | tr '\n' ' ')
+    # Process kernels split the cores into ranks x threads (checked below).
+    got=$(tail -n +2 "$tmp/plan.csv" | grep -Ev '^(blocking_overlap|mpi_[a-z_]*|spawn),' | cut -d, -f4 \
+        | sort -n | uniq | tr '\n' ' ')
     [ "$got" = "$want " ] || { bad "$topo: threads '$got', want '$want'"; return; }
     [ "$(echo "$got" | wc -w)" -le 12 ] || { bad "$topo: more than 12 counts"; return; }
-    head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk,bind,places,wait_policy,toolchain" \
+    head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk,bind,places,wait_policy,toolchain,ranks" \
         || { bad "$topo: header"; return; }
     [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -Eq "^ompscale: plan: $(($(wc -l <"$tmp/plan.csv") - 1)) configurations.*estimated" "$tmp/err" \
         || { bad "$topo: plan line: $(cat "$tmp/err")"; return; }
@@ -43,7 +45,7 @@ HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --out "$tmp/none" >/de
 
 # --threads overrides the topology; --quick keeps at most 2 threads.
 HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 3,5 2>/dev/null \
-    | tail -n +2 | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "3 5 " \
+    | tail -n +2 | grep -Ev '^(mpi_counter|mpi_pipe|spawn),' | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "3 5 " \
     && pass=$((pass + 1)) || bad "--threads did not override"
 HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --quick 2>/dev/null \
     | tail -n +2 | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "1 2 " \
@@ -92,6 +94,41 @@ HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 1-64 --
     --budget 10m >"$tmp/plan.csv" 2>/dev/null
 [ $? -eq 2 ] && [ "$(wc -l <"$tmp/plan.csv")" -gt 1000 ] && pass=$((pass + 1)) \
     || bad "a dry run of an over-budget plan"
+
+# The ranks axis (built with MPI): by default, a kernel with both forms runs
+# its ranks at one thread each and every split of all the cores; ranks x
+# threads never exceeds the physical cores; spawn thins its counts; a
+# ping-pong is two ranks; --ranks and --threads give the cross product.
+if "$bin" list | grep -q '^mpi_midpoint'; then
+    splits() { # TOPOLOGY KERNEL [OPTIONS...]: "RxT" of each row, sorted
+        local topo=$1 k=$2
+        shift 2
+        HWLOC_SYNTHETIC=$topo "$bin" run --dry-run --kernels "$k" "$@" 2>/dev/null \
+            | awk -F, 'NR > 1 { print $NF "x" $4 }' | sort -t x -k1,1n -k2,2n | tr '\n' ' '
+    }
+    got=$(splits "pack:1 l3:2 core:8 pu:2" mpi_midpoint)
+    [ "$got" = "1x1 1x16 2x1 2x8 4x1 4x4 8x1 8x2 16x1 " ] && pass=$((pass + 1)) \
+        || bad "16 cores: mpi_midpoint splits '$got'"
+    got=$(splits "pack:1 core:2 pu:1" mpi_cube_map)
+    [ "$got" = "1x1 1x2 2x1 " ] && pass=$((pass + 1)) || bad "2 cores: mpi_cube_map '$got'"
+    got=$(splits "pack:4 numa:2 l3:4 core:8 pu:2" spawn)
+    [ "$got" = "1x1 4x1 16x1 64x1 256x1 " ] && pass=$((pass + 1)) || bad "256 cores: spawn '$got'"
+    got=$(splits "pack:1 l3:2 core:8 pu:2" mpi_pipe)
+    [ "$(echo "$got" | tr ' ' '\n' | sort -u | grep -c .)" -eq 1 ] && [ "${got%% *}" = 2x1 ] \
+        && pass=$((pass + 1)) || bad "mpi_pipe '$got'"
+    got=$(splits "pack:1 l3:2 core:8 pu:2" mpi_cube_local --ranks 2,4 --threads 1,4,8)
+    [ "$got" = "2x1 2x4 2x8 4x1 4x4 " ] && pass=$((pass + 1)) || bad "--ranks x --threads '$got'"
+    for topo in "pack:2 l3:8 core:8 pu:2" "pack:2 numa:4 l3:3 core:8 pu:1"; do
+        cores=$(HWLOC_SYNTHETIC=$topo "$bin" run --dry-run --kernels mpi_shared_array 2>/dev/null \
+            | awk -F, 'NR > 1 && $NF * $4 > max { max = $NF * $4 } END { print max }')
+        [ "$cores" -eq "$(echo "$topo" | awk '{ n = 1; for (i = 1; i <= NF; i++) \
+            if ($i !~ /^pu:/) { split($i, a, ":"); n *= a[2] } print n }')" ] \
+            && pass=$((pass + 1)) || bad "$topo: the widest split uses $cores cores"
+    done
+    HWLOC_SYNTHETIC="pack:1 l3:2 core:8 pu:2" "$bin" run --dry-run --kernels mpi_counter \
+        2>&1 >/dev/null | grep -q "; 5 groups of MPI ranks, each started through mpirun per round" \
+        && pass=$((pass + 1)) || bad "the plan line does not count the groups of ranks"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

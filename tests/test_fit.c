@@ -50,9 +50,9 @@ static void write_run(const char *dir, const struct synth *s)
         double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
         double measured = t * (1.0 + s->noise * gaussian());
         double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n",
+        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,%d\n",
                 s->kernel, n, reps, measured, measured, stddev, measured, measured,
-                1.0 / measured);
+                1.0 / measured, n);
     }
     fclose(f);
     snprintf(path, sizeof path, "%s/machine.json", dir);
@@ -219,8 +219,8 @@ static void test_degenerate(void)
     mkdir(dir, 0777);
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n"
-               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n", OMPS_SUMMARY_HEADER);
+    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,1\n"
+               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,2\n", OMPS_SUMMARY_HEADER);
     fclose(f);
     CHECK_INT_EQ(run_plots(dir), 0);
     double v, err;
@@ -286,9 +286,10 @@ static void test_images_and_bad_input(void)
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
     CHECK_STR_EQ(t.header[0], "kernel");
-    CHECK_INT_EQ(t.ncols, 14);
+    CHECK_INT_EQ(t.ncols, 15);
     CHECK_STR_EQ(t.header[11], "ci_low");
     CHECK_STR_EQ(t.header[13], "environment");
+    CHECK_STR_EQ(t.header[14], "ranks");
     omps_table_free(&t);
     case_dir(dir, sizeof dir, "missing");
     CHECK_INT_EQ(run_plots(dir), 2);
@@ -302,7 +303,7 @@ static void test_images_and_bad_input(void)
         CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
         snprintf(path, sizeof path, "%s/summary.csv", dir);
         FILE *f = fopen(path, "a");
-        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n", bad_threads[i]);
+        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,\n", bad_threads[i]);
         fclose(f);
         CHECK_REPORT(run_plots(dir) == 2, "threads '%s' was not refused", bad_threads[i]);
         snprintf(path, sizeof path, "%s/fit.csv", dir);
@@ -370,7 +371,7 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
             for (int r = 0; r < 2; r++) {
                 double v = level * exp(0.002 * gaussian());
                 t[n][2 * round + r] = v;
-                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,,\n", n,
+                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,,,1\n", n,
                         2 * round + r, v, round);
             }
         }
@@ -383,8 +384,8 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
     for (int n = 1; n <= s->max_threads; n++) {
         struct omps_stats st;
         omps_stats_describe(t[n], (size_t)reps, &st);
-        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,\n",
-                n, reps, st.median, st.mean, st.stddev);
+        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,%d\n",
+                n, reps, st.median, st.mean, st.stddev, n);
     }
     fclose(f);
     snprintf(path, sizeof path, "%s/machine.json", dir);
@@ -602,8 +603,8 @@ static void test_environments(void)
         for (int n = 1; n <= 16; n *= 2) {
             const double t = fs[e] + (1 - fs[e]) / n;
             fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,10,%.17g,%.17g,0.0001,,,,%.17g,,,"
-                       "%.17g,GFLOP/s,,0,,,,,,,,,,,,,%s,gcc,libgomp.so.1,,\n",
-                    n, t, t, (fs[e] + 1 - fs[e]) / t, 1 / t, waits[e]);
+                       "%.17g,GFLOP/s,,0,,,,,,,,,,,,,%s,gcc,libgomp.so.1,,,1,%d\n",
+                    n, t, t, (fs[e] + 1 - fs[e]) / t, 1 / t, waits[e], n);
         }
     }
     fclose(f);

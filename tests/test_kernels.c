@@ -9,6 +9,9 @@
 #include "../kernels/pi_terms.h"
 #include "../kernels/registry.h"
 #include "check.h"
+#ifdef OMPS_HAVE_MPI
+#include <mpi.h>
+#endif
 
 static char why[512];
 
@@ -194,12 +197,24 @@ static void test_blocking_wall_time(void)
 
 int main(void)
 {
+    /* The process kernels run here as one rank of a singleton MPI job.  The
+     * ping-pong needs its pair and spawn an mpirun of its own, so both are
+     * left to tests/ranks.sh, which starts them as the sweep does. */
+#ifdef OMPS_HAVE_MPI
+    MPI_Init(NULL, NULL);
+#endif
     test_blocking_wall_time();
     test_bind_wanted();
     for (size_t i = 0; i < omps_kernel_count(); i++) {
+        const enum omps_ranked how = omps_kernel_at(i)->ranked;
+        if (how == OMPS_RANKED_PAIR || how == OMPS_RANKED_SPAWN)
+            continue;
         test_kernel(omps_kernel_at(i), 10007);
         test_kernel(omps_kernel_at(i), 1);
     }
+#ifdef OMPS_HAVE_MPI
+    MPI_Finalize();
+#endif
     test_team_mismatch();
     test_midpoint_small_n();
     test_pi_lost_chunk();

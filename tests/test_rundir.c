@@ -59,11 +59,11 @@ static void check_header(const struct omps_table *t, const char *want)
 
 static void check_runs_row(const struct omps_table *t, size_t r)
 {
-    const char *(c)[18];
+    const char *(c)[19];
     /* Another header was reported already; its cells are not these. */
-    if (t->ncols != 18)
+    if (t->ncols != 19)
         return;
-    for (size_t i = 0; i < 18; i++)
+    for (size_t i = 0; i < 19; i++)
         c[i] = omps_table_cell(t, r, i);
     size_t line = t->lines[r];
     CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
@@ -95,6 +95,11 @@ static void check_runs_row(const struct omps_table *t, size_t r)
         CHECK_REPORT((rk->result != NULL) == (is_num(c[17], 0) && strlen(c[17]) >= 15),
                      "line %zu: %s result '%s'", line, c[0], c[17]);
     CHECK_REPORT(strstr(c[16], "omp") != NULL, "line %zu: runtime '%s'", line, c[16]);
+    /* An OpenMP kernel runs as one process; a process kernel on its ranks. */
+    if (rk != NULL)
+        CHECK_REPORT(is_int(c[18], 1) && atoi(c[18]) >= 1 &&
+                         (rk->ranked != OMPS_RANKED_NO || !strcmp(c[18], "1")),
+                     "line %zu: %s ranks '%s'", line, c[0], c[18]);
     /* Kernels with no scheduled loop run once per thread count as "none". */
     const struct omps_kernel *k = omps_kernel_find(c[0]);
     if (k != NULL)
@@ -104,7 +109,8 @@ static void check_runs_row(const struct omps_table *t, size_t r)
 }
 
 /* The median of runs.csv's seconds for the summary row's configuration. */
-static const char *const env_columns[] = {"bind", "places", "wait_policy", "toolchain", NULL};
+static const char *const env_columns[] = {"bind",      "places", "wait_policy",
+                                          "toolchain", "ranks",  NULL};
 
 static double runs_median(const struct omps_table *runs, const struct omps_table *sum,
                           size_t row)
@@ -146,6 +152,14 @@ static void check_intervals(const struct omps_table *s, size_t r, double median)
                      "line %zu: speedup %s outside [%s, %s]", line, sp, slo, shi);
 }
 
+/* The summary row's cores (ranks x threads): its `cores` column. */
+static int cores_of(const struct omps_table *s, size_t r)
+{
+    const int c = omps_table_column(s, "cores");
+    CHECK_REPORT(c >= 0, "summary.csv has no %s column", "cores");
+    return c >= 0 ? atoi(omps_table_cell(s, r, (size_t)c)) : 0;
+}
+
 /* A kernel that records results says whether they were bitwise identical
  * and how far they lie from the 1-thread result, which lies 0 from itself;
  * the others leave both empty. */
@@ -167,16 +181,19 @@ static void check_results(const struct omps_table *s, size_t r)
     /* Empty only where the series has no 1-thread row (an interrupted run). */
     CHECK_REPORT(is_num(spread, 1) && strtod(spread, NULL) >= 0, "line %zu: result_spread '%s'",
                  line, spread);
-    if (atoi(omps_table_cell(s, r, 3)) == 1)
+    if (cores_of(s, r) == 1)
         CHECK_REPORT(!strcmp(bitwise, "1") && strtod(spread, NULL) == 0,
-                     "line %zu: a 1-thread %s: bitwise %s, spread %s", line, k->name, bitwise, spread);
+                     "line %zu: a 1-core %s: bitwise %s, spread %s", line, k->name, bitwise, spread);
 }
 
 static void check_summary_row(const struct omps_table *s, const struct omps_table *runs,
                               size_t r)
 {
     size_t line = s->lines[r];
-    const int threads = atoi(omps_table_cell(s, r, 3));
+    const int cores = cores_of(s, r);
+    const int ranks = atoi(omps_table_cell(s, r, (size_t)omps_table_column(s, "ranks")));
+    CHECK_REPORT(ranks >= 1 && cores == ranks * atoi(omps_table_cell(s, r, 3)),
+                 "line %zu: cores %d is not ranks %d x threads", line, cores, ranks);
     CHECK_REPORT(is_int(omps_table_cell(s, r, 6), 1), "line %zu: repetitions", line);
     /* stddev and cv need two repetitions; an interrupted run may hold one. */
     const int spread = atoi(omps_table_cell(s, r, 6)) >= 2;
@@ -185,10 +202,10 @@ static void check_summary_row(const struct omps_table *s, const struct omps_tabl
                      "line %zu col %zu", line, col);
     for (size_t col = 13; col <= 16; col++)
         CHECK_REPORT(is_num(omps_table_cell(s, r, col), 1), "line %zu col %zu", line, col);
-    /* Karp-Flatt is undefined at one thread and wherever speedup is. */
+    /* Karp-Flatt is undefined at one core and wherever speedup is. */
     const int has_speedup = *omps_table_cell(s, r, 13) != '\0';
-    CHECK_REPORT((threads == 1 || !has_speedup) == (*omps_table_cell(s, r, 15) == '\0'),
-                 "line %zu: karp_flatt must be empty exactly at one thread or without a "
+    CHECK_REPORT((cores == 1 || !has_speedup) == (*omps_table_cell(s, r, 15) == '\0'),
+                 "line %zu: karp_flatt must be empty exactly at one core or without a "
                  "speedup", line);
     const char *unit = omps_table_cell(s, r, 17);
     CHECK_REPORT(strstr(" GFLOP/s GB/s Mupdates/s us/construct units/s ", unit) != NULL && *unit,

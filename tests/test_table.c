@@ -47,7 +47,7 @@ static void test_round_trip(void)
     CHECK_INT_EQ(omps_outfile_commit(&out), 0);
     struct omps_table t;
     CHECK_INT_EQ(read_file("rt.csv", &t), 0);
-    CHECK_INT_EQ(t.ncols, 18);
+    CHECK_INT_EQ(t.ncols, 19);
     CHECK_STR_EQ(omps_table_cell(&t, 0, 10), "7");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 11), "123.4");
     /* The environment columns: bind and places left to the runtime. */

@@ -3,11 +3,13 @@
 # As root (or with password-less sudo) it installs what is missing; otherwise
 # it stops and prints the exact command to run.  `deps.sh llvm` adds clang,
 # LLVM's OpenMP runtime with Archer, and the sanitizer and libFuzzer runtimes
-# (make test-race, make fuzz).
+# (make test-race, make fuzz).  Open MPI runs the process kernels across
+# ranks and nodes (--ranks, --hostfile).
 set -euo pipefail
 
 packages=(cmake make gcc g++ pkg-config git libbenchmark-dev libjansson-dev
-          libcsv-dev libhwloc-dev gnuplot-nox fonts-dejavu-core chromium)
+          libcsv-dev libhwloc-dev openmpi-bin libopenmpi-dev gnuplot-nox
+          fonts-dejavu-core chromium)
 [ "${1:-}" = llvm ] && packages+=(clang libomp-dev libclang-rt-dev)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
