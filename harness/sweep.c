@@ -619,15 +619,32 @@ static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line,
     return 1;
 }
 
-/* Records a "node" line a group of ranks reported, once per host. */
+/* The last tab-separated field of a "node" line: the ranks on that host. */
+static long node_ranks(const char *line)
+{
+    const char *tab = strrchr(line, '\t');
+    return tab != NULL ? strtol(tab + 1, NULL, 10) : 0;
+}
+
+/* Records a "node" line a group of ranks reported, once per host: the one
+ * from the group that ran the most ranks there. */
 static void note_node(struct omps_sweep *s, const char *line)
 {
     char *nodes = s->out->nodes;
-    const size_t used = strlen(nodes), host = strcspn(line + 5, "\t") + 5;
-    for (const char *p = nodes; *p; p = strchr(p, '\n') + 1) {
-        if (strncmp(p, line, host) == 0 && p[host] == '\t')
+    const size_t host = strcspn(line + 5, "\t") + 5;
+    for (char *p = nodes; *p; p = strchr(p, '\n') + 1) {
+        if (strncmp(p, line, host) != 0 || p[host] != '\t')
+            continue;
+        char *end = strchr(p, '\n') + 1;
+        *(end - 1) = '\0';
+        const int more = node_ranks(line) > node_ranks(p);
+        *(end - 1) = '\n';
+        if (!more)
             return;
+        memmove(p, end, strlen(end) + 1);
+        break;
     }
+    const size_t used = strlen(nodes);
     snprintf(nodes + used, sizeof s->out->nodes - used, "%s\n", line);
 }
 

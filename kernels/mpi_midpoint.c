@@ -62,15 +62,19 @@ static void mpi_midpoint_run(void *state, struct omps_team *team)
 /*
  * This rank's part: it summed its own terms, and its partial integral is
  * 4 (atan(b) - atan(a)) over its sub-range within the midpoint rule's error
- * there, (b - a) h^2 max|f''| / 24 with max|f''| = 8, plus the rounding of
- * its terms summed in any order.  Rank 0 also checks the whole (pi_terms.h).
+ * there, (b - a) h^2 max|f''| / 24 with max|f''| = 8, plus the worst-case
+ * rounding of its m terms summed in any order, (m + 8) u times their sum,
+ * which is at most 4 (b - a), plus a few ulps of the two arctangents.
+ * Rank 0 also checks the whole (pi_terms.h).
  */
 static int mpi_midpoint_verify(void *state, char *why, size_t why_len)
 {
     const struct mpi_pi *m = state;
     const double h = 1.0 / (double)m->n, a = (double)m->lo * h, b = (double)m->hi * h;
     const double want = 4.0 * (atan(b) - atan(a));
-    const double bound = (b - a) * h * h / 3.0 + 8.0 * (double)(m->hi - m->lo + 4) * h * DBL_EPSILON;
+    const double u = 0x1p-53, terms = (double)(m->hi - m->lo);
+    const double bound = (b - a) * h * h / 3.0 + (terms + 8.0) * u * 4.0 * (b - a) +
+                         16.0 * DBL_EPSILON;
     if (m->terms != m->hi - m->lo) {
         snprintf(why, why_len, "summed %lld terms of its %lld", (long long)m->terms,
                  (long long)(m->hi - m->lo));
