@@ -21,6 +21,7 @@
 #include "machine.h"
 #include "plan.h"
 #include "probe.h"
+#include "ranks.h"
 #include "summarize.h"
 #include "sweep.h"
 
@@ -455,6 +456,11 @@ static int plan_run(struct run *r)
     if (rc != OMPS_OK)
         return rc;
     rc = omps_plan_check_budget(&r->plan, &r->opts, r->err, sizeof r->err);
+    /* Without mpirun the process kernels cannot start: refused before the
+     * run directory is made (a dry run only shows the plan). */
+    char mpirun[4096];
+    if (rc == OMPS_OK && !r->opts.dry_run && r->plan.rank_groups > 0)
+        rc = omps_ranks_find_mpirun(mpirun, sizeof mpirun, r->err, sizeof r->err);
     /* A refused plan is still shown by a dry run, so it can be trimmed. */
     if (r->opts.dry_run) {
         omps_plan_describe(&r->plan, &r->opts, stderr);

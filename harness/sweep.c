@@ -201,14 +201,23 @@ static void hook_body(void *ctx)
     current(s)->key.kernel->run(s->state, &s->team);
 }
 
-/* A test's way to make one rank's part wrong, so that the verdict can be
- * seen to reach rank 0: OMPSCALE_RANK_FAULT=R damages rank R's result. */
+/* A test's way to make one rank misbehave, so that the verdict can be seen
+ * to reach rank 0: OMPSCALE_RANK_FAULT=R damages rank R's result, and
+ * OMPSCALE_RANK_FAULT=crash:R makes rank R abort. */
 static void rank_fault(const struct omps_sweep *s)
 {
     const char *given = getenv("OMPSCALE_RANK_FAULT");
+    const int crash = given != NULL && strncmp(given, "crash:", 6) == 0;
     long rank;
-    if (given != NULL && omps_parse_long(given, 0, OMPS_MAX_RANKS, &rank) == 0 &&
-        rank == s->ranks.rank && s->ranks.size > 0 && current(s)->key.kernel->corrupt != NULL)
+    if (given == NULL || s->ranks.size == 0 ||
+        omps_parse_long(given + (crash ? 6 : 0), 0, OMPS_MAX_RANKS, &rank) != 0 ||
+        rank != s->ranks.rank)
+        return;
+    if (crash) {
+        signal(SIGABRT, SIG_DFL);
+        raise(SIGABRT);
+    }
+    if (current(s)->key.kernel->corrupt != NULL)
         current(s)->key.kernel->corrupt(s->state);
 }
 
@@ -575,8 +584,9 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
     omps_key_name(&current(s)->key, name, sizeof name);
     snprintf(error, sizeof error, "%.200s: %.300s", name, why);
     mark_dead(s, t, error);
-    fprintf(stderr, "%sompscale: %s: %s; the sweep goes on\n",
-            s->show_progress ? "\r\033[K" : "", name, why);
+    /* mpirun that cannot start ranks will not start the next group either. */
+    fprintf(stderr, "%sompscale: %s: %s; %s\n", s->show_progress ? "\r\033[K" : "", name, why,
+            s->launch_failed ? "the sweep stops, keeping what it has done" : "the sweep goes on");
 }
 
 /* Splits line at tabs into at most max fields, keeping empty ones (an empty
@@ -648,10 +658,21 @@ static void note_node(struct omps_sweep *s, const char *line)
     snprintf(nodes + used, sizeof s->out->nodes - used, "%s\n", line);
 }
 
-/* The variables the ranks on other hosts must be given (mpirun passes its
- * own environment only to the ranks it starts here). */
-static const char *const remote_variables[] = {"OMP_PROC_BIND", "OMP_PLACES",
-                                               "OMP_WAIT_POLICY", NULL};
+/* Fills vars with the environment axes' variables that the ranks on other
+ * hosts must be given, since mpirun passes its own environment only to the
+ * ranks it starts here: those this group sets and those already set (mpirun
+ * warns of one it cannot find).  Returns vars, ended by NULL. */
+static const char **remote_variables(const struct omps_sweep *s, const char **vars)
+{
+    size_t n = 0;
+    for (int a = 0; a < OMPS_AXES; a++) {
+        const char *v = omps_axis_variable((enum omps_axis)a);
+        if (v != NULL && (s->swept[a] || getenv(v) != NULL))
+            vars[n++] = v;
+    }
+    vars[n] = NULL;
+    return vars;
+}
 
 /* Writes the launcher's part of a group's command line (none for an OpenMP
  * kernel's child); returns how many arguments. */
@@ -659,6 +680,7 @@ static size_t launch_args(const struct omps_sweep *s, const struct omps_config *
                           size_t cap, char *text, size_t len)
 {
     const int ranks = omps_key_launch_ranks(&cf->key);
+    const char *vars[OMPS_AXES + 1];
     if (ranks == 0)
         return 0;
     const struct omps_launch l = {
@@ -667,7 +689,7 @@ static size_t launch_args(const struct omps_sweep *s, const struct omps_config *
         /* A kernel that spawns ranks needs room for them beside its own. */
         .oversubscribe = s->opts->oversubscribe || cf->oversubscribed ||
                          cf->key.kernel->ranked == OMPS_RANKED_SPAWN,
-        .variables = s->opts->hostfile ? remote_variables : NULL};
+        .variables = s->opts->hostfile ? remote_variables(s, vars) : NULL};
     return omps_ranks_launch_args(&l, args, cap, text, len);
 }
 
@@ -814,11 +836,15 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
         got = child_visit(s, &c, order[k]);
     }
     const int clean = omps_child_finish(&c, got != 1, how, sizeof how);
+    /* A group of ranks ends through mpirun, which reports the rank first. */
+    const char *who = omps_key_launch_ranks(&s->plan->configs[order[0]].key) != 0
+                          ? "mpirun, for its ranks,"
+                          : "the child";
     if (got == 0 || got == -1) {
-        snprintf(why, sizeof why, "the child %s", got == -1 ? "hung, so it was killed" : how);
+        snprintf(why, sizeof why, "%s %s", who, got == -1 ? "hung, so it was killed" : how);
         group_failure(s, order[k - 1], 0, why);
     } else if (got == 1 && !clean && !*s->stop) {
-        fprintf(stderr, "ompscale: a child %s after its visits\n", how);
+        fprintf(stderr, "ompscale: %s %s after its visits\n", who, how);
     }
     return rc != OMPS_OK ? rc : s->io_failed;
 }

@@ -45,6 +45,25 @@ static void test_bad_thread_lists(void)
     }
 }
 
+static void test_rank_lists(void)
+{
+    static const char *const bad[] = {"0", "-1", "x", "1,,2", "3-1", "", "1,", "4097", "1-5000", "2x"};
+    int r[OMPS_MAX_THREADS];
+    size_t n = 0;
+    CHECK_INT_EQ(omps_parse_ranks("4,1-2,2", r, OMPS_MAX_THREADS, &n, err, sizeof err), 0);
+    CHECK_INT_EQ(n, 3);
+    CHECK_INT_EQ(r[0], 1);
+    CHECK_INT_EQ(r[2], 4);
+    CHECK_INT_EQ(omps_parse_ranks("4096", r, OMPS_MAX_THREADS, &n, err, sizeof err), 0);
+    CHECK_INT_EQ(r[0], 4096);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        err[0] = '\0';
+        const int rc = omps_parse_ranks(bad[i], r, OMPS_MAX_THREADS, &n, err, sizeof err);
+        CHECK_REPORT(rc == OMPS_EINVAL, "ranks '%s' accepted", bad[i]);
+        CHECK_REPORT(strstr(err, "--ranks") != NULL, "message '%s'", err);
+    }
+}
+
 static void test_schedules(void)
 {
     struct omps_schedule s[OMPS_MAX_LIST];
@@ -179,6 +198,7 @@ int main(void)
     test_environment_axes();
     test_thread_lists();
     test_bad_thread_lists();
+    test_rank_lists();
     test_schedules();
     test_sizes_and_sets();
     test_run_lines();
