@@ -92,11 +92,15 @@ static void env_label(const struct omps_fit_input *in, const struct omps_fit_poi
     }
 }
 
+/* A process kernel's series is its ranks of one thread count each, over
+ * cores: ranks of one thread are processes alone (the seed's Pool), and a
+ * split of the cores into fewer, wider ranks is a series of its own. */
 static int same_series(const struct omps_fit_point *a, const struct omps_fit_point *b)
 {
     return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->params, b->params) == 0 &&
            a->n == b->n && strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk &&
-           a->ranks == b->ranks && omps_env_compare(&a->env, &b->env) == 0;
+           (a->ranked ? a->threads == b->threads : a->ranks == b->ranks) &&
+           omps_env_compare(&a->env, &b->env) == 0;
 }
 
 /* The included points of series s, with the times given (NaN: left out). */
@@ -339,7 +343,11 @@ static void row(const struct fit_ctx *c, const struct series *s, const char *mod
     omps_env_text(&c->in->points[s->members[0]].env, 1, env, sizeof env);
     fputc(',', c->csv);
     omps_csv_text(c->csv, env);
-    fprintf(c->csv, ",%ld\n", c->in->points[s->members[0]].ranks);
+    const struct omps_fit_point *p = &c->in->points[s->members[0]];
+    if (p->ranked)
+        fprintf(c->csv, ",%ld\n", p->threads);
+    else
+        fputs(",\n", c->csv);
 }
 
 static const char *kernel_of(const struct fit_ctx *c, const struct series *s)
@@ -456,11 +464,11 @@ static struct series *group(const struct omps_fit_input *in, size_t *count)
             char chunk[24] = "";
             if (p->chunk > 0)
                 snprintf(chunk, sizeof chunk, ":%ld", p->chunk);
-            char env[128], ranks[32] = "";
+            char env[128], ranks[48] = "";
             env_label(in, p, env, sizeof env);
-            /* A process kernel's series are its rank counts, over cores. */
             if (p->ranked)
-                snprintf(ranks, sizeof ranks, " %ld rank%s", p->ranks, p->ranks == 1 ? "" : "s");
+                snprintf(ranks, sizeof ranks, " ranks of %ld thread%s", p->threads,
+                         p->threads == 1 ? "" : "s");
             snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s%s", p->schedule, chunk,
                      *p->params ? " [" : "", p->params, *p->params ? "]" : "", ranks,
                      *env ? " " : "", env);
@@ -530,11 +538,16 @@ static void write_series_data(const char *work, size_t id, const struct omps_fit
     }
     if (f != NULL)
         fclose(f);
-    /* A kernel this build does not know is drawn as a scaling kernel. */
+    /* A kernel this build does not know is drawn as a scaling kernel.  A
+     * process kernel also names its OpenMP form and its threads per rank. */
     const struct omps_kernel *k = omps_kernel_find(first->kernel);
-    fprintf(list, "%zu|%s|%s|%llu|%s|%ld|%s|%s\n", id, first->kernel, first->params, first->n,
-            first->schedule, first->chunk, s->label,
-            omps_family_name(k ? k->family : OMPS_FAMILY_SCALING));
+    const struct omps_kernel *form = k != NULL && first->ranked ? k->thread_form : NULL;
+    fprintf(list, "%zu|%s|%s|%llu|%s|%ld|%s|%s|%s|", id, first->kernel, first->params,
+            first->n, first->schedule, first->chunk, s->label,
+            omps_family_name(k ? k->family : OMPS_FAMILY_SCALING), form ? form->name : "");
+    if (first->ranked)
+        fprintf(list, "%ld", first->threads);
+    fputc('\n', list);
     fprintf(fits, "%zu", id);
     if (a->ok)
         fprintf(fits, " %.17g", a->p[0].value);
@@ -731,7 +744,7 @@ static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *dat
     if (rc == 0) {
         c->csv = out.f;
         fprintf(out.f, "kernel,params,n,schedule,chunk,model,parameter,value,stderr,points,"
-                       "note,ci_low,ci_high,environment,ranks\n");
+                       "note,ci_low,ci_high,environment,threads_per_rank\n");
         fit_all(c, s, n, data);
         rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
     } else if (rc == -2) {

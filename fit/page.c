@@ -169,8 +169,15 @@ static void family_pictures(FILE *f, const char *dir, const struct omps_table *s
         fputs("<h3>", f);
         text(f, name);
         fputs("</h3>\n", f);
+        /* A process kernel: its splits of the cores against its OpenMP form. */
+        snprintf(file, sizeof file, "splits-%s.png", name);
+        if (present(dir, file))
+            picture(f, dir, file, "threads against processes: every split of the cores into "
+                                  "ranks x threads, beside the OpenMP form");
         snprintf(file, sizeof file, "speedup-%s.png", name);
-        picture(f, dir, file, "speedup against threads");
+        picture(f, dir, file, k != NULL && k->ranked != OMPS_RANKED_NO
+                                  ? "speedup against cores (ranks x threads per rank)"
+                                  : "speedup against threads");
         snprintf(file, sizeof file, "efficiency-%s.png", name);
         picture(f, dir, file, "parallel efficiency against threads");
         snprintf(file, sizeof file, "rate-%s.png", name);

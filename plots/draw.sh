@@ -1,9 +1,11 @@
 # The pictures for plot.sh (sourced), each PNG and SVG: per scaling kernel,
-# speedup, efficiency, rate and Karp-Flatt; overview with every scaling
+# speedup, efficiency, rate and Karp-Flatt; per process kernel with an
+# OpenMP form, splits (ranks x threads at equal cores beside the threads); overview with every scaling
 # kernel at its best schedule; overheads, contention and false-sharing, each
 # family in its own unit; and core-to-core, the latency map.  Uses what
 # `ompscale fit --data WORK` wrote: WORK/series.txt
-# ("id|kernel|params|n|schedule|chunk|label|family"), WORK/s<id>.dat,
+# ("id|kernel|params|n|schedule|chunk|label|family|thread form|threads per
+# rank", the last two for a process kernel's series), WORK/s<id>.dat,
 # WORK/fits.txt ("id f alpha beta", "none" where absent), WORK/titles.txt
 # ("id|title") and WORK/core-to-core*; and DIR/summary.csv for the rates.
 
@@ -47,8 +49,12 @@ plot_picture() {
         nmax=$(awk -v m="$nmax" '$1 > m { m = $1 } END { print m }' "$work/s$id.dat")
         grep -q ' 1$' "$work/s$id.dat" && excluded=1
     done
+    # A process kernel's series (series.txt names its threads per rank).
+    local xlabel="threads (N)"
+    [ -n "$(awk -F'|' -v i="${ids%% *}" '$1 == i { print $10 }' "$work/series.txt")" ] &&
+        xlabel="cores (ranks x threads per rank)"
     render "$work" scaling.gp "$base" "PLOT='$plot'; FILES='$files'; FITS='$fits'; USLA='$usla'; \
-USLB='$uslb'; NPHYS=$nphys; NMAX=$nmax; EXCLUDED=$excluded; TITLE='$title'"
+USLB='$uslb'; NPHYS=$nphys; NMAX=$nmax; EXCLUDED=$excluded; TITLE='$title'; XLABEL='$xlabel'"
 }
 
 # render WORK SCRIPT BASE SETTINGS: BASE.png and BASE.svg from a gnuplot
@@ -77,7 +83,7 @@ remove_old_pictures() {
             [ -n "$base" ] && rm -f "$dir/$base.png" "$dir/$base.svg"
         done <"$dir/.pictures"
     fi
-    rm -f "$dir"/{speedup,efficiency,karp-flatt,rate,environments,chunks}-*.{png,svg} \
+    rm -f "$dir"/{speedup,efficiency,karp-flatt,rate,environments,chunks,splits}-*.{png,svg} \
           "$dir"/{overview,overheads,contention,false-sharing,core-to-core}.{png,svg} \
           "$dir/.pictures"
 }
@@ -129,10 +135,40 @@ draw_all() {
     draw_family "$work" "$dir" overhead overheads "construct overheads above overhead_reference (the same delay, no construct) — $machine" "µs per construct"
     draw_family "$work" "$dir" contention contention "one shared counter: time per update — $machine" "ns per update, the whole team (1000 / rate)"
     draw_family "$work" "$dir" false_sharing false-sharing "per-thread slots, adjacent against padded: time per update — $machine" "ns per update, the whole team (1000 / rate)"
+    draw_splits "$work" "$dir" "$nphys" "$machine"
     draw_latency "$work" "$dir" "$machine"
     draw_environments "$work" "$dir" "$machine"
     draw_sweeps "$work" "$dir" "$machine"
     return "$draw_failed"
+}
+
+# splits-KERNEL for each process kernel of the scaling family that has an
+# OpenMP form: its series (one per threads per rank) beside the form's best
+# series, at equal cores, with the fitted Amdahl curves.
+draw_splits() {
+    local work=$1 dir=$2 nphys=$3 machine=$4 kernel form id ids files tprs fits nmax f
+    while IFS='|' read -r kernel form schedule chunk; do
+        # The form at the process kernel's schedule, else at its best.
+        id=$(awk -F'|' -v k="$form" -v s="$schedule" -v c="$chunk" \
+            '$2 == k && $5 == s && $6 == c { print $1; exit }' "$work/series.txt")
+        [ -n "$id" ] || id=$(best_series "$work" "$form")
+        [ -n "$id" ] || continue
+        ids="$id $(awk -F'|' -v k="$kernel" '$2 == k { print $1 }' "$work/series.txt" | tr '\n' ' ')"
+        files="" tprs="" fits="" nmax=1
+        for id in $ids; do
+            titled_data "$work" "$id" "$(awk -F'|' -v i="$id" '$1 == i { print $2 }' \
+                "$work/series.txt") $(series_title "$work" "$id")" >/dev/null
+            files="$files $work/p$id.dat"
+            tprs="$tprs $(awk -F'|' -v i="$id" '$1 == i { print $10 == "" ? 0 : $10 }' "$work/series.txt")"
+            f=$(awk -v i="$id" '$1 == i { print $2 }' "$work/fits.txt")
+            fits="$fits ${f:-none}"
+            nmax=$(awk -v m="$nmax" '$1 > m { m = $1 } END { print m }' "$work/s$id.dat")
+        done
+        render "$work" splits.gp "$dir/splits-$kernel" "FILES='$files'; TPR='$tprs'; \
+FITS='$fits'; NPHYS=$nphys; NMAX=$nmax; TITLE='$kernel against $form: ranks x threads at equal cores — $machine'"
+    done < <(awk -F'|' '$9 != "" && ($8 == "" || $8 == "scaling") && !seen[$2]++ {
+        print $2 "|" $9 "|" $5 "|" $6 }' \
+        "$work/series.txt")
 }
 
 # The start of every awk program over summary.csv read twice (tools/env.awk):
@@ -181,7 +217,9 @@ family_data() {
                 line = num(f[c["rate"]]) " " num(f[c["rate_ci_low"]]) " " num(f[c["rate_ci_high"]])
             else
                 line = per(f[c["rate"]]) " " per(f[c["rate_ci_high"]]) " " per(f[c["rate_ci_low"]])
-            rows[t] = rows[t] f[c["threads"]] " " line "\n"
+            # A process kernel runs over cores: ranks x threads per rank.
+            x = ("cores" in c) && f[c["cores"]] != "" ? f[c["cores"]] : f[c["threads"]]
+            rows[t] = rows[t] x " " line "\n"
         }
         END {
             for (i = 1; i <= nt; i++)
@@ -257,7 +295,16 @@ draw_family() {
     done
     # shellcheck disable=SC2086
     nmax=$(drawable_nmax $files) || return 0
-    render "$work" family.gp "$dir/$name" "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; NMAX=$nmax"
+    # Processes beside threads (spawn, mpi_counter): over cores, and on a
+    # logarithmic scale once the values span more than a thousandfold.
+    local xlabel="threads (N)" logy
+    awk -F'|' -v f="$family" '$8 == f && $10 != "" { found = 1 } END { exit !found }' \
+        "$work/series.txt" && xlabel="cores: threads, or ranks x threads per rank"
+    # shellcheck disable=SC2086
+    logy=$(awk 'FNR > 1 && $2 > 0 { lo = (lo == "" || $2 < lo) ? $2 : lo; hi = $2 > hi ? $2 : hi }
+        END { print (lo > 0 && hi / lo > 1000) ? 1 : 0 }' $files)
+    render "$work" family.gp "$dir/$name" "FILES='$files'; YLABEL='$ylabel'; TITLE='$title'; \
+NMAX=$nmax; XLABEL='$xlabel'; LOGY=$logy"
 }
 
 # environments_data WORK DIR: for every kernel that ran in more than one

@@ -4,6 +4,7 @@
 #   FILES  word list of data files; line 1 of each is its quoted legend
 #          title, then rows: threads value low high
 #   YLABEL, TITLE, NMAX (the largest thread count), TERM, OUT
+#   XLABEL optional (default "threads (N)"); LOGY optional, 1 for a log y axis
 #   CEILING optional: a file of "threads value" under a quoted title, drawn
 #          as a dashed grey line (the hardware bound of a rate picture)
 N = words(FILES)
@@ -21,12 +22,18 @@ set key outside below center Left reverse noenhanced spacing 1.1 width 2 maxcols
 set bmargin 6 + KEYROWS
 set key autotitle columnheader
 set grid
-set xlabel "threads (N)"
+if (!exists("XLABEL")) XLABEL = "threads (N)"
+set xlabel XLABEL
 set ylabel YLABEL noenhanced
 set xrange [0.5:NMAX + 0.5]
 XSTEP = NMAX <= 16 ? 1 : ceil(NMAX / 16.0)
 set xtics XSTEP format "%.0f"
 set yrange [0:*]
+# Values a thousandfold apart (processes beside threads) on a log scale.
+if (exists("LOGY") && LOGY) {
+    set logscale y 10
+    set yrange [*:*]
+}
 # Colour, dash and marker all change from series to series, so that eight
 # or more stay apart in print and for colour-blind readers.
 # Okabe and Ito's colour-blind-safe colours, without the yellow that white

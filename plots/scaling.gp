@@ -29,7 +29,9 @@ set key outside below center Left reverse noenhanced spacing 1.1 width 2 maxcols
 set bmargin 5 + KEYROWS
 set key autotitle columnheader
 set grid
-set xlabel "threads (N)"
+# A process kernel's series run over cores: ranks x threads per rank.
+if (!exists("XLABEL")) XLABEL = "threads (N)"
+set xlabel XLABEL
 set xrange [0.5:NMAX + 0.75]
 XSTEP = NMAX <= 16 ? 1 : ceil(NMAX / 16.0)
 set xtics XSTEP format "%.0f"
