@@ -289,7 +289,7 @@ static void test_images_and_bad_input(void)
     CHECK_INT_EQ(t.ncols, 15);
     CHECK_STR_EQ(t.header[11], "ci_low");
     CHECK_STR_EQ(t.header[13], "environment");
-    CHECK_STR_EQ(t.header[14], "ranks");
+    CHECK_STR_EQ(t.header[14], "threads_per_rank");
     omps_table_free(&t);
     case_dir(dir, sizeof dir, "missing");
     CHECK_INT_EQ(run_plots(dir), 2);
