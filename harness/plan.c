@@ -507,6 +507,12 @@ static double touch_rate(int threads)
     return TOUCH_BYTES_PER_S * fmin((double)threads, TOUCH_MAX_STREAMS);
 }
 
+/* The threads that touch a configuration's memory: every rank's team. */
+static int touching(const struct omps_key *k)
+{
+    return omps_key_ranks(k) * k->threads;
+}
+
 /* Orders keys by state (kernel, params, n, environment, threads). */
 static int by_state(const void *a, const void *b)
 {
@@ -538,8 +544,12 @@ static int count_states(struct omps_plan *plan)
         const struct omps_key *k = keys[i];
         if (i > 0 && omps_key_same_state(keys[i - 1], k))
             continue;
+        const double setup = k->kernel->footprint(k->n) / touch_rate(touching(k));
         plan->state_bytes += k->kernel->footprint(k->n);
-        plan->setup_seconds += k->kernel->footprint(k->n) / touch_rate(k->threads);
+        plan->setup_seconds += setup;
+        /* A group of ranks is started afresh, and sets its states up, each round. */
+        if (omps_key_launch_ranks(k) != 0)
+            plan->ranks_setup_s += setup;
     }
     free(keys);
     return OMPS_OK;
@@ -551,7 +561,7 @@ static int count_states(struct omps_plan *plan)
 static double visit_overhead(const struct omps_config *c)
 {
     return VISIT_FIXED_S +
-           2.0 * c->key.kernel->footprint(c->key.n) / touch_rate(c->key.threads);
+           2.0 * c->key.kernel->footprint(c->key.n) / touch_rate(touching(&c->key));
 }
 
 static double visit_estimate(const struct omps_config *c, double min_time, int first)
@@ -604,6 +614,8 @@ double omps_plan_estimate(const struct omps_plan *plan, double min_time, int rep
     if (plan->children)
         total = repetitions * (plan->setup_seconds + CHILD_START_S * (double)plan->environments);
     total += repetitions * plan->ranks_start_s;
+    if (!plan->children)
+        total += (repetitions - 1) * plan->ranks_setup_s;
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_config *c = &plan->configs[i];
         total += visit_estimate(c, min_time, 1);

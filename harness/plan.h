@@ -33,6 +33,7 @@ struct omps_plan {
                            through mpirun each round; 0: none */
     int node_cores;     /* the cores of one node, shared out among its ranks */
     double ranks_start_s; /* the estimated seconds to start every group once */
+    double ranks_setup_s; /* of setup_seconds, the groups' (paid every round) */
     double estimate;    /* seconds for the minimum repetitions */
 };
 

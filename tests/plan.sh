@@ -95,6 +95,13 @@ HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 1-64 --
 [ $? -eq 2 ] && [ "$(wc -l <"$tmp/plan.csv")" -gt 1000 ] && pass=$((pass + 1)) \
     || bad "a dry run of an over-budget plan"
 
+# A synthetic machine's cache sizes size the kernels as there: cube_map's
+# array is four times a 300 MB L3.
+n=$(HWLOC_SYNTHETIC="pack:1 l3:1(size=300MB) core:16 pu:1" "$bin" run --dry-run --kernels cube_map \
+    2>/dev/null | awk -F, 'NR == 2 { print $3 }')
+[ -n "$n" ] && [ "$((n * 8))" -ge $((4 * 300000000 * 99 / 100)) ] && pass=$((pass + 1)) \
+    || bad "a synthetic 300 MB L3 sized cube_map at n=$n"
+
 # The ranks axis (built with MPI): by default, a kernel with both forms runs
 # its ranks at one thread each and every split of all the cores; ranks x
 # threads never exceeds the physical cores; spawn thins its counts; a
