@@ -1,6 +1,6 @@
 /* Running a plan in shuffled rounds through the Google Benchmark shim. */
 #define _DEFAULT_SOURCE
-#include "sweep.h"
+#include "sweep_internal.h"
 
 #include <errno.h>
 #include <math.h>
@@ -28,74 +28,8 @@
 /* Kernel states kept alive together may take this share of memory. */
 #define LIVE_MEMORY_SHARE 0.5
 
-/* What the sweep knows of one configuration as it runs. */
-struct tally {
-    double *seconds;
-    size_t count, cap;
-    long iterations; /* kernel runs per repetition; 0 until the first visit */
-    double visit_s;  /* what the last visit cost, all told; 0 before one */
-    double width;    /* the median interval's half-width / median */
-    int failed;      /* a repetition failed verification */
-    int dead;        /* the configuration could not run */
-};
-
-/* A kernel state kept alive across rounds. */
-struct live {
-    const struct omps_key *key;
-    void *state;
-    double bytes;
-    unsigned long long used; /* when it last served a visit */
-};
-
-struct omps_sweep {
-    const struct omps_run_options *opts;
-    const struct omps_plan *plan;
-    struct tally *tally;
-    size_t *group; /* each configuration's first config with its state */
-    struct live *live;
-    size_t nlive;
-    double live_bytes, live_cap;
-    unsigned long long clock;
-    struct omps_team team;
-    volatile sig_atomic_t *stop;
-    struct omps_journal *journal;
-    struct omps_gb *gb;
-    double started;
-    int show_progress;
-    struct omps_sweep_outcome *out;
-    int io_failed;
-    /* The visit in progress. */
-    size_t current;
-    void *state;
-    long round;
-    double probe_ns; /* this round's cache-line round trip; NaN: none */
-    double result;   /* the last verified batch's computed result; NaN: none */
-    char runtime[64]; /* the runtime of the process the visit ran in */
-    /* Environment groups (child.h): in the parent, which axes are swept and
-     * where gcc+libomp finds libomp; in a child, where answers go. */
-    int swept[OMPS_AXES];
-    char libomp_dir[4096];
-    FILE *answer;
-    /* Groups of MPI ranks (ranks.h): in the parent, the launcher, and
-     * whether one failed to start (which ends the sweep); in a rank, its
-     * place in the group. */
-    char mpirun[4096];
-    int launch_failed;
-    struct omps_ranks ranks;
-};
-
-/* What rank 0 relays to the other ranks of its group, which follow it step
- * by step: every rank calls the kernel's functions in the same order. */
-enum relay_command { RELAY_VISIT = 1, RELAY_BATCH, RELAY_QUIT };
-
-struct relay {
-    int command;
-    long runs;       /* RELAY_BATCH: the runs the batch times */
-    char line[1024]; /* RELAY_VISIT: the visit line from the parent */
-};
-
 /* In rank 0 of a group of several, sends the others the next step. */
-static void relay(const struct omps_sweep *s, int command, long runs, const char *line)
+void sweep_relay(const struct omps_sweep *s, int command, long runs, const char *line)
 {
     if (s->ranks.rank != 0 || s->ranks.size < 2)
         return;
@@ -147,8 +81,8 @@ static void make_room(struct omps_sweep *s, double need)
  * it) so that a kernel's parallel first touch places pages where this team
  * runs.  NULL with why set when setup fails.
  */
-static void *ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
-                          size_t why_len)
+void *sweep_ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
+                         size_t why_len)
 {
     for (size_t i = 0; i < s->nlive; i++) {
         if (omps_key_same_state(s->live[i].key, &c->key)) {
@@ -172,33 +106,33 @@ static void *ensure_state(struct omps_sweep *s, const struct omps_config *c, cha
 
 /* ---- Google Benchmark hooks ------------------------------------------ */
 
-static const struct omps_config *current(const struct omps_sweep *s)
+const struct omps_config *sweep_current(const struct omps_sweep *s)
 {
     return &s->plan->configs[s->current];
 }
 
-static int hook_begin(void *ctx, long runs, char *why, size_t why_len)
+int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
 {
     struct omps_sweep *s = ctx;
     (void)why;
     (void)why_len;
-    relay(s, RELAY_BATCH, runs, NULL);
+    sweep_relay(s, RELAY_BATCH, runs, NULL);
     omps_team_reset(&s->team);
-    if (current(s)->key.kernel->poison != NULL)
-        current(s)->key.kernel->poison(s->state);
+    if (sweep_current(s)->key.kernel->poison != NULL)
+        sweep_current(s)->key.kernel->poison(s->state);
     return 0;
 }
 
-static void hook_prepare(void *ctx)
+void sweep_hook_prepare(void *ctx)
 {
     struct omps_sweep *s = ctx;
-    current(s)->key.kernel->prepare(s->state);
+    sweep_current(s)->key.kernel->prepare(s->state);
 }
 
-static void hook_body(void *ctx)
+void sweep_hook_body(void *ctx)
 {
     struct omps_sweep *s = ctx;
-    current(s)->key.kernel->run(s->state, &s->team);
+    sweep_current(s)->key.kernel->run(s->state, &s->team);
 }
 
 /* A test's way to make one rank misbehave, so that the verdict can be seen
@@ -217,14 +151,14 @@ static void rank_fault(const struct omps_sweep *s)
         signal(SIGABRT, SIG_DFL);
         raise(SIGABRT);
     }
-    if (current(s)->key.kernel->corrupt != NULL)
-        current(s)->key.kernel->corrupt(s->state);
+    if (sweep_current(s)->key.kernel->corrupt != NULL)
+        sweep_current(s)->key.kernel->corrupt(s->state);
 }
 
-static int hook_end(void *ctx, char *why, size_t why_len)
+int sweep_hook_end(void *ctx, char *why, size_t why_len)
 {
     struct omps_sweep *s = ctx;
-    const struct omps_kernel *k = current(s)->key.kernel;
+    const struct omps_kernel *k = sweep_current(s)->key.kernel;
     if (k->ranked != OMPS_RANKED_NO)
         rank_fault(s);
     s->result = k->result != NULL ? k->result(s->state) : NAN;
@@ -282,9 +216,9 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
     if (f == NULL)
         return OMPS_ENOMEM;
     for (int i = 0; i < r->repetitions; i++) {
-        const struct omps_run_row row = {&current(s)->key, (int)(first + (size_t)i),
+        const struct omps_run_row row = {&sweep_current(s)->key, (int)(first + (size_t)i),
                                          r->seconds[i], r->verified[i],
-                                         current(s)->oversubscribed, s->round,
+                                         sweep_current(s)->oversubscribed, s->round,
                                          s->probe_ns, s->runtime, s->result};
         omps_csv_run_row(f, &row);
     }
@@ -310,7 +244,7 @@ static void mark_dead(struct omps_sweep *s, struct tally *t, const char *why)
 static void note_failure(struct omps_sweep *s, const char *why)
 {
     char name[256];
-    omps_key_name(&current(s)->key, name, sizeof name);
+    omps_key_name(&sweep_current(s)->key, name, sizeof name);
     s->out->failures++;
     fprintf(stderr, "%sompscale: verification failed: %s: %s\n",
             s->show_progress ? "\r\033[K" : "", name, why ? why : "a repetition did not verify");
@@ -358,8 +292,8 @@ static void hook_report(void *ctx, const struct omps_gb_result *r)
         note_failure(s, r->failure);
 }
 
-static const struct omps_gb_hooks sweep_hooks = {
-    hook_begin, hook_prepare, hook_body, hook_end, hook_stop, hook_report};
+const struct omps_gb_hooks omps_sweep_hooks = {
+    sweep_hook_begin, sweep_hook_prepare, sweep_hook_body, sweep_hook_end, hook_stop, hook_report};
 
 /* ---- one visit -------------------------------------------------------- */
 
@@ -377,7 +311,7 @@ static void adapt_iterations(struct tally *t, double min_time)
 
 /* Sets the team and schedule, then one untimed run: the warm-up that brings
  * caches, pages and the thread pool back after other configurations ran. */
-static void warm_up(struct omps_sweep *s, const struct omps_config *c)
+void sweep_warm_up(struct omps_sweep *s, const struct omps_config *c)
 {
     s->team.want_threads = c->key.threads;
     s->team.want_kind = c->key.schedule.kind;
@@ -387,7 +321,7 @@ static void warm_up(struct omps_sweep *s, const struct omps_config *c)
     c->key.kernel->run(s->state, &s->team);
 }
 
-static void set_team(const struct omps_config *c)
+void sweep_set_team(const struct omps_config *c)
 {
     omp_set_dynamic(0);
     omp_set_num_threads(c->key.threads);
@@ -395,15 +329,15 @@ static void set_team(const struct omps_config *c)
         omp_set_schedule(c->key.schedule.kind, c->key.schedule.chunk);
 }
 
-static int visit(struct omps_sweep *s, size_t i)
+int sweep_visit(struct omps_sweep *s, size_t i)
 {
     const struct omps_config *c = &s->plan->configs[i];
     struct tally *t = &s->tally[i];
     const double t0 = now();
     char why[512], name[256];
     s->current = i;
-    set_team(c);
-    s->state = ensure_state(s, c, why, sizeof why);
+    sweep_set_team(c);
+    s->state = sweep_ensure_state(s, c, why, sizeof why);
     if (s->state == NULL) {
         mark_dead(s, t, why);
         /* A child's parent must hear why, not only that nothing was timed. */
@@ -411,7 +345,7 @@ static int visit(struct omps_sweep *s, size_t i)
             fprintf(s->answer, "error\t%s\n", why);
         return OMPS_OK;
     }
-    warm_up(s, c);
+    sweep_warm_up(s, c);
     const struct omps_work w = c->key.kernel->work(c->key.n, c->key.params);
     const struct omps_gb_options go = {
         .min_time = s->plan->min_time, .iterations = t->iterations, .repetitions = 1,
@@ -581,7 +515,7 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
         return;
     }
     char name[256], error[512];
-    omps_key_name(&current(s)->key, name, sizeof name);
+    omps_key_name(&sweep_current(s)->key, name, sizeof name);
     snprintf(error, sizeof error, "%.200s: %.300s", name, why);
     mark_dead(s, t, error);
     /* mpirun that cannot start ranks will not start the next group either. */
@@ -591,7 +525,7 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
 
 /* Splits line at tabs into at most max fields, keeping empty ones (an empty
  * params field is one); a newline ends the last.  Returns how many. */
-static size_t split_tabs(char *line, char **field, size_t max)
+size_t sweep_split_tabs(char *line, char **field, size_t max)
 {
     size_t n = 0;
     line[strcspn(line, "\n")] = '\0';
@@ -607,7 +541,7 @@ static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line,
                      size_t len)
 {
     char *field[OMPS_AXES + 3];
-    const size_t n = split_tabs(line, field, OMPS_AXES + 3);
+    const size_t n = sweep_split_tabs(line, field, OMPS_AXES + 3);
     if (n != OMPS_AXES + 3 || strcmp(field[0], "env") != 0) {
         snprintf(why, len, "the child did not report its environment");
         return 0;
@@ -924,7 +858,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
             return 1;
         }
         show_progress(s, k, n, order[k]);
-        const int rc = visit(s, order[k]);
+        const int rc = sweep_visit(s, order[k]);
         if (rc != OMPS_OK)
             return rc;
     }
@@ -1002,7 +936,7 @@ static int load_done(struct omps_sweep *s, const struct omps_runs *done, char *e
     return rc;
 }
 
-static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
+int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
 {
     s->tally = calloc(plan->count + 1, sizeof *s->tally);
     s->group = calloc(plan->count + 1, sizeof *s->group);
@@ -1022,7 +956,7 @@ static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
     return OMPS_OK;
 }
 
-static void sweep_free(struct omps_sweep *s)
+void sweep_free(struct omps_sweep *s)
 {
     while (s->nlive > 0)
         drop_live(s, s->nlive - 1);
@@ -1108,7 +1042,7 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     if (rc == OMPS_OK && done != NULL)
         rc = load_done(&s, done, err, err_len);
     if (rc == OMPS_OK) {
-        rc = omps_gb_create(&s.gb, argv0, json_path, &sweep_hooks);
+        rc = omps_gb_create(&s.gb, argv0, json_path, &omps_sweep_hooks);
         if (rc == OMPS_EIO)
             snprintf(err, err_len, "%s: %s", json_path, strerror(errno));
     }
@@ -1128,250 +1062,4 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
         signal(SIGPIPE, old_pipe);
     omps_libomp_dir_remove(s.libomp_dir);
     return rc;
-}
-
-/* ---- the child's side ------------------------------------------------- */
-
-/* What `ompscale child` was told on its command line. */
-struct child_args {
-    double min_time;
-    size_t count;
-    const char *json;
-    unsigned char toolchain;
-    int ranks; /* started by mpirun as a group of ranks */
-};
-
-static int child_args(int argc, char **argv, struct child_args *a)
-{
-    long count = 0;
-    memset(a, 0, sizeof *a);
-    for (int i = 0; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--min-time") == 0 && omps_parse_double(argv[i + 1], &a->min_time) == 0)
-            continue;
-        if (strcmp(argv[i], "--count") == 0 && omps_parse_long(argv[i + 1], 1, 1L << 30, &count) == 0)
-            continue;
-        if (strcmp(argv[i], "--json") == 0) {
-            a->json = argv[i + 1];
-            continue;
-        }
-        if (strcmp(argv[i], "--toolchain") == 0 &&
-            omps_env_parse(OMPS_AXIS_TOOLCHAIN, argv[i + 1], &a->toolchain) == 0)
-            continue;
-        if (strcmp(argv[i], "--ranks") == 0 && strcmp(argv[i + 1], "mpirun") == 0) {
-            a->ranks = 1;
-            continue;
-        }
-        return OMPS_EINVAL;
-    }
-    a->count = (size_t)count;
-    return a->min_time > 0 && a->count > 0 && a->json && a->toolchain ? OMPS_OK : OMPS_EINVAL;
-}
-
-/* The child's first answer: the environment it inherited, the runtime it
- * loaded and whether the runtime honours the environment ("env", one field
- * per axis, "-" for unset, the runtime, "ok" or why). */
-static void answer_env(struct omps_sweep *s, struct omps_env *e)
-{
-    char why[256] = "ok";
-    omps_env_inherited(e);
-    e->value[OMPS_AXIS_TOOLCHAIN] = s->plan->configs[0].key.env.value[OMPS_AXIS_TOOLCHAIN];
-    if (!omps_env_check(e, why, sizeof why))
-        for (char *p = why; *p; p++)
-            *p = *p == '\t' || *p == '\n' ? ' ' : *p;
-    fputs("env", s->answer);
-    for (int a = 0; a < OMPS_AXES; a++) {
-        const char *v = omps_env_value((enum omps_axis)a, e->value[a]);
-        fprintf(s->answer, "\t%s", *v ? v : "-");
-    }
-    fprintf(s->answer, "\t%s\t%s\n", s->runtime, why);
-    fflush(s->answer);
-}
-
-/* Parses one "visit" line into c and the iteration count; 0 or OMPS_EINVAL. */
-static int read_visit(char *line, const struct omps_env *e, struct omps_config *c,
-                      long *iterations)
-{
-    char *f[9];
-    const size_t n = split_tabs(line, f, 9);
-    long v[5];
-    memset(c, 0, sizeof *c);
-    if (n != 9 || strcmp(f[0], "visit") != 0 || (c->key.kernel = omps_kernel_find(f[1])) == NULL ||
-        omps_key_parse_params(&c->key, f[2]) != OMPS_OK ||
-        omps_parse_long(f[3], 1, 1L << 40, &v[0]) || omps_parse_long(f[4], 1, OMPS_MAX_THREADS, &v[1]) ||
-        omps_schedule_kind(f[5], &c->key.schedule.kind) ||
-        omps_parse_long(f[6], 0, 1L << 30, &v[2]) || omps_parse_long(f[7], 0, 1L << 40, &v[3]) ||
-        omps_parse_long(f[8], 0, 1, &v[4]))
-        return OMPS_EINVAL;
-    c->key.n = (uint64_t)v[0];
-    c->key.threads = (int)v[1];
-    c->key.schedule.chunk = (int)v[2];
-    c->key.env = *e;
-    *iterations = v[3];
-    c->oversubscribed = (int)v[4];
-    return OMPS_OK;
-}
-
-/* A test's way to make a child misbehave at its first visit, so that the
- * parent's handling can be seen: OMPSCALE_CHILD_FAULT=crash or hang, or
- * crash@VALUE / hang@VALUE for only the children whose OMP_PROC_BIND,
- * OMP_PLACES or OMP_WAIT_POLICY is VALUE. */
-static void injected_fault(void)
-{
-    const char *fault = getenv("OMPSCALE_CHILD_FAULT");
-    if (fault == NULL)
-        return;
-    const char *at = strchr(fault, '@');
-    int here = at == NULL;
-    for (int a = 0; at != NULL && a < OMPS_AXES; a++) {
-        const char *variable = omps_axis_variable((enum omps_axis)a);
-        const char *value = variable ? getenv(variable) : NULL;
-        here |= value != NULL && strcmp(value, at + 1) == 0;
-    }
-    const size_t len = at ? (size_t)(at - fault) : strlen(fault);
-    /* SIGABRT, because a sanitizer turns a SIGSEGV into an ordinary exit. */
-    if (here && len == 5 && strncmp(fault, "crash", 5) == 0) {
-        signal(SIGABRT, SIG_DFL);
-        raise(SIGABRT);
-    }
-    while (here && len == 4 && strncmp(fault, "hang", 4) == 0)
-        pause();
-}
-
-/* Takes up to cap visits from standard input until it ends. */
-static int child_visits(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
-                        const struct omps_env *e)
-{
-    char line[1024], relayed[1024];
-    int rc = OMPS_OK;
-    while (rc == OMPS_OK && plan->count < cap && fgets(line, sizeof line, stdin)) {
-        struct omps_config *c = &plan->configs[plan->count];
-        long iterations;
-        /* Parsing splits the line in place; the other ranks parse it too. */
-        memcpy(relayed, line, sizeof relayed);
-        if (read_visit(line, e, c, &iterations) != OMPS_OK) {
-            fprintf(stderr, "ompscale child: cannot read the visit '%s'\n", line);
-            return OMPS_EINVAL;
-        }
-        injected_fault();
-        relay(s, RELAY_VISIT, 0, relayed);
-        s->tally[plan->count].iterations = iterations;
-        rc = visit(s, plan->count++);
-        fputs("done\n", s->answer);
-        fflush(s->answer);
-    }
-    return rc;
-}
-
-/* A rank other than 0: sets up, warms up and times exactly what rank 0
- * relays, calling the kernel's functions in the same order as rank 0 does,
- * until rank 0 says it is done.  Returns 0 or an OMPS_E* code. */
-static int follow(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
-                  const struct omps_env *e)
-{
-    struct relay r;
-    char why[512];
-    for (;;) {
-        omps_ranks_share(&r, sizeof r);
-        if (r.command == RELAY_QUIT)
-            return OMPS_OK;
-        if (r.command == RELAY_VISIT) {
-            long iterations;
-            if (plan->count == cap || read_visit(r.line, e, &plan->configs[plan->count],
-                                                 &iterations) != OMPS_OK)
-                return OMPS_EINVAL;
-            s->current = plan->count++;
-            set_team(current(s));
-            s->state = ensure_state(s, current(s), why, sizeof why);
-            if (s->state != NULL)
-                warm_up(s, current(s));
-            continue;
-        }
-        hook_begin(s, r.runs, why, sizeof why);
-        for (long i = 0; i < r.runs; i++) {
-            if (current(s)->key.kernel->prepare != NULL)
-                hook_prepare(s);
-            hook_body(s);
-        }
-        hook_end(s, why, sizeof why);
-    }
-}
-
-/* Rank 0, or a child alone: answers what it saw, then takes visits until
- * the parent's input ends, relaying each step to the other ranks. */
-static int lead(struct omps_sweep *s, struct omps_plan *plan, size_t cap, struct omps_env *e,
-                const char *argv0, const char *json)
-{
-    answer_env(s, e);
-    int rc = omps_gb_create(&s->gb, argv0, json, &sweep_hooks);
-    if (rc == OMPS_OK) {
-        rc = child_visits(s, plan, cap, e);
-        const int closed = omps_gb_finish(s->gb);
-        rc = rc != OMPS_OK ? rc : closed;
-    }
-    relay(s, RELAY_QUIT, 0, NULL);
-    omps_gb_destroy(s->gb);
-    return rc;
-}
-
-/* Starts MPI for a group of ranks and has rank 0 report every node. */
-static int start_ranks(struct omps_sweep *s, int *argc, char ***argv)
-{
-    char why[256], nodes[4096];
-    if (omps_ranks_init(argc, argv, &s->ranks, why, sizeof why) != OMPS_OK) {
-        fprintf(stderr, "ompscale child: %s\n", why);
-        return OMPS_EINVAL;
-    }
-    omps_ranks_nodes(nodes, sizeof nodes);
-    if (s->ranks.rank == 0) {
-        fputs(nodes, s->answer);
-        fflush(s->answer);
-    }
-    return OMPS_OK;
-}
-
-int omps_sweep_child(int argc, char **argv, const char *argv0)
-{
-    static volatile sig_atomic_t never;
-    struct child_args a;
-    if (child_args(argc, argv, &a) != OMPS_OK) {
-        fputs("ompscale child: this command is run by 'ompscale run' itself\n", stderr);
-        return 2;
-    }
-    /* Answers go to the parent on the original standard output; anything
-     * else a library prints goes to standard error. */
-    const int fd = dup(STDOUT_FILENO);
-    struct omps_sweep_outcome out;
-    struct omps_run_options opts;
-    const double memory = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    struct omps_plan plan = {.min_time = a.min_time, .count = a.count, .memory_bytes = memory};
-    struct omps_sweep s = {.opts = &opts, .plan = &plan, .stop = &never, .out = &out,
-                           .answer = fd >= 0 ? fdopen(fd, "w") : NULL};
-    memset(&out, 0, sizeof out);
-    omps_run_options_init(&opts);
-    plan.configs = calloc(a.count, sizeof *plan.configs);
-    if (s.answer == NULL || plan.configs == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
-        return 2;
-    s.team.want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
-    omps_runtime_name(s.runtime, sizeof s.runtime);
-    struct omps_env e;
-    plan.configs[0].key.env.value[OMPS_AXIS_TOOLCHAIN] = a.toolchain;
-    /* The arrays are sized for every visit; the plan grows as they come. */
-    int rc = sweep_init(&s, &plan);
-    plan.count = 0;
-    if (rc == OMPS_OK && a.ranks)
-        rc = start_ranks(&s, &argc, &argv);
-    if (rc == OMPS_OK && s.ranks.rank == 0) {
-        rc = lead(&s, &plan, a.count, &e, argv0, a.json);
-    } else if (rc == OMPS_OK) {
-        omps_env_inherited(&e);
-        e.value[OMPS_AXIS_TOOLCHAIN] = a.toolchain;
-        rc = follow(&s, &plan, a.count, &e);
-    }
-    /* States hold MPI windows, which must be freed before MPI ends. */
-    sweep_free(&s);
-    if (a.ranks)
-        omps_ranks_finalize();
-    free(plan.configs);
-    fclose(s.answer);
-    return rc == OMPS_OK ? 0 : 1;
 }

@@ -21,7 +21,7 @@ if ! "$bin" list | grep -q '^mpi_midpoint'; then
         && [ ! -e "$tmp/none" ] || { echo "FAIL: --ranks without MPI: $(cat "$tmp/err")"; exit 1; }
     exit 0
 fi
-process=mpi_midpoint,mpi_cube_map,mpi_cube_local,mpi_shared_array,mpi_counter,mpi_pipe,spawn
+process=mpi_midpoint,mpi_cube_map,mpi_cube_local,mpi_shared_array,mpi_counter,mpi_pipe
 # expect_refused WHAT ARGS...: exit 2, one line naming WHAT, no directory.
 expect_refused() {
     local what=$1
@@ -36,6 +36,18 @@ expect_refused() {
 # Every process kernel at 1 and 2 ranks, verified, beside an OpenMP kernel.
 "$bin" run --quick --kernels "copy,$process" --ranks 1,2 --out "$tmp/all" 2>"$tmp/all.err" \
     && ok || bad "the process kernels at 1 and 2 ranks: $(grep -v '^ompscale: plan' "$tmp/all.err" | head -3)"
+# spawn on its own: Open MPI 4.1's MPI_Comm_spawn hangs now and then
+# (open-mpi/ompi#9713, seen here about once in 500 spawns); the harness kills
+# the hung group at its limit, and the test tries once more.
+for try in 1 2; do
+    OMPSCALE_CHILD_TIMEOUT=20 "$bin" run --quick --kernels spawn --ranks 1,2 --out "$tmp/spawn" \
+        2>"$tmp/spawn.err" && break
+    grep -q "hung, so it was killed" "$tmp/spawn.err" || break
+    echo "note: MPI_Comm_spawn hung (open-mpi/ompi#9713); trying once more"
+done
+got=$(awk -F, 'NR > 1 && $1 == "spawn" && $9 == 1 { print $NF "/" $3 }' "$tmp/spawn/runs.csv" \
+    | sort -u | tr '\n' ' ')
+[ "$got" = "1/1 2/2 " ] && ok || bad "spawn: verified rows at ranks/processes '$got': $(tail -2 "$tmp/spawn.err")"
 for k in ${process//,/ }; do
     want="1 2"
     [ "$k" = mpi_pipe ] && want="2"

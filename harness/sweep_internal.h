@@ -1,0 +1,124 @@
+/*
+ * What the two sides of a sweep share (sweep.c, the parent's rounds and
+ * visits; sweep_child.c, the side that runs in `ompscale child` and in each
+ * rank of a group): the sweep's state and the steps both take.  Internal
+ * to the harness.
+ */
+#ifndef OMPSCALE_SWEEP_INTERNAL_H
+#define OMPSCALE_SWEEP_INTERNAL_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "child.h"
+#include "gbench_shim.h"
+#include "ranks.h"
+#include "sweep.h"
+
+/* What the sweep knows of one configuration as it runs. */
+struct tally {
+    double *seconds;
+    size_t count, cap;
+    long iterations; /* kernel runs per repetition; 0 until the first visit */
+    double visit_s;  /* what the last visit cost, all told; 0 before one */
+    double width;    /* the median interval's half-width / median */
+    int failed;      /* a repetition failed verification */
+    int dead;        /* the configuration could not run */
+};
+
+/* A kernel state kept alive across rounds. */
+struct live {
+    const struct omps_key *key;
+    void *state;
+    double bytes;
+    unsigned long long used; /* when it last served a visit */
+};
+
+struct omps_sweep {
+    const struct omps_run_options *opts;
+    const struct omps_plan *plan;
+    struct tally *tally;
+    size_t *group; /* each configuration's first config with its state */
+    struct live *live;
+    size_t nlive;
+    double live_bytes, live_cap;
+    unsigned long long clock;
+    struct omps_team team;
+    volatile sig_atomic_t *stop;
+    struct omps_journal *journal;
+    struct omps_gb *gb;
+    double started;
+    int show_progress;
+    struct omps_sweep_outcome *out;
+    int io_failed;
+    /* The visit in progress. */
+    size_t current;
+    void *state;
+    long round;
+    double probe_ns; /* this round's cache-line round trip; NaN: none */
+    double result;   /* the last verified batch's computed result; NaN: none */
+    char runtime[64]; /* the runtime of the process the visit ran in */
+    /* Environment groups (child.h): in the parent, which axes are swept and
+     * where gcc+libomp finds libomp; in a child, where answers go. */
+    int swept[OMPS_AXES];
+    char libomp_dir[4096];
+    FILE *answer;
+    /* Groups of MPI ranks (ranks.h): in the parent, the launcher, and
+     * whether one failed to start (which ends the sweep); in a rank, its
+     * place in the group. */
+    char mpirun[4096];
+    int launch_failed;
+    struct omps_ranks ranks;
+};
+
+/* What rank 0 relays to the other ranks of its group, which follow it step
+ * by step: every rank calls the kernel's functions in the same order. */
+enum relay_command { RELAY_VISIT = 1, RELAY_BATCH, RELAY_QUIT };
+
+struct relay {
+    int command;
+    long runs;       /* RELAY_BATCH: the runs the batch times */
+    char line[1024]; /* RELAY_VISIT: the visit line from the parent */
+};
+
+/* In rank 0 of a group of several, sends the others the next step. */
+void sweep_relay(const struct omps_sweep *s, int command, long runs, const char *line);
+
+/* The state for configuration c, set up or kept alive; NULL with why set
+ * when it cannot be made. */
+void *sweep_ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
+                         size_t why_len);
+
+/* The configuration being visited. */
+const struct omps_config *sweep_current(const struct omps_sweep *s);
+
+/* The Google Benchmark hooks (gbench_shim.h), which the ranks that follow
+ * rank 0 also call, in its order. */
+int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len);
+void sweep_hook_prepare(void *ctx);
+void sweep_hook_body(void *ctx);
+int sweep_hook_end(void *ctx, char *why, size_t why_len);
+extern const struct omps_gb_hooks omps_sweep_hooks;
+
+/* An untimed run of c's kernel before its visit is timed. */
+void sweep_warm_up(struct omps_sweep *s, const struct omps_config *c);
+
+/* Sets the team size and schedule c asks for. */
+void sweep_set_team(const struct omps_config *c);
+
+/* Visits configuration i: one verified repetition, journaled.  Returns 0 or
+ * an OMPS_E* code. */
+int sweep_visit(struct omps_sweep *s, size_t i);
+
+/* Splits line at tabs into at most max fields, keeping empty ones; a
+ * newline ends the last.  Returns how many. */
+size_t sweep_split_tabs(char *line, char **field, size_t max);
+
+/* Allocates the per-configuration arrays for plan; 0 or OMPS_ENOMEM. */
+int sweep_init(struct omps_sweep *s, const struct omps_plan *plan);
+
+/* Frees them and every kernel state still alive. */
+void sweep_free(struct omps_sweep *s);
+
+#endif
