@@ -37,7 +37,7 @@ expect_refused() {
 "$bin" run --quick --kernels "copy,$process" --ranks 1,2 --out "$tmp/all" 2>"$tmp/all.err" \
     && ok || bad "the process kernels at 1 and 2 ranks: $(grep -v '^ompscale: plan' "$tmp/all.err" | head -3)"
 # spawn on its own: Open MPI 4.1's MPI_Comm_spawn hangs now and then
-# (open-mpi/ompi#9713, seen here about once in 500 spawns); the harness kills
+# (open-mpi/ompi#9713, here about once in several hundred spawns); the harness kills
 # the hung group at its limit, and the test tries once more.
 for try in 1 2; do
     OMPSCALE_CHILD_TIMEOUT=20 "$bin" run --quick --kernels spawn --ranks 1,2 --out "$tmp/spawn" \
