@@ -34,6 +34,8 @@ struct omps_plan {
     int node_cores;     /* the cores of one node, shared out among its ranks */
     double ranks_start_s; /* the estimated seconds to start every group once */
     double ranks_setup_s; /* of setup_seconds, the groups' (paid every round) */
+    int processes_left_out; /* the default plan left the process kernels out
+                               to keep its budget */
     double estimate;    /* seconds for the minimum repetitions */
 };
 
@@ -41,8 +43,10 @@ struct omps_plan {
  * Plans opts on machine m.  The thread list is --threads or the topology's
  * default; the repetition length is --min-time, or 0.1 s shortened (to no
  * less than 0.01 s) so that the minimum repetitions take at most half the
- * budget.  Returns 0, OMPS_EINVAL (err names the bad size) or OMPS_ENOMEM;
- * free the plan with omps_plan_free.
+ * budget.  A default plan (no --kernels, no --ranks) that would not fit the
+ * budget with the process kernels leaves them out (processes_left_out).
+ * Returns 0, OMPS_EINVAL (err names the bad size) or OMPS_ENOMEM; free the
+ * plan with omps_plan_free.
  */
 int omps_plan_make(const struct omps_run_options *opts, const struct omps_machine *m,
                    struct omps_plan *plan, char *err, size_t err_len);

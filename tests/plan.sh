@@ -132,6 +132,18 @@ if "$bin" list | grep -q '^mpi_midpoint'; then
             if ($i !~ /^pu:/) { split($i, a, ":"); n *= a[2] } print n }')" ] \
             && pass=$((pass + 1)) || bad "$topo: the widest split uses $cores cores"
     done
+    # Where the process kernels would take the default plan past its budget
+    # (a 300 MB L3 makes every memory-bound visit long), they are left out,
+    # and the plan line says so; named, or with --ranks, they are kept.
+    big="pack:1 l3:1(size=300MB) core:16 pu:1"
+    HWLOC_SYNTHETIC=$big "$bin" run --dry-run >"$tmp/big.csv" 2>"$tmp/big.err" \
+        && grep -q "the process kernels left out to keep the budget" "$tmp/big.err" \
+        && ! grep -Eq '^(mpi_[a-z_]*|spawn),' "$tmp/big.csv" && pass=$((pass + 1)) \
+        || bad "$big: process kernels not left out: $(head -1 "$tmp/big.err")"
+    HWLOC_SYNTHETIC=$big "$bin" run --dry-run --kernels copy,mpi_midpoint 2>/dev/null \
+        | grep -q '^mpi_midpoint,' && pass=$((pass + 1)) || bad "$big: a named process kernel left out"
+    HWLOC_SYNTHETIC="pack:1 l3:2 core:8 pu:2" "$bin" run --dry-run 2>&1 >/dev/null \
+        | grep -q "left out" && bad "16 cores, small L3: the process kernels left out"
     HWLOC_SYNTHETIC="pack:1 l3:2 core:8 pu:2" "$bin" run --dry-run --kernels mpi_counter \
         2>&1 >/dev/null | grep -q "; 5 groups of MPI ranks, each started through mpirun per round" \
         && pass=$((pass + 1)) || bad "the plan line does not count the groups of ranks"
