@@ -56,6 +56,13 @@ int omps_key_launch_ranks(const struct omps_key *k)
     return omps_key_ranks(k);
 }
 
+int omps_key_same_launch(const struct omps_key *a, const struct omps_key *b)
+{
+    return omps_env_compare(&a->env, &b->env) == 0 &&
+           omps_key_launch_ranks(a) == omps_key_launch_ranks(b) &&
+           (a->kernel->ranked == OMPS_RANKED_SPAWN) == (b->kernel->ranked == OMPS_RANKED_SPAWN);
+}
+
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b)
 {
     return a->kernel == b->kernel && a->n == b->n && a->threads == b->threads &&

@@ -44,6 +44,11 @@ int omps_key_cores(const struct omps_key *k);
  * which runs without mpirun. */
 int omps_key_launch_ranks(const struct omps_key *k);
 
+/* Returns 1 when a and b run in one child or one launch of ranks: one
+ * environment, the same ranks launched, and both or neither spawning more
+ * (a kernel that spawns is launched unbound, with room for its processes). */
+int omps_key_same_launch(const struct omps_key *a, const struct omps_key *b);
+
 /* Orders keys by kernel name, params, n, schedule kind, chunk, environment,
  * ranks, threads, so
  * that a sorted list holds each series together in thread order.  Returns

@@ -177,12 +177,17 @@ static void plan_kernel(const struct omps_key *proto, const int *threads,
     }
 }
 
+/* The cores of one node, shared out among its ranks. */
+static int node_cores(const struct omps_machine *m)
+{
+    return m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
+}
+
 /* The cores this run's ranks may use: this machine's, times the hosts of
  * --hostfile (taken to be alike; machine.json records each one). */
 static int ranks_cores(const struct omps_run_options *o, const struct omps_machine *m)
 {
-    const int cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
-    return cores * (o->hosts > 1 ? o->hosts : 1);
+    return node_cores(m) * (o->hosts > 1 ? o->hosts : 1);
 }
 
 /* The rank counts: --ranks, else 1, 2, 4, 8, 16, then every fourth power
@@ -480,7 +485,7 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     l.explicit_ranks = o->nranks > 0;
     l.splits = o->nranks == 0 && o->nthreads == 0;
     l.split_cores = l.ranks[l.nranks - 1];
-    l.node_cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
+    l.node_cores = node_cores(m);
     if (check_ranks(o, m, &l, err, err_len) != OMPS_OK)
         return OMPS_EINVAL;
     if (env_lists_make(o, &l.envs) != OMPS_OK)
@@ -588,13 +593,8 @@ static void count_rank_groups(struct omps_plan *plan)
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_key *k = &plan->configs[i].key;
         int seen = omps_key_launch_ranks(k) == 0;
-        for (size_t j = 0; j < i && !seen; j++) {
-            const struct omps_key *e = &plan->configs[j].key;
-            seen = omps_key_launch_ranks(e) == omps_key_launch_ranks(k) &&
-                   (e->kernel->ranked == OMPS_RANKED_SPAWN) ==
-                       (k->kernel->ranked == OMPS_RANKED_SPAWN) &&
-                   omps_env_compare(&e->env, &k->env) == 0;
-        }
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = omps_key_same_launch(&plan->configs[j].key, k);
         if (!seen) {
             groups++;
             start += RANKS_START_S + RANKS_START_PER_RANK_S * omps_key_launch_ranks(k);
@@ -650,7 +650,7 @@ static int make_plan(const struct omps_run_options *o, const struct omps_machine
         rc = count_states(plan);
     if (rc == OMPS_OK)
         count_rank_groups(plan);
-    plan->node_cores = m->physical_cores > 0 ? m->physical_cores : m->usable_cpus;
+    plan->node_cores = node_cores(m);
     if (rc != OMPS_OK) {
         omps_plan_free(plan);
         return rc;

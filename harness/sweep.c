@@ -81,8 +81,8 @@ static void make_room(struct omps_sweep *s, double need)
  * it) so that a kernel's parallel first touch places pages where this team
  * runs.  NULL with why set when setup fails.
  */
-void *sweep_ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
-                         size_t why_len)
+static void *ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
+                          size_t why_len)
 {
     for (size_t i = 0; i < s->nlive; i++) {
         if (omps_key_same_state(s->live[i].key, &c->key)) {
@@ -135,6 +135,12 @@ void sweep_hook_body(void *ctx)
     sweep_current(s)->key.kernel->run(s->state, &s->team);
 }
 
+void sweep_abort(void)
+{
+    signal(SIGABRT, SIG_DFL);
+    raise(SIGABRT);
+}
+
 /* A test's way to make one rank misbehave, so that the verdict can be seen
  * to reach rank 0: OMPSCALE_RANK_FAULT=R damages rank R's result, and
  * OMPSCALE_RANK_FAULT=crash:R makes rank R abort. */
@@ -147,10 +153,8 @@ static void rank_fault(const struct omps_sweep *s)
         omps_parse_long(given + (crash ? 6 : 0), 0, OMPS_MAX_RANKS, &rank) != 0 ||
         rank != s->ranks.rank)
         return;
-    if (crash) {
-        signal(SIGABRT, SIG_DFL);
-        raise(SIGABRT);
-    }
+    if (crash)
+        sweep_abort();
     if (sweep_current(s)->key.kernel->corrupt != NULL)
         sweep_current(s)->key.kernel->corrupt(s->state);
 }
@@ -311,7 +315,7 @@ static void adapt_iterations(struct tally *t, double min_time)
 
 /* Sets the team and schedule, then one untimed run: the warm-up that brings
  * caches, pages and the thread pool back after other configurations ran. */
-void sweep_warm_up(struct omps_sweep *s, const struct omps_config *c)
+static void warm_up(struct omps_sweep *s, const struct omps_config *c)
 {
     s->team.want_threads = c->key.threads;
     s->team.want_kind = c->key.schedule.kind;
@@ -321,12 +325,23 @@ void sweep_warm_up(struct omps_sweep *s, const struct omps_config *c)
     c->key.kernel->run(s->state, &s->team);
 }
 
-void sweep_set_team(const struct omps_config *c)
+static void set_team(const struct omps_config *c)
 {
     omp_set_dynamic(0);
     omp_set_num_threads(c->key.threads);
     if (c->key.schedule.kind != 0)
         omp_set_schedule(c->key.schedule.kind, c->key.schedule.chunk);
+}
+
+void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_len)
+{
+    const struct omps_config *c = &s->plan->configs[i];
+    s->current = i;
+    set_team(c);
+    s->state = ensure_state(s, c, why, why_len);
+    if (s->state != NULL)
+        warm_up(s, c);
+    return s->state;
 }
 
 int sweep_visit(struct omps_sweep *s, size_t i)
@@ -335,17 +350,13 @@ int sweep_visit(struct omps_sweep *s, size_t i)
     struct tally *t = &s->tally[i];
     const double t0 = now();
     char why[512], name[256];
-    s->current = i;
-    sweep_set_team(c);
-    s->state = sweep_ensure_state(s, c, why, sizeof why);
-    if (s->state == NULL) {
+    if (sweep_start_visit(s, i, why, sizeof why) == NULL) {
         mark_dead(s, t, why);
         /* A child's parent must hear why, not only that nothing was timed. */
         if (s->answer != NULL)
             fprintf(s->answer, "error\t%s\n", why);
         return OMPS_OK;
     }
-    sweep_warm_up(s, c);
     const struct omps_work w = c->key.kernel->work(c->key.n, c->key.params);
     const struct omps_gb_options go = {
         .min_time = s->plan->min_time, .iterations = t->iterations, .repetitions = 1,
@@ -563,11 +574,13 @@ static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line,
     return 1;
 }
 
-/* The last tab-separated field of a "node" line: the ranks on that host. */
-static long node_ranks(const char *line)
+/* The last tab-separated field of the "node" line line[0..len): the ranks
+ * on that host. */
+static long node_ranks(const char *line, size_t len)
 {
-    const char *tab = strrchr(line, '\t');
-    return tab != NULL ? strtol(tab + 1, NULL, 10) : 0;
+    while (len > 0 && line[len - 1] != '\t')
+        len--;
+    return len > 0 ? strtol(line + len, NULL, 10) : 0;
 }
 
 /* Records a "node" line a group of ranks reported, once per host: the one
@@ -580,10 +593,7 @@ static void note_node(struct omps_sweep *s, const char *line)
         if (strncmp(p, line, host) != 0 || p[host] != '\t')
             continue;
         char *end = strchr(p, '\n') + 1;
-        *(end - 1) = '\0';
-        const int more = node_ranks(line) > node_ranks(p);
-        *(end - 1) = '\n';
-        if (!more)
+        if (node_ranks(line, strlen(line)) <= node_ranks(p, (size_t)(end - 1 - p)))
             return;
         memmove(p, end, strlen(end) + 1);
         break;
@@ -787,11 +797,7 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
  * and, for process kernels, one launch of ranks. */
 static int same_group(const struct omps_sweep *s, size_t a, size_t b)
 {
-    const struct omps_key *x = &s->plan->configs[a].key, *y = &s->plan->configs[b].key;
-    /* A kernel that spawns ranks is launched unbound, with room for them. */
-    return omps_env_compare(&x->env, &y->env) == 0 &&
-           omps_key_launch_ranks(x) == omps_key_launch_ranks(y) &&
-           (x->kernel->ranked == OMPS_RANKED_SPAWN) == (y->kernel->ranked == OMPS_RANKED_SPAWN);
+    return omps_key_same_launch(&s->plan->configs[a].key, &s->plan->configs[b].key);
 }
 
 /* Visits the round's configurations order[0..n) one group at a time (an

@@ -5,7 +5,6 @@
 #include "sweep_internal.h"
 
 #include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,11 +111,8 @@ static void injected_fault(void)
         here |= value != NULL && strcmp(value, at + 1) == 0;
     }
     const size_t len = at ? (size_t)(at - fault) : strlen(fault);
-    /* SIGABRT, because a sanitizer turns a SIGSEGV into an ordinary exit. */
-    if (here && len == 5 && strncmp(fault, "crash", 5) == 0) {
-        signal(SIGABRT, SIG_DFL);
-        raise(SIGABRT);
-    }
+    if (here && len == 5 && strncmp(fault, "crash", 5) == 0)
+        sweep_abort();
     while (here && len == 4 && strncmp(fault, "hang", 4) == 0)
         pause();
 }
@@ -163,11 +159,7 @@ static int follow(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
             if (plan->count == cap || read_visit(r.line, e, &plan->configs[plan->count],
                                                  &iterations) != OMPS_OK)
                 return OMPS_EINVAL;
-            s->current = plan->count++;
-            sweep_set_team(sweep_current(s));
-            s->state = sweep_ensure_state(s, sweep_current(s), why, sizeof why);
-            if (s->state != NULL)
-                sweep_warm_up(s, sweep_current(s));
+            sweep_start_visit(s, plan->count++, why, sizeof why);
             continue;
         }
         sweep_hook_begin(s, r.runs, why, sizeof why);

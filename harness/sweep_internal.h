@@ -82,13 +82,12 @@ struct relay {
     char line[1024]; /* RELAY_VISIT: the visit line from the parent */
 };
 
+/* Ends this process as a crash would, for the tests' injected faults:
+ * SIGABRT, because a sanitizer turns a SIGSEGV into an ordinary exit. */
+void sweep_abort(void);
+
 /* In rank 0 of a group of several, sends the others the next step. */
 void sweep_relay(const struct omps_sweep *s, int command, long runs, const char *line);
-
-/* The state for configuration c, set up or kept alive; NULL with why set
- * when it cannot be made. */
-void *sweep_ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
-                         size_t why_len);
 
 /* The configuration being visited. */
 const struct omps_config *sweep_current(const struct omps_sweep *s);
@@ -101,11 +100,12 @@ void sweep_hook_body(void *ctx);
 int sweep_hook_end(void *ctx, char *why, size_t why_len);
 extern const struct omps_gb_hooks omps_sweep_hooks;
 
-/* An untimed run of c's kernel before its visit is timed. */
-void sweep_warm_up(struct omps_sweep *s, const struct omps_config *c);
-
-/* Sets the team size and schedule c asks for. */
-void sweep_set_team(const struct omps_config *c);
+/* Makes configuration i the one being visited and readies it for timing:
+ * its team size and schedule, its state (set up or kept alive) and an
+ * untimed run.  Rank 0 and the ranks that follow it take these steps in
+ * this order.  Returns the state, or NULL with why set when none can be
+ * made. */
+void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_len);
 
 /* Visits configuration i: one verified repetition, journaled.  Returns 0 or
  * an OMPS_E* code. */

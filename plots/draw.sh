@@ -1,8 +1,9 @@
 # The pictures for plot.sh (sourced), each PNG and SVG: per scaling kernel,
 # speedup, efficiency, rate and Karp-Flatt; per process kernel with an
-# OpenMP form, splits (ranks x threads at equal cores beside the threads); overview with every scaling
-# kernel at its best schedule; overheads, contention and false-sharing, each
-# family in its own unit; and core-to-core, the latency map.  Uses what
+# OpenMP form, splits (ranks x threads at equal cores beside the threads);
+# overview with every scaling kernel at its best schedule; overheads,
+# contention and false-sharing, each family in its own unit; and
+# core-to-core, the latency map.  Uses what
 # `ompscale fit --data WORK` wrote: WORK/series.txt
 # ("id|kernel|params|n|schedule|chunk|label|family|thread form|threads per
 # rank", the last two for a process kernel's series), WORK/s<id>.dat,

@@ -28,7 +28,7 @@ expect_refused() {
     shift
     "$bin" "$@" --out "$tmp/refused" >/dev/null 2>"$tmp/err"
     local rc=$?
-    [ "$rc" -eq 2 ] && [ "$(grep -c . "$tmp/err")" -eq 1 ] && grep -q -- "$what" "$tmp/err" \
+    [ "$rc" -eq 2 ] && [ "$(grep -c . "$tmp/err")" -eq 1 ] && grep -qF -- "$what" "$tmp/err" \
         && [ ! -e "$tmp/refused" ] && ok || bad "$*: exit $rc: $(head -3 "$tmp/err")"
     rm -rf "$tmp/refused"
 }
