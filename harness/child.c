@@ -86,6 +86,12 @@ static void exec_child(const char *binary, char *const args[], const struct omps
      * own, a Ctrl-C at the terminal reaches only the parent, which decides. */
     if (launcher)
         setpgid(0, 0);
+    /* PMIx 4's shared-memory store now and then leaves a starting process
+     * waiting in PMIx_Init for ever (openpmix/openpmix#2967; here it hung
+     * MPI_Comm_spawn in about one quick sweep in seven).  Its hash store,
+     * PMIx's own workaround, is used unless the user chose one. */
+    if (launcher)
+        setenv(OMPS_PMIX_STORE, "hash", 0);
     for (int a = 0; a < OMPS_AXES; a++) {
         const char *variable = omps_axis_variable((enum omps_axis)a);
         if (variable == NULL || !swept[a])

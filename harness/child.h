@@ -36,6 +36,10 @@ struct omps_child {
 int omps_toolchain_binary(const struct omps_run_options *opts, int tc, char *path, size_t len,
                           char *err, size_t err_len);
 
+/* The PMIx variable a launcher (mpirun) is started with, set to "hash"
+ * unless already set, and passed on to the ranks of other hosts. */
+#define OMPS_PMIX_STORE "PMIX_MCA_gds"
+
 /*
  * Starts `BINARY child ARGS...` with the environment e: each swept variable
  * set to its value or removed (value 0), and for gcc+libomp, libomp_dir

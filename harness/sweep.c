@@ -602,13 +602,15 @@ static void note_node(struct omps_sweep *s, const char *line)
     snprintf(nodes + used, sizeof s->out->nodes - used, "%s\n", line);
 }
 
-/* Fills vars with the environment axes' variables that the ranks on other
- * hosts must be given, since mpirun passes its own environment only to the
- * ranks it starts here: those this group sets and those already set (mpirun
- * warns of one it cannot find).  Returns vars, ended by NULL. */
+/* Fills vars with the variables that the ranks on other hosts must be
+ * given, since mpirun passes its own environment only to the ranks it starts
+ * here: the PMIx store, and the environment axes' variables this group sets
+ * or that are already set (mpirun warns of one it cannot find).  Returns
+ * vars, ended by NULL. */
 static const char **remote_variables(const struct omps_sweep *s, const char **vars)
 {
     size_t n = 0;
+    vars[n++] = OMPS_PMIX_STORE;
     for (int a = 0; a < OMPS_AXES; a++) {
         const char *v = omps_axis_variable((enum omps_axis)a);
         if (v != NULL && (s->swept[a] || getenv(v) != NULL))
@@ -624,7 +626,7 @@ static size_t launch_args(const struct omps_sweep *s, const struct omps_config *
                           size_t cap, char *text, size_t len)
 {
     const int ranks = omps_key_launch_ranks(&cf->key);
-    const char *vars[OMPS_AXES + 1];
+    const char *vars[OMPS_AXES + 2];
     if (ranks == 0)
         return 0;
     const struct omps_launch l = {

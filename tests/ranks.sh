@@ -36,14 +36,15 @@ expect_refused() {
 # Every process kernel at 1 and 2 ranks, verified, beside an OpenMP kernel.
 "$bin" run --quick --kernels "copy,$process" --ranks 1,2 --out "$tmp/all" 2>"$tmp/all.err" \
     && ok || bad "the process kernels at 1 and 2 ranks: $(grep -v '^ompscale: plan' "$tmp/all.err" | head -3)"
-# spawn on its own: Open MPI 4.1's MPI_Comm_spawn hangs now and then
-# (open-mpi/ompi#9713, here about once in several hundred spawns); the harness kills
-# the hung group at its limit, and the test tries once more.
+# spawn on its own: a spawned process can hang in PMIx_Init
+# (openpmix/openpmix#2967), which the harness's PMIX_MCA_gds=hash avoids;
+# should it hang anyway, the harness kills the group at its limit, and the
+# test tries once more.
 for try in 1 2; do
     OMPSCALE_CHILD_TIMEOUT=20 "$bin" run --quick --kernels spawn --ranks 1,2 --out "$tmp/spawn" \
         2>"$tmp/spawn.err" && break
     grep -q "hung, so it was killed" "$tmp/spawn.err" || break
-    echo "note: MPI_Comm_spawn hung (open-mpi/ompi#9713); trying once more"
+    echo "note: MPI_Comm_spawn hung (openpmix/openpmix#2967); trying once more"
 done
 got=$(awk -F, 'NR > 1 && $1 == "spawn" && $9 == 1 { print $NF "/" $3 }' "$tmp/spawn/runs.csv" \
     | sort -u | tr '\n' ' ')
