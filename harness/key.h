@@ -56,9 +56,15 @@ int omps_key_same_launch(const struct omps_key *a, const struct omps_key *b);
 int omps_key_compare(const struct omps_key *a, const struct omps_key *b);
 
 /* Returns 1 when a and b share a kernel instance (kernel, params, n), a
- * team size, a rank count and an environment, so one set-up state serves
- * both. */
-int omps_key_same_state(const struct omps_key *a, const struct omps_key *b);
+ * team size (unless any_threads), a rank count and an environment, so one
+ * set-up state serves both.  A state is set up per team size where first
+ * touch places its pages near the team (more than one NUMA node), and
+ * shared by every team size of one process where there is one memory. */
+int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int any_threads);
+
+/* What a key's state belongs to: its kernel, or one pointer for every
+ * kernel of its state family (kernel.h), compared as an identity. */
+const struct omps_kernel *omps_key_state_family(const struct omps_key *k);
 
 /* Returns 1 when a and b belong to one scaling series: every field but
  * threads is equal (ranks included). */

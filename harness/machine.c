@@ -223,6 +223,24 @@ static json_t *latency_json(const struct omps_latency_map *map)
     return json_pack("{s:o, s:o}", "cpus", cpus, "ns", rows);
 }
 
+/* The kernel's transparent huge page mode (the bracketed word of
+ * /sys/kernel/mm/transparent_hugepage/enabled, or "unknown"), and that
+ * kernel arrays of 4 MiB and more ask for them (madvise). */
+static json_t *thp_json(void)
+{
+    char line[256] = "", mode[32] = "unknown";
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    if (f != NULL) {
+        if (fgets(line, sizeof line, f) == NULL)
+            line[0] = '\0';
+        fclose(f);
+    }
+    const char *open = strchr(line, '['), *close = open ? strchr(open, ']') : NULL;
+    if (open != NULL && close != NULL && close - open - 1 < (long)sizeof mode)
+        snprintf(mode, sizeof mode, "%.*s", (int)(close - open - 1), open + 1);
+    return json_pack("{s:s, s:b}", "mode", mode, "asked_for_large_arrays", 1);
+}
+
 json_t *omps_machine_json(const struct omps_machine *m)
 {
     char date[32], host[256] = "unknown";
@@ -243,6 +261,10 @@ json_t *omps_machine_json(const struct omps_machine *m)
         omps_topology_json(&m->topology));
     if (o != NULL && isfinite(m->division_ns))
         json_object_set_new(o, "division_ns", json_real(m->division_ns));
+    if (o != NULL)
+        json_object_set_new(o, "calibration", omps_rates_json(&m->rates));
+    if (o != NULL)
+        json_object_set_new(o, "transparent_hugepages", thp_json());
     if (o != NULL && m->latency.count >= 2)
         json_object_set_new(o, "core_to_core_ns", latency_json(&m->latency));
     return o;

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "calibrate.h"
 #include "latency.h"
 #include "topology.h"
 
@@ -39,6 +40,9 @@ struct omps_machine {
     /* Cache-line round trips between the usable CPUs (latency.h); count 0
      * until a run measures it, and never under a synthetic topology. */
     struct omps_latency_map latency;
+    /* The cost model's rates (calibrate.h): measured before planning, or
+     * the defaults under a synthetic topology. */
+    struct omps_rates rates;
 };
 
 /* Reads the topology with hwloc and caches from /sys; missing facts fall

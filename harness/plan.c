@@ -7,6 +7,7 @@
 #include "csv_write.h"
 
 #include "../kernels/errors.h"
+#include "../kernels/pi_terms.h"
 #include "../kernels/registry.h"
 #include "plan.h"
 #include "ranks.h"
@@ -14,20 +15,21 @@
 /* Memory a sweep may plan to use, as a share of physical memory. */
 #define MEMORY_SHARE 0.8
 
-/* The time model behind the estimate (a conservative guess before anything
- * has run; the sweep itself measures).  A first visit lets Google Benchmark
- * find an iteration count (about twice the repetition) besides the untimed
- * run; later visits reuse the count. */
-#define FIRST_VISIT_FACTOR 3.0
-#define LATER_VISIT_FACTOR 1.2
+/* The time model behind the estimate.  Its rates (first touch, memory
+ * streams, child start-up) are measured before planning (calibrate.h); what
+ * it counts per visit mirrors what the sweep does (sweep.c): an optional
+ * warm-up, the timed repetition (a first visit also lets Google Benchmark
+ * find an iteration count), and the untimed poisoning, prepare steps and
+ * verification, which a repetition outlasts TIMED_PER_UNTIMED times. */
+#define FIRST_VISIT_SEARCH 2.0
 #define VISIT_FIXED_S 0.002
-#define TOUCH_BYTES_PER_S 4e9
-#define TOUCH_MAX_STREAMS 8.0
+#define TIMED_PER_UNTIMED 2.0
+#define WARM_CACHE_MULTIPLE 2.0
+#define PREPARE_PASSES 1.5
+#define WARM_UP_SHARE 0.75
 /* The automatic repetition length leaves half the budget to precision. */
 #define BUDGET_SHARE_FOR_MINIMUM 0.5
 #define AUTO_MIN_TIME_FLOOR 0.01
-/* Starting a child process and its OpenMP runtime, checking its environment. */
-#define CHILD_START_S 0.05
 /* Starting a group of ranks through mpirun (measured on 2 cores: 0.3-0.5 s),
  * and a guess for how that grows with the ranks. */
 #define RANKS_START_S 0.5
@@ -55,16 +57,17 @@ static uint64_t kernel_size(const struct omps_run_options *o,
 
 /* The values parameter p of k takes: the last --set for it, else its
  * default alone. */
-static size_t param_values(const struct omps_run_options *o,
+static size_t param_values(const struct omps_run_options *o, int trim,
                            const struct omps_kernel *k, size_t p,
                            const double **values)
 {
     *values = &k->params[p].default_value;
     size_t n = 1;
-    /* A smoke sweep takes only the first of a kernel's own list. */
+    /* A smoke sweep, and a plan trimmed that far, take only the first of a
+     * kernel's own list. */
     if (k->params[p].nsweep > 0) {
         *values = k->params[p].sweep;
-        n = o->quick ? 1 : k->params[p].nsweep;
+        n = o->quick || trim >= OMPS_TRIM_PARAMS ? 1 : k->params[p].nsweep;
     }
     for (size_t i = 0; i < o->nsets; i++) {
         if (o->sets[i].kernel == k && o->sets[i].param == p) {
@@ -76,24 +79,24 @@ static size_t param_values(const struct omps_run_options *o,
 }
 
 /* The number of parameter combinations a kernel sweeps. */
-static size_t param_combinations(const struct omps_run_options *o,
+static size_t param_combinations(const struct omps_run_options *o, int trim,
                                  const struct omps_kernel *k)
 {
     size_t total = 1;
     const double *values;
     for (size_t p = 0; p < k->nparams; p++)
-        total *= param_values(o, k, p, &values);
+        total *= param_values(o, trim, k, p, &values);
     return total;
 }
 
 /* Fills combination `index` (mixed radix over the value lists) into the
  * key's params and their text. */
-static void param_combination(const struct omps_run_options *o, size_t index,
+static void param_combination(const struct omps_run_options *o, int trim, size_t index,
                               struct omps_key *key)
 {
     for (size_t p = 0; p < key->kernel->nparams; p++) {
         const double *values;
-        const size_t n = param_values(o, key->kernel, p, &values);
+        const size_t n = param_values(o, trim, key->kernel, p, &values);
         key->params[p] = values[index % n];
         index /= n;
     }
@@ -113,9 +116,29 @@ static int check_footprint(const struct omps_kernel *k, uint64_t n, double have,
     return OMPS_EINVAL;
 }
 
-/* The thread list: as given, else the topology's (at most 2 if quick). */
-static size_t thread_list(const struct omps_run_options *o,
-                          const struct omps_machine *m, int *out)
+/* Thins a default thread list for a trimmed plan, always keeping one
+ * thread and the last count (all cores): powers of two only, then every
+ * other power of two (1, 4, 16, ...), then nothing between.  Returns the
+ * new length. */
+static size_t thin_threads(int *t, size_t n, int trim)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const int v = t[i];
+        const int power = (v & (v - 1)) == 0;
+        int keep = i == 0 || i + 1 == n;
+        if (!keep && trim < OMPS_TRIM_THREADS_ENDS)
+            keep = power && (trim < OMPS_TRIM_THREADS_SPARSE || __builtin_ctz((unsigned)v) % 2 == 0);
+        if (keep || trim < OMPS_TRIM_THREADS_POWERS)
+            t[k++] = v;
+    }
+    return k;
+}
+
+/* The thread list: as given, else the topology's (at most 2 if quick),
+ * thinned as far as the plan is trimmed. */
+static size_t thread_list(const struct omps_run_options *o, const struct omps_machine *m,
+                          int trim, int *out)
 {
     if (o->nthreads > 0) {
         memcpy(out, o->threads, o->nthreads * sizeof *out);
@@ -124,10 +147,10 @@ static size_t thread_list(const struct omps_run_options *o,
     size_t n = omps_topology_threads(&m->topology, out);
     while (o->quick && n > 1 && out[n - 1] > 2)
         n--;
-    return n;
+    return thin_threads(out, n, trim);
 }
 
-static size_t schedule_list(const struct omps_run_options *o,
+static size_t schedule_list(const struct omps_run_options *o, int trim,
                             struct omps_schedule *out)
 {
     static const struct omps_schedule defaults[] = {
@@ -137,7 +160,7 @@ static size_t schedule_list(const struct omps_run_options *o,
         memcpy(out, o->schedules, o->nschedules * sizeof *out);
         return o->nschedules;
     }
-    size_t n = o->quick ? 2 : sizeof defaults / sizeof defaults[0];
+    size_t n = o->quick || trim >= OMPS_TRIM_SCHEDULES ? 2 : sizeof defaults / sizeof defaults[0];
     memcpy(out, defaults, n * sizeof *out);
     return n;
 }
@@ -277,9 +300,9 @@ static size_t env_list(const struct axes *x, struct omps_env *out)
  * one L3 domain or NUMA node runs bound close and spread, which put a
  * team on few or on all memory paths, unless --bind says otherwise. */
 static int auto_bind(const struct omps_run_options *o, const struct omps_machine *m,
-                     const struct omps_kernel *k)
+                     const struct omps_kernel *k, int trim)
 {
-    return o->auto_environments && o->naxis[OMPS_AXIS_BIND] == 0 &&
+    return o->auto_environments && trim < OMPS_TRIM_ENVIRONMENTS && o->naxis[OMPS_AXIS_BIND] == 0 &&
            k->bound == OMPS_BOUND_BANDWIDTH &&
            (m->topology.l3_domains > 1 || m->topology.numa_nodes > 1);
 }
@@ -364,6 +387,7 @@ struct plan_lists {
      * threads of at most node_cores threads, rather than the cross product
      * of the two lists, which grows with the square of the cores. */
     int splits, split_cores, node_cores, explicit_ranks;
+    int trim; /* how far the default plan is trimmed (enum omps_trim) */
     struct core_limits omp, mpi;
     struct omps_schedule scheds[OMPS_MAX_LIST];
     size_t nscheds;
@@ -395,7 +419,11 @@ static void plan_ranks(struct omps_key *proto, const struct plan_lists *l, const
     const size_t nranks = how == OMPS_RANKED_NO || how == OMPS_RANKED_PAIR ? 1 : l->nranks;
     /* A process kernel's question is ranks against threads, not schedules:
      * it runs the first schedule unless --schedules names them. */
-    const size_t nscheds = how == OMPS_RANKED_NO || l->explicit_schedules ? l->nscheds : 1;
+    size_t nscheds = how == OMPS_RANKED_NO || l->explicit_schedules ? l->nscheds : 1;
+    /* A trimmed plan runs the memory-bound kernels at its first schedule,
+     * static, the one STREAM runs. */
+    if (l->trim >= OMPS_TRIM_MEMORY_STATIC && proto->kernel->bound == OMPS_BOUND_BANDWIDTH)
+        nscheds = 1;
     if (how != OMPS_RANKED_NO && how != OMPS_RANKED_ANY) {
         threads = &one;
         nthreads = 1;
@@ -427,15 +455,15 @@ static int plan_one_kernel(const struct omps_run_options *o, const struct omps_m
                            struct omps_plan *plan, char *err, size_t err_len)
 {
     const struct omps_sizing sizing = {.llc_bytes = m->llc_bytes, .quick = o->quick};
-    const int a = auto_bind(o, m, k);
+    const int a = auto_bind(o, m, k, l->trim);
     int threads[OMPS_MAX_THREADS];
     const size_t nthreads = kernel_threads(o, m, k, l->threads, l->nthreads, threads);
     struct omps_key proto = {.kernel = k};
     proto.n = kernel_size(o, k, &sizing);
     if (check_footprint(k, proto.n, m->memory_bytes, err, err_len) != 0)
         return OMPS_EINVAL;
-    for (size_t c = 0; c < param_combinations(o, k); c++) {
-        param_combination(o, c, &proto);
+    for (size_t c = 0; c < param_combinations(o, l->trim, k); c++) {
+        param_combination(o, l->trim, c, &proto);
         if (check_params(&proto, err, err_len) != 0)
             return OMPS_EINVAL;
         for (size_t e = 0; e < l->envs.count[a]; e++) {
@@ -470,16 +498,16 @@ static int check_ranks(const struct omps_run_options *o, const struct omps_machi
 
 /* Plans the configurations into plan->configs; see omps_plan_make. */
 static int plan_configs(const struct omps_run_options *o, const struct omps_machine *m,
-                        int without_processes, struct omps_plan *plan, char *err,
-                        size_t err_len)
+                        int trim, struct omps_plan *plan, char *err, size_t err_len)
 {
     struct plan_lists l;
     const struct omps_kernel *kernels[OMPS_MAX_LIST + 1];
-    const size_t nkernels = kernel_list(o, without_processes, kernels);
+    const size_t nkernels = kernel_list(o, trim >= OMPS_TRIM_PROCESSES && o->nranks == 0, kernels);
     int threads[OMPS_MAX_THREADS], any_auto = 0;
     size_t total = 0;
-    l.nthreads = thread_list(o, m, l.threads);
-    l.nscheds = schedule_list(o, l.scheds);
+    l.trim = trim;
+    l.nthreads = thread_list(o, m, trim, l.threads);
+    l.nscheds = schedule_list(o, trim, l.scheds);
     l.explicit_schedules = o->nschedules > 0;
     l.nranks = rank_list(o, m, l.ranks);
     l.explicit_ranks = o->nranks > 0;
@@ -491,9 +519,9 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     if (env_lists_make(o, &l.envs) != OMPS_OK)
         return OMPS_ENOMEM;
     for (size_t i = 0; i < nkernels; i++) {
-        const int a = auto_bind(o, m, kernels[i]);
+        const int a = auto_bind(o, m, kernels[i], trim);
         any_auto |= a;
-        total += param_combinations(o, kernels[i]) * l.nscheds * l.envs.count[a] *
+        total += param_combinations(o, trim, kernels[i]) * l.nscheds * l.envs.count[a] *
                  (kernel_threads(o, m, kernels[i], l.threads, l.nthreads, threads) + 2) *
                  (kernels[i]->ranked != OMPS_RANKED_NO ? l.nranks : 1);
     }
@@ -509,13 +537,6 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
     return rc;
 }
 
-/* Bytes per second a team of t threads touches: one core's stream, more
- * with more cores until the memory channels of a socket are busy. */
-static double touch_rate(int threads)
-{
-    return TOUCH_BYTES_PER_S * fmin((double)threads, TOUCH_MAX_STREAMS);
-}
-
 /* The threads that touch a configuration's memory: every rank's team. */
 static int touching(const struct omps_key *k)
 {
@@ -527,7 +548,8 @@ static int by_state(const void *a, const void *b)
 {
     const struct omps_key *x = *(const struct omps_key *const *)a;
     const struct omps_key *y = *(const struct omps_key *const *)b;
-    int c = strcmp(x->kernel->name, y->kernel->name);
+    const struct omps_kernel *fx = omps_key_state_family(x), *fy = omps_key_state_family(y);
+    int c = strcmp(fx->name, fy->name);
     if (c == 0)
         c = strcmp(x->params_text, y->params_text);
     if (c == 0)
@@ -551,9 +573,12 @@ static int count_states(struct omps_plan *plan)
     qsort(keys, plan->count, sizeof *keys, by_state);
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_key *k = keys[i];
-        if (i > 0 && omps_key_same_state(keys[i - 1], k))
+        if (i > 0 && omps_key_same_state(keys[i - 1], k, plan->share_states))
             continue;
-        const double setup = k->kernel->footprint(k->n) / touch_rate(touching(k));
+        /* A state every team shares is set up by all the CPUs (sweep.c). */
+        const int team = plan->share_states && k->kernel->ranked == OMPS_RANKED_NO
+                             ? plan->rates.cpus : touching(k);
+        const double setup = k->kernel->footprint(k->n) / omps_rates_touch(&plan->rates, team);
         plan->state_bytes += k->kernel->footprint(k->n);
         plan->setup_seconds += setup;
         /* A group of ranks is started afresh, and sets its states up, each round. */
@@ -564,23 +589,80 @@ static int count_states(struct omps_plan *plan)
     return OMPS_OK;
 }
 
-/* Seconds one visit costs beyond its timed repetition: switching the team,
- * poisoning the outputs and one untimed run, which touch the state's memory
- * about twice. */
-static double visit_overhead(const struct omps_config *c)
+/* Seconds one run of c takes where its memory streams bound it (a
+ * bandwidth-bound OpenMP kernel), else 0: unknown, and taken to be within
+ * the repetition length. */
+static double run_estimate(const struct omps_plan *plan, const struct omps_config *c)
 {
-    return VISIT_FIXED_S +
-           2.0 * c->key.kernel->footprint(c->key.n) / touch_rate(touching(&c->key));
+    const struct omps_kernel *k = c->key.kernel;
+    const struct omps_work w = k->work(c->key.n, c->key.params);
+    const int t = c->key.threads;
+    if (k->ranked != OMPS_RANKED_NO)
+        return 0.0;
+    if (k->bound == OMPS_BOUND_BANDWIDTH)
+        return w.bytes / omps_rates_stream(&plan->rates, t);
+    /* A division per term, at the probed throughput of each core. */
+    if (k->bound == OMPS_BOUND_DIVISION && isfinite(plan->rates.division_ns))
+        return w.flops / OMPS_PI_FLOPS_PER_TERM * plan->rates.division_ns * 1e-9 /
+               fmin((double)t, (double)plan->rates.cpus);
+    /* n waits of the first parameter's microseconds, overlapped by the team. */
+    if (k->bound == OMPS_BOUND_WAITS)
+        return w.items * c->key.params[0] * 1e-6 / fmin((double)t, w.items);
+    return 0.0;
 }
 
-static double visit_estimate(const struct omps_config *c, double min_time, int first)
+/* Seconds a visit of c spends untimed once around its repetition:
+ * poisoning and verification (one pass over the state where the kernel
+ * does both at once, else at most two), and a warm-up run unless the state
+ * is too large for any cache (then only a team starts). */
+static double untimed_estimate(const struct omps_plan *plan, const struct omps_config *c,
+                               double min_time)
 {
-    const double timed = (first ? FIRST_VISIT_FACTOR : LATER_VISIT_FACTOR) * min_time;
-    if (c->key.kernel->ranked != OMPS_RANKED_SPAWN)
-        return timed + visit_overhead(c);
-    /* Each iteration starts processes, so even one outlasts min_time. */
-    const double once = SPAWN_S + SPAWN_PER_RANK_S * (double)c->key.n;
-    return fmax(timed, (first ? 2.0 : 1.0) * once);
+    const struct omps_kernel *k = c->key.kernel;
+    const double bytes = k->footprint(c->key.n);
+    const int team = touching(&c->key);
+    double untimed = k->verify_poison != NULL
+                         ? bytes / omps_rates_check(&plan->rates, team)
+                         : 2.0 * bytes / omps_rates_stream(&plan->rates, team);
+    const double run = run_estimate(plan, c);
+    /* A warm-up is one run: a bandwidth-bound one as estimated, any other
+     * somewhere within the repetition length. */
+    if (plan->llc_bytes <= 0 || bytes <= WARM_CACHE_MULTIPLE * plan->llc_bytes)
+        untimed += run > 0 ? run : WARM_UP_SHARE * min_time;
+    return untimed;
+}
+
+/* Seconds a visit of c spends in its prepare steps: a kernel that
+ * restores its input (shared_array) does so at the start of a batch and
+ * every few runs after, about one and a half passes over its state. */
+static double prepare_estimate(const struct omps_plan *plan, const struct omps_config *c)
+{
+    const struct omps_kernel *k = c->key.kernel;
+    if (k->prepare == NULL)
+        return 0.0;
+    return PREPARE_PASSES * k->footprint(c->key.n) /
+           omps_rates_stream(&plan->rates, touching(&c->key));
+}
+
+static double visit_estimate(const struct omps_plan *plan, const struct omps_config *c,
+                             double min_time, int first)
+{
+    const double run = run_estimate(plan, c);
+    if (c->key.kernel->ranked == OMPS_RANKED_SPAWN) {
+        /* Each iteration starts processes, so even one outlasts min_time. */
+        const double once = SPAWN_S + SPAWN_PER_RANK_S * (double)c->key.n;
+        return fmax((first ? FIRST_VISIT_SEARCH + 1.0 : 1.0) * min_time,
+                    (first ? 2.0 : 1.0) * once);
+    }
+    const double untimed = untimed_estimate(plan, c, min_time);
+    /* A first visit's repetition is one run when a run outlasts min_time;
+     * shorter runs are counted up to min_time, with a search before. */
+    double timed = run >= min_time ? run : (1.0 + FIRST_VISIT_SEARCH) * min_time;
+    /* Later visits take whole runs up to TIMED_PER_UNTIMED times what they
+     * spend untimed: half a run more, on average. */
+    if (!first)
+        timed = fmax(fmax(min_time, run), TIMED_PER_UNTIMED * untimed + 0.5 * run);
+    return VISIT_FIXED_S + timed + untimed + prepare_estimate(plan, c);
 }
 
 /* Counts the distinct groups of the process kernels (environment, launched
@@ -607,7 +689,7 @@ static void count_rank_groups(struct omps_plan *plan)
 double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
                                 int first)
 {
-    return visit_estimate(c, plan->min_time, first);
+    return visit_estimate(plan, c, plan->min_time, first);
 }
 
 double omps_plan_estimate(const struct omps_plan *plan, double min_time, int repetitions)
@@ -616,14 +698,15 @@ double omps_plan_estimate(const struct omps_plan *plan, double min_time, int rep
     /* A child process lives for one environment's visits of one round: it
      * starts, probes its environment and sets its states up every round. */
     if (plan->children)
-        total = repetitions * (plan->setup_seconds + CHILD_START_S * (double)plan->environments);
+        total = repetitions *
+                (plan->setup_seconds + plan->rates.child_start_s * (double)plan->environments);
     total += repetitions * plan->ranks_start_s;
     if (!plan->children)
         total += (repetitions - 1) * plan->ranks_setup_s;
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_config *c = &plan->configs[i];
-        total += visit_estimate(c, min_time, 1);
-        total += (repetitions - 1) * visit_estimate(c, min_time, 0);
+        total += visit_estimate(plan, c, min_time, 1);
+        total += (repetitions - 1) * visit_estimate(plan, c, min_time, 0);
     }
     return total;
 }
@@ -635,17 +718,21 @@ static double automatic_min_time(const struct omps_plan *plan, const struct omps
 {
     if (o->min_time_given || o->quick || !isfinite(o->budget))
         return o->min_time;
-    const double fixed = omps_plan_estimate(plan, 0.0, o->repetitions);
-    const double per_second = omps_plan_estimate(plan, 1.0, o->repetitions) - fixed;
-    const double fits = (BUDGET_SHARE_FOR_MINIMUM * o->budget - fixed) / per_second;
-    return fmin(o->min_time, fmax(AUTO_MIN_TIME_FLOOR, fits));
+    double t = o->min_time;
+    while (t > AUTO_MIN_TIME_FLOOR &&
+           omps_plan_estimate(plan, t, o->repetitions) > BUDGET_SHARE_FOR_MINIMUM * o->budget)
+        t = fmax(AUTO_MIN_TIME_FLOOR, 0.8 * t);
+    return t;
 }
 
-static int make_plan(const struct omps_run_options *o, const struct omps_machine *m,
-                     int without_processes, struct omps_plan *plan, char *err, size_t err_len)
+static int make_plan(const struct omps_run_options *o, const struct omps_machine *m, int trim,
+                     struct omps_plan *plan, char *err, size_t err_len)
 {
     memset(plan, 0, sizeof *plan);
-    int rc = plan_configs(o, m, without_processes, plan, err, err_len);
+    plan->share_states = m->topology.numa_nodes <= 1;
+    plan->rates = m->rates;
+    plan->llc_bytes = (double)m->llc_bytes;
+    int rc = plan_configs(o, m, trim, plan, err, err_len);
     if (rc == OMPS_OK)
         rc = count_states(plan);
     if (rc == OMPS_OK)
@@ -658,24 +745,58 @@ static int make_plan(const struct omps_run_options *o, const struct omps_machine
     plan->memory_bytes = m->memory_bytes;
     plan->min_time = automatic_min_time(plan, o);
     plan->estimate = omps_plan_estimate(plan, plan->min_time, o->repetitions);
-    plan->processes_left_out = without_processes;
+    plan->trim = trim;
     return OMPS_OK;
 }
+
+int omps_plan_is_default(const struct omps_run_options *o)
+{
+    return o->nkernels == 0 && o->nthreads == 0 && o->nschedules == 0;
+}
+
+/* A trimmed plan aims below the budget by this share, for the estimate's
+ * error and some time for precision. */
+#define TRIM_TARGET_SHARE 0.8
 
 int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *m,
                    struct omps_plan *plan, char *err, size_t err_len)
 {
-    int rc = make_plan(o, m, 0, plan, err, err_len);
-    /* The default plan keeps its budget on a machine where the process
-     * kernels would take it past (each rank count is one more mpirun per
-     * round, and a large cache makes every memory-bound visit long): they
-     * are left out, and the plan line says how to have them. */
-    if (rc == OMPS_OK && o->nkernels == 0 && o->nranks == 0 && plan->rank_groups > 0 &&
-        plan->estimate > o->budget) {
+    int rc = make_plan(o, m, OMPS_TRIM_NONE, plan, err, err_len);
+    if (rc != OMPS_OK || !omps_plan_is_default(o) || plan->estimate <= o->budget)
+        return rc;
+    /* The default plan is never refused: it is trimmed step by step, in
+     * the order of enum omps_trim, until it fits; the steps that took
+     * configurations away are named on the plan line and in machine.json. */
+    const double whole = plan->estimate;
+    unsigned steps = 0;
+    size_t before = plan->count;
+    for (int trim = OMPS_TRIM_NONE + 1; rc == OMPS_OK && trim < OMPS_TRIMS; trim++) {
         omps_plan_free(plan);
-        rc = make_plan(o, m, 1, plan, err, err_len);
+        rc = make_plan(o, m, trim, plan, err, err_len);
+        if (rc == OMPS_OK && plan->count < before)
+            steps |= 1u << trim;
+        before = plan->count;
+        if (rc == OMPS_OK && plan->estimate <= TRIM_TARGET_SHARE * o->budget)
+            break;
     }
+    plan->trimmed_steps = steps;
+    plan->untrimmed_estimate = whole;
     return rc;
+}
+
+const char *omps_trim_text(int step)
+{
+    static const char *const text[OMPS_TRIMS] = {
+        [OMPS_TRIM_MEMORY_STATIC] = "the memory-bound kernels at static only",
+        [OMPS_TRIM_ENVIRONMENTS] = "the memory-bound kernels without close and spread "
+                                   "binding (--auto-environments)",
+        [OMPS_TRIM_PROCESSES] = "the process kernels (mpi_*, spawn) left out",
+        [OMPS_TRIM_SCHEDULES] = "the schedules guided and auto left out",
+        [OMPS_TRIM_PARAMS] = "each kernel's own parameter sweep at its first value",
+        [OMPS_TRIM_THREADS_POWERS] = "only powers of two and all cores as thread counts",
+        [OMPS_TRIM_THREADS_SPARSE] = "only every other power of two as thread counts",
+        [OMPS_TRIM_THREADS_ENDS] = "only one thread and all cores"};
+    return step > OMPS_TRIM_NONE && step < OMPS_TRIMS ? text[step] : "";
 }
 
 void omps_plan_free(struct omps_plan *plan)
@@ -719,16 +840,25 @@ void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_opti
     if (plan->rank_groups > 0)
         fprintf(f, "; %zu groups of MPI ranks, each started through mpirun per round",
                 plan->rank_groups);
-    if (plan->processes_left_out)
-        fputs("; the process kernels left out to keep the budget (name them with --kernels, "
-              "or raise --budget)", f);
+    if (plan->trimmed_steps != 0) {
+        char whole[32];
+        omps_format_duration(plan->untrimmed_estimate, whole, sizeof whole);
+        fputs("; trimmed to keep the budget:", f);
+        for (int step = OMPS_TRIM_NONE + 1; step < OMPS_TRIMS; step++) {
+            if (plan->trimmed_steps & (1u << step))
+                fprintf(f, " %s;", omps_trim_text(step));
+        }
+        fprintf(f, " the whole plan needs about %s (raise --budget, or name --kernels, "
+                "--threads and --schedules)", whole);
+    }
     fputc('\n', f);
 }
 
 int omps_plan_check_budget(const struct omps_plan *plan, const struct omps_run_options *o,
                            char *err, size_t err_len)
 {
-    if (plan->estimate <= o->budget)
+    /* A default plan trimmed as far as it goes still runs, to the budget. */
+    if (plan->estimate <= o->budget || omps_plan_is_default(o))
         return OMPS_OK;
     char est[32], budget[32];
     omps_format_duration(plan->estimate, est, sizeof est);

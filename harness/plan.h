@@ -13,6 +13,29 @@
 #include "key.h"
 #include "machine.h"
 
+/* The steps that trim a default plan (no --kernels, --threads or
+ * --schedules) that would not fit its budget, taken in this order, each
+ * on top of those before it, until it fits. */
+enum omps_trim {
+    OMPS_TRIM_NONE,
+    OMPS_TRIM_MEMORY_STATIC,  /* the memory-bound kernels at static only */
+    OMPS_TRIM_ENVIRONMENTS,   /* without --auto-environments' close and spread */
+    OMPS_TRIM_PROCESSES,      /* the process kernels left out (unless --ranks) */
+    OMPS_TRIM_SCHEDULES,      /* static and dynamic only */
+    OMPS_TRIM_PARAMS,         /* each kernel's parameter sweep at its first value */
+    OMPS_TRIM_THREADS_POWERS, /* thread counts: powers of two and all cores */
+    OMPS_TRIM_THREADS_SPARSE, /* every other power of two (1, 4, 16, ...) */
+    OMPS_TRIM_THREADS_ENDS,   /* one thread and all cores */
+    OMPS_TRIMS
+};
+
+/* Says what a trim step leaves out, for the plan line and machine.json. */
+const char *omps_trim_text(int step);
+
+/* Whether opts asks for the default plan, which is trimmed rather than
+ * refused. */
+int omps_plan_is_default(const struct omps_run_options *opts);
+
 /* One planned configuration. */
 struct omps_config {
     struct omps_key key;
@@ -25,6 +48,11 @@ struct omps_plan {
     double state_bytes; /* the memory all distinct kernel states take together */
     double setup_seconds; /* their estimated set-up time */
     double memory_bytes;  /* the machine's physical memory (INFINITY: unknown) */
+    double llc_bytes;     /* the largest cache's size; 0: unknown */
+    struct omps_rates rates; /* the cost model's rates (calibrate.h) */
+    int share_states;     /* one state serves every team size (one NUMA
+                             node: first touch places pages nowhere in
+                             particular); else one per team size */
     double min_time;    /* the repetition length in force, seconds */
     size_t environments; /* distinct environments in the plan */
     int children;       /* every visit runs in a child process per environment */
@@ -34,8 +62,10 @@ struct omps_plan {
     int node_cores;     /* the cores of one node, shared out among its ranks */
     double ranks_start_s; /* the estimated seconds to start every group once */
     double ranks_setup_s; /* of setup_seconds, the groups' (paid every round) */
-    int processes_left_out; /* the default plan left the process kernels out
-                               to keep its budget */
+    int trim;           /* how far the plan was trimmed (enum omps_trim) */
+    unsigned trimmed_steps; /* 1 << step for each trim that took
+                               configurations away */
+    double untrimmed_estimate; /* the whole default plan's estimate, seconds */
     double estimate;    /* seconds for the minimum repetitions */
 };
 
@@ -43,8 +73,8 @@ struct omps_plan {
  * Plans opts on machine m.  The thread list is --threads or the topology's
  * default; the repetition length is --min-time, or 0.1 s shortened (to no
  * less than 0.01 s) so that the minimum repetitions take at most half the
- * budget.  A default plan (no --kernels, no --ranks) that would not fit the
- * budget with the process kernels leaves them out (processes_left_out).
+ * budget.  A default plan that would not fit the budget is trimmed (enum
+ * omps_trim) until its estimate is within 80% of the budget.
  * Returns 0, OMPS_EINVAL (err names the bad size) or OMPS_ENOMEM; free the
  * plan with omps_plan_free.
  */

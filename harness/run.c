@@ -237,6 +237,24 @@ static json_t *sizes_json(const struct omps_plan *plan)
     return sizes;
 }
 
+/* Where the sweep's wall time went (machine.json's run.time), the rest
+ * being what no step accounts for. */
+static json_t *time_json(const struct omps_sweep_outcome *o)
+{
+    const struct omps_sweep_time *t = &o->time;
+    const double rest = o->seconds - t->timed - omps_sweep_time_overhead(t);
+    return json_pack("{s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f, s:f}", "timed_s", t->timed,
+                     "setup_s", t->setup, "poison_s", t->poison, "prepare_s", t->prepare,
+                     "verify_s", t->verify, "warmup_s", t->warmup, "search_s", t->search,
+                     "children_s", t->children, "probes_s", t->probes, "rest_s", rest);
+}
+
+/* A number, or null when it is not one (NaN, infinite). */
+static json_t *real_or_null(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
 static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
 {
     const struct omps_run_options *x = &r->opts;
@@ -256,6 +274,12 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
                            "repetitions_this_process", (json_int_t)o->visits,
                            "budget_spent", o->budget_spent, "interrupted",
                            o->interrupted, "seconds_this_process", o->seconds));
+    if (run != NULL && o != NULL)
+        json_object_update_new(
+            run, json_pack("{s:f, s:o, s:o, s:f, s:o}", "timed_s", o->time.timed,
+                           "timed_share", real_or_null(o->time.timed / o->seconds), "time",
+                           time_json(o), "estimate_minimum_s", r->plan.estimate,
+                           "minimum_s", real_or_null(o->minimum_s)));
     return run;
 }
 
@@ -375,9 +399,10 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
         return 130;
     }
     fprintf(stderr, "ompscale: %zu configurations, %ld rounds in %s%s; %zu with an "
-            "interval wider than asked, %zu below %d repetitions\n", o->kept, o->rounds,
-            took, o->budget_spent ? " (budget spent)" : "", o->imprecise,
-            o->below_minimum, r->opts.repetitions);
+            "interval wider than asked, %zu below %d repetitions; %.0f%% of the time timed\n",
+            o->kept, o->rounds, took, o->budget_spent ? " (budget spent)" : "", o->imprecise,
+            o->below_minimum, r->opts.repetitions,
+            o->seconds > 0 ? 100.0 * o->time.timed / o->seconds : 0.0);
     int alike = 1;
     json_decref(nodes_json(o->nodes, &alike));
     if (!alike)
@@ -443,6 +468,21 @@ static int check_toolchains(struct run *r)
     return OMPS_OK;
 }
 
+/* The cost model's rates for the plan: measured here, or the defaults under
+ * a synthetic topology, which describes another machine. */
+static void calibrate(struct omps_machine *m)
+{
+    char self[4096];
+    const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[len > 0 ? len : 0] = '\0';
+    if (m->topology.synthetic) {
+        omps_rates_default(&m->rates, m->physical_cores);
+        return;
+    }
+    omps_rates_measure(&m->rates, m->usable_cpus, len > 0 ? self : NULL);
+    m->division_ns = m->rates.division_ns;
+}
+
 static int plan_run(struct run *r)
 {
     if (!r->opts.seed_given)
@@ -450,6 +490,7 @@ static int plan_run(struct run *r)
     int rc = check_toolchains(r);
     if (rc != OMPS_OK)
         return rc;
+    calibrate(&r->machine);
     rc = omps_plan_make(&r->opts, &r->machine, &r->plan, r->err, sizeof r->err);
     if (rc == OMPS_ENOMEM)
         snprintf(r->err, sizeof r->err, "out of memory while planning");
@@ -489,7 +530,8 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
     if (rc == OMPS_OK && !r.opts.dry_run)
         rc = omps_journal_lock(&r.journal, r.opts.out_dir, r.err, sizeof r.err);
     if (rc == OMPS_OK && !r.opts.dry_run) {
-        r.machine.division_ns = omps_division_ns();
+        if (!isfinite(r.machine.division_ns))
+            r.machine.division_ns = omps_division_ns();
         rc = measure_latency(&r.machine);
         if (rc == OMPS_ENOMEM)
             snprintf(r.err, sizeof r.err, "out of memory while measuring core-to-core latency");

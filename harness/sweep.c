@@ -53,12 +53,33 @@ static double now(void)
     return omp_get_wtime();
 }
 
+void omps_sweep_time_add(struct omps_sweep_time *a, const struct omps_sweep_time *b)
+{
+    a->timed += b->timed;
+    a->setup += b->setup;
+    a->poison += b->poison;
+    a->prepare += b->prepare;
+    a->verify += b->verify;
+    a->warmup += b->warmup;
+    a->search += b->search;
+    a->children += b->children;
+    a->probes += b->probes;
+}
+
+double omps_sweep_time_overhead(const struct omps_sweep_time *t)
+{
+    return t->setup + t->poison + t->prepare + t->verify + t->warmup + t->search +
+           t->children + t->probes;
+}
+
 /* ---- kernel states ---------------------------------------------------- */
 
 static void drop_live(struct omps_sweep *s, size_t i)
 {
     struct live *l = &s->live[i];
+    const double t0 = now();
     l->key->kernel->teardown(l->state);
+    s->out->time.setup += now() - t0;
     s->live_bytes -= l->bytes;
     s->live[i] = s->live[--s->nlive];
 }
@@ -85,21 +106,30 @@ static void *ensure_state(struct omps_sweep *s, const struct omps_config *c, cha
                           size_t why_len)
 {
     for (size_t i = 0; i < s->nlive; i++) {
-        if (omps_key_same_state(s->live[i].key, &c->key)) {
+        if (omps_key_same_state(s->live[i].key, &c->key, s->plan->share_states)) {
             s->live[i].used = ++s->clock;
+            s->now_live = i;
             return s->live[i].state;
         }
     }
     const double bytes = c->key.kernel->footprint(c->key.n);
     make_room(s, bytes);
     void *state = NULL;
+    const double t0 = now();
+    /* A state every team size shares is first touched by all the CPUs,
+     * which is quicker than by the team that happens to need it first. */
+    if (s->plan->share_states && c->key.kernel->ranked == OMPS_RANKED_NO)
+        omp_set_num_threads(omp_get_num_procs());
     const int rc = c->key.kernel->setup(&state, c->key.n, c->key.params);
+    omp_set_num_threads(c->key.threads);
+    s->out->time.setup += now() - t0;
     if (rc != OMPS_OK) {
         snprintf(why, why_len, "%s: setup at n=%llu failed: %s", c->key.kernel->name,
                  (unsigned long long)c->key.n, omps_strerror(rc));
         return NULL;
     }
-    s->live[s->nlive++] = (struct live){&c->key, state, bytes, ++s->clock};
+    s->now_live = s->nlive;
+    s->live[s->nlive++] = (struct live){&c->key, state, bytes, ++s->clock, 0, 0};
     s->live_bytes += bytes;
     return state;
 }
@@ -111,28 +141,50 @@ const struct omps_config *sweep_current(const struct omps_sweep *s)
     return &s->plan->configs[s->current];
 }
 
+/* Poisons the outputs before a batch, unless the last verification left
+ * them poisoned and nothing has run since. */
 int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
 {
     struct omps_sweep *s = ctx;
+    struct live *l = &s->live[s->now_live];
     (void)why;
     (void)why_len;
     sweep_relay(s, RELAY_BATCH, runs, NULL);
     omps_team_reset(&s->team);
-    if (sweep_current(s)->key.kernel->poison != NULL)
+    if (sweep_current(s)->key.kernel->poison != NULL && !l->poisoned) {
+        const double t0 = now();
         sweep_current(s)->key.kernel->poison(s->state);
+        s->out->time.poison += now() - t0;
+    }
+    /* The batch's runs write the outputs. */
+    l->poisoned = 0;
+    l->warm_threads = sweep_current(s)->key.threads;
     return 0;
 }
 
 void sweep_hook_prepare(void *ctx)
 {
     struct omps_sweep *s = ctx;
+    const double t0 = now();
     sweep_current(s)->key.kernel->prepare(s->state);
+    s->out->time.prepare += now() - t0;
 }
 
+/* A test's way to lose a kernel's work: with OMPSCALE_SKIP_RUNS=KERNEL,
+ * that kernel's timed runs start a team that reports itself as the kernel
+ * would and writes nothing, so that only its outputs can tell, and they
+ * must (a poisoned output, or a stale one from another kernel of its state
+ * family, must not verify). */
 void sweep_hook_body(void *ctx)
 {
     struct omps_sweep *s = ctx;
-    sweep_current(s)->key.kernel->run(s->state, &s->team);
+    const struct omps_kernel *k = sweep_current(s)->key.kernel;
+    if (s->skip_runs != NULL && strcmp(s->skip_runs, k->name) == 0) {
+#pragma omp parallel
+        omps_team_note(&s->team);
+        return;
+    }
+    k->run(s->state, &s->team);
 }
 
 void sweep_abort(void)
@@ -166,8 +218,16 @@ int sweep_hook_end(void *ctx, char *why, size_t why_len)
     if (k->ranked != OMPS_RANKED_NO)
         rank_fault(s);
     s->result = k->result != NULL ? k->result(s->state) : NAN;
-    int ok = k->verify(s->state, why, why_len) == 0 &&
-             omps_team_check(&s->team, why, why_len) == 0;
+    const double t0 = now();
+    int ok;
+    if (k->verify_poison != NULL) {
+        ok = k->verify_poison(s->state, why, why_len) == 0;
+        s->live[s->now_live].poisoned = 1;
+    } else {
+        ok = k->verify(s->state, why, why_len) == 0;
+    }
+    ok = ok && omps_team_check(&s->team, why, why_len) == 0;
+    s->out->time.verify += now() - t0;
     /* Each rank checked its part; rank 0 answers for the group. */
     if (s->ranks.size > 1)
         ok = omps_ranks_agree(ok, why, why_len);
@@ -284,6 +344,7 @@ static void hook_report(void *ctx, const struct omps_gb_result *r)
         if (add_seconds(t, r->seconds[i]) != OMPS_OK)
             s->io_failed = OMPS_ENOMEM;
         t->failed |= !r->verified[i];
+        s->out->time.timed += r->seconds[i] * (double)r->iterations;
     }
     if (t->iterations == 0)
         t->iterations = r->iterations;
@@ -301,28 +362,67 @@ const struct omps_gb_hooks omps_sweep_hooks = {
 
 /* ---- one visit -------------------------------------------------------- */
 
-/* Keeps a repetition near the asked length: later visits reuse the first
- * visit's iteration count unless it has drifted outside [0.5, 2] times. */
+/* A repetition lasts at least this many times what its visit spends
+ * untimed once (poisoning, verification, warm-up), so that a large state's
+ * checks, which take about as long as one run of it, cost at most about a
+ * third of its visits.  Prepare steps are left out: they come with every
+ * run, and a longer repetition would only need more of them. */
+#define TIMED_PER_UNTIMED 2.0
+
+/* The once-a-visit untimed seconds, from the account before (was) and
+ * after a visit. */
+static double untimed_since(const struct omps_sweep_time *was, const struct omps_sweep_time *is)
+{
+    return (is->poison - was->poison) + (is->verify - was->verify) +
+           (is->warmup - was->warmup);
+}
+
+/* Keeps a repetition near its length, the larger of the asked length and
+ * TIMED_PER_UNTIMED times the visit's untimed seconds: later visits reuse
+ * the first visit's iteration count unless it falls short of that length
+ * (less a tenth for noise) or outgrows it twice. */
 static void adapt_iterations(struct tally *t, double min_time)
 {
     if (t->count == 0 || t->iterations <= 0)
         return;
     const double per_run = t->seconds[t->count - 1];
     const double length = per_run * (double)t->iterations;
-    if (length < 0.5 * min_time || length > 2.0 * min_time)
-        t->iterations = (long)fmax(1.0, ceil(min_time / per_run));
+    const double want = fmax(min_time, TIMED_PER_UNTIMED * t->untimed_s);
+    if (length < 0.9 * want || length > 2.0 * want)
+        t->iterations = (long)fmax(1.0, ceil(want / per_run));
 }
 
-/* Sets the team and schedule, then one untimed run: the warm-up that brings
- * caches, pages and the thread pool back after other configurations ran. */
+/* A state this many times the largest cache cannot be held there, so an
+ * untimed run would warm nothing but the team. */
+#define WARM_CACHE_MULTIPLE 2.0
+
+/* Sets the team and schedule, then the warm-up that brings caches, pages
+ * and the thread pool back after other configurations ran: one untimed run,
+ * or only a team start where the state's last run here had this team size
+ * (it is warm) or where the state is too large for any cache to hold. */
 static void warm_up(struct omps_sweep *s, const struct omps_config *c)
 {
+    struct live *l = &s->live[s->now_live];
+    const double t0 = now();
     s->team.want_threads = c->key.threads;
     s->team.want_kind = c->key.schedule.kind;
     s->team.want_chunk = c->key.schedule.chunk;
-    if (c->key.kernel->prepare != NULL)
-        c->key.kernel->prepare(s->state);
-    c->key.kernel->run(s->state, &s->team);
+    const int warm = l->warm_threads == c->key.threads;
+    const int uncached = s->plan->llc_bytes > 0 &&
+                         l->bytes > WARM_CACHE_MULTIPLE * s->plan->llc_bytes;
+    if (warm || uncached) {
+#pragma omp parallel
+        {
+            /* An empty region: the team of this size is started. */
+        }
+    } else {
+        if (c->key.kernel->prepare != NULL)
+            c->key.kernel->prepare(s->state);
+        c->key.kernel->run(s->state, &s->team);
+        l->poisoned = 0;
+        l->warm_threads = c->key.threads;
+    }
+    s->out->time.warmup += now() - t0;
 }
 
 static void set_team(const struct omps_config *c)
@@ -349,6 +449,7 @@ int sweep_visit(struct omps_sweep *s, size_t i)
     const struct omps_config *c = &s->plan->configs[i];
     struct tally *t = &s->tally[i];
     const double t0 = now();
+    const struct omps_sweep_time at_start = s->out->time;
     char why[512], name[256];
     if (sweep_start_visit(s, i, why, sizeof why) == NULL) {
         mark_dead(s, t, why);
@@ -364,7 +465,16 @@ int sweep_visit(struct omps_sweep *s, size_t i)
         .bytes = w.bytes, .items = w.items};
     omps_key_name(&c->key, name, sizeof name);
     const size_t before = t->count;
+    const struct omps_sweep_time was = s->out->time;
+    const double gb0 = now();
     const int rc = omps_gb_run_batch(s->gb, name, s, &go);
+    /* Whatever the batch's hooks and timed runs did not take is Google
+     * Benchmark's own: its search for an iteration count, and reporting. */
+    const struct omps_sweep_time *is = &s->out->time;
+    s->out->time.search += now() - gb0 - (is->poison - was.poison) -
+                           (is->prepare - was.prepare) - (is->verify - was.verify) -
+                           (is->timed - was.timed);
+    t->untimed_s = untimed_since(&at_start, is);
     /* A batch that reported nothing would be visited again forever. */
     if (rc == OMPS_OK && t->count == before && !t->dead && !*s->stop) {
         snprintf(why, sizeof why, "%.300s: Google Benchmark ran nothing", name);
@@ -493,9 +603,25 @@ static void show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t
 static void probe_round(struct omps_sweep *s)
 {
     int a, b;
+    const double t0 = now();
     s->probe_ns = NAN;
     if (omps_latency_round_pair(&a, &b) == 0)
         omps_latency_pair(a, b, 3, &s->probe_ns);
+    s->out->time.probes += now() - t0;
+}
+
+/* Records when every configuration that can still run first had its
+ * minimum repetitions (the figure the plan's estimate is checked by). */
+static void note_minimum(struct omps_sweep *s)
+{
+    if (!isnan(s->out->minimum_s))
+        return;
+    for (size_t i = 0; i < s->plan->count; i++) {
+        const struct tally *t = &s->tally[i];
+        if (!t->dead && !t->failed && t->count < (size_t)s->opts->repetitions)
+            return;
+    }
+    s->out->minimum_s = now() - s->started;
 }
 
 /* ---- environment groups in child processes (child.h) ----------------- */
@@ -648,7 +774,8 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
 {
     const struct omps_config *cf = &s->plan->configs[first];
     const struct omps_env *e = &cf->key.env;
-    char binary[4096], min_time[32], count[32], json[4096 + 64], line[1024], text[8192];
+    char binary[4096], min_time[32], count[32], llc[32], json[4096 + 64], line[1024],
+        text[8192], *share = s->plan->share_states ? "1" : "0";
     char *args[64];
     const char *tc = omps_env_value(OMPS_AXIS_TOOLCHAIN, e->value[OMPS_AXIS_TOOLCHAIN]);
     if (omps_toolchain_binary(s->opts, e->value[OMPS_AXIS_TOOLCHAIN], binary, sizeof binary,
@@ -656,12 +783,14 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
         return -1;
     snprintf(min_time, sizeof min_time, "%.17g", s->plan->min_time);
     snprintf(count, sizeof count, "%zu", n);
+    snprintf(llc, sizeof llc, "%.17g", s->plan->llc_bytes);
     snprintf(json, sizeof json, "%s/children/r%ld-%zu.json", s->journal->dir, s->round, first);
     size_t k = launch_args(s, cf, args, 48, text, sizeof text);
     const int launcher = k > 0;
-    char *own[] = {binary, "child", "--min-time", min_time, "--count", count, "--json", json,
-                   "--toolchain", (char *)tc, "--ranks", "mpirun", NULL};
-    for (size_t i = 0; own[i] != NULL && (launcher || i < 10); i++)
+    char *own[] = {binary, "child", "--min-time", min_time, "--count", count, "--llc", llc,
+                   "--share-states", share, "--json", json, "--toolchain", (char *)tc,
+                   "--ranks", "mpirun", NULL};
+    for (size_t i = 0; own[i] != NULL && (launcher || i < 14); i++)
         args[k++] = own[i];
     args[k] = NULL;
     if (omps_child_start(c, launcher ? s->mpirun : binary, args, e, s->swept, s->libomp_dir,
@@ -691,7 +820,17 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
     return -1;
 }
 
-/* Reads one visit's answer (rep, failure and error lines, then "done")
+/* Adds a child's "time" line (answer_time in sweep_child.c) to the sweep's
+ * account. */
+static void add_child_time(struct omps_sweep *s, const char *fields)
+{
+    struct omps_sweep_time t = {0};
+    if (sscanf(fields, "%lf\t%lf\t%lf\t%lf\t%lf\t%lf", &t.setup, &t.poison, &t.prepare,
+               &t.verify, &t.warmup, &t.search) == 6)
+        omps_sweep_time_add(&s->out->time, &t);
+}
+
+/* Reads one visit's answer (rep, time, failure and error lines, then "done")
  * into r.  Returns 1, 0 when the child ended, -1 when it hung, -2 on an
  * interrupt. */
 static int read_answer(struct omps_sweep *s, struct omps_child *c, size_t i,
@@ -709,6 +848,10 @@ static int read_answer(struct omps_sweep *s, struct omps_child *c, size_t i,
             return got;
         if (strcmp(line, "done") == 0)
             return 1;
+        if (strncmp(line, "time\t", 5) == 0) {
+            add_child_time(s, line + 5);
+            continue;
+        }
         if (strncmp(line, "failure\t", 8) == 0) {
             snprintf(failure, len, "%.*s", (int)len - 1, line + 8);
             r->failure = failure;
@@ -740,12 +883,14 @@ static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
              t->iterations, cf->oversubscribed);
     if (omps_child_send(c, line) != 0)
         return 0;
+    const struct omps_sweep_time was = s->out->time;
     const int got = read_answer(s, c, i, &r, seconds, verified, failure, error, sizeof failure);
     if (got != 1)
         return got;
     s->current = i;
     const size_t before = t->count;
     hook_report(s, &r);
+    t->untimed_s = untimed_since(&was, &s->out->time);
     if (t->count == before && !t->dead) {
         group_failure(s, i, 0, "the child timed nothing");
         return 1;
@@ -762,7 +907,9 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
 {
     struct omps_child c;
     char why[512], how[128];
+    double t0 = now();
     const int ready = start_child(s, &c, order[0], n, why, sizeof why);
+    s->out->time.children += now() - t0;
     if (ready <= 0) {
         if (ready == 0)
             omps_child_finish(&c, 1, how, sizeof how);
@@ -780,8 +927,11 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
         }
         show_progress(s, done + k, total, order[k]);
         got = child_visit(s, &c, order[k]);
+        note_minimum(s);
     }
+    t0 = now();
     const int clean = omps_child_finish(&c, got != 1, how, sizeof how);
+    s->out->time.children += now() - t0;
     /* A group of ranks ends through mpirun, which reports the rank first. */
     const char *who = omps_key_launch_ranks(&s->plan->configs[order[0]].key) != 0
                           ? "mpirun, for its ranks,"
@@ -869,6 +1019,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
         const int rc = sweep_visit(s, order[k]);
         if (rc != OMPS_OK)
             return rc;
+        note_minimum(s);
     }
     int rc = OMPS_OK;
     if (local < n && !*s->stop)
@@ -955,12 +1106,14 @@ int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
         s->tally[i].width = INFINITY;
         size_t g = i;
         for (size_t j = 0; j < i && g == i; j++) {
-            if (omps_key_same_state(&plan->configs[j].key, &plan->configs[i].key))
+            if (omps_key_same_state(&plan->configs[j].key, &plan->configs[i].key,
+                                    plan->share_states))
                 g = j;
         }
         s->group[i] = g;
     }
     s->live_cap = LIVE_MEMORY_SHARE * plan->memory_bytes;
+    s->skip_runs = getenv("OMPSCALE_SKIP_RUNS");
     return OMPS_OK;
 }
 
@@ -1040,6 +1193,7 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     s.team.want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
     omps_runtime_name(s.runtime, sizeof s.runtime);
     memset(out, 0, sizeof *out);
+    out->minimum_s = NAN;
     int rc = sweep_init(&s, plan);
     void (*old_pipe)(int) = SIG_DFL;
     const int groups = plan->children || plan->rank_groups > 0;

@@ -17,6 +17,28 @@
 #include "plan.h"
 #include "runs_read.h"
 
+/* Where a sweep's wall time went, in seconds, summed over this process and
+ * its children (machine.json's run.time).  What none of these covers (the
+ * parent's own bookkeeping, journaling, waiting on pipes) is the rest. */
+struct omps_sweep_time {
+    double timed;    /* Google Benchmark's iterations x real time, reported */
+    double setup;    /* kernel states set up and torn down */
+    double poison;   /* outputs poisoned before a batch */
+    double prepare;  /* the untimed prepare step before every run */
+    double verify;   /* verification (with the poisoning done in its pass) */
+    double warmup;   /* the untimed run or team start before a visit */
+    double search;   /* the rest of Google Benchmark's batches: finding an
+                        iteration count, its own work and reporting */
+    double children; /* starting and ending child processes and mpirun */
+    double probes;   /* the latency probe at the start of each round */
+};
+
+/* Adds every field of b to a. */
+void omps_sweep_time_add(struct omps_sweep_time *a, const struct omps_sweep_time *b);
+
+/* The sum of every field but timed: the accounted overhead. */
+double omps_sweep_time_overhead(const struct omps_sweep_time *t);
+
 /* A run's outcome, for the exit code and machine.json. */
 struct omps_sweep_outcome {
     int interrupted;     /* stopped by a signal */
@@ -29,6 +51,10 @@ struct omps_sweep_outcome {
     size_t kept;         /* configurations with at least one repetition */
     long rounds;         /* the last round number reached, plus one */
     double seconds;      /* wall time of the sweep */
+    struct omps_sweep_time time; /* where that wall time went */
+    /* Seconds from the sweep's start until every configuration that could
+     * run had its minimum repetitions; NaN when that never happened. */
+    double minimum_s;
     char error[512];     /* the first configuration that could not run */
     /* The nodes groups of ranks ran on, one "node\tHOST\tCPU\tCPUS\tRANKS"
      * line per host (ranks.h); "" without process kernels. */

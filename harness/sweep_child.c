@@ -20,6 +20,8 @@ struct child_args {
     double min_time;
     size_t count;
     const char *json;
+    double llc_bytes;
+    long share_states;
     unsigned char toolchain;
     int ranks; /* started by mpirun as a group of ranks */
 };
@@ -32,6 +34,11 @@ static int child_args(int argc, char **argv, struct child_args *a)
         if (strcmp(argv[i], "--min-time") == 0 && omps_parse_double(argv[i + 1], &a->min_time) == 0)
             continue;
         if (strcmp(argv[i], "--count") == 0 && omps_parse_long(argv[i + 1], 1, 1L << 30, &count) == 0)
+            continue;
+        if (strcmp(argv[i], "--llc") == 0 && omps_parse_double(argv[i + 1], &a->llc_bytes) == 0)
+            continue;
+        if (strcmp(argv[i], "--share-states") == 0 &&
+            omps_parse_long(argv[i + 1], 0, 1, &a->share_states) == 0)
             continue;
         if (strcmp(argv[i], "--json") == 0) {
             a->json = argv[i + 1];
@@ -117,6 +124,18 @@ static void injected_fault(void)
         pause();
 }
 
+/* Tells the parent where this visit's untimed time went (the timed share
+ * it counts from the repetitions): "time" and the seconds of set-up,
+ * poisoning, prepare steps, verification, warm-up and Google Benchmark's
+ * search, since was. */
+static void answer_time(struct omps_sweep *s, const struct omps_sweep_time *was)
+{
+    const struct omps_sweep_time *is = &s->out->time;
+    fprintf(s->answer, "time\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\n", is->setup - was->setup,
+            is->poison - was->poison, is->prepare - was->prepare, is->verify - was->verify,
+            is->warmup - was->warmup, is->search - was->search);
+}
+
 /* Takes up to cap visits from standard input until it ends. */
 static int child_visits(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
                         const struct omps_env *e)
@@ -135,7 +154,9 @@ static int child_visits(struct omps_sweep *s, struct omps_plan *plan, size_t cap
         injected_fault();
         sweep_relay(s, RELAY_VISIT, 0, relayed);
         s->tally[plan->count].iterations = iterations;
+        const struct omps_sweep_time was = s->out->time;
         rc = sweep_visit(s, plan->count++);
+        answer_time(s, &was);
         fputs("done\n", s->answer);
         fflush(s->answer);
     }
@@ -219,7 +240,8 @@ int omps_sweep_child(int argc, char **argv, const char *argv0)
     struct omps_sweep_outcome out;
     struct omps_run_options opts;
     const double memory = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE);
-    struct omps_plan plan = {.min_time = a.min_time, .count = a.count, .memory_bytes = memory};
+    struct omps_plan plan = {.min_time = a.min_time, .count = a.count, .memory_bytes = memory,
+                             .llc_bytes = a.llc_bytes, .share_states = (int)a.share_states};
     struct omps_sweep s = {.opts = &opts, .plan = &plan, .stop = &never, .out = &out,
                            .answer = fd >= 0 ? fdopen(fd, "w") : NULL};
     memset(&out, 0, sizeof out);

@@ -22,6 +22,7 @@ struct tally {
     size_t count, cap;
     long iterations; /* kernel runs per repetition; 0 until the first visit */
     double visit_s;  /* what the last visit cost, all told; 0 before one */
+    double untimed_s; /* of that, poisoning, verification and warm-up */
     double width;    /* the median interval's half-width / median */
     int failed;      /* a repetition failed verification */
     int dead;        /* the configuration could not run */
@@ -33,6 +34,8 @@ struct live {
     void *state;
     double bytes;
     unsigned long long used; /* when it last served a visit */
+    int poisoned;     /* its outputs are poisoned since its last run */
+    int warm_threads; /* the team size of its last run here; 0: none */
 };
 
 struct omps_sweep {
@@ -42,6 +45,9 @@ struct omps_sweep {
     size_t *group; /* each configuration's first config with its state */
     struct live *live;
     size_t nlive;
+    size_t now_live; /* the live entry of the visit in progress */
+    /* OMPSCALE_SKIP_RUNS, read once: a test's kernel whose runs do no work. */
+    const char *skip_runs;
     double live_bytes, live_cap;
     unsigned long long clock;
     struct omps_team team;

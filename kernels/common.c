@@ -3,6 +3,7 @@
 
 #include "errors.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include <omp.h>
 #include <sched.h>
+#include <sys/mman.h>
 
 int omps_bind_wanted(const char *text)
 {
@@ -144,37 +146,72 @@ int omps_team_check(const struct omps_team *team, char *why, size_t why_len)
     return -1;
 }
 
+/* Arrays this large are aligned to a huge page and asked to be backed by
+ * transparent huge pages, which make first touch and TLB misses cheaper
+ * (machine.json records the kernel's THP mode). */
+#define HUGE_PAGE_BYTES ((size_t)2 << 20)
+
 double *omps_alloc_doubles(uint64_t n)
 {
     if (n == 0 || n > SIZE_MAX / sizeof(double))
         return NULL;
     size_t bytes = (size_t)n * sizeof(double);
+    const size_t align = bytes >= 2 * HUGE_PAGE_BYTES ? HUGE_PAGE_BYTES : 64;
     /* aligned_alloc wants a size that is a multiple of the alignment. */
-    bytes = (bytes + 63) / 64 * 64;
-    return aligned_alloc(64, bytes);
+    bytes = (bytes + align - 1) / align * align;
+    double *a = aligned_alloc(align, bytes);
+    if (a != NULL && align == HUGE_PAGE_BYTES)
+        madvise(a, bytes, MADV_HUGEPAGE);
+    return a;
 }
 
-/* A multiplicative hash spreads values so neighbours differ. */
+/* The pattern: a multiplicative hash spreads values so neighbours differ.
+ * Below 2^32 the product cannot wrap, so (i * K) % 1021 equals
+ * ((i % 1021) * (K % 1021)) % 1021, and a table of 1021 values serves a
+ * fill without a division per element. */
+#define PATTERN_K UINT64_C(2654435761)
+#define PATTERN_PERIOD 1021
+
 static double pattern_value(uint64_t i)
 {
-    uint64_t h = (i * UINT64_C(2654435761)) % 1021;
+    uint64_t h = (i * PATTERN_K) % PATTERN_PERIOD;
     return 1.0 + (double)(h + 1) / 1024.0;
+}
+
+/* Fills a[0..n) with the pattern's elements first..first+n. */
+static void fill_pattern_span(double *a, int64_t n, uint64_t first)
+{
+    if (first + (uint64_t)n > (UINT64_C(1) << 32)) {
+        for (int64_t i = 0; i < n; i++)
+            a[i] = pattern_value(first + (uint64_t)i);
+        return;
+    }
+    double table[PATTERN_PERIOD];
+    for (uint64_t j = 0; j < PATTERN_PERIOD; j++)
+        table[j] = pattern_value(j);
+    uint64_t j = first % PATTERN_PERIOD;
+    for (int64_t i = 0; i < n; i++) {
+        a[i] = table[j];
+        j = j + 1 == PATTERN_PERIOD ? 0 : j + 1;
+    }
 }
 
 void omps_fill_pattern(double *a, uint64_t n)
 {
-    const int64_t len = (int64_t)n;
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < len; i++)
-        a[i] = pattern_value((uint64_t)i);
+    omps_fill_pattern_from(a, n, 0);
 }
 
 void omps_fill_pattern_from(double *a, uint64_t n, uint64_t first)
 {
     const int64_t len = (int64_t)n;
-#pragma omp parallel for schedule(static)
-    for (int64_t i = 0; i < len; i++)
-        a[i] = pattern_value(first + (uint64_t)i);
+    /* Each thread fills the block a static schedule gives it, so pages are
+     * first touched by the threads that later use them. */
+#pragma omp parallel
+    {
+        const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+        const int64_t lo = len * t / nt, hi = len * (t + 1) / nt;
+        fill_pattern_span(a + lo, hi - lo, first + (uint64_t)lo);
+    }
 }
 
 double omps_pattern_at(uint64_t i)
@@ -226,6 +263,7 @@ int omps_pair_setup(void **state, uint64_t n, const double *params)
     }
     omps_fill_pattern(p->a, n);
     omps_fill_nan(p->b, n);
+    p->cubings = OMPS_PAIR_STALE;
     *state = p;
     return OMPS_OK;
 }
@@ -244,6 +282,7 @@ void omps_pair_poison(void *state)
 {
     struct omps_pair *p = state;
     omps_fill_nan(p->b, (uint64_t)p->n);
+    p->cubings = OMPS_PAIR_STALE;
 }
 
 void omps_pair_corrupt(void *state)
@@ -262,4 +301,121 @@ struct omps_work omps_cube_work(uint64_t n, const double *params)
     (void)params;
     return (struct omps_work){.flops = 2.0 * (double)n,
                               .bytes = 2.0 * (double)n * sizeof(double)};
+}
+
+/* Whether element i of the pair's output is what rule says it must be. */
+/* x cubed k times over, as the kernels compute it (x * x * x each time). */
+static double cubed(double x, int k)
+{
+    for (int c = 0; c < k; c++)
+        x = x * x * x;
+    return x;
+}
+
+/* What element x of a must have become under rule. */
+static double pair_want(const struct omps_pair *p, enum omps_pair_rule rule, double x)
+{
+    return rule == OMPS_PAIR_COPY ? x : cubed(x, rule == OMPS_PAIR_CUBE ? 1 : p->cubings);
+}
+
+static int pair_element_ok(const struct omps_pair *p, enum omps_pair_rule rule, int64_t i)
+{
+    const double x = p->a[i], y = p->b[i];
+    if (rule == OMPS_PAIR_COPY)
+        return memcmp(&x, &y, sizeof x) == 0;
+    return y == pair_want(p, rule, x) && (rule != OMPS_PAIR_CUBED || isnormal(y));
+}
+
+/* Elements checked (and poisoned) together: small enough to stay in the
+ * first-level cache between the check and the poisoning. */
+#define CHECK_BLOCK 2048
+
+/* Whether any b[i] of [lo, hi) differs from a[i] cubed k times over (or,
+ * with normal, is not a normal number).  Inlined at each constant k, the
+ * cubings unroll and the loop vectorizes. */
+static inline __attribute__((always_inline)) int
+cubed_block_bad(const double *restrict a, const double *restrict b, int64_t lo, int64_t hi,
+                int k, int normal)
+{
+    int bad = 0;
+    for (int64_t i = lo; i < hi; i++) {
+        double w = a[i];
+        for (int c = 0; c < k; c++)
+            w = w * w * w;
+        const double m = fabs(b[i]);
+        /* isnormal as a range check, with bitwise operators only, so the
+         * loop has no branch and vectorizes (a NaN fails b[i] != w). */
+        bad |= (b[i] != w) | (normal & ((m < DBL_MIN) | (m > DBL_MAX)));
+    }
+    return bad;
+}
+
+/* Whether any element of b[lo..hi) breaks rule: a loop without branches
+ * that the compiler vectorizes, so checking runs near memory speed. */
+static int pair_block_bad(const struct omps_pair *p, enum omps_pair_rule rule, int64_t lo,
+                          int64_t hi)
+{
+    const double *restrict a = p->a, *restrict b = p->b;
+    if (rule == OMPS_PAIR_COPY) {
+        uint64_t diff = 0;
+        for (int64_t i = lo; i < hi; i++) {
+            uint64_t x, y;
+            memcpy(&x, &a[i], sizeof x);
+            memcpy(&y, &b[i], sizeof y);
+            diff |= x ^ y;
+        }
+        return diff != 0;
+    }
+    const int k = rule == OMPS_PAIR_CUBE ? 1 : p->cubings;
+    const int normal = rule == OMPS_PAIR_CUBED;
+    switch (k) {
+    case 1: return cubed_block_bad(a, b, lo, hi, 1, normal);
+    case 2: return cubed_block_bad(a, b, lo, hi, 2, normal);
+    case 3: return cubed_block_bad(a, b, lo, hi, 3, normal);
+    case 4: return cubed_block_bad(a, b, lo, hi, 4, normal);
+    case 5: return cubed_block_bad(a, b, lo, hi, 5, normal);
+    case 6: return cubed_block_bad(a, b, lo, hi, 6, normal);
+    default: return cubed_block_bad(a, b, lo, hi, k, normal);
+    }
+}
+
+int omps_pair_check(struct omps_pair *p, enum omps_pair_rule rule, int poison,
+                    const char *name, char *why, size_t why_len)
+{
+    const int64_t n = p->n;
+    const double nan_value = nan("");
+    int64_t first_bad = n;
+    if (rule == OMPS_PAIR_CUBED && p->cubings < 1) {
+        snprintf(why, why_len, "%s holds no run's result: nothing ran since it was poisoned",
+                 name);
+        return -1;
+    }
+    /* The team the harness set checks the whole output, block by block;
+     * poisoning in the same pass saves a second one over the array. */
+#pragma omp parallel for schedule(static) reduction(min : first_bad)
+    for (int64_t lo = 0; lo < n; lo += CHECK_BLOCK) {
+        const int64_t hi = lo + CHECK_BLOCK < n ? lo + CHECK_BLOCK : n;
+        if (pair_block_bad(p, rule, lo, hi)) {
+            for (int64_t i = lo; i < hi && i < first_bad; i++) {
+                if (!pair_element_ok(p, rule, i))
+                    first_bad = i;
+            }
+        }
+        for (int64_t i = lo; poison && i < hi; i++)
+            p->b[i] = nan_value;
+    }
+    if (poison)
+        p->cubings = OMPS_PAIR_STALE;
+    if (first_bad == n)
+        return 0;
+    const double x = p->a[first_bad];
+    const double want = pair_want(p, rule, x);
+    /* Once poisoned, the wrong value itself is gone: name what was wanted. */
+    if (poison)
+        snprintf(why, why_len, "%s[%lld] was wrong, want %.17g", name, (long long)first_bad,
+                 want);
+    else
+        snprintf(why, why_len, "%s[%lld] = %.17g, want %.17g", name, (long long)first_bad,
+                 p->b[first_bad], want);
+    return -1;
 }

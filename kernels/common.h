@@ -43,7 +43,16 @@ struct omps_pair {
     int64_t n;
     double *a;
     double *b;
+    /* shared_array's: how often the runs since b was last restored from a
+     * have cubed it, or OMPS_PAIR_STALE when b holds anything else (set by
+     * set-up and poisoning, so the next prepare step restores it). */
+    int cubings;
 };
+
+#define OMPS_PAIR_STALE (-1)
+
+/* The state family of the kernels whose state is a pair (kernel.h). */
+#define OMPS_PAIR_FAMILY "pair"
 
 /* Allocates and fills a pair; returns 0 or OMPS_ENOMEM.  *state receives a
  * struct omps_pair owned by the caller, freed with omps_pair_teardown. */
@@ -52,12 +61,25 @@ int omps_pair_setup(void **state, uint64_t n, const double *params);
 /* Frees a pair and both of its arrays. */
 void omps_pair_teardown(void *state);
 
-/* Refills b with NaN. */
+/* Refills b with NaN (and marks it stale). */
 void omps_pair_poison(void *state);
 
 /* Sets one element of b to a value no correct run of any pair kernel
  * produces, as a lost or torn update would. */
 void omps_pair_corrupt(void *state);
+
+/* What a pair kernel's output must hold: b[i] bit for bit a[i]; b[i] =
+ * a[i]^3; or a[i] cubed p->cubings times over, and a normal number. */
+enum omps_pair_rule { OMPS_PAIR_COPY, OMPS_PAIR_CUBE, OMPS_PAIR_CUBED };
+
+/*
+ * Checks every element of p->b against rule, in parallel over the team in
+ * force, and with poison refills b with NaN in the same pass (what
+ * omps_pair_poison does).  Returns 0, or -1 with why naming the first wrong
+ * element as name[i].
+ */
+int omps_pair_check(struct omps_pair *p, enum omps_pair_rule rule, int poison,
+                    const char *name, char *why, size_t why_len);
 
 /* The work of cubing n elements as a stream: 2 flops and 16 bytes each. */
 struct omps_work omps_cube_work(uint64_t n, const double *params);

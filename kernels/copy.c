@@ -26,15 +26,12 @@ static void copy_run(void *state, struct omps_team *team)
 /* Compares bit patterns, so a NaN left by poisoning never matches. */
 static int copy_verify(void *state, char *why, size_t why_len)
 {
-    const struct omps_pair *p = state;
-    for (int64_t i = 0; i < p->n; i++) {
-        if (memcmp(&p->a[i], &p->b[i], sizeof(double)) != 0) {
-            snprintf(why, why_len, "b[%lld] = %.17g, want %.17g",
-                     (long long)i, p->b[i], p->a[i]);
-            return -1;
-        }
-    }
-    return 0;
+    return omps_pair_check(state, OMPS_PAIR_COPY, 0, "b", why, why_len);
+}
+
+static int copy_verify_poison(void *state, char *why, size_t why_len)
+{
+    return omps_pair_check(state, OMPS_PAIR_COPY, 1, "b", why, why_len);
 }
 
 /* STREAM counts 16 bytes per element for Copy (no write-allocate). */
@@ -54,10 +51,12 @@ const struct omps_kernel omps_kernel_copy = {
     .scheduled = 1,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,
+    .state_family = OMPS_PAIR_FAMILY,
     .setup = omps_pair_setup,
     .poison = omps_pair_poison,
     .run = copy_run,
     .verify = copy_verify,
+    .verify_poison = copy_verify_poison,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
     .work = copy_work,

@@ -26,17 +26,12 @@ static void cube_map_run(void *state, struct omps_team *team)
 
 static int cube_map_verify(void *state, char *why, size_t why_len)
 {
-    const struct omps_pair *p = state;
-    for (int64_t i = 0; i < p->n; i++) {
-        const double x = p->a[i];
-        const double want = x * x * x;
-        if (p->b[i] != want) {
-            snprintf(why, why_len, "out[%lld] = %.17g, want %.17g",
-                     (long long)i, p->b[i], want);
-            return -1;
-        }
-    }
-    return 0;
+    return omps_pair_check(state, OMPS_PAIR_CUBE, 0, "out", why, why_len);
+}
+
+static int cube_map_verify_poison(void *state, char *why, size_t why_len)
+{
+    return omps_pair_check(state, OMPS_PAIR_CUBE, 1, "out", why, why_len);
 }
 
 const struct omps_kernel omps_kernel_cube_map = {
@@ -49,10 +44,12 @@ const struct omps_kernel omps_kernel_cube_map = {
     .bound = OMPS_BOUND_BANDWIDTH,
     .default_size = omps_default_array_length,
     .footprint = omps_pair_footprint,
+    .state_family = OMPS_PAIR_FAMILY,
     .setup = omps_pair_setup,
     .poison = omps_pair_poison,
     .run = cube_map_run,
     .verify = cube_map_verify,
+    .verify_poison = cube_map_verify_poison,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
     .work = omps_cube_work,

@@ -144,6 +144,11 @@ struct omps_kernel {
     uint64_t (*default_size)(const struct omps_sizing *sizing);
     /* Bytes of memory setup allocates for size n (checked before setup). */
     double (*footprint)(uint64_t n);
+    /* Kernels that name one state family share one set-up state at equal n
+     * and params (their setup, footprint and teardown are the same
+     * functions, and each leaves the state fit for the others: poisoned or
+     * verified); NULL: the kernel's states are its own. */
+    const char *state_family;
     /* Allocates and initialises; returns 0 or a negative OMPS_E* code. */
     int (*setup)(void **state, uint64_t n, const double *params);
     /* Untimed work before every run (restoring destroyed input); or NULL. */
@@ -155,6 +160,10 @@ struct omps_kernel {
     void (*run)(void *state, struct omps_team *team);
     /* Returns 0 when the last run's result is right, else writes why. */
     int (*verify)(void *state, char *why, size_t why_len);
+    /* Verifies as verify does and leaves the outputs poisoned as poison
+     * does, in one pass over them (a large state's verify and poison are
+     * the sweep's costliest untimed steps); or NULL. */
+    int (*verify_poison)(void *state, char *why, size_t why_len);
     void (*teardown)(void *state);
     /* Damages the last result the smallest way a lost update or a race
      * would; tests use it to prove that verify catches such a result. */

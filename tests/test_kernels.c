@@ -52,6 +52,35 @@ static int verifies(const struct omps_kernel *k, void *state,
            omps_team_check(team, why, sizeof why) == 0;
 }
 
+/* A kernel that verifies and poisons in one pass: a good result passes and
+ * leaves nothing a skipped run could pass on, a damaged one fails, and many
+ * runs in a row (shared_array restores its array every few) all verify. */
+static void test_verify_poison(const struct omps_kernel *k, void *state,
+                               struct omps_team *team)
+{
+    if (k->verify_poison == NULL)
+        return;
+    k->poison(state);
+    for (int i = 0; i < 20; i++) {
+        omps_team_reset(team);
+        if (k->prepare)
+            k->prepare(state);
+        k->run(state, team);
+        CHECK_REPORT(k->verify(state, why, sizeof why) == 0, "%s: run %d in a row: %s",
+                     k->name, i + 1, why);
+    }
+    CHECK_REPORT(k->verify_poison(state, why, sizeof why) == 0, "%s: verify_poison: %s",
+                 k->name, why);
+    if (k->prepare)
+        k->prepare(state);
+    CHECK_REPORT(k->verify(state, why, sizeof why) != 0,
+                 "%s: a skipped run verified after verify_poison", k->name);
+    run_once(k, state, team);
+    k->corrupt(state);
+    CHECK_REPORT(k->verify_poison(state, why, sizeof why) != 0,
+                 "%s: verify_poison passed a damaged result", k->name);
+}
+
 static void test_kernel(const struct omps_kernel *k, uint64_t n)
 {
     void *state = NULL;
@@ -84,6 +113,7 @@ static void test_kernel(const struct omps_kernel *k, uint64_t n)
         k->prepare(state);
     CHECK_REPORT(k->verify(state, why, sizeof why) != 0,
                  "%s: a skipped run verified", k->name);
+    test_verify_poison(k, state, &team);
     k->teardown(state);
 }
 
