@@ -80,6 +80,9 @@ const struct omps_kernel *omps_key_state_family(const struct omps_key *k)
 
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int any_threads)
 {
+    /* A child sizes its arrays before its visits name their kernels. */
+    if (a->kernel == NULL || b->kernel == NULL)
+        return a->kernel == b->kernel;
     /* The ranks of a group are launched per thread count, so a process
      * kernel's state never outlives its team. */
     const int threads_apart = !any_threads || a->kernel->ranked != OMPS_RANKED_NO;

@@ -40,8 +40,9 @@
 #define SPAWN_PER_RANK_S 0.02
 
 /* The size for kernel k: the last --size naming it, else the last --size
- * for every kernel, else its default. */
-static uint64_t kernel_size(const struct omps_run_options *o,
+ * for every kernel, else its default (a memory-bound kernel's a quarter of
+ * it in a plan trimmed that far). */
+static uint64_t kernel_size(const struct omps_run_options *o, int trim,
                             const struct omps_kernel *k,
                             const struct omps_sizing *sizing)
 {
@@ -52,7 +53,12 @@ static uint64_t kernel_size(const struct omps_run_options *o,
         if (o->sizes[i].kernel == NULL)
             all = o->sizes[i].n;
     }
-    return mine ? mine : all ? all : k->default_size(sizing);
+    if (mine || all)
+        return mine ? mine : all;
+    const uint64_t n = k->default_size(sizing);
+    if (trim < OMPS_TRIM_MEMORY_SIZE || k->bound != OMPS_BOUND_BANDWIDTH || n < 16384)
+        return n;
+    return n / 4 / 4096 * 4096;
 }
 
 /* The values parameter p of k takes: the last --set for it, else its
@@ -459,7 +465,7 @@ static int plan_one_kernel(const struct omps_run_options *o, const struct omps_m
     int threads[OMPS_MAX_THREADS];
     const size_t nthreads = kernel_threads(o, m, k, l->threads, l->nthreads, threads);
     struct omps_key proto = {.kernel = k};
-    proto.n = kernel_size(o, k, &sizing);
+    proto.n = kernel_size(o, l->trim, k, &sizing);
     if (check_footprint(k, proto.n, m->memory_bytes, err, err_len) != 0)
         return OMPS_EINVAL;
     for (size_t c = 0; c < param_combinations(o, l->trim, k); c++) {
@@ -770,12 +776,16 @@ int omps_plan_make(const struct omps_run_options *o, const struct omps_machine *
     const double whole = plan->estimate;
     unsigned steps = 0;
     size_t before = plan->count;
+    double was = plan->estimate;
     for (int trim = OMPS_TRIM_NONE + 1; rc == OMPS_OK && trim < OMPS_TRIMS; trim++) {
         omps_plan_free(plan);
         rc = make_plan(o, m, trim, plan, err, err_len);
-        if (rc == OMPS_OK && plan->count < before)
+        /* A step counts when it took configurations away or made them
+         * cheaper (smaller arrays). */
+        if (rc == OMPS_OK && (plan->count < before || plan->estimate < 0.99 * was))
             steps |= 1u << trim;
         before = plan->count;
+        was = plan->estimate;
         if (rc == OMPS_OK && plan->estimate <= TRIM_TARGET_SHARE * o->budget)
             break;
     }
@@ -794,6 +804,8 @@ const char *omps_trim_text(int step)
         [OMPS_TRIM_SCHEDULES] = "the schedules guided and auto left out",
         [OMPS_TRIM_PARAMS] = "each kernel's own parameter sweep at its first value",
         [OMPS_TRIM_THREADS_POWERS] = "only powers of two and all cores as thread counts",
+        [OMPS_TRIM_MEMORY_SIZE] = "the memory-bound kernels' arrays at the cache's size "
+                                  "rather than four times it",
         [OMPS_TRIM_THREADS_SPARSE] = "only every other power of two as thread counts",
         [OMPS_TRIM_THREADS_ENDS] = "only one thread and all cores"};
     return step > OMPS_TRIM_NONE && step < OMPS_TRIMS ? text[step] : "";

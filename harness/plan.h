@@ -24,6 +24,7 @@ enum omps_trim {
     OMPS_TRIM_SCHEDULES,      /* static and dynamic only */
     OMPS_TRIM_PARAMS,         /* each kernel's parameter sweep at its first value */
     OMPS_TRIM_THREADS_POWERS, /* thread counts: powers of two and all cores */
+    OMPS_TRIM_MEMORY_SIZE,    /* memory-bound arrays at the cache's size, not 4x */
     OMPS_TRIM_THREADS_SPARSE, /* every other power of two (1, 4, 16, ...) */
     OMPS_TRIM_THREADS_ENDS,   /* one thread and all cores */
     OMPS_TRIMS

@@ -83,6 +83,45 @@ HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --auto-environmen
     --kernels copy 2>/dev/null | grep -q ",close," && bad "--bind did not override the automatic binding" \
     || pass=$((pass + 1))
 
+# The default plan is never refused: on every machine, with a large cache
+# or many cores, and with --auto-environments, it fits its budget (exit 0,
+# an estimate within the budget), trimmed where it must be; the plan line
+# names each trim and what the whole plan would need.
+seconds() { # "1h02m" | "2m05s" | "42s" -> seconds
+    echo "$1" | awk '{ s = 0; if (match($0, /[0-9]+h/)) s += 3600 * substr($0, RSTART, RLENGTH - 1);
+        if (match($0, /[0-9]+m/)) s += 60 * substr($0, RSTART, RLENGTH - 1);
+        if (match($0, /[0-9]+s/)) s += substr($0, RSTART, RLENGTH - 1); print s }'
+}
+fits() { # TOPOLOGY BUDGET [OPTIONS...]
+    local topo=$1 budget=$2
+    shift 2
+    HWLOC_SYNTHETIC=$topo "$bin" run --dry-run --budget "$budget" "$@" >"$tmp/fit.csv" 2>"$tmp/fit.err"
+    local rc=$? est
+    est=$(sed -n 's/.*estimated \([0-9hms]*\) for the minimum.*/\1/p' "$tmp/fit.err")
+    [ "$rc" -eq 0 ] && [ -n "$est" ] && [ "$(seconds "$est")" -le "$(seconds "$budget")" ] \
+        && pass=$((pass + 1)) || bad "$topo $budget $*: rc=$rc, estimate '$est': $(cat "$tmp/fit.err")"
+}
+for topo in "pack:1 l3:1(size=300MB) core:16 pu:1" "pack:2 l3:2(size=1152MB) core:96 pu:2" \
+    "pack:1 l3:1(size=260MB) core:2 pu:1" "pack:2 l3:8 core:8 pu:2" "pack:1 l3:2 core:8 pu:2" \
+    "pack:2 numa:4 l3:3 core:8 pu:1" "pack:4 numa:2 l3:4 core:8 pu:2" "pack:1 core:2 pu:1"; do
+    fits "$topo" 150s
+    fits "$topo" 150s --auto-environments
+    fits "$topo" 60s --auto-environments
+done
+HWLOC_SYNTHETIC="pack:2 l3:2(size=1152MB) core:96 pu:2" "$bin" run --dry-run --budget 150s \
+    --auto-environments >"$tmp/huge.csv" 2>"$tmp/huge.err"
+grep -q "trimmed to keep the budget: the memory-bound kernels at static only;.* the whole plan needs about" \
+    "$tmp/huge.err" && pass=$((pass + 1)) || bad "1152 MB L3: trims not named: $(cat "$tmp/huge.err")"
+[ "$(awk -F, '$1 == "copy" { print $5 }' "$tmp/huge.csv" | sort -u)" = static ] \
+    && pass=$((pass + 1)) || bad "1152 MB L3: copy not trimmed to static"
+HWLOC_SYNTHETIC="pack:2 l3:2(size=1152MB) core:96 pu:2" "$bin" run --dry-run --budget 60s \
+    --auto-environments 2>/dev/null >"$tmp/huge.csv"
+[ "$(tail -n +2 "$tmp/huge.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" = "1 768 " ] \
+    && pass=$((pass + 1)) || bad "1152 MB L3 in 60 s: threads not trimmed to one and all"
+# A plan that fits is not trimmed.
+HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --budget 1h 2>&1 >/dev/null \
+    | grep -q "trimmed" && bad "a plan that fits an hour was trimmed" || pass=$((pass + 1))
+
 # A plan that cannot fit its budget is refused before it starts, and a dry
 # run still shows it.
 HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --threads 1-64 --min-time 1 \
@@ -133,11 +172,13 @@ if "$bin" list | grep -q '^mpi_midpoint'; then
             && pass=$((pass + 1)) || bad "$topo: the widest split uses $cores cores"
     done
     # Where the process kernels would take the default plan past its budget
-    # (a 300 MB L3 makes every memory-bound visit long), they are left out,
-    # and the plan line says so; named, or with --ranks, they are kept.
+    # (a 300 MB L3 makes every memory-bound visit long), they are left out
+    # (after the memory-bound kernels' schedules), and the plan line says
+    # so; named, or with --ranks, they are kept.
     big="pack:1 l3:1(size=300MB) core:16 pu:1"
     HWLOC_SYNTHETIC=$big "$bin" run --dry-run >"$tmp/big.csv" 2>"$tmp/big.err" \
-        && grep -q "the process kernels left out to keep the budget" "$tmp/big.err" \
+        && grep -q "trimmed to keep the budget: .*the process kernels (mpi_\*, spawn) left out" \
+            "$tmp/big.err" \
         && ! grep -Eq '^(mpi_[a-z_]*|spawn),' "$tmp/big.csv" && pass=$((pass + 1)) \
         || bad "$big: process kernels not left out: $(head -1 "$tmp/big.err")"
     HWLOC_SYNTHETIC=$big "$bin" run --dry-run --kernels copy,mpi_midpoint 2>/dev/null \
