@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "page.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,12 +70,62 @@ static void machine_row(FILE *f, const char *label, json_t *v)
     fputs("</td></tr>\n", f);
 }
 
+/* The number at key of o, or NaN. */
+static double number(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* Where the sweep's time went, what share of it was timed, how the
+ * estimate of the minimum held, and what a trimmed plan left out: one
+ * paragraph from machine.json's run. */
+static void time_account(FILE *f, json_t *run)
+{
+    static const char *const steps[] = {"setup", "poison", "prepare", "verify", "warmup",
+                                        "search", "children", "probes", "rest"};
+    json_t *t = json_object_get(run, "time");
+    const double wall = number(run, "seconds_this_process"), timed = number(run, "timed_s");
+    if (!json_is_object(t) || !(wall > 0)) {
+        fputs("<p class=\"missing\">machine.json does not say where the sweep's time went.</p>\n",
+              f);
+        return;
+    }
+    fprintf(f, "<p class=\"account\">The sweep took %.1f s, <b>%.0f%% of it timed</b> "
+            "(%.1f s); untimed:", wall, 100.0 * timed / wall, timed);
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "%s_s", steps[i]);
+        /* The rest is what the steps did not cover; clocks read around
+         * nested steps can leave it a hair below zero. */
+        const double v = number(t, key);
+        fprintf(f, " %s %.1f s%s", steps[i], strcmp(steps[i], "rest") == 0 ? fmax(0.0, v) : v,
+                i + 1 < sizeof steps / sizeof steps[0] ? "," : ".");
+    }
+    const double est = number(run, "estimate_minimum_s"), took = number(run, "minimum_s");
+    if (isfinite(est))
+        fprintf(f, " The plan estimated %.0f s for the minimum repetitions", est);
+    if (isfinite(est) && isfinite(took))
+        fprintf(f, "; they took %.0f s.", took);
+    else if (isfinite(est))
+        fputs("; they were not all reached.", f);
+    json_t *trimmed = json_object_get(run, "trimmed");
+    for (size_t i = 0; i < json_array_size(trimmed); i++) {
+        fputs(i == 0 ? " Left out to keep the budget: " : "; ", f);
+        text(f, json_string_value(json_array_get(trimmed, i)));
+    }
+    if (json_array_size(trimmed) > 0)
+        fputs(" (a larger --budget, or --kernels, --threads and --schedules, has them back).", f);
+    fputs("</p>\n", f);
+}
+
 static void machine_section(FILE *f, const char *dir)
 {
     static const char *const keys[] = {"state", "cpu_model", "physical_cores", "logical_cpus",
                                        "usable_cpus", "affinity", "topology", "compiler",
                                        "compiler_flags", "omp_runtime", "omp_environment",
-                                       "division_ns", "git_commit", "date", "seed", "run"};
+                                       "division_ns", "calibration", "transparent_hugepages",
+                                       "git_commit", "date", "seed", "run"};
     char path[4400];
     snprintf(path, sizeof path, "%s/machine.json", dir);
     json_t *m = json_load_file(path, 0, NULL);
@@ -83,6 +134,7 @@ static void machine_section(FILE *f, const char *dir)
         fputs("<p class=\"missing\">machine.json is missing or not JSON.</p>\n", f);
         return;
     }
+    time_account(f, json_object_get(m, "run"));
     fputs("<table class=\"facts\">\n", f);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         machine_row(f, keys[i], json_object_get(m, keys[i]));

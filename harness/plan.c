@@ -24,7 +24,6 @@
 #define FIRST_VISIT_SEARCH 2.0
 #define VISIT_FIXED_S 0.002
 #define TIMED_PER_UNTIMED 2.0
-#define WARM_CACHE_MULTIPLE 2.0
 #define PREPARE_PASSES 1.5
 #define WARM_UP_SHARE 0.75
 /* The automatic repetition length leaves half the budget to precision. */
@@ -595,6 +594,17 @@ static int count_states(struct omps_plan *plan)
     return OMPS_OK;
 }
 
+/* A state this many times the largest cache cannot be held there, and one
+ * smaller than this is reloaded in well under a millisecond. */
+#define WARM_CACHE_MULTIPLE 2.0
+#define WARM_MIN_BYTES (1024.0 * 1024.0)
+
+int omps_plan_warms_data(const struct omps_plan *plan, double bytes)
+{
+    return bytes >= WARM_MIN_BYTES &&
+           (plan->llc_bytes <= 0 || bytes <= WARM_CACHE_MULTIPLE * plan->llc_bytes);
+}
+
 /* Seconds one run of c takes where its memory streams bound it (a
  * bandwidth-bound OpenMP kernel), else 0: unknown, and taken to be within
  * the repetition length. */
@@ -622,7 +632,7 @@ static double run_estimate(const struct omps_plan *plan, const struct omps_confi
  * does both at once, else at most two), and a warm-up run unless the state
  * is too large for any cache (then only a team starts). */
 static double untimed_estimate(const struct omps_plan *plan, const struct omps_config *c,
-                               double min_time)
+                               double min_time, int first)
 {
     const struct omps_kernel *k = c->key.kernel;
     const double bytes = k->footprint(c->key.n);
@@ -630,10 +640,14 @@ static double untimed_estimate(const struct omps_plan *plan, const struct omps_c
     double untimed = k->verify_poison != NULL
                          ? bytes / omps_rates_check(&plan->rates, team)
                          : 2.0 * bytes / omps_rates_stream(&plan->rates, team);
+    /* Later visits of a kernel that checks samples check everything one
+     * time in OMPS_FULL_CHECK_EVERY (sweep.c); a sampled check costs little. */
+    if (!first && k->verify_sample != NULL)
+        untimed /= OMPS_FULL_CHECK_EVERY;
     const double run = run_estimate(plan, c);
     /* A warm-up is one run: a bandwidth-bound one as estimated, any other
      * somewhere within the repetition length. */
-    if (plan->llc_bytes <= 0 || bytes <= WARM_CACHE_MULTIPLE * plan->llc_bytes)
+    if (omps_plan_warms_data(plan, bytes))
         untimed += run > 0 ? run : WARM_UP_SHARE * min_time;
     return untimed;
 }
@@ -660,14 +674,14 @@ static double visit_estimate(const struct omps_plan *plan, const struct omps_con
         return fmax((first ? FIRST_VISIT_SEARCH + 1.0 : 1.0) * min_time,
                     (first ? 2.0 : 1.0) * once);
     }
-    const double untimed = untimed_estimate(plan, c, min_time);
+    const double untimed = untimed_estimate(plan, c, min_time, first);
     /* A first visit's repetition is one run when a run outlasts min_time;
      * shorter runs are counted up to min_time, with a search before. */
     double timed = run >= min_time ? run : (1.0 + FIRST_VISIT_SEARCH) * min_time;
-    /* Later visits take whole runs up to TIMED_PER_UNTIMED times what they
-     * spend untimed: half a run more, on average. */
+    /* Later visits take the whole number of runs nearest to
+     * TIMED_PER_UNTIMED times what they spend untimed. */
     if (!first)
-        timed = fmax(fmax(min_time, run), TIMED_PER_UNTIMED * untimed + 0.5 * run);
+        timed = fmax(fmax(min_time, run), TIMED_PER_UNTIMED * untimed);
     return VISIT_FIXED_S + timed + untimed + prepare_estimate(plan, c);
 }
 
@@ -700,15 +714,13 @@ double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_
 
 double omps_plan_estimate(const struct omps_plan *plan, double min_time, int repetitions)
 {
-    double total = plan->setup_seconds;
-    /* A child process lives for one environment's visits of one round: it
-     * starts, probes its environment and sets its states up every round. */
+    /* States are set up once: in this process, or in an environment's
+     * child, which lives for the whole sweep.  A group of ranks is started
+     * through mpirun, and sets its states up, every round. */
+    double total = plan->setup_seconds + repetitions * plan->ranks_start_s +
+                   (repetitions - 1) * plan->ranks_setup_s;
     if (plan->children)
-        total = repetitions *
-                (plan->setup_seconds + plan->rates.child_start_s * (double)plan->environments);
-    total += repetitions * plan->ranks_start_s;
-    if (!plan->children)
-        total += (repetitions - 1) * plan->ranks_setup_s;
+        total += plan->rates.child_start_s * (double)plan->environments;
     for (size_t i = 0; i < plan->count; i++) {
         const struct omps_config *c = &plan->configs[i];
         total += visit_estimate(plan, c, min_time, 1);
@@ -847,7 +859,7 @@ void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_opti
             "estimated %s for the minimum (budget %s, precision %s)",
             plan->count, o->repetitions, plan->min_time, est, budget, precision);
     if (plan->children)
-        fprintf(f, "; %zu environments, each in a child process per round",
+        fprintf(f, "; %zu environments, each in a child process kept for the sweep",
                 plan->environments);
     if (plan->rank_groups > 0)
         fprintf(f, "; %zu groups of MPI ranks, each started through mpirun per round",

@@ -37,6 +37,11 @@ const char *omps_trim_text(int step);
  * refused. */
 int omps_plan_is_default(const struct omps_run_options *opts);
 
+/* One visit in this many, drawn at random, checks every output of a kernel
+ * that can check samples (kernel.h's verify_sample); so does every
+ * configuration's first visit.  The sweep does it; the plan counts on it. */
+#define OMPS_FULL_CHECK_EVERY 4
+
 /* One planned configuration. */
 struct omps_config {
     struct omps_key key;
@@ -93,6 +98,12 @@ double omps_plan_estimate(const struct omps_plan *plan, double min_time, int rep
  * an iteration count) or a later one. */
 double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
                                 int first);
+
+/* Whether a visit to a state of `bytes` warms it with an untimed run: one
+ * of at least 1 MiB that twice the largest cache can hold; a smaller state
+ * reloads in a moment and a larger one cannot be held, so for them only the
+ * team is started. */
+int omps_plan_warms_data(const struct omps_plan *plan, double bytes);
 
 /* Returns 0 when the estimate fits opts->budget, else OMPS_EINVAL with err
  * saying by how much and what to drop. */

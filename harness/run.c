@@ -255,6 +255,19 @@ static json_t *real_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* What a trimmed default plan left out (run.trimmed, one line per step)
+ * and what the whole plan would have needed (run.untrimmed_estimate_s). */
+static json_t *trimmed_json(const struct omps_plan *plan)
+{
+    json_t *steps = json_array();
+    for (int step = OMPS_TRIM_NONE + 1; step < OMPS_TRIMS; step++) {
+        if (plan->trimmed_steps & (1u << step))
+            json_array_append_new(steps, json_string(omps_trim_text(step)));
+    }
+    return json_pack("{s:o, s:f}", "trimmed", steps, "untrimmed_estimate_s",
+                     plan->untrimmed_estimate);
+}
+
 static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
 {
     const struct omps_run_options *x = &r->opts;
@@ -274,6 +287,8 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
                            "repetitions_this_process", (json_int_t)o->visits,
                            "budget_spent", o->budget_spent, "interrupted",
                            o->interrupted, "seconds_this_process", o->seconds));
+    if (run != NULL && r->plan.trimmed_steps != 0)
+        json_object_update_new(run, trimmed_json(&r->plan));
     if (run != NULL && o != NULL)
         json_object_update_new(
             run, json_pack("{s:f, s:o, s:o, s:f, s:o}", "timed_s", o->time.timed,

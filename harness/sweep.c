@@ -141,7 +141,8 @@ const struct omps_config *sweep_current(const struct omps_sweep *s)
     return &s->plan->configs[s->current];
 }
 
-/* Poisons the outputs before a batch, unless the last verification left
+/* Poisons the outputs before a batch: at the sampled positions of a
+ * sampled check, else all of them, unless the last full verification left
  * them poisoned and nothing has run since. */
 int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
 {
@@ -151,11 +152,13 @@ int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
     (void)why_len;
     sweep_relay(s, RELAY_BATCH, runs, NULL);
     omps_team_reset(&s->team);
-    if (sweep_current(s)->key.kernel->poison != NULL && !l->poisoned) {
-        const double t0 = now();
-        sweep_current(s)->key.kernel->poison(s->state);
-        s->out->time.poison += now() - t0;
-    }
+    const struct omps_kernel *k = sweep_current(s)->key.kernel;
+    const double t0 = now();
+    if (s->check_salt != 0 && k->poison_sample != NULL)
+        k->poison_sample(s->state, s->check_salt, sweep_current(s)->key.schedule.chunk);
+    else if (k->poison != NULL && !l->poisoned)
+        k->poison(s->state);
+    s->out->time.poison += now() - t0;
     /* The batch's runs write the outputs. */
     l->poisoned = 0;
     l->warm_threads = sweep_current(s)->key.threads;
@@ -220,7 +223,10 @@ int sweep_hook_end(void *ctx, char *why, size_t why_len)
     s->result = k->result != NULL ? k->result(s->state) : NAN;
     const double t0 = now();
     int ok;
-    if (k->verify_poison != NULL) {
+    if (s->check_salt != 0 && k->verify_sample != NULL) {
+        ok = k->verify_sample(s->state, s->check_salt, sweep_current(s)->key.schedule.chunk, why,
+                              why_len) == 0;
+    } else if (k->verify_poison != NULL) {
         ok = k->verify_poison(s->state, why, why_len) == 0;
         s->live[s->now_live].poisoned = 1;
     } else {
@@ -377,29 +383,47 @@ static double untimed_since(const struct omps_sweep_time *was, const struct omps
            (is->warmup - was->warmup);
 }
 
+/* Records a visit's untimed seconds, apart for full and sampled checks. */
+static void note_untimed(struct tally *t, double untimed, int sampled)
+{
+    if (sampled)
+        t->sampled_s = untimed;
+    else
+        t->untimed_s = untimed;
+}
+
+/* The untimed seconds a visit of t costs on average: a full check one
+ * time in OMPS_FULL_CHECK_EVERY where a sampled one has been seen, else
+ * every time. */
+static double expected_untimed(const struct tally *t)
+{
+    if (t->sampled_s <= 0)
+        return t->untimed_s;
+    return (t->untimed_s + (OMPS_FULL_CHECK_EVERY - 1) * t->sampled_s) / OMPS_FULL_CHECK_EVERY;
+}
+
 /* Keeps a repetition near its length, the larger of the asked length and
  * TIMED_PER_UNTIMED times the visit's untimed seconds: later visits reuse
- * the first visit's iteration count unless it falls short of that length
- * (less a tenth for noise) or outgrows it twice. */
+ * the first visit's iteration count until the count that length needs
+ * differs from it by more than a quarter. */
 static void adapt_iterations(struct tally *t, double min_time)
 {
     if (t->count == 0 || t->iterations <= 0)
         return;
     const double per_run = t->seconds[t->count - 1];
-    const double length = per_run * (double)t->iterations;
-    const double want = fmax(min_time, TIMED_PER_UNTIMED * t->untimed_s);
-    if (length < 0.9 * want || length > 2.0 * want)
-        t->iterations = (long)fmax(1.0, ceil(want / per_run));
+    const double want = fmax(min_time, TIMED_PER_UNTIMED * expected_untimed(t));
+    const double runs = fmax(1.0, round(want / per_run));
+    if (runs < 0.8 * (double)t->iterations || runs > 1.25 * (double)t->iterations)
+        t->iterations = (long)runs;
 }
 
-/* A state this many times the largest cache cannot be held there, so an
- * untimed run would warm nothing but the team. */
-#define WARM_CACHE_MULTIPLE 2.0
 
 /* Sets the team and schedule, then the warm-up that brings caches, pages
  * and the thread pool back after other configurations ran: one untimed run,
  * or only a team start where the state's last run here had this team size
- * (it is warm) or where the state is too large for any cache to hold. */
+ * (it is warm), or where its data would not matter (omps_plan_warms_data:
+ * too small to take a repetition's time in reloading, or too large for any
+ * cache to hold). */
 static void warm_up(struct omps_sweep *s, const struct omps_config *c)
 {
     struct live *l = &s->live[s->now_live];
@@ -408,9 +432,7 @@ static void warm_up(struct omps_sweep *s, const struct omps_config *c)
     s->team.want_kind = c->key.schedule.kind;
     s->team.want_chunk = c->key.schedule.chunk;
     const int warm = l->warm_threads == c->key.threads;
-    const int uncached = s->plan->llc_bytes > 0 &&
-                         l->bytes > WARM_CACHE_MULTIPLE * s->plan->llc_bytes;
-    if (warm || uncached) {
+    if (warm || !omps_plan_warms_data(s->plan, l->bytes)) {
 #pragma omp parallel
         {
             /* An empty region: the team of this size is started. */
@@ -444,6 +466,17 @@ void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_le
     return s->state;
 }
 
+
+uint64_t sweep_check_salt(const struct omps_sweep *s, size_t i)
+{
+    if (s->tally[i].count == 0)
+        return 0;
+    uint64_t x = s->opts->seed ^ (UINT64_C(0xA0761D6478BD642F) * (uint64_t)(s->round + 1)) ^
+                 (UINT64_C(0xE7037ED1A0B428DB) * (uint64_t)(i + 1));
+    x = mix(&x);
+    return x % OMPS_FULL_CHECK_EVERY == 0 ? 0 : x | 1;
+}
+
 int sweep_visit(struct omps_sweep *s, size_t i)
 {
     const struct omps_config *c = &s->plan->configs[i];
@@ -474,22 +507,25 @@ int sweep_visit(struct omps_sweep *s, size_t i)
     s->out->time.search += now() - gb0 - (is->poison - was.poison) -
                            (is->prepare - was.prepare) - (is->verify - was.verify) -
                            (is->timed - was.timed);
-    t->untimed_s = untimed_since(&at_start, is);
+    note_untimed(t, untimed_since(&at_start, is),
+                 s->check_salt != 0 && c->key.kernel->verify_sample != NULL);
     /* A batch that reported nothing would be visited again forever. */
     if (rc == OMPS_OK && t->count == before && !t->dead && !*s->stop) {
         snprintf(why, sizeof why, "%.300s: Google Benchmark ran nothing", name);
         mark_dead(s, t, why);
     }
     adapt_iterations(t, s->plan->min_time);
-    t->visit_s = now() - t0;
+    /* A state's set-up is paid once, not by every visit to come. */
+    t->visit_s = now() - t0 - (is->setup - at_start.setup);
     return rc != OMPS_OK ? rc : s->io_failed;
 }
 
 /* ---- rounds ----------------------------------------------------------- */
 
 /* What the next visit of i should cost: the estimate before any visit; the
- * last visit's cost once there is a later visit to go on (a first visit
- * also searched for its iteration count, about half its cost). */
+ * last visit's cost, less any state set-up, once there is a later visit to
+ * go on (a first visit also searched for its iteration count, about half
+ * its cost). */
 static double visit_cost(const struct omps_sweep *s, size_t i)
 {
     const struct tally *t = &s->tally[i];
@@ -770,13 +806,13 @@ static size_t launch_args(const struct omps_sweep *s, const struct omps_config *
  * reads what it saw.  Returns 1 when it is ready, 0 when its environment
  * failed its check (why), -1 when it could not start or answer (why). */
 static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first, size_t n,
-                       char *why, size_t len)
+                       int kept, char *why, size_t len)
 {
     const struct omps_config *cf = &s->plan->configs[first];
     const struct omps_env *e = &cf->key.env;
-    char binary[4096], min_time[32], count[32], llc[32], json[4096 + 64], line[1024],
+    char binary[4096], min_time[32], count[32], llc[32], live[32], json[4096 + 64], line[1024],
         text[8192], *share = s->plan->share_states ? "1" : "0";
-    char *args[64];
+    char *args[72];
     const char *tc = omps_env_value(OMPS_AXIS_TOOLCHAIN, e->value[OMPS_AXIS_TOOLCHAIN]);
     if (omps_toolchain_binary(s->opts, e->value[OMPS_AXIS_TOOLCHAIN], binary, sizeof binary,
                               why, len) != OMPS_OK)
@@ -784,13 +820,20 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
     snprintf(min_time, sizeof min_time, "%.17g", s->plan->min_time);
     snprintf(count, sizeof count, "%zu", n);
     snprintf(llc, sizeof llc, "%.17g", s->plan->llc_bytes);
-    snprintf(json, sizeof json, "%s/children/r%ld-%zu.json", s->journal->dir, s->round, first);
+    /* The kept children share the memory states may take. */
+    snprintf(live, sizeof live, "%.17g",
+             s->live_cap / (double)(s->plan->environments > 0 ? s->plan->environments : 1));
+    if (kept)
+        snprintf(json, sizeof json, "%s/children/e%zu.json", s->journal->dir, first);
+    else
+        snprintf(json, sizeof json, "%s/children/r%ld-%zu.json", s->journal->dir, s->round,
+                 first);
     size_t k = launch_args(s, cf, args, 48, text, sizeof text);
     const int launcher = k > 0;
     char *own[] = {binary, "child", "--min-time", min_time, "--count", count, "--llc", llc,
-                   "--share-states", share, "--json", json, "--toolchain", (char *)tc,
-                   "--ranks", "mpirun", NULL};
-    for (size_t i = 0; own[i] != NULL && (launcher || i < 14); i++)
+                   "--share-states", share, "--live-bytes", live, "--json", json,
+                   "--toolchain", (char *)tc, "--ranks", "mpirun", NULL};
+    for (size_t i = 0; own[i] != NULL && (launcher || i < 16); i++)
         args[k++] = own[i];
     args[k] = NULL;
     if (omps_child_start(c, launcher ? s->mpirun : binary, args, e, s->swept, s->libomp_dir,
@@ -877,10 +920,11 @@ static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
     char line[512], failure[512] = "", error[512] = "";
     struct omps_gb_result r;
     const double t0 = now();
-    snprintf(line, sizeof line, "visit\t%s\t%s\t%llu\t%d\t%s\t%d\t%ld\t%d\n",
+    const uint64_t salt = sweep_check_salt(s, i);
+    snprintf(line, sizeof line, "visit\t%s\t%s\t%llu\t%d\t%s\t%d\t%ld\t%d\t%llu\n",
              cf->key.kernel->name, cf->key.params_text, (unsigned long long)cf->key.n,
              cf->key.threads, omps_schedule_name(cf->key.schedule.kind), cf->key.schedule.chunk,
-             t->iterations, cf->oversubscribed);
+             t->iterations, cf->oversubscribed, (unsigned long long)salt);
     if (omps_child_send(c, line) != 0)
         return 0;
     const struct omps_sweep_time was = s->out->time;
@@ -890,29 +934,110 @@ static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
     s->current = i;
     const size_t before = t->count;
     hook_report(s, &r);
-    t->untimed_s = untimed_since(&was, &s->out->time);
+    note_untimed(t, untimed_since(&was, &s->out->time),
+                 salt != 0 && cf->key.kernel->verify_sample != NULL);
     if (t->count == before && !t->dead) {
         group_failure(s, i, 0, "the child timed nothing");
         return 1;
     }
     adapt_iterations(t, s->plan->min_time);
-    t->visit_s = now() - t0;
+    t->visit_s = now() - t0 - (s->out->time.setup - was.setup);
     return 1;
 }
 
-/* Runs the visits order[0..n) of one environment in one child.  Returns 0,
- * an error code, or 1 when the budget ended the round. */
+/* Returns 1 when configurations a and b run in one group: one environment
+ * and, for process kernels, one launch of ranks. */
+static int same_group(const struct omps_sweep *s, size_t a, size_t b)
+{
+    return omps_key_same_launch(&s->plan->configs[a].key, &s->plan->configs[b].key);
+}
+
+/* How many configurations share configuration first's group. */
+static size_t group_size(const struct omps_sweep *s, size_t first)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->plan->count; i++)
+        n += same_group(s, i, first);
+    return n;
+}
+
+/* The kept child of configuration i's group, or NULL. */
+static struct kept_child *kept_of(struct omps_sweep *s, size_t i)
+{
+    for (size_t k = 0; k < s->nkept; k++) {
+        if (same_group(s, s->kept[k].first, i))
+            return &s->kept[k];
+    }
+    return NULL;
+}
+
+/* Ends kept child k (woken first, so that it can read the end of its
+ * input), killing it when kill_it, and forgets it.  Returns 1 when it exited
+ * cleanly; how says how it ended. */
+static int end_kept(struct omps_sweep *s, struct kept_child *k, int kill_it, char *how,
+                    size_t len)
+{
+    const double t0 = now();
+    if (k->stopped)
+        kill(k->child.pid, SIGCONT);
+    const int clean = omps_child_finish(&k->child, kill_it, how, len);
+    s->out->time.children += now() - t0;
+    *k = s->kept[--s->nkept];
+    return clean;
+}
+
+/* Ends every kept child at the end of the sweep. */
+static void end_all_kept(struct omps_sweep *s)
+{
+    char how[128];
+    while (s->nkept > 0) {
+        const int clean = end_kept(s, &s->kept[s->nkept - 1], *s->stop != 0, how, sizeof how);
+        if (!clean && !*s->stop)
+            fprintf(stderr, "ompscale: a child %s after its visits\n", how);
+    }
+}
+
+/* The child for the group of order[0]: its kept child, woken, or a new one
+ * (kept when the group is an environment's, not a launch of ranks).
+ * Returns 1 with *c set, 0 when its environment failed its check, -1 when
+ * it could not start (why). */
+static int group_child(struct omps_sweep *s, size_t first, size_t n, struct omps_child **c,
+                       struct omps_child *fresh, char *why, size_t len)
+{
+    struct kept_child *k = kept_of(s, first);
+    const double t0 = now();
+    if (k != NULL) {
+        if (k->stopped)
+            kill(k->child.pid, SIGCONT);
+        k->stopped = 0;
+        *c = &k->child;
+        s->out->time.children += now() - t0;
+        return 1;
+    }
+    const int keep = omps_key_launch_ranks(&s->plan->configs[first].key) == 0 &&
+                     s->nkept < s->kept_cap;
+    const int ready = start_child(s, fresh, first, keep ? group_size(s, first) : n, keep, why,
+                                  len);
+    s->out->time.children += now() - t0;
+    *c = fresh;
+    if (ready == 1 && keep) {
+        s->kept[s->nkept] = (struct kept_child){*fresh, first, 0};
+        *c = &s->kept[s->nkept++].child;
+    }
+    return ready;
+}
+
+/* Runs the visits order[0..n) of one group in its child.  Returns 0, an
+ * error code, or 1 when the budget ended the round. */
 static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t done,
                      size_t total)
 {
-    struct omps_child c;
+    struct omps_child fresh, *c;
     char why[512], how[128];
-    double t0 = now();
-    const int ready = start_child(s, &c, order[0], n, why, sizeof why);
-    s->out->time.children += now() - t0;
+    const int ready = group_child(s, order[0], n, &c, &fresh, why, sizeof why);
     if (ready <= 0) {
         if (ready == 0)
-            omps_child_finish(&c, 1, how, sizeof how);
+            omps_child_finish(c, 1, how, sizeof how);
         for (size_t k = 0; k < n && !*s->stop; k++)
             group_failure(s, order[k], ready == 0, why);
         return OMPS_OK;
@@ -926,12 +1051,22 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
             break;
         }
         show_progress(s, done + k, total, order[k]);
-        got = child_visit(s, &c, order[k]);
+        got = child_visit(s, c, order[k]);
         note_minimum(s);
     }
-    t0 = now();
-    const int clean = omps_child_finish(&c, got != 1, how, sizeof how);
-    s->out->time.children += now() - t0;
+    struct kept_child *kept = kept_of(s, order[0]);
+    int clean = 1;
+    if (kept != NULL && got == 1 && !*s->stop) {
+        /* Kept for the next round, and stopped until then. */
+        kill(kept->child.pid, SIGSTOP);
+        kept->stopped = 1;
+    } else if (kept != NULL) {
+        clean = end_kept(s, kept, got != 1, how, sizeof how);
+    } else {
+        const double t0 = now();
+        clean = omps_child_finish(c, got != 1, how, sizeof how);
+        s->out->time.children += now() - t0;
+    }
     /* A group of ranks ends through mpirun, which reports the rank first. */
     const char *who = omps_key_launch_ranks(&s->plan->configs[order[0]].key) != 0
                           ? "mpirun, for its ranks,"
@@ -943,13 +1078,6 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
         fprintf(stderr, "ompscale: %s %s after its visits\n", who, how);
     }
     return rc != OMPS_OK ? rc : s->io_failed;
-}
-
-/* Returns 1 when configurations a and b run in one group: one environment
- * and, for process kernels, one launch of ranks. */
-static int same_group(const struct omps_sweep *s, size_t a, size_t b)
-{
-    return omps_key_same_launch(&s->plan->configs[a].key, &s->plan->configs[b].key);
 }
 
 /* Visits the round's configurations order[0..n) one group at a time (an
@@ -1016,6 +1144,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
             return 1;
         }
         show_progress(s, k, n, order[k]);
+        s->check_salt = sweep_check_salt(s, order[k]);
         const int rc = sweep_visit(s, order[k]);
         if (rc != OMPS_OK)
             return rc;
@@ -1173,6 +1302,10 @@ static int children_init(struct omps_sweep *s, char *err, size_t err_len)
         snprintf(err, err_len, "%s: %s", dir, strerror(errno));
         return OMPS_EIO;
     }
+    s->kept_cap = s->plan->environments;
+    s->kept = calloc(s->kept_cap + 1, sizeof *s->kept);
+    if (s->kept == NULL)
+        return OMPS_ENOMEM;
     if (s->plan->rank_groups > 0 &&
         omps_ranks_find_mpirun(s->mpirun, sizeof s->mpirun, err, err_len) != OMPS_OK)
         return OMPS_EINVAL;
@@ -1211,6 +1344,7 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     s.started = now();
     if (rc == OMPS_OK) {
         rc = sweep_rounds(&s);
+        end_all_kept(&s);
         const int closed = omps_gb_finish(s.gb);
         rc = rc != OMPS_OK ? rc : closed;
         if (rc == OMPS_EIO && err[0] == '\0')
@@ -1220,6 +1354,7 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
     count_outcome(&s);
     omps_gb_destroy(s.gb);
     sweep_free(&s);
+    free(s.kept);
     if (groups)
         signal(SIGPIPE, old_pipe);
     omps_libomp_dir_remove(s.libomp_dir);

@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE
 #include "sweep_internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@ struct child_args {
     size_t count;
     const char *json;
     double llc_bytes;
+    double live_bytes; /* the memory its states may take; 0: the default */
     long share_states;
     unsigned char toolchain;
     int ranks; /* started by mpirun as a group of ranks */
@@ -36,6 +38,9 @@ static int child_args(int argc, char **argv, struct child_args *a)
         if (strcmp(argv[i], "--count") == 0 && omps_parse_long(argv[i + 1], 1, 1L << 30, &count) == 0)
             continue;
         if (strcmp(argv[i], "--llc") == 0 && omps_parse_double(argv[i + 1], &a->llc_bytes) == 0)
+            continue;
+        if (strcmp(argv[i], "--live-bytes") == 0 &&
+            omps_parse_double(argv[i + 1], &a->live_bytes) == 0)
             continue;
         if (strcmp(argv[i], "--share-states") == 0 &&
             omps_parse_long(argv[i + 1], 0, 1, &a->share_states) == 0)
@@ -79,13 +84,18 @@ static void answer_env(struct omps_sweep *s, struct omps_env *e)
 
 /* Parses one "visit" line into c and the iteration count; 0 or OMPS_EINVAL. */
 static int read_visit(char *line, const struct omps_env *e, struct omps_config *c,
-                      long *iterations)
+                      long *iterations, uint64_t *salt)
 {
-    char *f[9];
-    const size_t n = sweep_split_tabs(line, f, 9);
+    char *f[10], *end;
+    const size_t n = sweep_split_tabs(line, f, 10);
     long v[5];
     memset(c, 0, sizeof *c);
-    if (n != 9 || strcmp(f[0], "visit") != 0 || (c->key.kernel = omps_kernel_find(f[1])) == NULL ||
+    if (n == 10) {
+        errno = 0;
+        *salt = strtoull(f[9], &end, 10);
+    }
+    if (n != 10 || errno != 0 || *end != '\0' || strcmp(f[0], "visit") != 0 ||
+        (c->key.kernel = omps_kernel_find(f[1])) == NULL ||
         omps_key_parse_params(&c->key, f[2]) != OMPS_OK ||
         omps_parse_long(f[3], 1, 1L << 40, &v[0]) || omps_parse_long(f[4], 1, OMPS_MAX_THREADS, &v[1]) ||
         omps_schedule_kind(f[5], &c->key.schedule.kind) ||
@@ -136,26 +146,48 @@ static void answer_time(struct omps_sweep *s, const struct omps_sweep_time *was)
             is->warmup - was->warmup, is->search - was->search);
 }
 
-/* Takes up to cap visits from standard input until it ends. */
+/* Reads a visit line into the plan's slot for its configuration: the one
+ * an earlier visit of it took (a child kept for the whole sweep sees each
+ * configuration once a round), else a new one.  Returns the slot, or
+ * OMPS_EINVAL when the line cannot be read or every slot is taken. */
+static long child_slot(char *line, const struct omps_env *e, struct omps_plan *plan, size_t cap,
+                       long *iterations, uint64_t *salt)
+{
+    struct omps_config c;
+    if (read_visit(line, e, &c, iterations, salt) != OMPS_OK)
+        return OMPS_EINVAL;
+    for (size_t i = 0; i < plan->count; i++) {
+        if (omps_key_compare(&plan->configs[i].key, &c.key) == 0) {
+            plan->configs[i].oversubscribed = c.oversubscribed;
+            return (long)i;
+        }
+    }
+    if (plan->count == cap)
+        return OMPS_EINVAL;
+    plan->configs[plan->count] = c;
+    return (long)plan->count++;
+}
+
+/* Takes visits from standard input until it ends. */
 static int child_visits(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
                         const struct omps_env *e)
 {
     char line[1024], relayed[1024];
     int rc = OMPS_OK;
-    while (rc == OMPS_OK && plan->count < cap && fgets(line, sizeof line, stdin)) {
-        struct omps_config *c = &plan->configs[plan->count];
+    while (rc == OMPS_OK && fgets(line, sizeof line, stdin)) {
         long iterations;
         /* Parsing splits the line in place; the other ranks parse it too. */
         memcpy(relayed, line, sizeof relayed);
-        if (read_visit(line, e, c, &iterations) != OMPS_OK) {
-            fprintf(stderr, "ompscale child: cannot read the visit '%s'\n", line);
+        const long i = child_slot(line, e, plan, cap, &iterations, &s->check_salt);
+        if (i < 0) {
+            fprintf(stderr, "ompscale child: cannot read the visit '%s'\n", relayed);
             return OMPS_EINVAL;
         }
         injected_fault();
         sweep_relay(s, RELAY_VISIT, 0, relayed);
-        s->tally[plan->count].iterations = iterations;
+        s->tally[i].iterations = iterations;
         const struct omps_sweep_time was = s->out->time;
-        rc = sweep_visit(s, plan->count++);
+        rc = sweep_visit(s, (size_t)i);
         answer_time(s, &was);
         fputs("done\n", s->answer);
         fflush(s->answer);
@@ -177,10 +209,10 @@ static int follow(struct omps_sweep *s, struct omps_plan *plan, size_t cap,
             return OMPS_OK;
         if (r.command == RELAY_VISIT) {
             long iterations;
-            if (plan->count == cap || read_visit(r.line, e, &plan->configs[plan->count],
-                                                 &iterations) != OMPS_OK)
+            const long i = child_slot(r.line, e, plan, cap, &iterations, &s->check_salt);
+            if (i < 0)
                 return OMPS_EINVAL;
-            sweep_start_visit(s, plan->count++, why, sizeof why);
+            sweep_start_visit(s, (size_t)i, why, sizeof why);
             continue;
         }
         sweep_hook_begin(s, r.runs, why, sizeof why);
@@ -256,6 +288,8 @@ int omps_sweep_child(int argc, char **argv, const char *argv0)
     /* The arrays are sized for every visit; the plan grows as they come. */
     int rc = sweep_init(&s, &plan);
     plan.count = 0;
+    if (a.live_bytes > 0)
+        s.live_cap = a.live_bytes;
     if (rc == OMPS_OK && a.ranks)
         rc = start_ranks(&s, &argc, &argv);
     if (rc == OMPS_OK && s.ranks.rank == 0) {

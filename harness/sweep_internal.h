@@ -22,7 +22,9 @@ struct tally {
     size_t count, cap;
     long iterations; /* kernel runs per repetition; 0 until the first visit */
     double visit_s;  /* what the last visit cost, all told; 0 before one */
-    double untimed_s; /* of that, poisoning, verification and warm-up */
+    double untimed_s; /* of that, poisoning, verification and warm-up: the
+                         last visit that checked every output's */
+    double sampled_s; /* the same, of the last visit that checked samples */
     double width;    /* the median interval's half-width / median */
     int failed;      /* a repetition failed verification */
     int dead;        /* the configuration could not run */
@@ -48,6 +50,9 @@ struct omps_sweep {
     size_t now_live; /* the live entry of the visit in progress */
     /* OMPSCALE_SKIP_RUNS, read once: a test's kernel whose runs do no work. */
     const char *skip_runs;
+    /* How the visit in progress checks its outputs: 0, every one; else the
+     * salt of a sampled check (kernel.h's verify_sample). */
+    uint64_t check_salt;
     double live_bytes, live_cap;
     unsigned long long clock;
     struct omps_team team;
@@ -76,6 +81,19 @@ struct omps_sweep {
     char mpirun[4096];
     int launch_failed;
     struct omps_ranks ranks;
+    /* In the parent: the environment children kept for the whole sweep,
+     * stopped (SIGSTOP) between their groups' visits. */
+    struct kept_child *kept;
+    size_t nkept, kept_cap;
+};
+
+/* An environment child that lives for the whole sweep: it keeps its states
+ * set up across rounds, and is stopped while other children are timed so
+ * that its threads (spinning under OMP_WAIT_POLICY=active) take no CPU. */
+struct kept_child {
+    struct omps_child child;
+    size_t first;  /* a configuration of its group */
+    int stopped;
 };
 
 /* What rank 0 relays to the other ranks of its group, which follow it step
@@ -112,6 +130,11 @@ extern const struct omps_gb_hooks omps_sweep_hooks;
  * this order.  Returns the state, or NULL with why set when none can be
  * made. */
 void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_len);
+
+/* How the parent's visit of configuration i checks its outputs (the
+ * sweep's check_salt): every one on its first visit and at random visits
+ * (0), else at positions this salt chooses. */
+uint64_t sweep_check_salt(const struct omps_sweep *s, size_t i);
 
 /* Visits configuration i: one verified repetition, journaled.  Returns 0 or
  * an OMPS_E* code. */

@@ -81,6 +81,17 @@ enum omps_pair_rule { OMPS_PAIR_COPY, OMPS_PAIR_CUBE, OMPS_PAIR_CUBED };
 int omps_pair_check(struct omps_pair *p, enum omps_pair_rule rule, int poison,
                     const char *name, char *why, size_t why_len);
 
+/*
+ * The sampled checks of a pair's output (kernel.h's poison_sample and
+ * verify_sample): one element of every 4 KiB page, at a position salt
+ * chooses, and both ends of every chunk of `chunk` elements (chunks shorter
+ * than a page are left to the page samples).  Poisoning writes NaN there;
+ * checking compares there as omps_pair_check does.
+ */
+void omps_pair_poison_sample(void *state, uint64_t salt, int chunk);
+int omps_pair_check_sample(struct omps_pair *p, enum omps_pair_rule rule, uint64_t salt,
+                           int chunk, const char *name, char *why, size_t why_len);
+
 /* The work of cubing n elements as a stream: 2 flops and 16 bytes each. */
 struct omps_work omps_cube_work(uint64_t n, const double *params);
 

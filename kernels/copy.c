@@ -34,6 +34,11 @@ static int copy_verify_poison(void *state, char *why, size_t why_len)
     return omps_pair_check(state, OMPS_PAIR_COPY, 1, "b", why, why_len);
 }
 
+static int copy_verify_sample(void *state, uint64_t salt, int chunk, char *why, size_t why_len)
+{
+    return omps_pair_check_sample(state, OMPS_PAIR_COPY, salt, chunk, "b", why, why_len);
+}
+
 /* STREAM counts 16 bytes per element for Copy (no write-allocate). */
 static struct omps_work copy_work(uint64_t n, const double *params)
 {
@@ -57,6 +62,8 @@ const struct omps_kernel omps_kernel_copy = {
     .run = copy_run,
     .verify = copy_verify,
     .verify_poison = copy_verify_poison,
+    .poison_sample = omps_pair_poison_sample,
+    .verify_sample = copy_verify_sample,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
     .work = copy_work,

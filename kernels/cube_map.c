@@ -34,6 +34,11 @@ static int cube_map_verify_poison(void *state, char *why, size_t why_len)
     return omps_pair_check(state, OMPS_PAIR_CUBE, 1, "out", why, why_len);
 }
 
+static int cube_map_verify_sample(void *state, uint64_t salt, int chunk, char *why, size_t why_len)
+{
+    return omps_pair_check_sample(state, OMPS_PAIR_CUBE, salt, chunk, "out", why, why_len);
+}
+
 const struct omps_kernel omps_kernel_cube_map = {
     .name = "cube_map",
     .summary = "out[i] = in[i]^3 out of place, the Pool.map(cube, ...) lesson "
@@ -50,6 +55,8 @@ const struct omps_kernel omps_kernel_cube_map = {
     .run = cube_map_run,
     .verify = cube_map_verify,
     .verify_poison = cube_map_verify_poison,
+    .poison_sample = omps_pair_poison_sample,
+    .verify_sample = cube_map_verify_sample,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
     .work = omps_cube_work,

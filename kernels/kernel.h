@@ -164,6 +164,14 @@ struct omps_kernel {
      * does, in one pass over them (a large state's verify and poison are
      * the sweep's costliest untimed steps); or NULL. */
     int (*verify_poison)(void *state, char *why, size_t why_len);
+    /* The sampled check of a large state (or NULL): poison_sample poisons,
+     * before a batch, and verify_sample verifies, after it, only the
+     * outputs at positions salt chooses (at least one per page and both
+     * ends of every chunk of `chunk` elements), where a lost or skipped
+     * write must show; the sweep checks every output on a configuration's
+     * first visit and at visits it draws at random. */
+    void (*poison_sample)(void *state, uint64_t salt, int chunk);
+    int (*verify_sample)(void *state, uint64_t salt, int chunk, char *why, size_t why_len);
     void (*teardown)(void *state);
     /* Damages the last result the smallest way a lost update or a race
      * would; tests use it to prove that verify catches such a result. */

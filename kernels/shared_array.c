@@ -32,6 +32,16 @@ static void shared_array_prepare(void *state)
     p->cubings++;
 }
 
+/* Its outputs are its next run's inputs, so no NaN is left in them: the
+ * array is marked stale, and the next prepare step restores it whole. */
+static void shared_array_poison_sample(void *state, uint64_t salt, int chunk)
+{
+    struct omps_pair *p = state;
+    (void)salt;
+    (void)chunk;
+    p->cubings = OMPS_PAIR_STALE;
+}
+
 static void shared_array_run(void *state, struct omps_team *team)
 {
     struct omps_pair *p = state;
@@ -56,6 +66,11 @@ static int shared_array_verify_poison(void *state, char *why, size_t why_len)
     return omps_pair_check(state, OMPS_PAIR_CUBED, 1, "a", why, why_len);
 }
 
+static int shared_array_verify_sample(void *state, uint64_t salt, int chunk, char *why, size_t why_len)
+{
+    return omps_pair_check_sample(state, OMPS_PAIR_CUBED, salt, chunk, "a", why, why_len);
+}
+
 const struct omps_kernel omps_kernel_shared_array = {
     .name = "shared_array",
     .summary = "a[i] = a[i]^3 in place on one shared array, the "
@@ -72,6 +87,8 @@ const struct omps_kernel omps_kernel_shared_array = {
     .run = shared_array_run,
     .verify = shared_array_verify,
     .verify_poison = shared_array_verify_poison,
+    .poison_sample = shared_array_poison_sample,
+    .verify_sample = shared_array_verify_sample,
     .teardown = omps_pair_teardown,
     .corrupt = omps_pair_corrupt,
     .poison = omps_pair_poison,

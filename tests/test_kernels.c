@@ -6,6 +6,7 @@
 #include <omp.h>
 #include <stdlib.h>
 
+#include "../kernels/common.h"
 #include "../kernels/pi_terms.h"
 #include "../kernels/registry.h"
 #include "check.h"
@@ -81,6 +82,40 @@ static void test_verify_poison(const struct omps_kernel *k, void *state,
                  "%s: verify_poison passed a damaged result", k->name);
 }
 
+/* A sampled check: a good result passes; a run that did not happen after
+ * the sampled poisoning fails; a lost chunk of a page fails with or without
+ * chunk ends to check; a chunk's lost last element fails where the chunk
+ * size is given. */
+static void test_sampled(const struct omps_kernel *k, void *state, struct omps_team *team,
+                         uint64_t n)
+{
+    if (k->verify_sample == NULL)
+        return;
+    const uint64_t salt = 12345;
+    struct omps_pair *p = state;
+    run_once(k, state, team);
+    CHECK_REPORT(k->verify_sample(state, salt, 1024, why, sizeof why) == 0, "%s: sampled: %s",
+                 k->name, why);
+    k->poison_sample(state, salt, 1024);
+    if (k->prepare)
+        k->prepare(state);
+    CHECK_REPORT(k->verify_sample(state, salt, 1024, why, sizeof why) != 0,
+                 "%s: a skipped run passed a sampled check", k->name);
+    if (n < 4096)
+        return;
+    for (int chunk = 0; chunk <= 1024; chunk += 1024) {
+        run_once(k, state, team);
+        for (uint64_t i = 1024; i < 2048; i++)
+            p->b[i] = p->a[i] * 1.5;
+        CHECK_REPORT(k->verify_sample(state, salt, chunk, why, sizeof why) != 0,
+                     "%s: a lost chunk passed a sampled check (chunk %d)", k->name, chunk);
+    }
+    run_once(k, state, team);
+    p->b[3 * 1024 - 1] = p->a[3 * 1024 - 1] * 1.5;
+    CHECK_REPORT(k->verify_sample(state, salt ^ 1, 1024, why, sizeof why) != 0,
+                 "%s: a chunk's lost last element passed a sampled check", k->name);
+}
+
 static void test_kernel(const struct omps_kernel *k, uint64_t n)
 {
     void *state = NULL;
@@ -114,6 +149,7 @@ static void test_kernel(const struct omps_kernel *k, uint64_t n)
     CHECK_REPORT(k->verify(state, why, sizeof why) != 0,
                  "%s: a skipped run verified", k->name);
     test_verify_poison(k, state, &team);
+    test_sampled(k, state, &team, n);
     k->teardown(state);
 }
 
