@@ -1011,6 +1011,8 @@ static int group_child(struct omps_sweep *s, size_t first, size_t n, struct omps
             kill(k->child.pid, SIGCONT);
         k->stopped = 0;
         *c = &k->child;
+        /* The rows it times name the runtime it loaded. */
+        snprintf(s->runtime, sizeof s->runtime, "%s", k->runtime);
         s->out->time.children += now() - t0;
         return 1;
     }
@@ -1021,7 +1023,8 @@ static int group_child(struct omps_sweep *s, size_t first, size_t n, struct omps
     s->out->time.children += now() - t0;
     *c = fresh;
     if (ready == 1 && keep) {
-        s->kept[s->nkept] = (struct kept_child){*fresh, first, 0};
+        s->kept[s->nkept] = (struct kept_child){.child = *fresh, .first = first};
+        snprintf(s->kept[s->nkept].runtime, sizeof s->kept[s->nkept].runtime, "%s", s->runtime);
         *c = &s->kept[s->nkept++].child;
     }
     return ready;

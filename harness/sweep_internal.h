@@ -94,6 +94,7 @@ struct kept_child {
     struct omps_child child;
     size_t first;  /* a configuration of its group */
     int stopped;
+    char runtime[64]; /* the runtime it reported loading */
 };
 
 /* What rank 0 relays to the other ranks of its group, which follow it step

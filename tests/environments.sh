@@ -87,7 +87,8 @@ pid=$!
 # Interrupted once a visit is journaled (within 30 s, however loaded the
 # machine), so there is something to keep.
 for _ in $(seq 300); do
-    [ "$(grep -c . "$tmp/int/runs.csv" 2>/dev/null)" -gt 1 ] && break
+    lines=$(grep -c . "$tmp/int/runs.csv" 2>/dev/null)
+    [ "${lines:-0}" -gt 1 ] && break
     sleep 0.1
 done
 kill -INT "$pid"
