@@ -173,16 +173,30 @@ void sweep_hook_prepare(void *ctx)
     s->out->time.prepare += now() - t0;
 }
 
-/* A test's way to lose a kernel's work: with OMPSCALE_SKIP_RUNS=KERNEL,
- * that kernel's timed runs start a team that reports itself as the kernel
- * would and writes nothing, so that only its outputs can tell, and they
- * must (a poisoned output, or a stale one from another kernel of its state
- * family, must not verify). */
+/* Whether a test asked this visit's runs to lose their work:
+ * OMPSCALE_SKIP_RUNS=KERNEL for every visit of KERNEL, KERNEL:V from each
+ * configuration's V-th visit on (so that only later visits' checks, often
+ * sampled ones, can catch it). */
+static int skipping(const struct omps_sweep *s, const struct omps_kernel *k)
+{
+    const size_t len = strcspn(s->skip_runs, ":");
+    long from = 1;
+    if (strlen(k->name) != len || strncmp(s->skip_runs, k->name, len) != 0)
+        return 0;
+    if (s->skip_runs[len] == ':' && omps_parse_long(s->skip_runs + len + 1, 1, 1L << 30, &from))
+        return 0;
+    return s->tally[s->current].count + 1 >= (size_t)from;
+}
+
+/* A test's way to lose a kernel's work (skipping): that kernel's timed runs
+ * start a team that reports itself as the kernel would and writes nothing,
+ * so that only its outputs can tell, and they must (a poisoned output, or a
+ * stale one from another kernel of its state family, must not verify). */
 void sweep_hook_body(void *ctx)
 {
     struct omps_sweep *s = ctx;
     const struct omps_kernel *k = sweep_current(s)->key.kernel;
-    if (s->skip_runs != NULL && strcmp(s->skip_runs, k->name) == 0) {
+    if (s->skip_runs != NULL && skipping(s, k)) {
 #pragma omp parallel
         omps_team_note(&s->team);
         return;
