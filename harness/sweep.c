@@ -431,7 +431,6 @@ static void adapt_iterations(struct tally *t, double min_time)
         t->iterations = (long)runs;
 }
 
-
 /* Sets the team and schedule, then the warm-up that brings caches, pages
  * and the thread pool back after other configurations ran: one untimed run,
  * or only a team start where the state's last run here had this team size
@@ -479,7 +478,6 @@ void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_le
         warm_up(s, c);
     return s->state;
 }
-
 
 uint64_t sweep_check_salt(const struct omps_sweep *s, size_t i)
 {
@@ -837,8 +835,11 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
     /* The kept children share the memory states may take. */
     snprintf(live, sizeof live, "%.17g",
              s->live_cap / (double)(s->plan->environments > 0 ? s->plan->environments : 1));
+    /* Named by the round it starts in too, so a resumed run's children do
+     * not overwrite the JSON of the run it continues. */
     if (kept)
-        snprintf(json, sizeof json, "%s/children/e%zu.json", s->journal->dir, first);
+        snprintf(json, sizeof json, "%s/children/e%zu-r%ld.json", s->journal->dir, first,
+                 s->round);
     else
         snprintf(json, sizeof json, "%s/children/r%ld-%zu.json", s->journal->dir, s->round,
                  first);
