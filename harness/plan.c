@@ -20,10 +20,9 @@
  * it counts per visit mirrors what the sweep does (sweep.c): an optional
  * warm-up, the timed repetition (a first visit also lets Google Benchmark
  * find an iteration count), and the untimed poisoning, prepare steps and
- * verification, which a repetition outlasts TIMED_PER_UNTIMED times. */
+ * verification, which a repetition outlasts OMPS_TIMED_PER_UNTIMED times. */
 #define FIRST_VISIT_SEARCH 2.0
 #define VISIT_FIXED_S 0.002
-#define TIMED_PER_UNTIMED 2.0
 #define PREPARE_PASSES 1.5
 #define WARM_UP_SHARE 0.75
 /* The automatic repetition length leaves half the budget to precision. */
@@ -679,9 +678,9 @@ static double visit_estimate(const struct omps_plan *plan, const struct omps_con
      * shorter runs are counted up to min_time, with a search before. */
     double timed = run >= min_time ? run : (1.0 + FIRST_VISIT_SEARCH) * min_time;
     /* Later visits take the whole number of runs nearest to
-     * TIMED_PER_UNTIMED times what they spend untimed. */
+     * OMPS_TIMED_PER_UNTIMED times what they spend untimed. */
     if (!first)
-        timed = fmax(fmax(min_time, run), TIMED_PER_UNTIMED * untimed);
+        timed = fmax(fmax(min_time, run), OMPS_TIMED_PER_UNTIMED * untimed);
     return VISIT_FIXED_S + timed + untimed + prepare_estimate(plan, c);
 }
 

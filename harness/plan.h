@@ -42,6 +42,13 @@ int omps_plan_is_default(const struct omps_run_options *opts);
  * configuration's first visit.  The sweep does it; the plan counts on it. */
 #define OMPS_FULL_CHECK_EVERY 4
 
+/* A repetition lasts at least this many times what its visit spends
+ * untimed once (poisoning, verification, warm-up), so that a large state's
+ * checks, which take about as long as one run of it, cost at most about a
+ * third of its visits.  Prepare steps are left out: they come with every
+ * run, and a longer repetition would only need more of them. */
+#define OMPS_TIMED_PER_UNTIMED 2.0
+
 /* One planned configuration. */
 struct omps_config {
     struct omps_key key;

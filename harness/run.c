@@ -255,6 +255,23 @@ static json_t *real_or_null(double v)
     return isfinite(v) ? json_real(v) : json_null();
 }
 
+/* The configurations that could not run (crashed, hung, failed to start),
+ * from the outcome's "NAME\tWHY" lines: [{configuration, why}]. */
+static json_t *dead_json(const char *lines)
+{
+    json_t *list = json_array();
+    char copy[sizeof ((struct omps_sweep_outcome *)0)->dead];
+    snprintf(copy, sizeof copy, "%s", lines);
+    for (char *p = copy, *line; (line = strsep(&p, "\n")) != NULL;) {
+        char *why = strchr(line, '\t');
+        if (why == NULL)
+            continue;
+        *why++ = '\0';
+        json_array_append_new(list, json_pack("{s:s, s:s}", "configuration", line, "why", why));
+    }
+    return list;
+}
+
 /* What a trimmed default plan left out (run.trimmed, one line per step)
  * and what the whole plan would have needed (run.untrimmed_estimate_s). */
 static json_t *trimmed_json(const struct omps_plan *plan)
@@ -287,6 +304,8 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
                            "repetitions_this_process", (json_int_t)o->visits,
                            "budget_spent", o->budget_spent, "interrupted",
                            o->interrupted, "seconds_this_process", o->seconds));
+    if (run != NULL && o != NULL && o->dead[0] != '\0')
+        json_object_set_new(run, "could_not_run", dead_json(o->dead));
     if (run != NULL && r->plan.trimmed_steps != 0)
         json_object_update_new(run, trimmed_json(&r->plan));
     if (run != NULL && o != NULL)

@@ -56,6 +56,9 @@ struct omps_sweep_outcome {
      * run had its minimum repetitions; NaN when that never happened. */
     double minimum_s;
     char error[512];     /* the first configuration that could not run */
+    /* Every configuration that could not run, one "NAME\tWHY" line each
+     * (machine.json's run.could_not_run); cut short past its size. */
+    char dead[8192];
     /* The nodes groups of ranks ran on, one "node\tHOST\tCPU\tCPUS\tRANKS"
      * line per host (ranks.h); "" without process kernels. */
     char nodes[4096];

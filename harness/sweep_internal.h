@@ -141,6 +141,48 @@ uint64_t sweep_check_salt(const struct omps_sweep *s, size_t i);
  * an OMPS_E* code. */
 int sweep_visit(struct omps_sweep *s, size_t i);
 
+/* omp_get_wtime(): the clock every step of the sweep is timed with. */
+double sweep_now(void);
+
+/* What the next visit of i should cost, from the plan's estimate or the
+ * last visit (less its state's set-up). */
+double sweep_visit_cost(const struct omps_sweep *s, size_t i);
+
+/* Marks t as a configuration that could not run, naming why (the first
+ * reason is the one the run reports). */
+void sweep_mark_dead(struct omps_sweep *s, struct tally *t, const char *why);
+
+/* Reports a verification failure of the current configuration. */
+void sweep_note_failure(struct omps_sweep *s, const char *why);
+
+/* Records a batch's repetitions for the current configuration: the tally,
+ * the time account, the journal (in the parent) or the answer (in a
+ * child).  The Google Benchmark report hook. */
+void sweep_report(void *ctx, const struct omps_gb_result *r);
+
+/* A visit's once-a-visit untimed seconds (poisoning, verification,
+ * warm-up) from the account before (was) and after it; recorded apart for
+ * sampled and full checks; and the iteration count adapted to them. */
+double sweep_untimed_since(const struct omps_sweep_time *was, const struct omps_sweep_time *is);
+void sweep_note_untimed(struct tally *t, double untimed, int sampled);
+void sweep_adapt_iterations(struct tally *t, double min_time);
+
+/* The progress line (a terminal only) for visit k of n, configuration i. */
+void sweep_show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t i);
+
+/* Records when every configuration first had its minimum repetitions. */
+void sweep_note_minimum(struct omps_sweep *s);
+
+/* Visits the round's configurations order[0..n) one group at a time (an
+ * environment in its kept child, a rank count through mpirun), the groups
+ * in the order their first configuration has in the shuffled round.
+ * Returns 0, an error code, or 1 when the budget ended the round
+ * (sweep_groups.c). */
+int sweep_run_round_children(struct omps_sweep *s, size_t *order, size_t n);
+
+/* Ends every kept child at the end of the sweep (killed if interrupted). */
+void sweep_end_all_kept(struct omps_sweep *s);
+
 /* Splits line at tabs into at most max fields, keeping empty ones; a
  * newline ends the last.  Returns how many. */
 size_t sweep_split_tabs(char *line, char **field, size_t max);
