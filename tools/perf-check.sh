@@ -19,11 +19,20 @@
 #               300s, 5m or 1h)
 #               --inconclusive pass|fail (what an undecided configuration means)
 #               --new-binary PATH (the NEW side's ompscale; default BUILD's)
-# RUN_ARGS go to every `ompscale run` (default --quick).  Environment:
+# RUN_ARGS go to every `ompscale run` (default: the gate plan, --quick over
+# every OpenMP kernel; the process kernels, whose every group is one more
+# mpirun a round and whose spawn now and then hangs in Open MPI, only when
+# named with --kernels).  A sweep in which a configuration crashed, hung or
+# could not start is run once more in a fresh process; if it faults again,
+# the round keeps what did run, and the configuration is reported as
+# undecided with the reason (faults.tsv, compare.md): it never turns the
+# gate into exit 2.  Environment:
 # ROUNDS (record, default 20), BUILD (build), OUT (results/perf), THRESHOLD,
 # ALPHA.  compare looks after A/B rounds 8, 12, 18, 27, 40 and 60, and once
 # more when the budget ends between looks: at most 6 looks, alpha/6 each.
-# Exit code: compare's (0 pass, 1 regression, 2 bad input, 3 undecided).
+# Exit code: compare's (0 pass, 1 regression, 2 bad input, 3 undecided),
+# 3 also when a configuration faulted (unless --inconclusive says), 1 when a
+# sweep failed verification.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tools/perf-lib.sh"
@@ -45,22 +54,71 @@ shift 2
 budget_s=$(seconds_of "$budget") || exit 2
 case $inconclusive in '' | pass | fail) ;; *) echo "perf-check: --inconclusive: '$inconclusive' is not pass or fail" >&2; exit 2 ;; esac
 run_args=("$@")
-[ ${#run_args[@]} -gt 0 ] || run_args=(--quick)
 build=${BUILD:-build}
 out=${OUT:-results/perf}
 new_bin=${new_binary:-$build/ompscale}
 [ -x "$new_bin" ] || { echo "perf-check: $new_bin not built (run make build)" >&2; exit 2; }
 # compare itself always comes from this build.
 gate_bin=$build/ompscale
+[ ${#run_args[@]} -gt 0 ] || run_args=(--quick --kernels "$(gate_kernels "$gate_bin")")
 schedule=(8 12 18 27 40 60)
 
-# sweep BINARY DIR SIZE_FLAGS: one run; its chatter goes to DIR.log, shown
-# only when it fails.
-sweep() {
+# run_once BINARY DIR SIZE_FLAGS: one run, its chatter in DIR.log; prints
+# nothing, returns its exit code.
+run_once() {
     local rc=0
     # shellcheck disable=SC2086
     "$1" run "${run_args[@]}" $3 --out "$2" >"$2.log" 2>&1 || rc=$?
-    [ "$rc" -eq 0 ] || { tail -n 5 "$2.log" >&2; echo "perf-check: a sweep of $1 exited $rc" >&2; exit 2; }
+    return "$rc"
+}
+
+# sweep BINARY DIR SIZE_FLAGS SIDE ROUND: one run.  A run whose only trouble
+# is configurations that could not run (exit 2 from a complete run) is
+# taken once more in a fresh process; faults that stay are recorded in
+# faults.tsv and the round goes on.  A verification failure ends the gate
+# with exit 1, anything else with exit 2.
+sweep() {
+    local rc=0
+    run_once "$1" "$2" "$3" || rc=$?
+    if [ "$rc" -eq 2 ] && faulted "$2"; then
+        rm -rf "$2.first" && mv "$2" "$2.first" && mv "$2.log" "$2.first.log"
+        echo "perf-check: ${4:-a} sweep${5:+ of round $5} had configurations that could not run; once more in a fresh process" >&2
+        rc=0
+        run_once "$1" "$2" "$3" || rc=$?
+        if [ "$rc" -eq 2 ] && faulted "$2"; then
+            # The sizing sweep's faults show again in the rounds, if they last.
+            [ -z "${4:-}" ] || record_faults "$2" "$4" "$5" >>"$out/faults.tsv"
+            return 0
+        fi
+    fi
+    [ "$rc" -eq 0 ] && return 0
+    tail -n 5 "$2.log" >&2
+    if [ "$rc" -eq 1 ]; then
+        echo "perf-check: a sweep of $1 failed verification" >&2
+        exit 1
+    fi
+    echo "perf-check: a sweep of $1 exited $rc" >&2
+    exit 2
+}
+
+# report_faults CODE: names every configuration that faulted as undecided
+# (stderr and compare.md) and returns the gate's code: a fault is undecided,
+# which --inconclusive maps like any other.
+report_faults() {
+    local code=$1
+    [ -s "$out/faults.tsv" ] || return "$code"
+    {
+        echo
+        echo "## Configurations that faulted (undecided)"
+        echo
+        echo "| configuration | side | round | why |"
+        echo "|---|---|---|---|"
+        awk -F'\t' '{ printf "| %s | %s | %s | %s |\n", $3, $1, $2, $4 }' "$out/faults.tsv"
+    } >>"$out/compare.md"
+    awk -F'\t' '!seen[$3]++ { printf "perf-check: undecided: %s: %s round %s: %s\n", $3, $1, $2, $4 }' \
+        "$out/faults.tsv" >&2
+    [ "$code" -eq 0 ] || return "$code"
+    case $inconclusive in pass) return 0 ;; fail) return 1 ;; *) return 3 ;; esac
 }
 
 # compare_looks LOOKS [EXTRA...]: compare the merged sides as replayed looks.
@@ -81,8 +139,8 @@ gate() {
     while [ "$r" -lt "$max_rounds" ]; do
         r=$((r + 1))
         t0=$(date +%s)
-        [ -z "$base_bin" ] || sweep "$base_bin" "$out/rounds/base-$r" "$sizes"
-        sweep "$new_bin" "$out/rounds/new-$r" "$sizes"
+        [ -z "$base_bin" ] || sweep "$base_bin" "$out/rounds/base-$r" "$sizes" BASE "$r"
+        sweep "$new_bin" "$out/rounds/new-$r" "$sizes" NEW "$r"
         took=$(($(date +%s) - t0))
         local out_of_time=$(($(elapsed) + took > budget_s || r == max_rounds))
         [ "$r" -eq "${schedule[$next]:-0}" ] || [ "$out_of_time" -eq 1 ] || continue
@@ -91,6 +149,14 @@ gate() {
         merge_rounds "$out/base" $(seq -f "$out/rounds/base-%g" 1 "$r")
         merge_rounds "$out/new" $(seq -f "$out/rounds/new-%g" 1 "$r")
         code=0
+        # A side whose every configuration faulted leaves nothing to compare.
+        if ! has_rows "$out/base" || ! has_rows "$out/new"; then
+            [ -s "$out/faults.tsv" ] || { echo "perf-check: a side swept nothing" >&2; exit 2; }
+            echo "perf-check: a side has no repetitions: every configuration faulted" >&2
+            echo "# Nothing to compare: every configuration of a side faulted" >"$out/compare.md"
+            report_faults 0
+            return
+        fi
         compare_looks "$looks" >"$out/look-$next.txt" || code=$?
         echo "perf-check: look $next after $r A/B rounds ($(elapsed)s of ${budget_s}s): $(tail -n 1 "$out/look-$next.txt")" >&2
         [ "$code" -eq 3 ] && [ "$out_of_time" -eq 0 ] && [ "$next" -lt ${#schedule[@]} ] || break
@@ -98,7 +164,7 @@ gate() {
     # The last look again, on stdout, with --inconclusive applied.
     code=0
     compare_looks "$looks" ${inconclusive:+--inconclusive "$inconclusive"} || code=$?
-    return "$code"
+    report_faults "$code"
 }
 
 # ab_gate BASE_BIN: sizes calibrated once, by a sweep outside the rounds,

@@ -49,6 +49,34 @@ merge_rounds() {
     mv "$dest/.runs.csv.tmp" "$dest/runs.csv"
 }
 
+# gate_kernels OMPSCALE: the gate plan's kernels, comma-separated: every
+# kernel that `ompscale list` shows but the process kernels (mpi_*, spawn).
+gate_kernels() {
+    "$1" list | awk '$2 ~ /^n=/ && $1 !~ /^(mpi_|spawn$)/ { k = k (k ? "," : "") $1 }
+                     END { print k }'
+}
+
+# faulted DIR: whether DIR holds a complete run that names configurations
+# that could not run (machine.json's run.could_not_run).
+faulted() {
+    grep -q '"state": "complete"' "$1/machine.json" 2>/dev/null &&
+        grep -q '"could_not_run"' "$1/machine.json"
+}
+
+# record_faults DIR SIDE ROUND: one "SIDE<TAB>ROUND<TAB>CONFIGURATION<TAB>WHY"
+# line per configuration DIR's run could not run.
+record_faults() {
+    awk -v side="$2" -v round="$3" '
+        function value(line) { sub(/^[^:]*: *"/, "", line); sub(/",? *$/, "", line); return line }
+        /"configuration":/ { c = value($0) }
+        /"why":/ { printf "%s\t%s\t%s\t%s\n", side, round, c, value($0) }' "$1/machine.json"
+}
+
+# has_rows DIR: whether DIR/runs.csv holds a row below its header.
+has_rows() {
+    [ "$(head -n 2 "$1/runs.csv" 2>/dev/null | wc -l)" -ge 2 ]
+}
+
 # seconds_of DURATION: 300, 300s, 5m or 1h as whole seconds; exit 2 otherwise.
 seconds_of() {
     case $1 in

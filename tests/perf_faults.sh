@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The gate and its own faults: a configuration whose child crashes or hangs
+# on one side or both, at every round or only once, is retried in a fresh
+# process and, if it faults again, reported by name as undecided with the
+# reason (exit 3, never 2), while the other configurations are still
+# compared; a fault that a retry clears leaves no trace but the retry line;
+# a group of MPI ranks whose rank crashes is handled the same way.
+# Usage: perf_faults.sh SOURCE_DIR BUILD
+set -u
+root=$1 build=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+cd "$root" || exit 1
+bin=$root/$build/ompscale
+export BUILD=$build OMPSCALE_CHILD_TIMEOUT=3
+args=(--quick --kernels copy --threads 1 --schedules static --wait-policy active,passive
+      --repetitions 1)
+
+# wrapper NAME FAULT [ONLY_CALL]: an ompscale that children with the passive
+# wait policy see FAULT in (crash or hang), at every call or only at call
+# ONLY_CALL (counted in NAME.calls), so that one side, or one round, faults.
+wrapper() {
+    cat >"$tmp/$1" <<EOS
+#!/usr/bin/env bash
+n=\$((\$(cat "$tmp/$1.calls" 2>/dev/null || echo 0) + 1))
+echo "\$n" >"$tmp/$1.calls"
+if [ -z "${3:-}" ] || [ "\$n" -eq "${3:-0}" ]; then export OMPSCALE_CHILD_FAULT=$2@passive; fi
+exec "$bin" "\$@"
+EOS
+    chmod +x "$tmp/$1"
+}
+
+# gate NAME WANT_RC BASE NEW: an A/B gate of BASE against NEW, 6 s of rounds;
+# WANT_RC "decided" takes 0 or 3 (6 s of A/A rounds may decide or not).
+gate() {
+    local name=$1 want=$2
+    OUT=$tmp/$name tools/perf-check.sh --budget 6s --new-binary "$4" --base-binary "$3" \
+        "${args[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err"
+    rc=$?
+    case $want:$rc in decided:0 | decided:3 | "$rc:$rc") pass=$((pass + 1)) ;;
+    *) bad "$name: exit $rc, want $want: $(tail -n 3 "$tmp/$name.err")" ;; esac
+}
+
+# A child that crashes at every call of BASE: the passive configuration is
+# undecided, named with its signal; the active one is still compared.
+wrapper crashy crash
+gate base-crash 3 "$tmp/crashy" "$bin"
+grep -q "perf-check: undecided: copy/.*wait_policy:passive: BASE round 1: the child was killed by signal 6" \
+    "$tmp/base-crash.err" && pass=$((pass + 1)) || bad "base-crash: not named: $(grep undecided "$tmp/base-crash.err")"
+grep -q "once more in a fresh process" "$tmp/base-crash.err" && pass=$((pass + 1)) || bad "base-crash: no retry"
+grep -q "wait_policy=active" "$tmp/base-crash/compare.md" && grep -q "faulted (undecided)" \
+    "$tmp/base-crash/compare.md" && pass=$((pass + 1)) || bad "base-crash: compare.md"
+grep -q "undecided: .*wait_policy:active" "$tmp/base-crash.err" && bad "base-crash: active named" \
+    || pass=$((pass + 1))
+
+# Both sides hang: killed at the child limit, undecided, exit 3.
+wrapper hangy hang
+gate both-hang 3 "$tmp/hangy" "$tmp/hangy"
+grep -q "undecided: copy/.*wait_policy:passive: .*hung, so it was killed" "$tmp/both-hang.err" \
+    && pass=$((pass + 1)) || bad "both-hang: not named: $(grep undecided "$tmp/both-hang.err")"
+
+# NEW crashes once, at its second call (the first round's sweep; the first
+# call sizes the kernels): the retry clears it and nothing is undecided
+# for a fault.
+wrapper once crash 2
+gate new-once decided "$bin" "$tmp/once"
+grep -q "once more in a fresh process" "$tmp/new-once.err" && ! grep -q "undecided:" "$tmp/new-once.err" \
+    && [ ! -s "$tmp/new-once/faults.tsv" ] && pass=$((pass + 1)) \
+    || bad "new-once: $(grep -E 'undecided|once more' "$tmp/new-once.err")"
+
+# No fault: no retry and no fault file.
+gate clean decided "$bin" "$bin"
+! grep -q "once more" "$tmp/clean.err" && [ ! -e "$tmp/clean/faults.tsv" ] \
+    && pass=$((pass + 1)) || bad "clean: $(tail -n 2 "$tmp/clean.err")"
+
+# A rank of a group that crashes (built with MPI): the same.
+if "$bin" list | grep -q '^mpi_midpoint'; then
+    cat >"$tmp/rankcrash" <<EOS
+#!/usr/bin/env bash
+export OMPSCALE_RANK_FAULT=crash:1
+exec "$bin" "\$@"
+EOS
+    chmod +x "$tmp/rankcrash"
+    args=(--quick --kernels mpi_midpoint --ranks 2 --threads 1 --repetitions 1)
+    gate rank-crash 3 "$tmp/rankcrash" "$bin"
+    grep -q "undecided: mpi_midpoint/.*ranks:2: BASE round 1: " "$tmp/rank-crash.err" \
+        && pass=$((pass + 1)) || bad "rank-crash: not named: $(grep -E 'undecided|perf-check' "$tmp/rank-crash.err" | head -3)"
+fi
+
+# The default gate plan leaves the process kernels out.
+OUT=$tmp/plan tools/perf-check.sh --budget 1s --base-binary "$bin" >/dev/null 2>&1
+grep -Eq '^(mpi_|spawn)' <(tail -n +2 "$tmp/plan/base/runs.csv" 2>/dev/null) \
+    && bad "the default gate plan sweeps process kernels" || pass=$((pass + 1))
+[ -s "$tmp/plan/base/runs.csv" ] && pass=$((pass + 1)) || bad "the default gate plan swept nothing"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
