@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 done
 mode=${1:-}
 target=${2:-}
-[ -n "$mode" ] && [ -n "$target" ] || { sed -n '2,28p' "$0" >&2; exit 2; }
+[ -n "$mode" ] && [ -n "$target" ] || { sed -n '2,/^set -euo/p' "$0" | sed '$d' >&2; exit 2; }
 shift 2
 budget_s=$(seconds_of "$budget") || exit 2
 case $inconclusive in '' | pass | fail) ;; *) echo "perf-check: --inconclusive: '$inconclusive' is not pass or fail" >&2; exit 2 ;; esac
