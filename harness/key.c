@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "../kernels/errors.h"
-#include "../kernels/registry.h"
 
 static int compare_int(long long a, long long b)
 {
@@ -64,18 +63,9 @@ int omps_key_same_launch(const struct omps_key *a, const struct omps_key *b)
            (a->kernel->ranked == OMPS_RANKED_SPAWN) == (b->kernel->ranked == OMPS_RANKED_SPAWN);
 }
 
-const struct omps_kernel *omps_key_state_family(const struct omps_key *k)
+const char *omps_key_state_family(const struct omps_key *k)
 {
-    /* Families are compared by name, so each gets one pointer: the first
-     * registered kernel's that names it. */
-    if (k->kernel->state_family == NULL)
-        return k->kernel;
-    for (size_t i = 0; i < omps_kernel_count(); i++) {
-        const char *f = omps_kernel_at(i)->state_family;
-        if (f != NULL && strcmp(f, k->kernel->state_family) == 0)
-            return omps_kernel_at(i);
-    }
-    return k->kernel;
+    return k->kernel->state_family != NULL ? k->kernel->state_family : k->kernel->name;
 }
 
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int any_threads)
@@ -86,7 +76,7 @@ int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int 
     /* The ranks of a group are launched per thread count, so a process
      * kernel's state never outlives its team. */
     const int threads_apart = !any_threads || a->kernel->ranked != OMPS_RANKED_NO;
-    return omps_key_state_family(a) == omps_key_state_family(b) && a->n == b->n &&
+    return strcmp(omps_key_state_family(a), omps_key_state_family(b)) == 0 && a->n == b->n &&
            (a->threads == b->threads || !threads_apart) &&
            omps_key_ranks(a) == omps_key_ranks(b) &&
            strcmp(a->params_text, b->params_text) == 0 &&

@@ -62,9 +62,9 @@ int omps_key_compare(const struct omps_key *a, const struct omps_key *b);
  * shared by every team size of one process where there is one memory. */
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int any_threads);
 
-/* What a key's state belongs to: its kernel, or one pointer for every
- * kernel of its state family (kernel.h), compared as an identity. */
-const struct omps_kernel *omps_key_state_family(const struct omps_key *k);
+/* The name of what a key's state belongs to: its kernel's state family
+ * (kernel.h), else the kernel itself. */
+const char *omps_key_state_family(const struct omps_key *k);
 
 /* Returns 1 when a and b belong to one scaling series: every field but
  * threads is equal (ranks included). */

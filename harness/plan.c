@@ -120,6 +120,17 @@ static int check_footprint(const struct omps_kernel *k, uint64_t n, double have,
     return OMPS_EINVAL;
 }
 
+/* Whether a thread count between one and all cores stays in a plan trimmed
+ * this far. */
+static int thread_count_kept(int v, int trim)
+{
+    if (trim < OMPS_TRIM_THREADS_POWERS)
+        return 1;
+    if (trim >= OMPS_TRIM_THREADS_ENDS || (v & (v - 1)) != 0)
+        return 0;
+    return trim < OMPS_TRIM_THREADS_SPARSE || __builtin_ctz((unsigned)v) % 2 == 0;
+}
+
 /* Thins a default thread list for a trimmed plan, always keeping one
  * thread and the last count (all cores): powers of two only, then every
  * other power of two (1, 4, 16, ...), then nothing between.  Returns the
@@ -128,13 +139,8 @@ static size_t thin_threads(int *t, size_t n, int trim)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        const int v = t[i];
-        const int power = (v & (v - 1)) == 0;
-        int keep = i == 0 || i + 1 == n;
-        if (!keep && trim < OMPS_TRIM_THREADS_ENDS)
-            keep = power && (trim < OMPS_TRIM_THREADS_SPARSE || __builtin_ctz((unsigned)v) % 2 == 0);
-        if (keep || trim < OMPS_TRIM_THREADS_POWERS)
-            t[k++] = v;
+        if (i == 0 || i + 1 == n || thread_count_kept(t[i], trim))
+            t[k++] = t[i];
     }
     return k;
 }
@@ -552,8 +558,7 @@ static int by_state(const void *a, const void *b)
 {
     const struct omps_key *x = *(const struct omps_key *const *)a;
     const struct omps_key *y = *(const struct omps_key *const *)b;
-    const struct omps_kernel *fx = omps_key_state_family(x), *fy = omps_key_state_family(y);
-    int c = strcmp(fx->name, fy->name);
+    int c = strcmp(omps_key_state_family(x), omps_key_state_family(y));
     if (c == 0)
         c = strcmp(x->params_text, y->params_text);
     if (c == 0)
@@ -631,7 +636,7 @@ static double run_estimate(const struct omps_plan *plan, const struct omps_confi
  * does both at once, else at most two), and a warm-up run unless the state
  * is too large for any cache (then only a team starts). */
 static double untimed_estimate(const struct omps_plan *plan, const struct omps_config *c,
-                               double min_time, int first)
+                               double run, double min_time, int first)
 {
     const struct omps_kernel *k = c->key.kernel;
     const double bytes = k->footprint(c->key.n);
@@ -643,8 +648,7 @@ static double untimed_estimate(const struct omps_plan *plan, const struct omps_c
      * time in OMPS_FULL_CHECK_EVERY (sweep.c); a sampled check costs little. */
     if (!first && k->verify_sample != NULL)
         untimed /= OMPS_FULL_CHECK_EVERY;
-    const double run = run_estimate(plan, c);
-    /* A warm-up is one run: a bandwidth-bound one as estimated, any other
+    /* A warm-up is one run (run: run_estimate's): a bandwidth-bound one as estimated, any other
      * somewhere within the repetition length. */
     if (omps_plan_warms_data(plan, bytes))
         untimed += run > 0 ? run : WARM_UP_SHARE * min_time;
@@ -673,7 +677,7 @@ static double visit_estimate(const struct omps_plan *plan, const struct omps_con
         return fmax((first ? FIRST_VISIT_SEARCH + 1.0 : 1.0) * min_time,
                     (first ? 2.0 : 1.0) * once);
     }
-    const double untimed = untimed_estimate(plan, c, min_time, first);
+    const double untimed = untimed_estimate(plan, c, run, min_time, first);
     /* A first visit's repetition is one run when a run outlasts min_time;
      * shorter runs are counted up to min_time, with a search before. */
     double timed = run >= min_time ? run : (1.0 + FIRST_VISIT_SEARCH) * min_time;
@@ -762,7 +766,6 @@ static int make_plan(const struct omps_run_options *o, const struct omps_machine
     plan->memory_bytes = m->memory_bytes;
     plan->min_time = automatic_min_time(plan, o);
     plan->estimate = omps_plan_estimate(plan, plan->min_time, o->repetitions);
-    plan->trim = trim;
     return OMPS_OK;
 }
 

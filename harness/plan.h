@@ -75,7 +75,6 @@ struct omps_plan {
     int node_cores;     /* the cores of one node, shared out among its ranks */
     double ranks_start_s; /* the estimated seconds to start every group once */
     double ranks_setup_s; /* of setup_seconds, the groups' (paid every round) */
-    int trim;           /* how far the plan was trimmed (enum omps_trim) */
     unsigned trimmed_steps; /* 1 << step for each trim that took
                                configurations away */
     double untrimmed_estimate; /* the whole default plan's estimate, seconds */

@@ -506,13 +506,13 @@ static int check_toolchains(struct run *r)
  * a synthetic topology, which describes another machine. */
 static void calibrate(struct omps_machine *m)
 {
-    char self[4096];
-    const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
-    self[len > 0 ? len : 0] = '\0';
     if (m->topology.synthetic) {
         omps_rates_default(&m->rates, m->physical_cores);
         return;
     }
+    char self[4096];
+    const ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    self[len > 0 ? len : 0] = '\0';
     omps_rates_measure(&m->rates, m->usable_cpus, len > 0 ? self : NULL);
     m->division_ns = m->rates.division_ns;
 }

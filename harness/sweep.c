@@ -313,22 +313,18 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
     return rc;
 }
 
-/* Marks t as a configuration that could not run; the first such reason is
- * the one the run reports at its end. */
-void sweep_mark_dead(struct omps_sweep *s, struct tally *t, const char *why)
+/* See sweep_internal.h. */
+void sweep_mark_dead(struct omps_sweep *s, struct tally *t, const char *error,
+                     const char *reason)
 {
     char name[256];
     t->dead = 1;
     s->out->errors++;
     if (s->out->error[0] == '\0')
-        snprintf(s->out->error, sizeof s->out->error, "%s", why);
+        snprintf(s->out->error, sizeof s->out->error, "%s", error);
     omps_key_name(&sweep_current(s)->key, name, sizeof name);
-    /* A reason that starts with the configuration's name is kept without. */
-    const size_t len = strlen(name);
-    if (strncmp(why, name, len) == 0 && strncmp(why + len, ": ", 2) == 0)
-        why += len + 2;
     const size_t used = strlen(s->out->dead);
-    snprintf(s->out->dead + used, sizeof s->out->dead - used, "%s\t%s\n", name, why);
+    snprintf(s->out->dead + used, sizeof s->out->dead - used, "%s\t%s\n", name, reason);
 }
 
 void sweep_note_failure(struct omps_sweep *s, const char *why)
@@ -362,7 +358,7 @@ void sweep_report(void *ctx, const struct omps_gb_result *r)
         answer_result(s, r);
     if (r->error != NULL) {
         if (!*s->stop)
-            sweep_mark_dead(s, t, r->error);
+            sweep_mark_dead(s, t, r->error, r->error);
         return;
     }
     const size_t first = t->count;
@@ -387,7 +383,6 @@ const struct omps_gb_hooks omps_sweep_hooks = {
     sweep_hook_begin, sweep_hook_prepare, sweep_hook_body, sweep_hook_end, hook_stop, sweep_report};
 
 /* ---- one visit -------------------------------------------------------- */
-
 
 /* The once-a-visit untimed seconds, from the account before (was) and
  * after a visit. */
@@ -497,7 +492,7 @@ int sweep_visit(struct omps_sweep *s, size_t i)
     const struct omps_sweep_time at_start = s->out->time;
     char why[512], name[256];
     if (sweep_start_visit(s, i, why, sizeof why) == NULL) {
-        sweep_mark_dead(s, t, why);
+        sweep_mark_dead(s, t, why, why);
         /* A child's parent must hear why, not only that nothing was timed. */
         if (s->answer != NULL)
             fprintf(s->answer, "error\t%s\n", why);
@@ -520,11 +515,11 @@ int sweep_visit(struct omps_sweep *s, size_t i)
                            (is->prepare - was.prepare) - (is->verify - was.verify) -
                            (is->timed - was.timed);
     sweep_note_untimed(t, sweep_untimed_since(&at_start, is),
-                 s->check_salt != 0 && c->key.kernel->verify_sample != NULL);
+                       s->check_salt != 0 && c->key.kernel->verify_sample != NULL);
     /* A batch that reported nothing would be visited again forever. */
     if (rc == OMPS_OK && t->count == before && !t->dead && !*s->stop) {
         snprintf(why, sizeof why, "%.300s: Google Benchmark ran nothing", name);
-        sweep_mark_dead(s, t, why);
+        sweep_mark_dead(s, t, why, "Google Benchmark ran nothing");
     }
     sweep_adapt_iterations(t, s->plan->min_time);
     /* A state's set-up is paid once, not by every visit to come. */

@@ -49,7 +49,7 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
     char name[256], error[512];
     omps_key_name(&sweep_current(s)->key, name, sizeof name);
     snprintf(error, sizeof error, "%.200s: %.300s", name, why);
-    sweep_mark_dead(s, t, error);
+    sweep_mark_dead(s, t, error, why);
     /* mpirun that cannot start ranks will not start the next group either. */
     fprintf(stderr, "%sompscale: %s: %s; %s\n", s->show_progress ? "\r\033[K" : "", name, why,
             s->launch_failed ? "the sweep stops, keeping what it has done" : "the sweep goes on");
@@ -333,17 +333,31 @@ static struct kept_child *kept_of(struct omps_sweep *s, size_t i)
     return NULL;
 }
 
+/* Wakes kept child k if it was stopped between its groups. */
+static void wake(struct kept_child *k)
+{
+    if (k->stopped)
+        kill(k->child.pid, SIGCONT);
+    k->stopped = 0;
+}
+
+/* omps_child_finish, its time counted as the children's. */
+static int finish(struct omps_sweep *s, struct omps_child *c, int kill_it, char *how, size_t len)
+{
+    const double t0 = sweep_now();
+    const int clean = omps_child_finish(c, kill_it, how, len);
+    s->out->time.children += sweep_now() - t0;
+    return clean;
+}
+
 /* Ends kept child k (woken first, so that it can read the end of its
  * input), killing it when kill_it, and forgets it.  Returns 1 when it exited
  * cleanly; how says how it ended. */
 static int end_kept(struct omps_sweep *s, struct kept_child *k, int kill_it, char *how,
                     size_t len)
 {
-    const double t0 = sweep_now();
-    if (k->stopped)
-        kill(k->child.pid, SIGCONT);
-    const int clean = omps_child_finish(&k->child, kill_it, how, len);
-    s->out->time.children += sweep_now() - t0;
+    wake(k);
+    const int clean = finish(s, &k->child, kill_it, how, len);
     *k = s->kept[--s->nkept];
     return clean;
 }
@@ -369,9 +383,7 @@ static int group_child(struct omps_sweep *s, size_t first, size_t n, struct omps
     struct kept_child *k = kept_of(s, first);
     const double t0 = sweep_now();
     if (k != NULL) {
-        if (k->stopped)
-            kill(k->child.pid, SIGCONT);
-        k->stopped = 0;
+        wake(k);
         *c = &k->child;
         /* The rows it times name the runtime it loaded. */
         snprintf(s->runtime, sizeof s->runtime, "%s", k->runtime);
@@ -428,9 +440,7 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
     } else if (kept != NULL) {
         clean = end_kept(s, kept, got != 1, how, sizeof how);
     } else {
-        const double t0 = sweep_now();
-        clean = omps_child_finish(c, got != 1, how, sizeof how);
-        s->out->time.children += sweep_now() - t0;
+        clean = finish(s, c, got != 1, how, sizeof how);
     }
     /* A group of ranks ends through mpirun, which reports the rank first. */
     const char *who = omps_key_launch_ranks(&s->plan->configs[order[0]].key) != 0

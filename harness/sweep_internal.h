@@ -148,9 +148,11 @@ double sweep_now(void);
  * last visit (less its state's set-up). */
 double sweep_visit_cost(const struct omps_sweep *s, size_t i);
 
-/* Marks t as a configuration that could not run, naming why (the first
- * reason is the one the run reports). */
-void sweep_mark_dead(struct omps_sweep *s, struct tally *t, const char *why);
+/* Marks t, the current configuration, as one that could not run: error is
+ * the line the run ends with (the first one's), reason what
+ * machine.json's run.could_not_run records beside its name. */
+void sweep_mark_dead(struct omps_sweep *s, struct tally *t, const char *error,
+                     const char *reason);
 
 /* Reports a verification failure of the current configuration. */
 void sweep_note_failure(struct omps_sweep *s, const char *why);

@@ -303,9 +303,8 @@ struct omps_work omps_cube_work(uint64_t n, const double *params)
                               .bytes = 2.0 * (double)n * sizeof(double)};
 }
 
-/* Whether element i of the pair's output is what rule says it must be. */
 /* x cubed k times over, as the kernels compute it (x * x * x each time). */
-static double cubed(double x, int k)
+static inline double cubed(double x, int k)
 {
     for (int c = 0; c < k; c++)
         x = x * x * x;
@@ -318,6 +317,7 @@ static double pair_want(const struct omps_pair *p, enum omps_pair_rule rule, dou
     return rule == OMPS_PAIR_COPY ? x : cubed(x, rule == OMPS_PAIR_CUBE ? 1 : p->cubings);
 }
 
+/* Whether element i of the pair's output is what rule says it must be. */
 static int pair_element_ok(const struct omps_pair *p, enum omps_pair_rule rule, int64_t i)
 {
     const double x = p->a[i], y = p->b[i];
@@ -339,9 +339,7 @@ cubed_block_bad(const double *restrict a, const double *restrict b, int64_t lo, 
 {
     int bad = 0;
     for (int64_t i = lo; i < hi; i++) {
-        double w = a[i];
-        for (int c = 0; c < k; c++)
-            w = w * w * w;
+        const double w = cubed(a[i], k);
         const double m = fabs(b[i]);
         /* isnormal as a range check, with bitwise operators only, so the
          * loop has no branch and vectorizes (a NaN fails b[i] != w). */
@@ -379,17 +377,25 @@ static int pair_block_bad(const struct omps_pair *p, enum omps_pair_rule rule, i
     }
 }
 
+/* Whether shared_array's output can hold no run's result (nothing was
+ * prepared for a run since it was set up or poisoned); why says so. */
+static int pair_unrun(const struct omps_pair *p, enum omps_pair_rule rule, const char *name,
+                      char *why, size_t why_len)
+{
+    if (rule != OMPS_PAIR_CUBED || p->cubings >= 1)
+        return 0;
+    snprintf(why, why_len, "%s holds no run's result: nothing ran since it was poisoned", name);
+    return 1;
+}
+
 int omps_pair_check(struct omps_pair *p, enum omps_pair_rule rule, int poison,
                     const char *name, char *why, size_t why_len)
 {
     const int64_t n = p->n;
     const double nan_value = nan("");
     int64_t first_bad = n;
-    if (rule == OMPS_PAIR_CUBED && p->cubings < 1) {
-        snprintf(why, why_len, "%s holds no run's result: nothing ran since it was poisoned",
-                 name);
+    if (pair_unrun(p, rule, name, why, why_len))
         return -1;
-    }
     /* The team the harness set checks the whole output, block by block;
      * poisoning in the same pass saves a second one over the array. */
 #pragma omp parallel for schedule(static) reduction(min : first_bad)
@@ -481,11 +487,8 @@ void omps_pair_poison_sample(void *state, uint64_t salt, int chunk)
 int omps_pair_check_sample(struct omps_pair *p, enum omps_pair_rule rule, uint64_t salt,
                            int chunk, const char *name, char *why, size_t why_len)
 {
-    if (rule == OMPS_PAIR_CUBED && p->cubings < 1) {
-        snprintf(why, why_len, "%s holds no run's result: nothing ran since it was poisoned",
-                 name);
+    if (pair_unrun(p, rule, name, why, why_len))
         return -1;
-    }
     const int64_t bad = pair_samples(p, salt, chunk, check_one, &rule);
     if (bad == p->n)
         return 0;

@@ -144,10 +144,11 @@ struct omps_kernel {
     uint64_t (*default_size)(const struct omps_sizing *sizing);
     /* Bytes of memory setup allocates for size n (checked before setup). */
     double (*footprint)(uint64_t n);
-    /* Kernels that name one state family share one set-up state at equal n
-     * and params (their setup, footprint and teardown are the same
-     * functions, and each leaves the state fit for the others: poisoned or
-     * verified); NULL: the kernel's states are its own. */
+    /* Kernels that name one state family (a name no kernel has) share one
+     * set-up state at equal n and params (their setup, footprint and
+     * teardown are the same functions, and each leaves the state fit for
+     * the others: poisoned or verified); NULL: the kernel's states are its
+     * own. */
     const char *state_family;
     /* Allocates and initialises; returns 0 or a negative OMPS_E* code. */
     int (*setup)(void **state, uint64_t n, const double *params);
