@@ -1,5 +1,6 @@
 /* `ompscale compare`: the options, reading two run directories, and the
  * order of the steps (judge, print, report, exit code). */
+#define _DEFAULT_SOURCE /* strsep */
 #define _POSIX_C_SOURCE 200809L
 #include "compare.h"
 
@@ -64,8 +65,8 @@ static int apply_option(const char *name, const char *value,
         snprintf(err, err_len, "%s needs a value", name);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--report") == 0) {
-        o->report_dir = value;
+    if (strcmp(name, "--report") == 0 || strcmp(name, "--faults") == 0) {
+        *(name[2] == 'r' ? &o->report_dir : &o->faults) = value;
         return OMPS_OK;
     }
     if (strcmp(name, "--looks") == 0)
@@ -93,7 +94,7 @@ static int apply_option(const char *name, const char *value,
 static int takes_value(const char *a)
 {
     static const char *const names[] = {"--threshold", "--alpha", "--report", "--looks",
-                                        "--inconclusive"};
+                                        "--inconclusive", "--faults"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (strcmp(a, names[i]) == 0)
             return 1;
@@ -187,6 +188,85 @@ static int add_round(struct omps_rounds *set, long round, double seconds, double
     return OMPS_OK;
 }
 
+/* Marks the configuration NAME as faulted on side s (a set with no rounds
+ * when it has none), keeping the first fault's words. */
+static int add_fault(struct omps_side *s, const char *name, long round, const char *why,
+                     const char *where, char *err, size_t err_len)
+{
+    struct omps_key key;
+    if (omps_key_parse_name(name, &key) != OMPS_OK) {
+        snprintf(err, err_len, "%.3000s: '%.200s' is not a configuration of this build", where,
+                 name);
+        return OMPS_EFORMAT;
+    }
+    struct omps_rounds *set = add_set(s, &key);
+    if (set == NULL)
+        return OMPS_ENOMEM;
+    /* The first fault is kept, but one whose round is known beats one
+     * whose round is not (a merged machine.json names none). */
+    if (set->fault[0] != '\0' && (set->fault_round > 0 || round == 0))
+        return OMPS_OK;
+    set->fault_round = round;
+    if (round > 0)
+        snprintf(set->fault, sizeof set->fault, "round %ld: %s", round, why);
+    else
+        snprintf(set->fault, sizeof set->fault, "%s", why);
+    return OMPS_OK;
+}
+
+/* Every configuration machine.json's run.could_not_run names. */
+static int machine_faults(struct omps_side *s, char *err, size_t err_len)
+{
+    json_t *list = json_object_get(json_object_get(s->machine, "run"), "could_not_run");
+    char where[4200];
+    snprintf(where, sizeof where, "%s/machine.json: run.could_not_run", s->dir);
+    size_t i;
+    json_t *entry;
+    json_array_foreach(list, i, entry) {
+        const char *name = json_string_value(json_object_get(entry, "configuration"));
+        const char *why = json_string_value(json_object_get(entry, "why"));
+        int rc = add_fault(s, name ? name : "", 0, why ? why : "could not run", where, err,
+                           err_len);
+        if (rc != OMPS_OK)
+            return rc;
+    }
+    return OMPS_OK;
+}
+
+/* One "SIDE<TAB>ROUND<TAB>CONFIGURATION<TAB>WHY" line of a --faults file. */
+static int fault_line(char *line, struct omps_side *base, struct omps_side *new,
+                      const char *where, char *err, size_t err_len)
+{
+    char *side = strsep(&line, "\t"), *round = strsep(&line, "\t");
+    char *name = strsep(&line, "\t"), *why = line, *end = NULL;
+    const long r = round ? strtol(round, &end, 10) : 0;
+    if (why == NULL || end == round || *end != '\0' || r < 1 ||
+        (strcmp(side, "BASE") != 0 && strcmp(side, "NEW") != 0)) {
+        snprintf(err, err_len, "%.3000s: not SIDE<TAB>ROUND<TAB>CONFIGURATION<TAB>WHY", where);
+        return OMPS_EFORMAT;
+    }
+    why[strcspn(why, "\n")] = '\0';
+    return add_fault(*side == 'B' ? base : new, name, r, why, where, err, err_len);
+}
+
+static int load_faults(const char *path, struct omps_side *base, struct omps_side *new,
+                       char *err, size_t err_len)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        snprintf(err, err_len, "--faults: cannot read '%.3000s': %s", path, strerror(errno));
+        return OMPS_EIO;
+    }
+    char line[1024], where[4200];
+    int rc = OMPS_OK;
+    for (size_t n = 1; rc == OMPS_OK && fgets(line, sizeof line, f) != NULL; n++) {
+        snprintf(where, sizeof where, "%.3000s:%zu", path, n);
+        rc = fault_line(line, base, new, where, err, err_len);
+    }
+    fclose(f);
+    return rc;
+}
+
 static int by_key_round_repetition(const void *a, const void *b)
 {
     const struct omps_run_record *x = *(const struct omps_run_record *const *)a;
@@ -249,10 +329,6 @@ static int load_side(struct omps_side *s, const char *dir, char *err, size_t err
     snprintf(s->dir, sizeof s->dir, "%s", dir);
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     int rc = omps_runs_read(path, &runs, err, err_len);
-    if (rc == OMPS_OK && runs.count == 0) {
-        snprintf(err, err_len, "%s: no rows", path);
-        rc = OMPS_EFORMAT;
-    }
     if (rc == OMPS_OK)
         rc = refuse_duplicates(path, &runs, err, err_len);
     for (size_t r = 0; rc == OMPS_OK && r < runs.count; r++) {
@@ -268,6 +344,8 @@ static int load_side(struct omps_side *s, const char *dir, char *err, size_t err
     omps_runs_free(&runs);
     if (rc == OMPS_OK)
         rc = load_machine(s, dir, err, err_len);
+    if (rc == OMPS_OK)
+        rc = machine_faults(s, err, err_len);
     return rc;
 }
 
@@ -371,6 +449,16 @@ int omps_compare(const struct omps_compare_options *o)
     int rc = load_side(&base, o->base_dir, err, sizeof err);
     if (rc == OMPS_OK)
         rc = load_side(&new, o->new_dir, err, sizeof err);
+    if (rc == OMPS_OK && o->faults != NULL)
+        rc = load_faults(o->faults, &base, &new, err, sizeof err);
+    /* A side with no rows is bad input, unless its configurations faulted. */
+    const struct omps_side *sides[] = {&base, &new};
+    for (size_t i = 0; rc == OMPS_OK && i < 2; i++) {
+        if (sides[i]->nsets == 0) {
+            snprintf(err, sizeof err, "%.4000s/runs.csv: no rows", sides[i]->dir);
+            rc = OMPS_EFORMAT;
+        }
+    }
     int code = 2;
     if (rc != OMPS_OK)
         fprintf(stderr, "ompscale: compare: %s\n", *err ? err : omps_strerror(rc));

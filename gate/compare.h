@@ -5,7 +5,9 @@
  * observation is the round: each round's fastest repetition.  When both
  * sides hold the same rounds (interleaved A/B rounds from
  * tools/perf-check.sh) the rounds are paired and tested with the Wilcoxon
- * signed-rank test; otherwise with the Mann-Whitney U test.  Both test the
+ * signed-rank test; otherwise with the Mann-Whitney U test.  A configuration
+ * that crashed, hung or could not start on either side (machine.json's
+ * run.could_not_run, or a --faults file) is "faulted": undecided, with why.  Both test the
  * shifted hypothesis NEW against BASE x (1 + threshold), paired rounds on
  * different placements (runs.csv's probe_ns) left out; confirmed
  * regressions are Holm-corrected across configurations, and with --looks
@@ -27,6 +29,7 @@ struct omps_compare_options {
     const char *base_dir;
     const char *new_dir;
     const char *report_dir; /* NULL: new_dir */
+    const char *faults;     /* --faults: a faults.tsv of tools/perf-check.sh, or NULL */
     double threshold;       /* a fraction: 0.05 for 5% */
     double alpha;
     int allow_different_machines;

@@ -275,15 +275,34 @@ static void undecided(struct omps_judgement *j, const struct omps_compare_option
     }
 }
 
+/*
+ * A configuration that crashed, hung or could not start on a side is
+ * undecided whatever its other rounds said: the rounds it lost are not
+ * random, so what is left is not a fair sample.  A confirmed regression and
+ * a failed verification stay: a fault does not excuse either.
+ */
+static void faulted(struct omps_judgement *j)
+{
+    const char *side = j->base && j->base->fault[0] ? "BASE" : "NEW";
+    const char *why = *side == 'B' ? j->base->fault : j->new && j->new->fault[0] ? j->new->fault : "";
+    if (*why == '\0' || strcmp(j->verdict, "regression") == 0 ||
+        strcmp(j->verdict, "unverified") == 0)
+        return;
+    j->verdict = "faulted";
+    j->look = 0;
+    snprintf(j->reason, sizeof j->reason, "%s %s", side, why);
+}
+
 static int severity(const char *verdict)
 {
-    static const char *const order[] = {"unverified", "regression", "missing", "inconclusive",
-                                        "improvement", "unchanged", "added"};
-    for (int i = 0; i < 7; i++) {
+    static const char *const order[] = {"unverified", "regression", "faulted", "missing",
+                                        "inconclusive", "improvement", "unchanged", "added"};
+    const int n = (int)(sizeof order / sizeof order[0]);
+    for (int i = 0; i < n; i++) {
         if (strcmp(verdict, order[i]) == 0)
             return i;
     }
-    return 7;
+    return n;
 }
 
 static int by_severity(const void *a, const void *b)
@@ -303,7 +322,7 @@ static struct omps_judgement *pair_up(const struct omps_side *base,
     struct omps_judgement *v = calloc(base->nsets + new->nsets + 1, sizeof *v);
     size_t k = 0;
     for (size_t i = 0; v != NULL && i < base->nsets; i++) {
-        v[k] = (struct omps_judgement){.base = &base->sets[i], .ratio = NAN};
+        v[k] = (struct omps_judgement){.base = &base->sets[i]};
         for (size_t n = 0; n < new->nsets; n++) {
             if (omps_key_compare(&new->sets[n].key, &base->sets[i].key) == 0)
                 v[k].new = &new->sets[n];
@@ -315,8 +334,10 @@ static struct omps_judgement *pair_up(const struct omps_side *base,
         for (size_t i = 0; i < base->nsets && !found; i++)
             found = omps_key_compare(&new->sets[n].key, &base->sets[i].key) == 0;
         if (!found)
-            v[k++] = (struct omps_judgement){.new = &new->sets[n], .ratio = NAN};
+            v[k++] = (struct omps_judgement){.new = &new->sets[n]};
     }
+    for (size_t i = 0; i < k; i++)
+        v[i].ratio = v[i].lo = v[i].hi = v[i].base_s = v[i].new_s = NAN;
     *count = k;
     return v;
 }
@@ -341,6 +362,7 @@ int omps_gate_judge(const struct omps_side *base, const struct omps_side *new,
     for (size_t i = 0; i < k; i++) {
         if (v[i].look == 0)
             undecided(&v[i], o);
+        faulted(&v[i]);
     }
     qsort(v, k, sizeof *v, by_severity);
     *out = v;

@@ -27,6 +27,8 @@ struct omps_rounds {
     double *probe;   /* each round's placement probe (NaN: none) */
     size_t count;
     int unverified;  /* a repetition failed verification */
+    char fault[160]; /* "round 3: mpirun hung, killed": the first fault, or "" */
+    long fault_round; /* its round; 0: not known (machine.json names none) */
 };
 
 struct omps_side {
@@ -51,8 +53,8 @@ struct omps_judgement {
     double p_within;      /* H0: NEW >= BASE (1 + threshold) */
     double detectable;    /* undecided: the slowdown this design could confirm */
     int look;             /* the look that decided it (1-based), 0: undecided */
-    const char *verdict;  /* regression, unverified, missing, inconclusive,
-                             improvement, unchanged, added */
+    const char *verdict;  /* unverified, regression, faulted, missing,
+                             inconclusive, improvement, unchanged, added */
     char reason[200];
 };
 

@@ -25,7 +25,8 @@ int omps_gate_conclude(const struct omps_judgement *v, size_t k,
 {
     const int regressions = count_verdict(v, k, "regression");
     const int unverified = count_verdict(v, k, "unverified");
-    const int undecided = count_verdict(v, k, "inconclusive") + count_verdict(v, k, "missing");
+    const int undecided = count_verdict(v, k, "inconclusive") + count_verdict(v, k, "missing") +
+                          count_verdict(v, k, "faulted");
     const int improvements = count_verdict(v, k, "improvement");
     const int compared = (int)k - count_verdict(v, k, "added");
     const int doubt = *why_inconclusive != '\0' || compared == 0;
@@ -68,18 +69,30 @@ static void human_time(double s, char *buf, size_t len)
         snprintf(buf, len, "%.3f s", s);
 }
 
+/* The ratio and its interval, or "-" where there is none (a side without rounds). */
+static void ratio_text(const struct omps_judgement *j, char *ratio, char *interval, size_t len)
+{
+    if (!isfinite(j->ratio)) {
+        snprintf(ratio, len, "-");
+        snprintf(interval, len, "-");
+        return;
+    }
+    snprintf(ratio, len, "%.3f", j->ratio);
+    snprintf(interval, len, "[%.3f, %.3f]", j->lo, j->hi);
+}
+
 void omps_gate_print(const struct omps_judgement *v, size_t k)
 {
     printf("%-12s %7s  %-17s %11s  %11s  %s\n", "verdict", "ratio", "95% interval",
            "base", "new", "configuration: why");
     for (size_t i = 0; i < k; i++) {
-        char conf[256], bt[32], nt[32], ci[48];
+        char conf[256], bt[32], nt[32], ratio[48], ci[48];
         describe(&v[i], conf, sizeof conf);
         human_time(v[i].base_s, bt, sizeof bt);
         human_time(v[i].new_s, nt, sizeof nt);
-        snprintf(ci, sizeof ci, "[%.3f, %.3f]", v[i].lo, v[i].hi);
-        printf("%-12s %7.3f  %-17s %11s  %11s  %s: %s\n", v[i].verdict, v[i].ratio, ci, bt,
-               nt, conf, v[i].reason);
+        ratio_text(&v[i], ratio, ci, sizeof ci);
+        printf("%-12s %7s  %-17s %11s  %11s  %s: %s\n", v[i].verdict, ratio, ci, bt, nt, conf,
+               v[i].reason);
     }
 }
 
@@ -139,12 +152,13 @@ static void markdown(FILE *f, const struct omps_judgement *v, size_t k, const ch
             unchanged++;
             continue;
         }
-        char conf[256], bt[32], nt[32];
+        char conf[256], bt[32], nt[32], ratio[48], ci[48];
         describe(&v[i], conf, sizeof conf);
         human_time(v[i].base_s, bt, sizeof bt);
         human_time(v[i].new_s, nt, sizeof nt);
-        fprintf(f, "| %s | %.3f | [%.3f, %.3f] | %s | %s | `%s` | %s |\n", v[i].verdict,
-                v[i].ratio, v[i].lo, v[i].hi, bt, nt, conf, v[i].reason);
+        ratio_text(&v[i], ratio, ci, sizeof ci);
+        fprintf(f, "| %s | %s | %s | %s | %s | `%s` | %s |\n", v[i].verdict, ratio, ci, bt, nt,
+                conf, v[i].reason);
     }
     fprintf(f, "\n%zu configuration(s) shown within the threshold.\n", unchanged);
 }

@@ -1,10 +1,12 @@
 #include "key.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../kernels/errors.h"
+#include "../kernels/registry.h"
 
 static int compare_int(long long a, long long b)
 {
@@ -143,6 +145,93 @@ void omps_key_name(const struct omps_key *k, char *buf, size_t len)
         used += snprintf(buf + used, len - (size_t)used, "/%s:%s",
                          omps_axis_column((enum omps_axis)a), omps_env_value((enum omps_axis)a, v));
     }
+}
+
+/* Reads the kernel and its "[params]" from the name's first field. */
+static int parse_kernel_field(char *field, struct omps_key *k)
+{
+    char *params = strchr(field, '[');
+    if (params != NULL) {
+        const size_t len = strlen(params);
+        if (len < 2 || params[len - 1] != ']')
+            return OMPS_EINVAL;
+        params[len - 1] = '\0';
+        *params++ = '\0';
+    }
+    k->kernel = omps_kernel_find(field);
+    if (k->kernel == NULL)
+        return OMPS_EINVAL;
+    return omps_key_parse_params(k, params != NULL ? params : "");
+}
+
+static int parse_count(const char *text, long long min, long long *out)
+{
+    char *end;
+    errno = 0;
+    const long long v = strtoll(text, &end, 10);
+    if (end == text || *end != '\0' || errno != 0 || v < min)
+        return OMPS_EINVAL;
+    *out = v;
+    return OMPS_OK;
+}
+
+/* Reads one "name:value" field after the kernel's. */
+static int parse_field(char *field, struct omps_key *k)
+{
+    char *value = strchr(field, ':');
+    long long v;
+    if (value == NULL)
+        return OMPS_EINVAL;
+    *value++ = '\0';
+    if (strcmp(field, "n") == 0 || strcmp(field, "threads") == 0 || strcmp(field, "ranks") == 0) {
+        const long long max = *field == 'n' ? 1LL << 40 : *field == 't' ? OMPS_MAX_THREADS : OMPS_MAX_RANKS;
+        if (parse_count(value, 1, &v) != OMPS_OK || v > max)
+            return OMPS_EINVAL;
+        if (*field == 'n')
+            k->n = (uint64_t)v;
+        else if (*field == 't')
+            k->threads = (int)v;
+        else
+            k->ranks = (int)v;
+        return OMPS_OK;
+    }
+    if (strcmp(field, "schedule") == 0) {
+        char *chunk = strchr(value, ':');
+        if (chunk == NULL)
+            return OMPS_EINVAL;
+        *chunk++ = '\0';
+        if (omps_schedule_kind(value, &k->schedule.kind) != OMPS_OK ||
+            parse_count(chunk, 0, &v) != OMPS_OK || v > 1 << 30)
+            return OMPS_EINVAL;
+        k->schedule.chunk = (int)v;
+        return OMPS_OK;
+    }
+    for (int a = 0; a < OMPS_AXES; a++) {
+        if (strcmp(field, omps_axis_column((enum omps_axis)a)) == 0)
+            return omps_env_parse((enum omps_axis)a, value, &k->env.value[a]);
+    }
+    return OMPS_EINVAL;
+}
+
+int omps_key_parse_name(const char *name, struct omps_key *k)
+{
+    char copy[512];
+    *k = (struct omps_key){0};
+    k->env.value[OMPS_AXIS_TOOLCHAIN] = (unsigned char)omps_own_toolchain();
+    k->ranks = 1;
+    if (snprintf(copy, sizeof copy, "%s", name) >= (int)sizeof copy)
+        return OMPS_EINVAL;
+    for (char *field = copy, *next; field != NULL; field = next) {
+        next = strchr(field, '/');
+        if (next != NULL)
+            *next++ = '\0';
+        if ((field == copy ? parse_kernel_field(field, k) : parse_field(field, k)) != OMPS_OK)
+            return OMPS_EINVAL;
+    }
+    /* A name without n, threads or a schedule is not one omps_key_name wrote. */
+    if (k->n == 0 || k->threads == 0 || strstr(name, "/schedule:") == NULL)
+        return OMPS_EINVAL;
+    return k->kernel->ranked == OMPS_RANKED_NO && k->ranks != 1 ? OMPS_EINVAL : OMPS_OK;
 }
 
 void omps_format_double(double v, char *buf, size_t len)

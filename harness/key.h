@@ -84,6 +84,13 @@ int omps_schedule_kind(const char *text, omp_sched_t *kind);
  * build's own). */
 void omps_key_name(const struct omps_key *k, char *buf, size_t len);
 
+/*
+ * Reads a name that omps_key_name wrote back into *k (an environment field
+ * left out is the runtime's default; a toolchain left out is this build's).
+ * Returns 0, or OMPS_EINVAL for an unknown kernel, parameter, field or value.
+ */
+int omps_key_parse_name(const char *name, struct omps_key *k);
+
 /* Formats the parameter values of k->kernel as "f=0.3;g=2" into
  * k->params_text. */
 void omps_key_format_params(struct omps_key *k);

@@ -9,24 +9,33 @@
 set -u
 root=$1 build=$2
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# KEEP=1 keeps the scratch directory, to read what a failure left.
+if [ -n "${KEEP:-}" ]; then echo "kept in $tmp"; else trap 'rm -rf "$tmp"' EXIT; fi
 pass=0 fail=0
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 cd "$root" || exit 1
+. tools/perf-lib.sh
 bin=$root/$build/ompscale
 export BUILD=$build OMPSCALE_CHILD_TIMEOUT=3
 args=(--quick --kernels copy --threads 1 --schedules static --wait-policy active,passive
       --repetitions 1)
 
-# wrapper NAME FAULT [ONLY_CALL]: an ompscale that children with the passive
-# wait policy see FAULT in (crash or hang), at every call or only at call
-# ONLY_CALL (counted in NAME.calls), so that one side, or one round, faults.
+# wrapper NAME FAULT [CALL | FROM+]: an ompscale that children with the
+# passive wait policy see FAULT in (crash or hang), at every call, only at
+# call CALL, or at every call from FROM on (counted in NAME.calls), so that
+# one side, one round, or every round after the first faults.
 wrapper() {
+    local when=${3:-}
     cat >"$tmp/$1" <<EOS
 #!/usr/bin/env bash
 n=\$((\$(cat "$tmp/$1.calls" 2>/dev/null || echo 0) + 1))
 echo "\$n" >"$tmp/$1.calls"
-if [ -z "${3:-}" ] || [ "\$n" -eq "${3:-0}" ]; then export OMPSCALE_CHILD_FAULT=$2@passive; fi
+case "$when" in
+'') fault=1 ;;
+*+) [ "\$n" -ge "${when%+}" ] && fault=1 ;;
+*) [ "\$n" -eq "$when" ] && fault=1 ;;
+esac
+if [ -n "\${fault:-}" ]; then export OMPSCALE_CHILD_FAULT=$2@passive; fi
 exec "$bin" "\$@"
 EOS
     chmod +x "$tmp/$1"
@@ -50,8 +59,14 @@ gate base-crash 3 "$tmp/crashy" "$bin"
 grep -q "perf-check: undecided: copy/.*wait_policy:passive: BASE round 1: the child was killed by signal 6" \
     "$tmp/base-crash.err" && pass=$((pass + 1)) || bad "base-crash: not named: $(grep undecided "$tmp/base-crash.err")"
 grep -q "once more in a fresh process" "$tmp/base-crash.err" && pass=$((pass + 1)) || bad "base-crash: no retry"
-grep -q "wait_policy=active" "$tmp/base-crash/compare.md" && grep -q "faulted (undecided)" \
-    "$tmp/base-crash/compare.md" && pass=$((pass + 1)) || bad "base-crash: compare.md"
+grep -q "^| faulted |.*wait_policy=passive.*| BASE round 1: the child was killed" \
+    "$tmp/base-crash/compare.md" && grep -q "Faults, round by round" "$tmp/base-crash/compare.md" \
+    && pass=$((pass + 1)) || bad "base-crash: compare.md"
+# compare.csv: the passive configuration faulted, the active one judged.
+verdicts=$(csv_run 'FNR == 1 { csv_header($0, c); next } { csv_split($0, f); print f[c["verdict"]] }' \
+    "$tmp/base-crash/compare.csv" | sort | tr '\n' ' ')
+case $verdicts in "faulted inconclusive " | "faulted unchanged " | "faulted improvement ") pass=$((pass + 1)) ;;
+*) bad "base-crash: compare.csv verdicts '$verdicts'" ;; esac
 grep -q "undecided: .*wait_policy:active" "$tmp/base-crash.err" && bad "base-crash: active named" \
     || pass=$((pass + 1))
 
@@ -70,9 +85,17 @@ grep -q "once more in a fresh process" "$tmp/new-once.err" && ! grep -q "undecid
     && [ ! -s "$tmp/new-once/faults.tsv" ] && pass=$((pass + 1)) \
     || bad "new-once: $(grep -E 'undecided|once more' "$tmp/new-once.err")"
 
-# No fault: no retry and no fault file.
+# BASE hangs from its second call on (every round after the first, and
+# the retries): undecided, named at round 2, though round 1 ran.
+wrapper later hang 2+
+gate base-later 3 "$tmp/later" "$bin"
+grep -q "undecided: copy/.*wait_policy:passive: BASE round 2: .*hung" "$tmp/base-later.err" \
+    && grep -q "^faulted .*wait_policy=passive: BASE round 2" "$tmp/base-later.out" \
+    && pass=$((pass + 1)) || bad "base-later: $(grep -E 'undecided|^faulted' "$tmp/base-later".{err,out})"
+
+# No fault: no retry and nothing in the fault file.
 gate clean decided "$bin" "$bin"
-! grep -q "once more" "$tmp/clean.err" && [ ! -e "$tmp/clean/faults.tsv" ] \
+! grep -q "once more" "$tmp/clean.err" && [ ! -s "$tmp/clean/faults.tsv" ] \
     && pass=$((pass + 1)) || bad "clean: $(tail -n 2 "$tmp/clean.err")"
 
 # A rank of a group that crashes (built with MPI): the same.

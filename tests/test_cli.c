@@ -1,5 +1,6 @@
 /* Parsing of thread lists, schedules, sizes, --set and whole run lines. */
 #include "../harness/cli.h"
+#include "../harness/key.h"
 #include "../kernels/errors.h"
 #include "../kernels/registry.h"
 #include "check.h"
@@ -193,8 +194,42 @@ static void test_environment_axes(void)
     CHECK_STR_EQ(text, "bind=spread;wait_policy=active");
 }
 
+/* Every kernel's key reads back from its name; bad names are refused. */
+static void test_key_names(void)
+{
+    for (size_t i = 0; i < omps_kernel_count(); i++) {
+        struct omps_key k = {.kernel = omps_kernel_at(i), .n = 12345, .threads = 3,
+                             .schedule = {omp_sched_dynamic, 64},
+                             .env = {{2, 0, 2, OMPS_TC_CLANG}}};
+        k.ranks = k.kernel->ranked != OMPS_RANKED_NO ? 4 : 1;
+        for (size_t p = 0; p < k.kernel->nparams; p++)
+            k.params[p] = k.kernel->params[p].default_value * 2 + 1;
+        omps_key_format_params(&k);
+        char name[512], again[512];
+        struct omps_key back;
+        omps_key_name(&k, name, sizeof name);
+        CHECK_REPORT(omps_key_parse_name(name, &back) == 0, "'%s' not read back", name);
+        omps_key_name(&back, again, sizeof again);
+        CHECK_STR_EQ(again, name);
+        CHECK(omps_key_compare(&k, &back) == 0);
+    }
+    struct omps_key k;
+    CHECK_INT_EQ(omps_key_parse_name("copy/n:7/threads:2/schedule:static:0", &k), 0);
+    CHECK(k.env.value[OMPS_AXIS_TOOLCHAIN] == omps_own_toolchain() && k.env.value[0] == 0);
+    const char *bad[] = {"nosuch/n:1/threads:1/schedule:static:0", "copy/n:0/threads:1/schedule:static:0",
+                         "copy/n:1/threads:1", "copy/n:1/threads:1/schedule:sideways:0",
+                         "copy/n:1/threads:1/schedule:static", "copy/n:1/threads:x/schedule:static:0",
+                         "copy/n:1/threads:1/schedule:static:0/bind:sideways",
+                         "copy/n:1/threads:1/schedule:static:0/colour:red",
+                         "copy[zz=1]/n:1/threads:1/schedule:static:0",
+                         "copy/n:1/threads:1/schedule:static:0/ranks:2", "", "copy"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK_REPORT(omps_key_parse_name(bad[i], &k) == OMPS_EINVAL, "'%s' accepted", bad[i]);
+}
+
 int main(void)
 {
+    test_key_names();
     test_environment_axes();
     test_thread_lists();
     test_bad_thread_lists();

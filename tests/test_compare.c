@@ -512,6 +512,84 @@ static void test_report_errors(void)
     unsetenv("GITHUB_STEP_SUMMARY");
 }
 
+/* Writes TEXT to root/NAME (a --faults file, or a side's machine.json). */
+static void write_text(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", root, name);
+    FILE *f = fopen(path, "w");
+    fputs(text, f);
+    fclose(f);
+}
+
+static int csv_has(const char *dir, const char *pattern)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "grep -q '%s' %s/%s/compare.csv", pattern, root, dir);
+    return system(cmd) == 0;
+}
+
+/*
+ * A configuration that crashed, hung or could not start on a side is
+ * undecided ("faulted", with side, round and why) while the others are
+ * still decided: from a --faults file, from machine.json's
+ * run.could_not_run, and for a configuration with no rows left anywhere.
+ * A confirmed regression stays one; a bad fault line is bad input.
+ */
+static void test_faults(void)
+{
+    struct side_spec base = {5, 1, 0.01, 1.0, -1, 1.0, NULL, 20, 0, NULL, 0};
+    write_side("f-base", &base, 1);
+    write_side("f-new", &base, 2);
+    char faults[600];
+    snprintf(faults, sizeof faults, "--faults %s/faults.tsv", root);
+    write_text("faults.tsv", "");
+    CHECK_INT_EQ(compare("f-base", "f-new", faults), 0);
+    write_text("faults.tsv", "NEW\t3\tcopy/n:1002/threads:2/schedule:static:0\tthe child was "
+                             "killed by signal 6\n"
+                             "BASE\t1\tcopy/n:5000/threads:2/schedule:static:0\tmpirun hung\n");
+    CHECK_INT_EQ(compare("f-base", "f-new", faults), 3);
+    CHECK(output_has("faulted") && output_has("copy n=1002 threads=2 static:0: NEW round 3: "
+                                              "the child was killed by signal 6"));
+    CHECK(output_has("copy n=5000 threads=2 static:0: BASE round 1: mpirun hung"));
+    CHECK(output_has("INCONCLUSIVE: 0 regression(s)") && output_has("2 undecided"));
+    CHECK(csv_has("f-new", "^copy,,1002,2,static,0,.*,faulted,NEW round 3") &&
+          csv_has("f-new", "^copy,,1001,2,static,0,.*,unchanged,"));
+    char pass[700];
+    snprintf(pass, sizeof pass, "%s --inconclusive pass", faults);
+    CHECK_INT_EQ(compare("f-base", "f-new", pass), 0);
+
+    write_text("f-new/machine.json",
+               "{\"cpu_model\": \"Test CPU\", \"physical_cores\": 2, \"logical_cpus\": 2, "
+               "\"omp_runtime\": \"libgomp.so.1\", \"run\": {\"could_not_run\": [{"
+               "\"configuration\": \"copy/n:1004/threads:2/schedule:static:0\", "
+               "\"why\": \"hung past 60 s, so it was killed\"}]}}\n");
+    CHECK_INT_EQ(compare("f-base", "f-new", ""), 3);
+    CHECK(output_has("copy n=1004 threads=2 static:0: NEW hung past 60 s"));
+
+    struct side_spec slow = base;
+    slow.slow_config = 2;
+    slow.slow_one = 1.3;
+    write_side("f-slow", &slow, 3);
+    CHECK_INT_EQ(compare("f-base", "f-slow", faults), 1);
+    CHECK(output_has("regression") && output_has("copy n=1002"));
+
+    const char *bad[][2] = {
+        {"SIDE\t1\tcopy/n:1/threads:1/schedule:static:0\twhy\n", "faults.tsv:1: not SIDE"},
+        {"NEW\t0\tcopy/n:1/threads:1/schedule:static:0\twhy\n", "faults.tsv:1: not SIDE"},
+        {"NEW\t1\tcopy/n:1/threads:1/schedule:static:0\n", "faults.tsv:1: not SIDE"},
+        {"\nNEW\t1\tnosuch/n:1/threads:1/schedule:static:0\twhy\n", "faults.tsv:1: not SIDE"},
+        {"NEW\t1\tnosuch/n:1/threads:1/schedule:static:0\twhy\n",
+         "'nosuch/n:1/threads:1/schedule:static:0' is not a configuration of this build"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_text("faults.tsv", bad[i][0]);
+        CHECK_INT_EQ(compare("f-base", "f-slow", faults), 2);
+        CHECK_REPORT(output_has(bad[i][1]), "fault line %zu: output lacks '%s'", i, bad[i][1]);
+    }
+    CHECK_INT_EQ(compare("f-base", "f-slow", "--faults /no/such/file"), 2);
+    CHECK(output_has("--faults: cannot read '/no/such/file'"));
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2 || mkdtemp(root) == NULL)
@@ -530,6 +608,7 @@ int main(int argc, char **argv)
     test_bad_input();
     test_rounds();
     test_typed_keys();
+    test_faults();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", root);
     if (system(cmd) != 0)

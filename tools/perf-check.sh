@@ -101,15 +101,14 @@ sweep() {
     exit 2
 }
 
-# report_faults CODE: names every configuration that faulted as undecided
-# (stderr and compare.md) and returns the gate's code: a fault is undecided,
-# which --inconclusive maps like any other.
+# report_faults: every configuration that faulted, by name on stderr and
+# round by round in compare.md (compare itself, given faults.tsv, already
+# judged them undecided and set the exit code).
 report_faults() {
-    local code=$1
-    [ -s "$out/faults.tsv" ] || return "$code"
+    [ -s "$out/faults.tsv" ] || return 0
     {
         echo
-        echo "## Configurations that faulted (undecided)"
+        echo "## Faults, round by round"
         echo
         echo "| configuration | side | round | why |"
         echo "|---|---|---|---|"
@@ -117,8 +116,6 @@ report_faults() {
     } >>"$out/compare.md"
     awk -F'\t' '!seen[$3]++ { printf "perf-check: undecided: %s: %s round %s: %s\n", $3, $1, $2, $4 }' \
         "$out/faults.tsv" >&2
-    [ "$code" -eq 0 ] || return "$code"
-    case $inconclusive in pass) return 0 ;; fail) return 1 ;; *) return 3 ;; esac
 }
 
 # compare_looks LOOKS [EXTRA...]: compare the merged sides as replayed looks.
@@ -126,7 +123,7 @@ compare_looks() {
     local looks=$1
     shift
     "$gate_bin" compare "$out/base" "$out/new" ${THRESHOLD:+--threshold "$THRESHOLD"} \
-        ${ALPHA:+--alpha "$ALPHA"} --looks "$looks" --report "$out" "$@"
+        ${ALPHA:+--alpha "$ALPHA"} --looks "$looks" --report "$out" --faults "$out/faults.tsv" "$@"
 }
 
 elapsed() { echo $(($(date +%s) - start)); }
@@ -149,14 +146,6 @@ gate() {
         merge_rounds "$out/base" $(seq -f "$out/rounds/base-%g" 1 "$r")
         merge_rounds "$out/new" $(seq -f "$out/rounds/new-%g" 1 "$r")
         code=0
-        # A side whose every configuration faulted leaves nothing to compare.
-        if ! has_rows "$out/base" || ! has_rows "$out/new"; then
-            [ -s "$out/faults.tsv" ] || { echo "perf-check: a side swept nothing" >&2; exit 2; }
-            echo "perf-check: a side has no repetitions: every configuration faulted" >&2
-            echo "# Nothing to compare: every configuration of a side faulted" >"$out/compare.md"
-            report_faults 0
-            return
-        fi
         compare_looks "$looks" >"$out/look-$next.txt" || code=$?
         echo "perf-check: look $next after $r A/B rounds ($(elapsed)s of ${budget_s}s): $(tail -n 1 "$out/look-$next.txt")" >&2
         [ "$code" -eq 3 ] && [ "$out_of_time" -eq 0 ] && [ "$next" -lt ${#schedule[@]} ] || break
@@ -164,7 +153,8 @@ gate() {
     # The last look again, on stdout, with --inconclusive applied.
     code=0
     compare_looks "$looks" ${inconclusive:+--inconclusive "$inconclusive"} || code=$?
-    report_faults "$code"
+    report_faults
+    return "$code"
 }
 
 # ab_gate BASE_BIN: sizes calibrated once, by a sweep outside the rounds,
@@ -181,7 +171,7 @@ ab_gate() {
 start=$(date +%s)
 case $mode in
 --record)
-    rm -rf "$out" && mkdir -p "$out/rounds"
+    rm -rf "$out" && mkdir -p "$out/rounds" && : >"$out/faults.tsv"
     sweep "$new_bin" "$out/rounds/new-1" ""
     sizes=$(size_flags "$out/rounds/new-1/runs.csv")
     for r in $(seq 2 "${ROUNDS:-20}"); do sweep "$new_bin" "$out/rounds/new-$r" "$sizes"; done
@@ -191,7 +181,7 @@ case $mode in
     ;;
 --baseline)
     [ -r "$target/runs.csv" ] || { echo "perf-check: no baseline in $target (make baseline)" >&2; exit 2; }
-    rm -rf "$out" && mkdir -p "$out/rounds"
+    rm -rf "$out" && mkdir -p "$out/rounds" && : >"$out/faults.tsv"
     # The recorded rounds become the base side's rounds, one directory each.
     total=$(csv_run 'FNR == 1 { csv_header($0, col); c = csv_need(col, "round"); next }
                      { csv_split($0, f); if (f[c] > m) m = f[c] } END { print m + 0 }' "$target/runs.csv")
@@ -209,11 +199,11 @@ case $mode in
 --base-binary)
     # Two builds already made (another compiler, other flags): no git.
     [ -x "$target" ] || { echo "perf-check: --base-binary: '$target' is not executable" >&2; exit 2; }
-    rm -rf "$out" && mkdir -p "$out/rounds"
+    rm -rf "$out" && mkdir -p "$out/rounds" && : >"$out/faults.tsv"
     ab_gate "$target"
     ;;
 --base)
-    rm -rf "$out" && mkdir -p "$out/rounds"
+    rm -rf "$out" && mkdir -p "$out/rounds" && : >"$out/faults.tsv"
     src=$root/$build/base-src
     git -C "$root" worktree remove --force "$src" 2>/dev/null || rm -rf "$src"
     git -C "$root" worktree add --detach "$src" "$target" >/dev/null

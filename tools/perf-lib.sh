@@ -72,11 +72,6 @@ record_faults() {
         /"why":/ { printf "%s\t%s\t%s\t%s\n", side, round, c, value($0) }' "$1/machine.json"
 }
 
-# has_rows DIR: whether DIR/runs.csv holds a row below its header.
-has_rows() {
-    [ "$(head -n 2 "$1/runs.csv" 2>/dev/null | wc -l)" -ge 2 ]
-}
-
 # seconds_of DURATION: 300, 300s, 5m or 1h as whole seconds; exit 2 otherwise.
 seconds_of() {
     case $1 in
