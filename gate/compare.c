@@ -65,8 +65,12 @@ static int apply_option(const char *name, const char *value,
         snprintf(err, err_len, "%s needs a value", name);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--report") == 0 || strcmp(name, "--faults") == 0) {
-        *(name[2] == 'r' ? &o->report_dir : &o->faults) = value;
+    if (strcmp(name, "--report") == 0) {
+        o->report_dir = value;
+        return OMPS_OK;
+    }
+    if (strcmp(name, "--faults") == 0) {
+        o->faults = value;
         return OMPS_OK;
     }
     if (strcmp(name, "--looks") == 0)

@@ -283,14 +283,15 @@ static void undecided(struct omps_judgement *j, const struct omps_compare_option
  */
 static void faulted(struct omps_judgement *j)
 {
-    const char *side = j->base && j->base->fault[0] ? "BASE" : "NEW";
-    const char *why = *side == 'B' ? j->base->fault : j->new && j->new->fault[0] ? j->new->fault : "";
-    if (*why == '\0' || strcmp(j->verdict, "regression") == 0 ||
+    const struct omps_rounds *at = j->base && j->base->fault[0] ? j->base
+                                   : j->new && j->new->fault[0]   ? j->new
+                                                                  : NULL;
+    if (at == NULL || strcmp(j->verdict, "regression") == 0 ||
         strcmp(j->verdict, "unverified") == 0)
         return;
     j->verdict = "faulted";
     j->look = 0;
-    snprintf(j->reason, sizeof j->reason, "%s %s", side, why);
+    snprintf(j->reason, sizeof j->reason, "%s %s", at == j->base ? "BASE" : "NEW", at->fault);
 }
 
 static int severity(const char *verdict)

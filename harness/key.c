@@ -164,14 +164,31 @@ static int parse_kernel_field(char *field, struct omps_key *k)
     return omps_key_parse_params(k, params != NULL ? params : "");
 }
 
-static int parse_count(const char *text, long long min, long long *out)
+/* A whole number in [lo, hi].  cli.c's omps_parse_long is the same, but
+ * cli.h includes key.h, so key.c cannot call it without a cycle. */
+static int parse_count(const char *text, long long lo, long long hi, long long *out)
 {
     char *end;
     errno = 0;
     const long long v = strtoll(text, &end, 10);
-    if (end == text || *end != '\0' || errno != 0 || v < min)
+    if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
         return OMPS_EINVAL;
     *out = v;
+    return OMPS_OK;
+}
+
+/* Reads a schedule field's "KIND:CHUNK". */
+static int parse_schedule_field(char *value, struct omps_schedule *s)
+{
+    char *chunk = strchr(value, ':');
+    long long v;
+    if (chunk == NULL)
+        return OMPS_EINVAL;
+    *chunk++ = '\0';
+    if (omps_schedule_kind(value, &s->kind) != OMPS_OK ||
+        parse_count(chunk, 0, 1LL << 30, &v) != OMPS_OK)
+        return OMPS_EINVAL;
+    s->chunk = (int)v;
     return OMPS_OK;
 }
 
@@ -183,29 +200,20 @@ static int parse_field(char *field, struct omps_key *k)
     if (value == NULL)
         return OMPS_EINVAL;
     *value++ = '\0';
-    if (strcmp(field, "n") == 0 || strcmp(field, "threads") == 0 || strcmp(field, "ranks") == 0) {
-        const long long max = *field == 'n' ? 1LL << 40 : *field == 't' ? OMPS_MAX_THREADS : OMPS_MAX_RANKS;
-        if (parse_count(value, 1, &v) != OMPS_OK || v > max)
-            return OMPS_EINVAL;
-        if (*field == 'n')
-            k->n = (uint64_t)v;
-        else if (*field == 't')
-            k->threads = (int)v;
-        else
-            k->ranks = (int)v;
+    if (strcmp(field, "n") == 0 && parse_count(value, 1, 1LL << 40, &v) == OMPS_OK) {
+        k->n = (uint64_t)v;
         return OMPS_OK;
     }
-    if (strcmp(field, "schedule") == 0) {
-        char *chunk = strchr(value, ':');
-        if (chunk == NULL)
-            return OMPS_EINVAL;
-        *chunk++ = '\0';
-        if (omps_schedule_kind(value, &k->schedule.kind) != OMPS_OK ||
-            parse_count(chunk, 0, &v) != OMPS_OK || v > 1 << 30)
-            return OMPS_EINVAL;
-        k->schedule.chunk = (int)v;
+    if (strcmp(field, "threads") == 0 && parse_count(value, 1, OMPS_MAX_THREADS, &v) == OMPS_OK) {
+        k->threads = (int)v;
         return OMPS_OK;
     }
+    if (strcmp(field, "ranks") == 0 && parse_count(value, 1, OMPS_MAX_RANKS, &v) == OMPS_OK) {
+        k->ranks = (int)v;
+        return OMPS_OK;
+    }
+    if (strcmp(field, "schedule") == 0)
+        return parse_schedule_field(value, &k->schedule);
     for (int a = 0; a < OMPS_AXES; a++) {
         if (strcmp(field, omps_axis_column((enum omps_axis)a)) == 0)
             return omps_env_parse((enum omps_axis)a, value, &k->env.value[a]);
