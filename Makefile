@@ -80,8 +80,8 @@ quick: build toolchains
 	$(BUILD)/ompscale run --quick --out $(RUN) $(TOOLCHAIN_ARGS) $(ARGS)
 
 # The performance gate (README, "Performance gate").  PERF_ARGS go to every
-# sweep (default: perf-check's gate plan, --quick without the process
-# kernels); BUDGET (5m) bounds the A/B rounds; INCONCLUSIVE=pass|fail says what
+# sweep (default: perf-check's gate plan, --quick over the scaling and
+# blocking kernels); BUDGET (5m) bounds the A/B rounds; INCONCLUSIVE=pass|fail says what
 # an undecided configuration means.  make turns every failing recipe into
 # exit 2, so the recipe prints compare's own code and leaves it in
 # results/perf/exit-code; CI jobs that branch on 0/1/2/3 call

@@ -5,24 +5,30 @@
 #   bench/gate-accuracy.sh [TRIALS [aa|slow|all]]   (default 20 all)
 #
 # Each trial is the sequential A/B gate of tools/perf-check.sh
-# (--base-binary): interleaved --quick sweeps of KERNELS until compare
-# decides every configuration or BUDGET (default 60s) is spent.
+# (--base-binary): interleaved sweeps of the gate plan (or --quick sweeps
+# of KERNELS) until compare decides every configuration or BUDGET (default
+# perf-check's, 5m) is spent.
 #   - A/A: both sides the same binary: any confirmed regression is a false
 #     alarm, and the goal is a PASS.
-#   - slowdowns: the NEW side runs SLOW_KERNEL with 5%, 10% and 20% more work
-#     per run (a larger n), relabelled to the base n, as a code change that
-#     made that kernel slower by that much would look.
-# Environment: BUILD (build), KERNELS (midpoint,copy,counter_atomic),
-# SLOW_KERNEL (midpoint), BUDGET (60s), WORK (scratch).
+#   - slowdowns: the NEW side runs SLOW_KERNEL with FACTORS more work per
+#     run (a larger n; default 1.05 1.10 1.20), relabelled to the base n, as
+#     a code change that made that kernel slower by that much would look.
+# Each trial's exit code, time and undecided configurations (with why) go
+# to WORK/trials.tsv as they end.
+# Environment: BUILD (build), KERNELS (the gate plan), SLOW_KERNEL
+# (midpoint), FACTORS, BUDGET (5m), WORK (scratch).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tools/perf-lib.sh"
 trials=${1:-20}
 which=${2:-all}
 bin=$root/${BUILD:-build}/ompscale
-kernels=${KERNELS:-midpoint,copy,counter_atomic}
+# Without KERNELS each trial is perf-check's default gate plan as it stands.
+kernels=${KERNELS:-}
+plan=(${kernels:+--quick --kernels "$kernels"})
 slow_kernel=${SLOW_KERNEL:-midpoint}
-budget=${BUDGET:-60s}
+budget=${BUDGET:-5m}
+factors=${FACTORS:-1.05 1.10 1.20}
 work=${WORK:-$(mktemp -d)}
 [ -x "$bin" ] || { echo "gate-accuracy: build first (make build)" >&2; exit 2; }
 # A private copy, so a rebuild while the trials run cannot put two
@@ -64,15 +70,22 @@ EOF
     echo "$path"
 }
 
-# trial NEW_BINARY: prints "exit-code regressions-of-SLOW_KERNEL
-# regressions-of-others undecided configurations".
+# trial LABEL NEW_BINARY: prints "exit-code regressions-of-SLOW_KERNEL
+# regressions-of-others undecided configurations", and appends the trial
+# to WORK/trials.tsv: label, exit code, seconds, rounds, and every
+# configuration left undecided with why.
 trial() {
-    local rc=0 out=$work/trial
-    OUT=$out "$root/tools/perf-check.sh" --budget "$budget" --new-binary "$1" \
-        --base-binary "$bin" --quick --kernels "$kernels" >"$work/trial.txt" 2>/dev/null || rc=$?
+    local rc=0 out=$work/trial t0=$SECONDS
+    rm -rf "$out"
+    OUT=$out "$root/tools/perf-check.sh" --budget "$budget" --new-binary "$2" \
+        --base-binary "$bin" "${plan[@]}" >"$work/trial.txt" 2>/dev/null || rc=$?
+    awk -v label="$1" -v rc="$rc" -v took=$((SECONDS - t0)) -v rounds="$(ls "$out/rounds" 2>/dev/null | grep -c '^new-[0-9]*$')" '
+        /^(inconclusive|missing|faulted) / { sub(/^[a-z]+ +[0-9.-]+ +(\[[^]]*\]|-) +/, ""); und = und "; " $0 }
+        END { printf "%s\t%d\t%d\t%s\t%s\n", label, rc, took, rounds, substr(und, 3) }' \
+        "$work/trial.txt" >>"$work/trials.tsv"
     awk -v rc="$rc" -v slow="$slow_kernel" '
         /^regression / { if (index($0, "  " slow " n=")) reg++; else other++ }
-        /^(inconclusive|missing) / { und++ } /^[a-z]+ +[0-9.]+ +\[/ { n++ }
+        /^(inconclusive|missing|faulted) / { und++ } /^[a-z]+ +([0-9.]+ +\[|- )/ { n++ }
         END { printf "%d %d %d %d %d\n", rc, reg, other, und, n }' "$work/trial.txt"
 }
 
@@ -81,7 +94,7 @@ series() {
     local label=$1 new=$2 pass=0 fails=0 undecided_runs=0 reg=0 other=0 und=0 n=0 t0 rc r o u c
     t0=$(date +%s)
     for _ in $(seq 1 "$trials"); do
-        read -r rc r o u c < <(trial "$new")
+        read -r rc r o u c < <(trial "$label" "$new")
         case $rc in 0) pass=$((pass + 1)) ;; 1) fails=$((fails + 1)) ;; 3) undecided_runs=$((undecided_runs + 1)) ;; esac
         reg=$((reg + r)); other=$((other + o)); und=$((und + u)); n=$((n + c))
     done
@@ -90,12 +103,12 @@ series() {
         $(( ($(date +%s) - t0) / trials ))
 }
 
-echo "gate-accuracy: $trials trials, budget $budget each, --quick sweeps of $kernels, $(date -u +%FT%TZ)"
+echo "gate-accuracy: $trials trials, budget $budget each, ${kernels:+--quick sweeps of $kernels}${kernels:-the gate plan}, $(date -u +%FT%TZ)"
 if [ "$which" != slow ]; then
     series "A/A" "$bin"
 fi
 if [ "$which" != aa ]; then
-    for f in 1.05 1.10 1.20; do
+    for f in $factors; do
         series "$slow_kernel x$f work" "$(slow_binary "$f")"
     done
 fi

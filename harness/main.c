@@ -118,9 +118,9 @@ static int cmd_list(void)
     const struct omps_sizing sizing = {.llc_bytes = m.llc_bytes, .quick = 0};
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         const struct omps_kernel *k = omps_kernel_at(i);
-        printf("%-20s n=%-11llu %-12s %s\n", k->name,
+        printf("%-20s n=%-11llu %-12s %-13s %s\n", k->name,
                (unsigned long long)k->default_size(&sizing), omps_unit_name(k->unit),
-               k->summary);
+               omps_family_name(k->family), k->summary);
         for (size_t p = 0; p < k->nparams; p++) {
             const struct omps_param_def *d = &k->params[p];
             printf("%-20s   --set %s.%s=%g (from %g to %g): %s\n", "", k->name,

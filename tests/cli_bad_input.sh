@@ -95,14 +95,14 @@ done
 for args in --help --version list; do
     if ! "$bin" $args >/dev/null 2>&1; then echo "FAIL: '$args' did not exit 0"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
 done
-# The kernel names are part of the interface: list shows each, with a line
-# saying what it teaches.
+# The kernel names are part of the interface: list shows each, with its
+# family (the gate plan is chosen by it) and a line saying what it teaches.
 for k in midpoint cube_map shared_array copy serial_fraction counter_critical \
          counter_atomic counter_lock counter_reduction false_sharing \
          false_sharing_padded imbalance tasks overhead_parallel overhead_for \
          overhead_barrier overhead_reduction overhead_critical overhead_atomic \
          overhead_reference; do
-    if "$bin" list | grep -Eq "^$k +n=[0-9]+ +[A-Za-z/]+ +[a-z].{20,}"; then
+    if "$bin" list | grep -Eq "^$k +n=[0-9]+ +[A-Za-z/]+ +(scaling|overhead|contention|false_sharing|blocking) +[a-z].{20,}"; then
         pass=$((pass + 1))
     else
         echo "FAIL: list lacks a line for $k"; fail=$((fail + 1))

@@ -20,15 +20,18 @@
 #               --inconclusive pass|fail (what an undecided configuration means)
 #               --new-binary PATH (the NEW side's ompscale; default BUILD's)
 # RUN_ARGS go to every `ompscale run` (default: the gate plan, --quick over
-# every OpenMP kernel; the process kernels, whose every group is one more
-# mpirun a round and whose spawn now and then hangs in Open MPI, only when
-# named with --kernels).  A sweep in which a configuration crashed, hung or
+# the OpenMP kernels of the scaling and blocking families, 32
+# configurations; the process kernels, whose every group is one more mpirun
+# a round and whose spawn now and then hangs in Open MPI, and the overhead,
+# contention and false sharing kernels, whose rounds spread too far on a
+# 2-vCPU runner to be decided in 5m, only when named with --kernels).  A sweep in which a configuration crashed, hung or
 # could not start is run once more in a fresh process; if it faults again,
 # the round keeps what did run, and the configuration is reported as
 # undecided with the reason (faults.tsv, compare.md): it never turns the
 # gate into exit 2.  Environment:
 # ROUNDS (record, default 20), BUILD (build), OUT (results/perf), THRESHOLD,
-# ALPHA.  compare looks after A/B rounds 8, 12, 18, 27, 40 and 60, and once
+# ALPHA.  compare looks after A/B rounds 8, 12, 18, 27, 40 and 60 (spaced
+# out to the rounds the budget holds, where it holds more than 60), and once
 # more when the budget ends between looks: at most 6 looks, alpha/6 each.
 # Exit code: compare's (0 pass, 1 regression, 2 bad input, 3 undecided),
 # 3 also when a configuration faulted (unless --inconclusive says), 1 when a
@@ -60,8 +63,18 @@ new_bin=${new_binary:-$build/ompscale}
 [ -x "$new_bin" ] || { echo "perf-check: $new_bin not built (run make build)" >&2; exit 2; }
 # compare itself always comes from this build.
 gate_bin=$build/ompscale
-[ ${#run_args[@]} -gt 0 ] || run_args=(--quick --kernels "$(gate_kernels "$gate_bin")")
+[ ${#run_args[@]} -gt 0 ] || run_args=(--quick --schedules static --repetitions 2 --kernels "$(gate_kernels "$gate_bin")")
 schedule=(8 12 18 27 40 60)
+
+# look_schedule MS: the six looks, spaced geometrically from round 8 to as
+# many A/B rounds of MS milliseconds as the budget holds (at least 60, so
+# a slow runner keeps 8 12 18 27 40 60).  It depends on time alone, never
+# on the results, so each look still spends alpha/6.
+look_schedule() {
+    awk -v ms="$1" -v budget="$budget_s" 'BEGIN {
+        last = int(budget * 1000 / (ms > 1 ? ms : 1)); if (last < 60) last = 60
+        for (j = 0; j < 6; j++) printf "%d ", int(8 * (last / 8) ^ (j / 5) + 0.5) }'
+}
 
 # run_once BINARY DIR SIZE_FLAGS: one run, its chatter in DIR.log; prints
 # nothing, returns its exit code.
@@ -135,10 +148,13 @@ gate() {
     sizes=$(size_flags "$size_source")
     while [ "$r" -lt "$max_rounds" ]; do
         r=$((r + 1))
-        t0=$(date +%s)
+        t0=$(date +%s%3N)
         [ -z "$base_bin" ] || sweep "$base_bin" "$out/rounds/base-$r" "$sizes" BASE "$r"
         sweep "$new_bin" "$out/rounds/new-$r" "$sizes" NEW "$r"
-        took=$(($(date +%s) - t0))
+        took=$(($(date +%s%3N) - t0))
+        # shellcheck disable=SC2207
+        [ "$r" -gt 1 ] || schedule=($(look_schedule "$took"))
+        took=$(((took + 999) / 1000))
         local out_of_time=$(($(elapsed) + took > budget_s || r == max_rounds))
         [ "$r" -eq "${schedule[$next]:-0}" ] || [ "$out_of_time" -eq 1 ] || continue
         looks=${looks:+$looks,}$r
