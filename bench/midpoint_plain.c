@@ -12,8 +12,8 @@
 
 #include <omp.h>
 
-#include "../harness/stats.h"
-#include "../kernels/registry.h"
+#include "stats.h"
+#include "registry.h"
 
 static double plain_midpoint(int64_t n)
 {

@@ -31,9 +31,9 @@
 
 #include <jansson.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
-#include "cli.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "csv_write.h"
 #include "models.h"
 #include "stats.h"

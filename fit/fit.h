@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../harness/env.h"
+#include "env.h"
 
 /* One configuration (a point of a series) as read from summary.csv, with
  * its rounds from runs.csv when they are there. */

@@ -10,9 +10,9 @@
 
 #include <jansson.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
-#include "cli.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "fit.h"
 #include "runs_read.h"
 #include "stats.h"

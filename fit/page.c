@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "registry.h"
 #include "csv_write.h"
 #include "table.h"
 

@@ -11,10 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../kernels/errors.h"
-#include "cli.h"
+#include "errors.h"
 #include "gate.h"
-#include "journal.h"
+#include "parse.h"
 
 /* Parses --looks R1,R2,...: strictly increasing round counts, at most
  * OMPS_MAX_LOOKS of them. */

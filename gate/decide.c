@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 #include "gate.h"
 #include "mwu.h"
 #include "stats.h"

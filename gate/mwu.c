@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 /*
  * Counts of arrangements by U, built up one observation at a time: with i

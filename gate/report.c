@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 #include "csv_write.h"
 #include "gate.h"
 

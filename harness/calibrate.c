@@ -11,8 +11,8 @@
 
 #include <omp.h>
 
-#include "../kernels/common.h"
-#include "../kernels/errors.h"
+#include "common.h"
+#include "errors.h"
 #include "probe.h"
 
 /* The model before anything is measured (and for a synthetic topology):

@@ -14,7 +14,7 @@
 
 #include <omp.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 /* How long a child that was told to finish may take before it is killed. */
 #define FINISH_GRACE_S 5.0

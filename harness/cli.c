@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "topology.h"
 
 #define DEFAULT_REPETITIONS 5
@@ -25,76 +26,6 @@ void omps_run_options_init(struct omps_run_options *opts)
     opts->budget = DEFAULT_BUDGET;
     opts->precision = DEFAULT_PRECISION;
     opts->out_dir = "results/latest";
-}
-
-/* Reads one "<number><unit>" term of a duration; returns its seconds or a
- * negative number when it is malformed. */
-static double duration_term(const char **cursor)
-{
-    char *end = NULL;
-    errno = 0;
-    const char *s = *cursor;
-    if (*s < '0' || *s > '9')
-        return -1.0;
-    double v = strtod(s, &end);
-    if (errno != 0 || end == s || !isfinite(v))
-        return -1.0;
-    double unit = 1.0;
-    if (*end == 'h')
-        unit = 3600.0, end++;
-    else if (*end == 'm')
-        unit = 60.0, end++;
-    else if (*end == 's')
-        end++;
-    *cursor = end;
-    return v * unit;
-}
-
-int omps_parse_duration(const char *text, double *seconds)
-{
-    if (text == NULL || *text == '\0')
-        return OMPS_EINVAL;
-    if (strcmp(text, "none") == 0) {
-        *seconds = INFINITY;
-        return OMPS_OK;
-    }
-    double total = 0.0;
-    for (const char *s = text; *s != '\0';) {
-        const double term = duration_term(&s);
-        if (term < 0.0)
-            return OMPS_EINVAL;
-        total += term;
-    }
-    if (!(total > 0.0) || total > 30 * 86400.0)
-        return OMPS_EINVAL;
-    *seconds = total;
-    return OMPS_OK;
-}
-
-int omps_parse_long(const char *text, long lo, long hi, long *out)
-{
-    if (text == NULL || *text == '\0')
-        return OMPS_EINVAL;
-    char *end = NULL;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (errno != 0 || *end != '\0' || v < lo || v > hi)
-        return OMPS_EINVAL;
-    *out = v;
-    return OMPS_OK;
-}
-
-int omps_parse_double(const char *text, double *out)
-{
-    if (text == NULL || *text == '\0')
-        return OMPS_EINVAL;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno != 0 || *end != '\0' || !isfinite(v))
-        return OMPS_EINVAL;
-    *out = v;
-    return OMPS_OK;
 }
 
 /* Copies the next comma-separated item of *cursor into item; returns 0 at

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../kernels/kernel.h"
+#include "kernel.h"
 #include "key.h"
 
 #define OMPS_MAX_LIST 64      /* kernels, schedules, sizes, --set items */
@@ -125,14 +125,5 @@ int omps_parse_size(const char *text, struct omps_size_override *out,
 int omps_parse_set(const char *text, struct omps_param_override *out,
                    char *err, size_t err_len);
 
-/* Parses a whole decimal integer in [lo, hi]; 0 or OMPS_EINVAL. */
-int omps_parse_long(const char *text, long lo, long hi, long *out);
-
-/* Parses a finite decimal number; 0 or OMPS_EINVAL. */
-int omps_parse_double(const char *text, double *out);
-
-/* Parses a duration "90", "90s", "3m", "1h", "1m30s" into seconds, or
- * "none" into INFINITY.  Returns 0 or OMPS_EINVAL. */
-int omps_parse_duration(const char *text, double *seconds);
 
 #endif

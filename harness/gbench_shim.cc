@@ -9,7 +9,7 @@
 #include <vector>
 
 extern "C" {
-#include "../kernels/errors.h"
+#include "errors.h"
 }
 
 namespace {

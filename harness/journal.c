@@ -11,37 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 #include "csv_write.h"
+#include "parse.h"
 
 #define LOCK_NAME ".ompscale.lock"
-
-int omps_make_dirs(const char *dir)
-{
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}
 
 static int path_in(const struct omps_journal *j, const char *name, char *buf, size_t len)
 {

@@ -58,7 +58,5 @@ void omps_journal_close(struct omps_journal *j);
  * Returns 0 or OMPS_EIO. */
 int omps_write_json(const char *dir, const char *name, json_t *root);
 
-/* Creates dir and its missing parents, like mkdir -p; 0 or -1 (errno). */
-int omps_make_dirs(const char *dir);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 #include "stats.h"
 
 /* The line the two ends pass back and forth, alone on its cache line. */

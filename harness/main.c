@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "registry.h"
 #include "build_info.h"
 #include "cli.h"
 #include "compare.h"
@@ -16,7 +16,7 @@
 #include "run.h"
 #include "sweep.h"
 #ifdef OMPS_HAVE_MPI
-#include "../kernels/spawn.h"
+#include "spawn.h"
 #endif
 
 static volatile sig_atomic_t interrupted;

@@ -6,9 +6,9 @@
 
 #include "csv_write.h"
 
-#include "../kernels/errors.h"
-#include "../kernels/pi_terms.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "pi_terms.h"
+#include "registry.h"
 #include "plan.h"
 #include "ranks.h"
 

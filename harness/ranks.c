@@ -11,7 +11,7 @@
 #include <mpi.h>
 #endif
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 /* The size of one rank's record when gathering nodes. */
 #define NODE_RECORD 256

@@ -12,9 +12,10 @@
 
 #include <jansson.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 #include "child.h"
-#include "../kernels/registry.h"
+#include "parse.h"
+#include "registry.h"
 #include "build_info.h"
 #include "csv_write.h"
 #include "journal.h"

@@ -12,8 +12,9 @@
 
 #include <omp.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "csv_write.h"
 #include "gbench_shim.h"
 #include "child.h"

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "cli.h"
 #include "env.h"
 

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "child.h"
 #include "ranks.h"
 

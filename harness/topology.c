@@ -7,7 +7,7 @@
 
 #include <hwloc.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 /* The usable PUs: what hwloc allows, narrowed to this process's binding
  * when the topology is this machine's. */

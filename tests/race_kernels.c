@@ -15,7 +15,7 @@
 
 #include <omp.h>
 
-#include "../kernels/registry.h"
+#include "registry.h"
 
 /* Kept small: ThreadSanitizer slows each access by 5-15 times. */
 #define RACE_SIZE 4096

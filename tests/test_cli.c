@@ -1,8 +1,8 @@
 /* Parsing of thread lists, schedules, sizes, --set and whole run lines. */
-#include "../harness/cli.h"
-#include "../harness/key.h"
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "cli.h"
+#include "key.h"
+#include "errors.h"
+#include "registry.h"
 #include "check.h"
 
 static char err[512];

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../gate/mwu.h"
+#include "mwu.h"
 #include "check.h"
 #include "rng.h"
 

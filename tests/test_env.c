@@ -8,7 +8,7 @@
 
 #include <omp.h>
 
-#include "../harness/env.h"
+#include "env.h"
 #include "check.h"
 
 int main(void)

@@ -13,9 +13,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/csv_write.h"
-#include "../harness/stats.h"
-#include "../harness/table.h"
+#include "csv_write.h"
+#include "stats.h"
+#include "table.h"
 #include "check.h"
 #include "rng.h"
 

@@ -6,9 +6,9 @@
 #include <omp.h>
 #include <stdlib.h>
 
-#include "../kernels/common.h"
-#include "../kernels/pi_terms.h"
-#include "../kernels/registry.h"
+#include "common.h"
+#include "pi_terms.h"
+#include "registry.h"
 #include "check.h"
 #ifdef OMPS_HAVE_MPI
 #include <mpi.h>

@@ -13,10 +13,10 @@
 
 #include <jansson.h>
 
-#include "../harness/csv_write.h"
-#include "../harness/stats.h"
-#include "../harness/table.h"
-#include "../kernels/registry.h"
+#include "csv_write.h"
+#include "stats.h"
+#include "table.h"
+#include "registry.h"
 #include "check.h"
 
 static const char *dir;

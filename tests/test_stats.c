@@ -3,8 +3,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "../harness/stats.h"
-#include "../kernels/registry.h"
+#include "stats.h"
+#include "registry.h"
 #include "check.h"
 #include "rng.h"
 

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "../harness/csv_write.h"
-#include "../harness/table.h"
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "csv_write.h"
+#include "table.h"
+#include "errors.h"
+#include "registry.h"
 #include "check.h"
 
 static char dir[] = "/tmp/ompscale-test-table-XXXXXX";

@@ -5,7 +5,7 @@
  */
 #include <stdlib.h>
 
-#include "../../gate/compare.h"
+#include "compare.h"
 #include "fuzz.h"
 
 enum { MAX_ARGS = 64 };

@@ -15,11 +15,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
-#include "../../fit/fit.h"
-#include "../../gate/compare.h"
-#include "../../harness/run.h"
-#include "../../harness/summarize.h"
-#include "../../kernels/errors.h"
+#include "fit.h"
+#include "compare.h"
+#include "run.h"
+#include "summarize.h"
+#include "errors.h"
 #include "fuzz.h"
 
 static const char runs_csv[] =

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../harness/cli.h"
-#include "../../harness/machine.h"
-#include "../../harness/plan.h"
-#include "../../kernels/errors.h"
+#include "cli.h"
+#include "machine.h"
+#include "plan.h"
+#include "errors.h"
 #include "fuzz.h"
 
 enum { MAX_ARGS = 64 };

@@ -7,10 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../fit/fit.h"
-#include "../../gate/compare.h"
-#include "../../harness/summarize.h"
-#include "../../kernels/errors.h"
+#include "fit.h"
+#include "compare.h"
+#include "summarize.h"
+#include "errors.h"
 #include "fuzz.h"
 
 static const char machine_json[] = "{\"state\": \"complete\"}\n";

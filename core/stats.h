@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../kernels/kernel.h"
+#include "kernel.h"
 #include "key.h"
 
 struct omps_stats {

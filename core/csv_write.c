@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 int omps_outfile_open(struct omps_outfile *o, const char *dir, const char *name)
 {

@@ -8,7 +8,7 @@
 
 #include <csv.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 /* What the libcsv callbacks build up. */
 struct reader {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../kernels/kernel.h"
+#include "kernel.h"
 #include "env.h"
 
 /* A loop schedule: kind 0 means "none" (the kernel has no scheduled loop);

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
-#include "cli.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 #include "table.h"
 
 enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,

@@ -1,12 +1,12 @@
 #include "key.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
-#include "../kernels/registry.h"
+#include "errors.h"
+#include "parse.h"
+#include "registry.h"
 
 static int compare_int(long long a, long long b)
 {
@@ -164,29 +164,16 @@ static int parse_kernel_field(char *field, struct omps_key *k)
     return omps_key_parse_params(k, params != NULL ? params : "");
 }
 
-/* A whole number in [lo, hi].  cli.c's omps_parse_long is the same, but
- * cli.h includes key.h, so key.c cannot call it without a cycle. */
-static int parse_count(const char *text, long long lo, long long hi, long long *out)
-{
-    char *end;
-    errno = 0;
-    const long long v = strtoll(text, &end, 10);
-    if (end == text || *end != '\0' || errno != 0 || v < lo || v > hi)
-        return OMPS_EINVAL;
-    *out = v;
-    return OMPS_OK;
-}
-
 /* Reads a schedule field's "KIND:CHUNK". */
 static int parse_schedule_field(char *value, struct omps_schedule *s)
 {
     char *chunk = strchr(value, ':');
-    long long v;
+    long v;
     if (chunk == NULL)
         return OMPS_EINVAL;
     *chunk++ = '\0';
     if (omps_schedule_kind(value, &s->kind) != OMPS_OK ||
-        parse_count(chunk, 0, 1LL << 30, &v) != OMPS_OK)
+        omps_parse_long(chunk, 0, 1L << 30, &v) != OMPS_OK)
         return OMPS_EINVAL;
     s->chunk = (int)v;
     return OMPS_OK;
@@ -196,19 +183,19 @@ static int parse_schedule_field(char *value, struct omps_schedule *s)
 static int parse_field(char *field, struct omps_key *k)
 {
     char *value = strchr(field, ':');
-    long long v;
+    long v;
     if (value == NULL)
         return OMPS_EINVAL;
     *value++ = '\0';
-    if (strcmp(field, "n") == 0 && parse_count(value, 1, 1LL << 40, &v) == OMPS_OK) {
+    if (strcmp(field, "n") == 0 && omps_parse_long(value, 1, 1L << 40, &v) == OMPS_OK) {
         k->n = (uint64_t)v;
         return OMPS_OK;
     }
-    if (strcmp(field, "threads") == 0 && parse_count(value, 1, OMPS_MAX_THREADS, &v) == OMPS_OK) {
+    if (strcmp(field, "threads") == 0 && omps_parse_long(value, 1, OMPS_MAX_THREADS, &v) == OMPS_OK) {
         k->threads = (int)v;
         return OMPS_OK;
     }
-    if (strcmp(field, "ranks") == 0 && parse_count(value, 1, OMPS_MAX_RANKS, &v) == OMPS_OK) {
+    if (strcmp(field, "ranks") == 0 && omps_parse_long(value, 1, OMPS_MAX_RANKS, &v) == OMPS_OK) {
         k->ranks = (int)v;
         return OMPS_OK;
     }

@@ -1,12 +1,12 @@
 #include "stats.h"
 
-#include "../kernels/pi_terms.h"
+#include "pi_terms.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 static int compare_doubles(const void *a, const void *b)
 {

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 #include "csv_write.h"
 #include "runs_read.h"
 #include "stats.h"

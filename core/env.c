@@ -12,7 +12,7 @@
 
 #include <omp.h>
 
-#include "../kernels/errors.h"
+#include "errors.h"
 
 /* Each axis's values; index 0 is "left to the runtime". */
 static const char *const bind_values[] = {"", "close", "spread", "master", "false", "true"};

@@ -1,0 +1,22 @@
+/*
+ * The small parsers every layer shares: whole numbers, finite numbers and
+ * durations, each all or nothing (a trailing character is an error), and
+ * mkdir -p.
+ */
+#ifndef OMPS_PARSE_H
+#define OMPS_PARSE_H
+
+/* Parses a whole decimal integer in [lo, hi]; 0 or OMPS_EINVAL. */
+int omps_parse_long(const char *text, long lo, long hi, long *out);
+
+/* Parses a finite decimal number; 0 or OMPS_EINVAL. */
+int omps_parse_double(const char *text, double *out);
+
+/* Parses a duration "90", "90s", "3m", "1h", "1m30s" into seconds, or
+ * "none" into INFINITY.  Returns 0 or OMPS_EINVAL. */
+int omps_parse_duration(const char *text, double *seconds);
+
+/* Creates dir and its missing parents, like mkdir -p; 0 or -1 (errno). */
+int omps_make_dirs(const char *dir);
+
+#endif
