@@ -48,7 +48,7 @@ endif
 # runtime unless set) and this build's toolchain, unless TOOLCHAINS is given,
 # except the binding of the memory-bound kernels under BENCH_ENV.
 # BENCH_ENV adds close against spread for the memory-bound kernels on a
-# machine with more than one L3 domain or NUMA node (README).
+# machine with more than one L3 domain or NUMA node (docs/reference.md).
 BENCH_BUDGET ?= 150s
 BENCH_ENV ?= --auto-environments
 
@@ -79,7 +79,7 @@ plots: build
 quick: build toolchains
 	$(BUILD)/ompscale run --quick --out $(RUN) $(TOOLCHAIN_ARGS) $(ARGS)
 
-# The performance gate (README, "Performance gate").  PERF_ARGS go to every
+# The performance gate (docs/gate.md).  PERF_ARGS go to every
 # sweep (default: perf-check's gate plan, --quick over the scaling and
 # blocking kernels); BUDGET (5m) bounds the A/B rounds; INCONCLUSIVE=pass|fail says what
 # an undecided configuration means.  make turns every failing recipe into

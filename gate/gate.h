@@ -18,7 +18,7 @@
  * One configuration's rounds on one side.  A round's value is the fastest of
  * its repetitions: interference on a shared machine only ever adds time, so
  * the minimum is the statistic that A/A trials here showed to vary least
- * between processes (see README, "Performance gate").
+ * between processes (see docs/gate.md).
  */
 struct omps_rounds {
     struct omps_key key;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance gate's workflows (see README, "Performance gate").
+# The performance gate's workflows (see docs/gate.md).
 #
 #   tools/perf-check.sh [GATE_OPTIONS] --base REF [RUN_ARGS...]
 #       Same-job A/B, the recommended gate on shared runners: builds git REF

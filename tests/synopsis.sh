@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The synopsis in README.md and docs/reference.md is `ompscale --help`'s own
+# usage block, line for line, and every option it shows is explained
+# somewhere under docs/.
+#
+# Usage: synopsis.sh OMPSCALE SOURCE_DIR
+set -euo pipefail
+bin=${1:?usage: synopsis.sh OMPSCALE SOURCE_DIR}
+src=${2:?usage: synopsis.sh OMPSCALE SOURCE_DIR}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+"$bin" --help | sed '/^$/q' | sed '/^$/d' >"$tmp/help"
+[ -s "$tmp/help" ] || { echo "FAIL: --help printed no usage block"; exit 1; }
+
+# synopsis FILE: the first code block after the "## Command line" heading.
+synopsis() {
+    awk '/^## Command line/ { found = 1; next }
+         found && /^```/ { if (inside) exit; inside = 1; next }
+         inside { print }' "$1"
+}
+
+for doc in README.md docs/reference.md; do
+    synopsis "$src/$doc" >"$tmp/doc"
+    if diff -u "$tmp/help" "$tmp/doc" >"$tmp/diff"; then
+        echo "ok: $doc's synopsis is --help's"
+    else
+        echo "FAIL: $doc's synopsis differs from ompscale --help:"
+        cat "$tmp/diff"
+        fail=$((fail + 1))
+    fi
+done
+
+for option in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help" | sort -u); do
+    if ! grep -rqF -- "\`$option" "$src/docs"; then
+        echo "FAIL: $option is in the usage but explained nowhere under docs/"
+        fail=$((fail + 1))
+    fi
+done
+[ "$fail" -eq 0 ]
