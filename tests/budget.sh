@@ -6,6 +6,7 @@
 # by the cache, so that the plan fits on any machine.
 # Usage: budget.sh OMPSCALE TEST_RUNDIR
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1 rundir_check=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -25,7 +26,7 @@ grep -q '"budget_spent": true' "$tmp/b/machine.json" || { echo "FAIL: budget_spe
 grep -q "budget spent" "$tmp/err" || { echo "FAIL: stderr does not say the budget was spent"; fail=1; }
 [ "$(tail -n +2 "$tmp/b/summary.csv" | wc -l)" -eq "$planned" ] \
     || { echo "FAIL: $(tail -n +2 "$tmp/b/summary.csv" | wc -l) of $planned configurations"; fail=1; }
-awk -F, 'NR > 1 && $7 < 5 { exit 1 }' "$tmp/b/summary.csv" || { echo "FAIL: below 5 repetitions"; fail=1; }
+csv_rows 'v("repetitions") < 5 { exit 1 }' "$tmp/b/summary.csv" || { echo "FAIL: below 5 repetitions"; fail=1; }
 "$rundir_check" "$tmp/b" >/dev/null || { echo "FAIL: format"; fail=1; }
 [ $fail -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
 exit $fail

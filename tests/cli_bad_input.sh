@@ -95,19 +95,23 @@ done
 for args in --help --version list; do
     if ! "$bin" $args >/dev/null 2>&1; then echo "FAIL: '$args' did not exit 0"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
 done
-# The kernel names are part of the interface: list shows each, with its
-# family (the gate plan is chosen by it) and a line saying what it teaches.
-for k in midpoint cube_map shared_array copy serial_fraction counter_critical \
-         counter_atomic counter_lock counter_reduction false_sharing \
-         false_sharing_padded imbalance tasks overhead_parallel overhead_for \
-         overhead_barrier overhead_reduction overhead_critical overhead_atomic \
-         overhead_reference; do
+# The kernel names are part of the interface: list shows every kernel of
+# the registry (kernels/registry.h's X-macro list, the process kernels only
+# in a build with MPI), each with its family (the gate plan is chosen by it)
+# and a line saying what it teaches.
+registry=$(dirname "$0")/../kernels/registry.h
+listed=$("$bin" list | awk '$2 ~ /^n=/ { print $1 }')
+for k in $(sed -n 's/^ *X(\([a-z_0-9]*\)).*/\1/p' "$registry"); do
+    case $k in mpi_* | spawn) "$bin" list | grep -q '^mpi_' || continue ;; esac
     if "$bin" list | grep -Eq "^$k +n=[0-9]+ +[A-Za-z/]+ +(scaling|overhead|contention|false_sharing|blocking) +[a-z].{20,}"; then
         pass=$((pass + 1))
     else
         echo "FAIL: list lacks a line for $k"; fail=$((fail + 1))
     fi
 done
+[ "$(echo "$listed" | wc -l)" -eq "$(sed -n 's/^ *X(\([a-z_0-9]*\)).*/\1/p' "$registry" |
+    { "$bin" list | grep -q '^mpi_' && cat || grep -Ev '^(mpi_|spawn$)'; } | wc -l)" ] \
+    && pass=$((pass + 1)) || { echo "FAIL: list and the registry name different kernels: $(echo $listed)"; fail=$((fail + 1)); }
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -5,6 +5,7 @@
 # them, exits 0, and writes nowhere but its run directory.
 # Usage: environment.sh OMPSCALE
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -24,12 +25,12 @@ env BENCHMARK_FILTER=nothing-matches BENCHMARK_OUT="$tmp/stray.json" \
 rc=$?
 [ "$rc" -eq 0 ] || { echo "FAIL: exit $rc with the variables set: $(tail -2 "$tmp/dirty.err")"; fail=1; }
 [ -e "$tmp/stray.json" ] && { echo "FAIL: BENCHMARK_OUT opened a file"; fail=1; }
-counts() { cut -d, -f1-6 "$1/runs.csv" | sort | uniq -c; }
+counts() { csv_rows '{ print key() }' "$1/runs.csv" | sort | uniq -c; }
 [ "$(counts "$tmp/clean")" = "$(counts "$tmp/dirty")" ] \
     || { echo "FAIL: other configurations or repetitions with the variables set:"; \
          diff <(counts "$tmp/clean") <(counts "$tmp/dirty"); fail=1; }
 # Every row verified, so each ran with the team and schedule it names.
-awk -F, 'NR > 1 && $9 != 1 { bad = 1 } END { exit bad }' "$tmp/dirty/runs.csv" \
+csv_rows 'v("verified") != 1 { bad = 1 } END { exit bad }' "$tmp/dirty/runs.csv" \
     || { echo "FAIL: rows that did not verify with the variables set"; fail=1; }
 # Google Benchmark's JSON holds one entry per repetition, as without them.
 n_clean=$(grep -c '"run_type": "iteration"' "$tmp/clean/gbench.json")

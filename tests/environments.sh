@@ -4,6 +4,7 @@
 # hangs reported while the sweep goes on, and a merged directory that the
 # format checks accept.
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1 rundir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,16 +23,18 @@ fi
 # environment, and every group has every configuration's repetitions.
 "$bin" "${small[@]}" --bind close,spread --wait-policy active,passive --toolchains "$toolchains" \
     --out "$tmp/env" 2>"$tmp/env.err" || bad "environment sweep: $(tail -1 "$tmp/env.err")"
-groups=$(awk -F, 'NR > 1 { print $13 "," $14 "," $15 "," $16 }' "$tmp/env/runs.csv" | sort -u | wc -l)
+groups=$(csv_rows '{ print v("bind") "," v("places") "," v("wait_policy") "," v("toolchain") }' \
+    "$tmp/env/runs.csv" | sort -u | wc -l)
 want=$((4 * $(echo "$toolchains" | tr ',' '\n' | wc -l)))
 [ "$groups" -eq "$want" ] || bad "$groups environments in runs.csv, want $want"
-awk -F, 'NR > 1 && !(($13 == "close" || $13 == "spread") && $14 == "" && \
-    ($15 == "active" || $15 == "passive")) { bad = 1 } END { exit bad }' "$tmp/env/runs.csv" \
+csv_rows '!((v("bind") == "close" || v("bind") == "spread") && v("places") == "" && \
+    (v("wait_policy") == "active" || v("wait_policy") == "passive")) { bad = 1 } END { exit bad }' \
+    "$tmp/env/runs.csv" \
     || bad "a row with another environment"
 # The runtime column is what the child loaded, not what was assumed.
-awk -F, 'NR > 1 && (($16 == "gcc") != ($17 ~ /^libgomp/)) { bad = 1 } END { exit bad }' \
+csv_rows '(v("toolchain") == "gcc") != (v("runtime") ~ /^libgomp/) { bad = 1 } END { exit bad }' \
     "$tmp/env/runs.csv" || bad "a gcc row without libgomp, or libgomp on another toolchain"
-awk -F, 'NR > 1 && $16 == "gcc+libomp" && $17 !~ /^libomp/ { bad = 1 } END { exit bad }' \
+csv_rows 'v("toolchain") == "gcc+libomp" && v("runtime") !~ /^libomp/ { bad = 1 } END { exit bad }' \
     "$tmp/env/runs.csv" || bad "gcc+libomp did not load libomp"
 [ "$(ls "$tmp/env/children" | wc -l)" -ge "$want" ] || bad "fewer Google Benchmark files than groups"
 "$rundir" "$tmp/env" 3 >"$tmp/format.out" 2>&1 || bad "format checks: $(tail -3 "$tmp/format.out")"
@@ -48,7 +51,7 @@ grep -q "threads=2 static:0 bind=spread;wait_policy=passive" "$tmp/gate/compare.
 # A variable that is not swept passes through, and the child reports it.
 OMP_PROC_BIND=spread "$bin" "${small[@]}" --wait-policy passive --out "$tmp/inherit" 2>/dev/null \
     || bad "inherited binding"
-awk -F, 'NR > 1 && ($13 != "spread" || $15 != "passive") { bad = 1 } END { exit bad }' \
+csv_rows 'v("bind") != "spread" || v("wait_policy") != "passive" { bad = 1 } END { exit bad }' \
     "$tmp/inherit/runs.csv" || bad "inherited OMP_PROC_BIND not recorded"
 
 # A child that crashes in one environment: reported, and the other goes on.
@@ -58,7 +61,7 @@ rc=$?
 [ "$rc" -eq 2 ] || bad "a crashing child: exit $rc, want 2"
 grep -q "wait_policy:passive: the child was killed by signal 6" "$tmp/crash.err" \
     || bad "the crash is not named: $(head -3 "$tmp/crash.err")"
-awk -F, 'NR > 1 { n[$15]++ } END { exit !(n["active"] >= 12 && n["passive"] == 0) }' \
+csv_rows '{ n[v("wait_policy")]++ } END { exit !(n["active"] >= 12 && n["passive"] == 0) }' \
     "$tmp/crash/runs.csv" || bad "the healthy environment did not finish"
 
 # A child that hangs is killed at its limit.
@@ -69,7 +72,7 @@ rc=$?
 [ "$rc" -eq 2 ] && grep -q "wait_policy:active: the child hung, so it was killed" "$tmp/hang.err" \
     || bad "a hanging child: exit $rc: $(head -3 "$tmp/hang.err")"
 [ $(( $(date +%s) - start )) -lt 30 ] || bad "the hang took more than 30 s to end"
-awk -F, 'NR > 1 { n[$15]++ } END { exit !(n["passive"] >= 12 && n["active"] == 0) }' \
+csv_rows '{ n[v("wait_policy")]++ } END { exit !(n["passive"] >= 12 && n["active"] == 0) }' \
     "$tmp/hang/runs.csv" || bad "the healthy environment did not finish after a hang"
 
 # A binding the runtime ignores, inherited by the children, is a

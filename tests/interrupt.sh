@@ -7,6 +7,7 @@
 # finishes to exactly the configurations of an uninterrupted run.
 # Usage: interrupt.sh OMPSCALE TEST_RUNDIR [SEED]
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1 rundir_check=$2
 RANDOM=${3:-2026}
 tmp=$(mktemp -d)
@@ -17,7 +18,7 @@ args=(--quick --kernels midpoint,copy,counter_atomic,false_sharing --threads 1,2
 
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
-keys() { cut -d, -f1-6 "$1/summary.csv" | sort; }
+keys() { csv_rows '{ print key() }' "$1/summary.csv" | sort; }
 
 state() { sed -n 's/^  "state": "\(.*\)",*$/\1/p' "$1/machine.json"; }
 
@@ -32,7 +33,8 @@ check_journal() {
     local f=$1/runs.csv
     [ -f "$f" ] || return 0
     [ -z "$(tail -c 1 "$f")" ] || { bad "$1: runs.csv ends inside a line"; return; }
-    awk -F, 'NR == 1 { n = NF } NF != n { exit 1 }' "$f" || bad "$1: a ragged row"
+    csv_run 'FNR == 1 { n = csv_split($0, f) } csv_split($0, f) != n { exit 1 }' "$f" \
+        || bad "$1: a ragged row"
 }
 
 # unstarted N DIR MODE: a process killed before it wrote machine.json (the
@@ -105,7 +107,7 @@ trial() {
     fi
     [ "$(state "$out")" = complete ] || bad "trial $i: not complete after resume"
     keys "$out" | cmp -s - "$tmp/ref.keys" || bad "trial $i: resumed configurations differ"
-    awk -F, 'NR > 1 && $7 < 3 { exit 1 }' "$out/summary.csv" || bad "trial $i: below 3 repetitions"
+    csv_rows 'v("repetitions") < 3 { exit 1 }' "$out/summary.csv" || bad "trial $i: below 3 repetitions"
     "$rundir_check" "$out" >/dev/null 2>&1 || bad "trial $i: format after resume"
     pass=$((pass + 1))
 }

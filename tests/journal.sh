@@ -4,6 +4,7 @@
 # line, and a second Ctrl-C.
 # Usage: journal.sh OMPSCALE TEST_RUNDIR
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1 rundir_check=$2
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -63,7 +64,11 @@ expect_refused "ompscale_version" run --resume "$tmp/cut" --force
 # and --resume=DIR is --resume DIR.
 cp "$tmp/machine.keep" "$tmp/cut/machine.json"
 cp -r "$tmp/cut" "$tmp/failed"
-awk -F, -v OFS=, 'NR == 2 { $9 = 0 } { print }' "$tmp/cut/runs.csv" >"$tmp/failed/runs.csv"
+csv_run 'FNR == 1 { csv_header($0, c); verified = csv_need(c, "verified") }
+         FNR != 2 { print; next }
+         { n = csv_split($0, f); f[verified] = 0; line = csv_field(f[1])
+           for (i = 2; i <= n; i++) line = line "," csv_field(f[i])
+           print line }' "$tmp/cut/runs.csv" >"$tmp/failed/runs.csv"
 "$bin" run --resume="$tmp/failed" 2>"$tmp/err"
 rc=$?
 [ "$rc" -eq 1 ] && grep -q "verification failed" "$tmp/err" && ok \
@@ -120,11 +125,11 @@ expect_refused "holds no run" run --resume "$tmp/unstarted"
 
 # Killed between machine.json and runs.csv's header: --resume starts the
 # journal afresh and finishes every configuration.
-cut -d, -f1-6 "$tmp/unstarted/summary.csv" >"$tmp/keys.want"
+csv_rows '{ print key() }' "$tmp/unstarted/summary.csv" >"$tmp/keys.want"
 sed -i 's/"state": "complete"/"state": "running"/' "$tmp/unstarted/machine.json"
 rm "$tmp/unstarted/runs.csv"
 if "$bin" run --resume "$tmp/unstarted" 2>/dev/null \
-    && cut -d, -f1-6 "$tmp/unstarted/summary.csv" | cmp -s - "$tmp/keys.want" \
+    && csv_rows '{ print key() }' "$tmp/unstarted/summary.csv" | cmp -s - "$tmp/keys.want" \
     && "$rundir_check" "$tmp/unstarted" >/dev/null 2>&1; then
     ok
 else
@@ -144,8 +149,8 @@ mkdir -p "$tmp/modes"
     done
 } >"$tmp/modes/runs.csv"
 "$bin" summarize "$tmp/modes" 2>/dev/null
-modes=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "placement_modes") c = i; next }
-                 { printf "%s/%s=%s ", $1, $4, $c }' "$tmp/modes/summary.csv")
+modes=$(csv_rows '{ printf "%s/%s=%s ", v("kernel"), v("threads"), v("placement_modes") }' \
+    "$tmp/modes/summary.csv")
 [ "$modes" = "copy/1= copy/2=2 midpoint/2=1 " ] && ok || bad "placement modes: $modes"
 
 # A new run replaces an earlier run's files, fit.csv included.

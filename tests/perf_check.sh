@@ -3,6 +3,7 @@
 # against them, and expect the merged round column, the reports, exit 3 (two
 # rounds a side can never decide anything) and --inconclusive mapping it.
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 root=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -12,8 +13,7 @@ export ROUNDS=2 OUT=$tmp/perf BUILD=${2:-build}
 cd "$root" || exit 1
 tools/perf-check.sh --record "$tmp/baseline" "${args[@]}" >/dev/null || { echo "FAIL: record"; fail=1; }
 head -n 1 "$tmp/baseline/runs.csv" | grep -q ',round\(,\|$\)' || { echo "FAIL: no round column"; fail=1; }
-[ "$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "round") c = i; next }
-             { print $c }' "$tmp/baseline/runs.csv" | sort -u | tr '\n' ' ')" = "1 2 " ] \
+[ "$(csv_rows '{ print v("round") }' "$tmp/baseline/runs.csv" | sort -u | tr '\n' ' ')" = "1 2 " ] \
     || { echo "FAIL: want rounds 1 and 2"; fail=1; }
 tools/perf-check.sh --baseline "$tmp/baseline" "${args[@]}" >"$tmp/out.txt" 2>"$tmp/err.txt"
 rc=$?

@@ -5,6 +5,7 @@
 # default plan fits the default budget on every one of them.
 # Usage: plan.sh OMPSCALE
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,8 +21,8 @@ expect() {
     local got
     # blocking_overlap goes past the cores on purpose (checked below).
     # Process kernels split the cores into ranks x threads (checked below).
-    got=$(tail -n +2 "$tmp/plan.csv" | grep -Ev '^(blocking_overlap|mpi_[a-z_]*|spawn),' | cut -d, -f4 \
-        | sort -n | uniq | tr '\n' ' ')
+    got=$(csv_rows 'v("kernel") !~ /^(blocking_overlap|mpi_[a-z_]*|spawn)$/ { print v("threads") }' \
+        "$tmp/plan.csv" | sort -n | uniq | tr '\n' ' ')
     [ "$got" = "$want " ] || { bad "$topo: threads '$got', want '$want'"; return; }
     [ "$(echo "$got" | wc -w)" -le 12 ] || { bad "$topo: more than 12 counts"; return; }
     head -n 1 "$tmp/plan.csv" | grep -qx "kernel,params,n,threads,schedule,chunk,bind,places,wait_policy,toolchain,ranks" \
@@ -45,19 +46,20 @@ HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --out "$tmp/none" >/de
 
 # --threads overrides the topology; --quick keeps at most 2 threads.
 HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 3,5 2>/dev/null \
-    | tail -n +2 | grep -Ev '^(mpi_counter|mpi_pipe|spawn),' | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "3 5 " \
+    | csv_rows 'v("kernel") !~ /^(mpi_counter|mpi_pipe|spawn)$/ { print v("threads") }' \
+    | sort -nu | tr '\n' ' ' | grep -qx "3 5 " \
     && pass=$((pass + 1)) || bad "--threads did not override"
 HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --quick 2>/dev/null \
-    | tail -n +2 | cut -d, -f4 | sort -nu | tr '\n' ' ' | grep -qx "1 2 " \
+    | csv_rows '{ print v("threads") }' | sort -nu | tr '\n' ' ' | grep -qx "1 2 " \
     && pass=$((pass + 1)) || bad "--quick planned more than 2 threads"
 
 # blocking_overlap, and only it, is planned past the cores: up to 8 times
 # the CPUs, marked oversubscribed; --threads and --quick keep their lists.
 got=$(HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run 2>/dev/null \
-    | awk -F, '$1 == "blocking_overlap" { print $4 }' | sort -nu | tr '\n' ' ')
+    | csv_rows 'v("kernel") == "blocking_overlap" { print v("threads") }' | sort -nu | tr '\n' ' ')
 [ "$got" = "1 2 4 8 16 " ] && pass=$((pass + 1)) || bad "blocking_overlap threads '$got'"
 got=$(HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --threads 1,2 2>/dev/null \
-    | awk -F, '$1 == "blocking_overlap" { print $4 }' | sort -nu | tr '\n' ' ')
+    | csv_rows 'v("kernel") == "blocking_overlap" { print v("threads") }' | sort -nu | tr '\n' ' ')
 [ "$got" = "1 2 " ] && pass=$((pass + 1)) || bad "--threads did not hold blocking_overlap: '$got'"
 
 # --auto-environments (make bench): on a machine with several L3 domains or
@@ -65,7 +67,7 @@ got=$(HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --threads 1,2 2>
 # bound spread, within the default budget; on one L3 domain nothing changes.
 auto_envs() {
     HWLOC_SYNTHETIC=$1 "$bin" run --dry-run --auto-environments 2>"$tmp/auto.err" \
-        | awk -F, 'NR > 1 { print $1 ":" $7 }' | sort -u | tr '\n' ' '
+        | csv_rows '{ print v("kernel") ":" v("bind") }' | sort -u | tr '\n' ' '
 }
 got=$(auto_envs "pack:2 l3:8 core:8 pu:2")
 for k in copy cube_map shared_array; do
@@ -112,11 +114,11 @@ HWLOC_SYNTHETIC="pack:2 l3:2(size=1152MB) core:96 pu:2" "$bin" run --dry-run --b
     --auto-environments >"$tmp/huge.csv" 2>"$tmp/huge.err"
 grep -q "trimmed to keep the budget: the memory-bound kernels at static only;.* the whole plan needs about" \
     "$tmp/huge.err" && pass=$((pass + 1)) || bad "1152 MB L3: trims not named: $(cat "$tmp/huge.err")"
-[ "$(awk -F, '$1 == "copy" { print $5 }' "$tmp/huge.csv" | sort -u)" = static ] \
+[ "$(csv_rows 'v("kernel") == "copy" { print v("schedule") }' "$tmp/huge.csv" | sort -u)" = static ] \
     && pass=$((pass + 1)) || bad "1152 MB L3: copy not trimmed to static"
 HWLOC_SYNTHETIC="pack:2 l3:2(size=1152MB) core:96 pu:2" "$bin" run --dry-run --budget 60s \
     --auto-environments 2>/dev/null >"$tmp/huge.csv"
-[ "$(tail -n +2 "$tmp/huge.csv" | cut -d, -f4 | sort -nu | tr '\n' ' ')" = "1 768 " ] \
+[ "$(csv_rows '{ print v("threads") }' "$tmp/huge.csv" | sort -nu | tr '\n' ' ')" = "1 768 " ] \
     && pass=$((pass + 1)) || bad "1152 MB L3 in 60 s: threads not trimmed to one and all"
 # A plan that fits is not trimmed.
 HWLOC_SYNTHETIC="pack:1 core:2 pu:1" "$bin" run --dry-run --budget 1h 2>&1 >/dev/null \
@@ -137,7 +139,7 @@ HWLOC_SYNTHETIC="pack:2 l3:8 core:8 pu:2" "$bin" run --dry-run --threads 1-64 --
 # A synthetic machine's cache sizes size the kernels as there: cube_map's
 # array is four times a 300 MB L3.
 n=$(HWLOC_SYNTHETIC="pack:1 l3:1(size=300MB) core:16 pu:1" "$bin" run --dry-run --kernels cube_map \
-    2>/dev/null | awk -F, 'NR == 2 { print $3 }')
+    2>/dev/null | csv_rows 'FNR == 2 { print v("n") }')
 [ -n "$n" ] && [ "$((n * 8))" -ge $((4 * 300000000 * 99 / 100)) ] && pass=$((pass + 1)) \
     || bad "a synthetic 300 MB L3 sized cube_map at n=$n"
 
@@ -150,7 +152,7 @@ if "$bin" list | grep -q '^mpi_midpoint'; then
         local topo=$1 k=$2
         shift 2
         HWLOC_SYNTHETIC=$topo "$bin" run --dry-run --kernels "$k" "$@" 2>/dev/null \
-            | awk -F, 'NR > 1 { print $NF "x" $4 }' | sort -t x -k1,1n -k2,2n | tr '\n' ' '
+            | csv_rows '{ print v("ranks") "x" v("threads") }' | sort -t x -k1,1n -k2,2n | tr '\n' ' '
     }
     got=$(splits "pack:1 l3:2 core:8 pu:2" mpi_midpoint)
     [ "$got" = "1x1 1x16 2x1 2x8 4x1 4x4 8x1 8x2 16x1 " ] && pass=$((pass + 1)) \
@@ -166,7 +168,8 @@ if "$bin" list | grep -q '^mpi_midpoint'; then
     [ "$got" = "2x1 2x4 2x8 4x1 4x4 " ] && pass=$((pass + 1)) || bad "--ranks x --threads '$got'"
     for topo in "pack:2 l3:8 core:8 pu:2" "pack:2 numa:4 l3:3 core:8 pu:1"; do
         cores=$(HWLOC_SYNTHETIC=$topo "$bin" run --dry-run --kernels mpi_shared_array 2>/dev/null \
-            | awk -F, 'NR > 1 && $NF * $4 > max { max = $NF * $4 } END { print max }')
+            | csv_rows 'v("ranks") * v("threads") > max { max = v("ranks") * v("threads") }
+                        END { print max }')
         [ "$cores" -eq "$(echo "$topo" | awk '{ n = 1; for (i = 1; i <= NF; i++) \
             if ($i !~ /^pu:/) { split($i, a, ":"); n *= a[2] } print n }')" ] \
             && pass=$((pass + 1)) || bad "$topo: the widest split uses $cores cores"

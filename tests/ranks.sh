@@ -6,6 +6,7 @@
 # directory that the format checks accept.
 # Usage: ranks.sh OMPSCALE TEST_RUNDIR
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$1 rundir=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -46,24 +47,23 @@ for try in 1 2; do
     grep -q "hung, so it was killed" "$tmp/spawn.err" || break
     echo "note: MPI_Comm_spawn hung (openpmix/openpmix#2967); trying once more"
 done
-got=$(awk -F, 'NR > 1 && $1 == "spawn" && $9 == 1 { print $NF "/" $3 }' "$tmp/spawn/runs.csv" \
+got=$(csv_rows 'v("kernel") == "spawn" && v("verified") == 1 { print v("ranks") "/" v("n") }' "$tmp/spawn/runs.csv" \
     | sort -u | tr '\n' ' ')
 [ "$got" = "1/1 2/2 " ] && ok || bad "spawn: verified rows at ranks/processes '$got': $(tail -2 "$tmp/spawn.err")"
 for k in ${process//,/ }; do
     want="1 2"
     [ "$k" = mpi_pipe ] && want="2"
-    got=$(awk -F, -v k="$k" 'NR > 1 && $1 == k && $9 == 1 { print $NF }' "$tmp/all/runs.csv" \
+    got=$(csv_rows 'v("kernel") == k && v("verified") == 1 { print v("ranks") }' k="$k" "$tmp/all/runs.csv" \
         | sort -nu | tr '\n' ' ')
     [ "$got" = "$want " ] && ok || bad "$k: verified rows at ranks '$got', want '$want'"
 done
-awk -F, 'NR > 1 && $9 != 1 { bad = 1 } END { exit bad }' "$tmp/all/runs.csv" \
+csv_rows 'v("verified") != 1 { bad = 1 } END { exit bad }' "$tmp/all/runs.csv" \
     && ok || bad "a row that did not verify"
-awk -F, 'NR > 1 && $1 == "copy" && $NF != 1 { bad = 1 } END { exit bad }' "$tmp/all/runs.csv" \
+csv_rows 'v("kernel") == "copy" && v("ranks") != 1 { bad = 1 } END { exit bad }' "$tmp/all/runs.csv" \
     && ok || bad "an OpenMP row with ranks other than 1"
 # summary.csv: cores is ranks x threads; speedup is against 1 rank x 1 thread.
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-    $c["cores"] != $c["ranks"] * $c["threads"] { bad = 1 }
-    $1 == "mpi_midpoint" && $c["ranks"] == 1 && $c["threads"] == 1 && $c["speedup"] != 1 { bad = 1 }
+csv_rows 'v("cores") != v("ranks") * v("threads") { bad = 1 }
+    v("kernel") == "mpi_midpoint" && v("ranks") == 1 && v("threads") == 1 && v("speedup") != 1 { bad = 1 }
     END { exit bad }' "$tmp/all/summary.csv" && ok || bad "summary.csv's cores or speedup"
 "$rundir" "$tmp/all" 3 >"$tmp/format.out" 2>&1 && ok || bad "format checks: $(tail -3 "$tmp/format.out")"
 grep -q '"nodes": \[' "$tmp/all/machine.json" && grep -q '"nodes_alike": true' "$tmp/all/machine.json" \
@@ -75,7 +75,7 @@ OMPSCALE_RANK_FAULT=1 "$bin" run --quick --kernels mpi_cube_local --ranks 2 --th
 rc=$?
 [ "$rc" -eq 1 ] && grep -q "verification failed: mpi_cube_local/.*/ranks:2: rank 1: " "$tmp/wrong.err" \
     && ok || bad "a wrong rank: exit $rc: $(grep -m1 -i fail "$tmp/wrong.err")"
-awk -F, 'NR > 1 && $NF == 2 && $9 == 0 { n++ } END { exit !n }' "$tmp/wrong/runs.csv" \
+csv_rows 'v("ranks") == 2 && v("verified") == 0 { n++ } END { exit !n }' "$tmp/wrong/runs.csv" \
     && ok || bad "the wrong rank's rows are not marked verified=0"
 
 # One rank crashing: its group is reported failed, the rest goes on.
@@ -84,7 +84,7 @@ OMPSCALE_RANK_FAULT=crash:1 "$bin" run --quick --kernels copy,mpi_counter --rank
 rc=$?
 [ "$rc" -eq 2 ] && grep -q "mpi_counter/.*/ranks:2: mpirun, for its ranks, exited with" "$tmp/crash.err" \
     && ok || bad "a crashing rank: exit $rc: $(grep -m1 ranks:2 "$tmp/crash.err")"
-awk -F, 'NR > 1 { n[$1 "/" $NF]++ } END { exit !(n["copy/1"] >= 6 && n["mpi_counter/1"] == 3) }' \
+csv_rows '{ n[v("kernel") "/" v("ranks")]++ } END { exit !(n["copy/1"] >= 6 && n["mpi_counter/1"] == 3) }' \
     "$tmp/crash/runs.csv" && ok || bad "the sweep did not go on after a crashing rank"
 "$rundir" "$tmp/crash" 1 >"$tmp/format.out" 2>&1 && ok || bad "format checks after a crash: $(tail -3 "$tmp/format.out")"
 
@@ -103,7 +103,7 @@ PATH=/nonexistent "$bin" run --quick --kernels mpi_counter --out "$tmp/nompi" 2>
     && ok || bad "mpirun missing: $(cat "$tmp/err")"
 # More ranks than cores when asked for: run, and marked.
 "$bin" run --quick --kernels mpi_counter --ranks $(($(nproc) + 1)) --oversubscribe \
-    --out "$tmp/over" 2>/dev/null && awk -F, 'NR > 1 && $10 != 1 { bad = 1 } END { exit bad }' \
+    --out "$tmp/over" 2>/dev/null && csv_rows 'v("oversubscribed") != 1 { bad = 1 } END { exit bad }' \
     "$tmp/over/runs.csv" && ok || bad "--oversubscribe: rows not marked oversubscribed"
 
 # mpirun that cannot start ranks: exit 2 with its message, done rows kept.
@@ -112,7 +112,7 @@ OMPSCALE_MPIRUN=/bin/false "$bin" run --quick --kernels copy,mpi_counter --ranks
 rc=$?
 [ "$rc" -eq 2 ] && grep -Eq "mpirun did not start [12] ranks? \(it exited with 1; its own message is above\); the sweep stops" \
     "$tmp/nostart.err" && ok || bad "mpirun failing to start: exit $rc: $(tail -2 "$tmp/nostart.err")"
-[ "$(awk -F, 'NR > 1 && $1 == "copy"' "$tmp/nostart/runs.csv" | wc -l)" -ge 2 ] \
+[ "$(csv_rows 'v("kernel") == "copy"' "$tmp/nostart/runs.csv" | wc -l)" -ge 2 ] \
     && ok || bad "the rows done before mpirun failed were not kept"
 
 # A hostfile naming only this host: the ranks run there, recorded as one node.
@@ -122,7 +122,7 @@ echo "localhost slots=$(nproc)" >"$tmp/hosts"
 [ "$(sed -n '/"nodes": \[/,/\]/p' "$tmp/hostfile/machine.json" | grep -c '"host":')" -eq 1 ] \
     && ! grep -q "could not find environment variable" "$tmp/hostfile.err" \
     && ok || bad "--hostfile: nodes, or a variable passed that is not set: $(tail -2 "$tmp/hostfile.err")"
-awk -F, 'NR > 1 && $9 == 1 && $NF == 2 { n++ } END { exit !n }' "$tmp/hostfile/runs.csv" \
+csv_rows 'v("verified") == 1 && v("ranks") == 2 { n++ } END { exit !n }' "$tmp/hostfile/runs.csv" \
     && ok || bad "--hostfile: no verified rows at 2 ranks"
 
 echo "$pass passed, $fail failed"

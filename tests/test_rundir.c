@@ -57,58 +57,71 @@ static void check_header(const struct omps_table *t, const char *want)
     CHECK_STR_EQ(got, want);
 }
 
+/* Row r's cell in the named column, or "" (and a report) when the file
+ * lacks that column: every check reads by name, whatever the order. */
+static const char *cell(const struct omps_table *t, size_t r, const char *name)
+{
+    const int c = omps_table_column(t, name);
+    CHECK_REPORT(c >= 0, "no %s column", name);
+    return c >= 0 ? omps_table_cell(t, r, (size_t)c) : "";
+}
+
 static void check_runs_row(const struct omps_table *t, size_t r)
 {
-    const char *(c)[19];
-    /* Another header was reported already; its cells are not these. */
-    if (t->ncols != 19)
-        return;
-    for (size_t i = 0; i < 19; i++)
-        c[i] = omps_table_cell(t, r, i);
-    size_t line = t->lines[r];
-    CHECK_REPORT(omps_kernel_find(c[0]) != NULL, "line %zu: kernel '%s'", line, c[0]);
-    CHECK_REPORT(is_int(c[2], 1) && is_int(c[3], 1), "line %zu: n/threads", line);
-    CHECK_REPORT(strstr(" static dynamic guided auto none ", c[4]) != NULL,
-                 "line %zu: schedule '%s'", line, c[4]);
-    CHECK_REPORT(is_int(c[5], 0) && is_int(c[6], 0), "line %zu: chunk/rep", line);
-    CHECK_REPORT(is_num(c[7], 0) && strtod(c[7], NULL) > 0, "line %zu: seconds '%s'",
-                 line, c[7]);
-    CHECK_REPORT(strlen(c[7]) >= 10 || strtod(c[7], NULL) == atof(c[7]),
+    const char *kernel = cell(t, r, "kernel"), *schedule = cell(t, r, "schedule");
+    const char *chunk = cell(t, r, "chunk"), *seconds = cell(t, r, "seconds");
+    const char *probe = cell(t, r, "probe_ns"), *ranks = cell(t, r, "ranks");
+    const char *result = cell(t, r, "result"), *runtime = cell(t, r, "runtime");
+    const char *verified = cell(t, r, "verified"), *over = cell(t, r, "oversubscribed");
+    const size_t line = t->lines[r];
+    CHECK_REPORT(omps_kernel_find(kernel) != NULL, "line %zu: kernel '%s'", line, kernel);
+    CHECK_REPORT(is_int(cell(t, r, "n"), 1) && is_int(cell(t, r, "threads"), 1),
+                 "line %zu: n/threads", line);
+    CHECK_REPORT(strstr(" static dynamic guided auto none ", schedule) != NULL,
+                 "line %zu: schedule '%s'", line, schedule);
+    CHECK_REPORT(is_int(chunk, 0) && is_int(cell(t, r, "repetition"), 0), "line %zu: chunk/rep",
+                 line);
+    CHECK_REPORT(is_num(seconds, 0) && strtod(seconds, NULL) > 0, "line %zu: seconds '%s'",
+                 line, seconds);
+    CHECK_REPORT(strlen(seconds) >= 10 || strtod(seconds, NULL) == atof(seconds),
                  "line %zu: seconds printed with too few digits", line);
-    CHECK_REPORT(!strcmp(c[8], "1"), "line %zu: verified '%s'", line, c[8]);
-    CHECK_REPORT(!strcmp(c[9], "0") || !strcmp(c[9], "1"), "line %zu", line);
-    CHECK_REPORT(is_int(c[10], 0), "line %zu: round '%s'", line, c[10]);
-    CHECK_REPORT(is_num(c[11], 1) && (!*c[11] || strtod(c[11], NULL) > 0),
-                 "line %zu: probe_ns '%s'", line, c[11]);
-    probes_seen += *c[11] != '\0';
+    CHECK_REPORT(!strcmp(verified, "1"), "line %zu: verified '%s'", line, verified);
+    CHECK_REPORT(!strcmp(over, "0") || !strcmp(over, "1"), "line %zu", line);
+    CHECK_REPORT(is_int(cell(t, r, "round"), 0), "line %zu: round '%s'", line,
+                 cell(t, r, "round"));
+    CHECK_REPORT(is_num(probe, 1) && (!*probe || strtod(probe, NULL) > 0),
+                 "line %zu: probe_ns '%s'", line, probe);
+    probes_seen += *probe != '\0';
     /* Each environment column holds a value of its axis (empty: left to the
      * runtime), and the toolchain is always named. */
     for (int a = 0; a < OMPS_AXES; a++) {
         unsigned char v;
-        CHECK_REPORT(omps_env_parse((enum omps_axis)a, c[12 + a], &v) == 0,
-                     "line %zu: %s '%s'", line, omps_axis_column((enum omps_axis)a), c[12 + a]);
+        const char *name = omps_axis_column((enum omps_axis)a), *value = cell(t, r, name);
+        CHECK_REPORT(omps_env_parse((enum omps_axis)a, value, &v) == 0, "line %zu: %s '%s'",
+                     line, name, value);
     }
-    CHECK_REPORT(*c[15] != '\0', "line %zu: no toolchain", line);
+    CHECK_REPORT(*cell(t, r, "toolchain") != '\0', "line %zu: no toolchain", line);
     /* The pi kernels record their result to full precision; the others none. */
-    const struct omps_kernel *rk = omps_kernel_find(c[0]);
-    if (rk != NULL)
-        CHECK_REPORT((rk->result != NULL) == (is_num(c[17], 0) && strlen(c[17]) >= 15),
-                     "line %zu: %s result '%s'", line, c[0], c[17]);
-    CHECK_REPORT(strstr(c[16], "omp") != NULL, "line %zu: runtime '%s'", line, c[16]);
-    /* An OpenMP kernel runs as one process; a process kernel on its ranks. */
-    if (rk != NULL)
-        CHECK_REPORT(is_int(c[18], 1) && atoi(c[18]) >= 1 &&
-                         (rk->ranked != OMPS_RANKED_NO || !strcmp(c[18], "1")),
-                     "line %zu: %s ranks '%s'", line, c[0], c[18]);
-    /* Kernels with no scheduled loop run once per thread count as "none". */
-    const struct omps_kernel *k = omps_kernel_find(c[0]);
+    const struct omps_kernel *k = omps_kernel_find(kernel);
     if (k != NULL)
-        CHECK_REPORT(k->scheduled == (strcmp(c[4], "none") != 0) &&
-                         (k->scheduled || !strcmp(c[5], "0")),
-                     "line %zu: %s with schedule %s:%s", line, c[0], c[4], c[5]);
+        CHECK_REPORT((k->result != NULL) == (is_num(result, 0) && strlen(result) >= 15),
+                     "line %zu: %s result '%s'", line, kernel, result);
+    CHECK_REPORT(strstr(runtime, "omp") != NULL, "line %zu: runtime '%s'", line, runtime);
+    /* An OpenMP kernel runs as one process; a process kernel on its ranks. */
+    if (k != NULL)
+        CHECK_REPORT(is_int(ranks, 1) && atoi(ranks) >= 1 &&
+                         (k->ranked != OMPS_RANKED_NO || !strcmp(ranks, "1")),
+                     "line %zu: %s ranks '%s'", line, kernel, ranks);
+    /* Kernels with no scheduled loop run once per thread count as "none". */
+    if (k != NULL)
+        CHECK_REPORT(k->scheduled == (strcmp(schedule, "none") != 0) &&
+                         (k->scheduled || !strcmp(chunk, "0")),
+                     "line %zu: %s with schedule %s:%s", line, kernel, schedule, chunk);
 }
 
 /* The median of runs.csv's seconds for the summary row's configuration. */
+static const char *const key_columns[] = {"kernel", "params", "n",     "threads",
+                                          "schedule", "chunk", NULL};
 static const char *const env_columns[] = {"bind",      "places", "wait_policy",
                                           "toolchain", "ranks",  NULL};
 
@@ -119,14 +132,13 @@ static double runs_median(const struct omps_table *runs, const struct omps_table
     size_t n = 0;
     for (size_t r = 0; r < runs->nrows && n < 4096; r++) {
         int same = 1;
-        for (size_t col = 0; col < 6; col++)
-            same &= !strcmp(omps_table_cell(runs, r, col), omps_table_cell(sum, row, col));
+        for (const char *const *c = key_columns; *c != NULL; c++)
+            same &= !strcmp(cell(runs, r, *c), cell(sum, row, *c));
         /* The environment is part of the configuration too. */
         for (const char *const *c = env_columns; *c != NULL; c++)
-            same &= !strcmp(omps_table_cell(runs, r, (size_t)omps_table_column(runs, *c)),
-                            omps_table_cell(sum, row, (size_t)omps_table_column(sum, *c)));
+            same &= !strcmp(cell(runs, r, *c), cell(sum, row, *c));
         if (same)
-            x[n++] = strtod(omps_table_cell(runs, r, 7), NULL);
+            x[n++] = strtod(cell(runs, r, "seconds"), NULL);
     }
     return omps_median_inplace(x, n);
 }
@@ -136,15 +148,15 @@ static double runs_median(const struct omps_table *runs, const struct omps_table
 static void check_intervals(const struct omps_table *s, size_t r, double median)
 {
     const size_t line = s->lines[r];
-    const char *lo = omps_table_cell(s, r, 20), *hi = omps_table_cell(s, r, 21);
-    const int rounds = atoi(omps_table_cell(s, r, 6));
+    const char *lo = cell(s, r, "ci_low_s"), *hi = cell(s, r, "ci_high_s");
+    const int rounds = atoi(cell(s, r, "repetitions"));
     CHECK_REPORT(is_num(lo, rounds < 6) && is_num(hi, rounds < 6) && !*lo == !*hi,
                  "line %zu: interval '%s' '%s' with %d repetitions", line, lo, hi, rounds);
     if (*lo)
         CHECK_REPORT(strtod(lo, NULL) <= median && median <= strtod(hi, NULL),
                      "line %zu: median %g outside [%s, %s]", line, median, lo, hi);
-    const char *sp = omps_table_cell(s, r, 13);
-    const char *slo = omps_table_cell(s, r, 22), *shi = omps_table_cell(s, r, 23);
+    const char *sp = cell(s, r, "speedup");
+    const char *slo = cell(s, r, "speedup_ci_low"), *shi = cell(s, r, "speedup_ci_high");
     CHECK_REPORT(is_num(slo, 1) && is_num(shi, 1), "line %zu: speedup interval", line);
     if (*sp && *slo && *shi)
         CHECK_REPORT(strtod(slo, NULL) <= strtod(sp, NULL) &&
@@ -155,9 +167,7 @@ static void check_intervals(const struct omps_table *s, size_t r, double median)
 /* The summary row's cores (ranks x threads): its `cores` column. */
 static int cores_of(const struct omps_table *s, size_t r)
 {
-    const int c = omps_table_column(s, "cores");
-    CHECK_REPORT(c >= 0, "summary.csv has no %s column", "cores");
-    return c >= 0 ? atoi(omps_table_cell(s, r, (size_t)c)) : 0;
+    return atoi(cell(s, r, "cores"));
 }
 
 /* A kernel that records results says whether they were bitwise identical
@@ -166,12 +176,8 @@ static int cores_of(const struct omps_table *s, size_t r)
 static void check_results(const struct omps_table *s, size_t r)
 {
     const size_t line = s->lines[r];
-    const int bc = omps_table_column(s, "result_bitwise"), sc = omps_table_column(s, "result_spread");
-    CHECK_REPORT(bc >= 0 && sc >= 0, "line %zu: no result columns", line);
-    if (bc < 0 || sc < 0)
-        return;
-    const struct omps_kernel *k = omps_kernel_find(omps_table_cell(s, r, 0));
-    const char *bitwise = omps_table_cell(s, r, (size_t)bc), *spread = omps_table_cell(s, r, (size_t)sc);
+    const struct omps_kernel *k = omps_kernel_find(cell(s, r, "kernel"));
+    const char *bitwise = cell(s, r, "result_bitwise"), *spread = cell(s, r, "result_spread");
     if (k == NULL || k->result == NULL) {
         CHECK_REPORT(!*bitwise && !*spread, "line %zu: %s has result columns", line, k ? k->name : "?");
         return;
@@ -191,27 +197,30 @@ static void check_summary_row(const struct omps_table *s, const struct omps_tabl
 {
     size_t line = s->lines[r];
     const int cores = cores_of(s, r);
-    const int ranks = atoi(omps_table_cell(s, r, (size_t)omps_table_column(s, "ranks")));
-    CHECK_REPORT(ranks >= 1 && cores == ranks * atoi(omps_table_cell(s, r, 3)),
+    const int ranks = atoi(cell(s, r, "ranks"));
+    CHECK_REPORT(ranks >= 1 && cores == ranks * atoi(cell(s, r, "threads")),
                  "line %zu: cores %d is not ranks %d x threads", line, cores, ranks);
-    CHECK_REPORT(is_int(omps_table_cell(s, r, 6), 1), "line %zu: repetitions", line);
+    CHECK_REPORT(is_int(cell(s, r, "repetitions"), 1), "line %zu: repetitions", line);
     /* stddev and cv need two repetitions; an interrupted run may hold one. */
-    const int spread = atoi(omps_table_cell(s, r, 6)) >= 2;
-    for (size_t col = 7; col <= 12; col++)
-        CHECK_REPORT(is_num(omps_table_cell(s, r, col), !spread && (col == 9 || col == 10)),
-                     "line %zu col %zu", line, col);
-    for (size_t col = 13; col <= 16; col++)
-        CHECK_REPORT(is_num(omps_table_cell(s, r, col), 1), "line %zu col %zu", line, col);
+    const int spread = atoi(cell(s, r, "repetitions")) >= 2;
+    static const char *const times[] = {"median_s", "mean_s", "stddev_s", "cv", "min_s", "max_s"};
+    for (size_t i = 0; i < 6; i++) {
+        const int may_be_empty = !spread && (!strcmp(times[i], "stddev_s") || !strcmp(times[i], "cv"));
+        CHECK_REPORT(is_num(cell(s, r, times[i]), may_be_empty), "line %zu: %s", line, times[i]);
+    }
+    static const char *const ratios[] = {"speedup", "efficiency", "karp_flatt", "rate"};
+    for (size_t i = 0; i < 4; i++)
+        CHECK_REPORT(is_num(cell(s, r, ratios[i]), 1), "line %zu: %s", line, ratios[i]);
     /* Karp-Flatt is undefined at one core and wherever speedup is. */
-    const int has_speedup = *omps_table_cell(s, r, 13) != '\0';
-    CHECK_REPORT((cores == 1 || !has_speedup) == (*omps_table_cell(s, r, 15) == '\0'),
+    const int has_speedup = *cell(s, r, "speedup") != '\0';
+    CHECK_REPORT((cores == 1 || !has_speedup) == (*cell(s, r, "karp_flatt") == '\0'),
                  "line %zu: karp_flatt must be empty exactly at one core or without a "
                  "speedup", line);
-    const char *unit = omps_table_cell(s, r, 17);
+    const char *unit = cell(s, r, "rate_unit");
     CHECK_REPORT(strstr(" GFLOP/s GB/s Mupdates/s us/construct units/s ", unit) != NULL && *unit,
                  "line %zu: unit '%s'", line, unit);
     check_results(s, r);
-    const double median = strtod(omps_table_cell(s, r, 7), NULL);
+    const double median = strtod(cell(s, r, "median_s"), NULL);
     CHECK_NEAR(median, runs_median(runs, s, r), median * 1e-15);
     check_intervals(s, r, median);
 }

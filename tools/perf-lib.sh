@@ -1,13 +1,6 @@
 # Helpers shared by tools/perf-check.sh and bench/gate-accuracy.sh (sourced).
-# Every CSV is read by column name through tools/csv.awk.
-csv_awk=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/csv.awk
-
-# csv_run PROGRAM FILE...: awk with tools/csv.awk's functions (mawk has no -e).
-csv_run() {
-    local program=$1
-    shift
-    awk -f "$csv_awk" -f <(printf '%s\n' "$program") "$@"
-}
+# Every CSV is read by column name (tools/csv.sh).
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/csv.sh"
 
 # size_flags CSV: "--size K=N" for every kernel in a runs.csv or summary.csv,
 # so that calibrated sizes stay the same in every round and on both sides.

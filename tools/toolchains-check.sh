@@ -5,6 +5,7 @@
 # should have loaded, and that the plots and page are drawn from the merge.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. tools/csv.sh
 run=${1:-results/ci-toolchains}
 rm -rf "$run"
 make quick TOOLCHAINS=gcc,clang,gcc+libomp RUN="$run" \
@@ -12,10 +13,8 @@ make quick TOOLCHAINS=gcc,clang,gcc+libomp RUN="$run" \
 fail=0
 expect() {
     local toolchain=$1 runtime=$2 rows
-    rows=$(awk -F, -v t="$toolchain" -v r="$runtime" \
-        'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-         $c["toolchain"] == t && index($c["runtime"], r) == 1 { n++ } END { print n + 0 }' \
-        "$run/summary.csv")
+    rows=$(csv_rows 'v("toolchain") == t && index(v("runtime"), r) == 1 { n++ } END { print n + 0 }' \
+        t="$toolchain" r="$runtime" "$run/summary.csv")
     if [ "$rows" -ne 10 ]; then
         echo "toolchains: $toolchain has $rows summary rows on $runtime, want 10" >&2
         fail=1
