@@ -77,78 +77,89 @@ void omps_csv_text(FILE *f, const char *s)
 
 void omps_csv_number(FILE *f, double v)
 {
-    if (!isnan(v))
+    if (isfinite(v))
         fprintf(f, "%.17g", v);
 }
 
+/* The writers of each column type of columns.h: a comma first, but for
+ * the first column of a row. */
+static void put_sep(FILE *f, int *first)
+{
+    if (!*first)
+        fputc(',', f);
+    *first = 0;
+}
+
+static void put_TEXT(FILE *f, int *first, const char *s)
+{
+    put_sep(f, first);
+    omps_csv_text(f, s);
+}
+
+static void put_UINT(FILE *f, int *first, unsigned long long v)
+{
+    put_sep(f, first);
+    fprintf(f, "%llu", v);
+}
+
+static void put_INT(FILE *f, int *first, long long v)
+{
+    put_sep(f, first);
+    fprintf(f, "%lld", v);
+}
+
+static void put_NUMBER(FILE *f, int *first, double v)
+{
+    put_sep(f, first);
+    omps_csv_number(f, v);
+}
+
+static void put_PROBE(FILE *f, int *first, double v)
+{
+    put_sep(f, first);
+    if (isfinite(v))
+        fprintf(f, "%.1f", v);
+}
+
+static void put_POSITIVE(FILE *f, int *first, long long v)
+{
+    put_sep(f, first);
+    if (v > 0)
+        fprintf(f, "%lld", v);
+}
+
+static void put_NONNEGATIVE(FILE *f, int *first, long long v)
+{
+    put_sep(f, first);
+    if (v >= 0)
+        fprintf(f, "%lld", v);
+}
+
+#define WRITE_COLUMN(name, type, value) put_##type(f, &first, (value));
+
 void omps_csv_key(FILE *f, const struct omps_key *k)
 {
-    omps_csv_text(f, k->kernel->name);
-    fputc(',', f);
-    omps_csv_text(f, k->params_text);
-    fprintf(f, ",%llu,%d,%s,%d", (unsigned long long)k->n, k->threads,
-            omps_schedule_name(k->schedule.kind), k->schedule.chunk);
+    int first = 1;
+    OMPS_KEY_COLUMNS(WRITE_COLUMN, k)
 }
 
-void omps_csv_env(FILE *f, const struct omps_key *k, const char *runtime)
+void omps_csv_run_row(FILE *f, const struct omps_run_row *row)
 {
-    for (int a = 0; a < OMPS_AXES; a++) {
-        fputc(',', f);
-        omps_csv_text(f, omps_env_value((enum omps_axis)a, k->env.value[a]));
-    }
-    fputc(',', f);
-    omps_csv_text(f, runtime ? runtime : "");
+    int first = 1;
+    OMPS_RUNS_COLUMNS(WRITE_COLUMN)
+    fputc('\n', f);
 }
 
-void omps_csv_run_row(FILE *f, const struct omps_run_row *r)
+void omps_csv_summary_row(FILE *f, const struct omps_summary_row *row)
 {
-    omps_csv_key(f, r->key);
-    fprintf(f, ",%d,", r->repetition);
-    omps_csv_number(f, r->seconds);
-    fprintf(f, ",%d,%d,%ld,", r->verified, r->oversubscribed, r->round);
-    if (isfinite(r->probe_ns))
-        fprintf(f, "%.1f", r->probe_ns);
-    omps_csv_env(f, r->key, r->runtime);
-    fputc(',', f);
-    omps_csv_number(f, r->result);
-    fprintf(f, ",%d\n", omps_key_ranks(r->key));
+    int first = 1;
+    OMPS_SUMMARY_COLUMNS(WRITE_COLUMN)
+    fputc('\n', f);
 }
 
-void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r)
+void omps_csv_plan_row(FILE *f, const struct omps_key *row)
 {
-    const struct omps_stats *s = &r->stats;
-    const double numbers[] = {s->median,    s->mean,         s->stddev,
-                              s->cv,        s->min,          s->max,
-                              r->speedup,   r->efficiency,   r->karp_flatt,
-                              r->rate};
-    omps_csv_key(f, &r->key);
-    fprintf(f, ",%zu", s->count);
-    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++) {
-        fputc(',', f);
-        omps_csv_number(f, numbers[i]);
-    }
-    fputc(',', f);
-    omps_csv_text(f, omps_unit_name(r->key.kernel->unit));
-    fputc(',', f);
-    omps_csv_number(f, r->copy_fraction);
-    fprintf(f, ",%d", r->oversubscribed);
-    const double intervals[] = {r->ci_low,         r->ci_high,        r->speedup_ci_low,
-                                r->speedup_ci_high, r->bound_rate,     r->bound_fraction,
-                                r->rate_ci_low,     r->rate_ci_high};
-    for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++) {
-        fputc(',', f);
-        omps_csv_number(f, intervals[i]);
-    }
-    fputc(',', f);
-    omps_csv_text(f, r->note ? r->note : "");
-    fputc(',', f);
-    if (r->placement_modes > 0)
-        fprintf(f, "%d", r->placement_modes);
-    omps_csv_env(f, &r->key, r->runtime);
-    if (r->result_bitwise >= 0)
-        fprintf(f, ",%d,", r->result_bitwise);
-    else
-        fputs(",,", f);
-    omps_csv_number(f, r->result_spread);
-    fprintf(f, ",%d,%d\n", omps_key_ranks(&r->key), omps_key_cores(&r->key));
+    int first = 1;
+    OMPS_PLAN_COLUMNS(WRITE_COLUMN)
+    fputc('\n', f);
 }

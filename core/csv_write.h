@@ -8,21 +8,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "columns.h"
 #include "key.h"
 #include "stats.h"
-
-#define OMPS_KEY_HEADER "kernel,params,n,threads,schedule,chunk"
-/* The environment columns runs.csv and summary.csv append after the rest. */
-#define OMPS_ENV_HEADER "bind,places,wait_policy,toolchain,runtime"
-#define OMPS_RUNS_HEADER                                                       \
-    OMPS_KEY_HEADER ",repetition,seconds,verified,oversubscribed,round,probe_ns," \
-    OMPS_ENV_HEADER ",result,ranks"
-#define OMPS_SUMMARY_HEADER                                                    \
-    OMPS_KEY_HEADER ",repetitions,median_s,mean_s,"                            \
-    "stddev_s,cv,min_s,max_s,speedup,efficiency,karp_flatt,rate,rate_unit,"    \
-    "copy_fraction,oversubscribed,ci_low_s,ci_high_s,speedup_ci_low,"         \
-    "speedup_ci_high,bound_rate,bound_fraction,rate_ci_low,rate_ci_high,note,"   \
-    "placement_modes," OMPS_ENV_HEADER ",result_bitwise,result_spread,ranks,cores"
 
 /*
  * A file written under a temporary name in its final directory and renamed
@@ -60,19 +48,21 @@ struct omps_run_row {
 /* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */
 void omps_csv_text(FILE *f, const char *s);
 
-/* Writes v with 17 significant digits; NaN is written as an empty field. */
+/* Writes v with 17 significant digits; NaN and infinities, values that are
+ * not there, as an empty field: the one numbers-or-empty rule of every
+ * CSV file ompscale writes. */
 void omps_csv_number(FILE *f, double v);
 
-/* Writes the key's six columns (no newline). */
+/* Writes the key's six columns (OMPS_KEY_COLUMNS, no newline). */
 void omps_csv_key(FILE *f, const struct omps_key *k);
 
-/* Writes ",bind,places,wait_policy,toolchain,runtime" (no newline). */
-void omps_csv_env(FILE *f, const struct omps_key *k, const char *runtime);
+/* Writes one runs.csv row (OMPS_RUNS_COLUMNS), newline included. */
+void omps_csv_run_row(FILE *f, const struct omps_run_row *row);
 
-/* Writes one runs.csv row, newline included. */
-void omps_csv_run_row(FILE *f, const struct omps_run_row *r);
+/* Writes one summary.csv row (OMPS_SUMMARY_COLUMNS), newline included. */
+void omps_csv_summary_row(FILE *f, const struct omps_summary_row *row);
 
-/* Writes one summary.csv row, newline included. */
-void omps_csv_summary_row(FILE *f, const struct omps_summary_row *r);
+/* Writes one --dry-run plan row (OMPS_PLAN_COLUMNS), newline included. */
+void omps_csv_plan_row(FILE *f, const struct omps_key *row);
 
 #endif

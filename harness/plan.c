@@ -900,11 +900,7 @@ int omps_plan_check_budget(const struct omps_plan *plan, const struct omps_run_o
 
 void omps_plan_write_csv(const struct omps_plan *plan, FILE *f)
 {
-    fprintf(f, "%s,%s\n", OMPS_KEY_HEADER, "bind,places,wait_policy,toolchain,ranks");
-    for (size_t i = 0; i < plan->count; i++) {
-        omps_csv_key(f, &plan->configs[i].key);
-        for (int a = 0; a < OMPS_AXES; a++)
-            fprintf(f, ",%s", omps_env_value((enum omps_axis)a, plan->configs[i].key.env.value[a]));
-        fprintf(f, ",%d\n", omps_key_ranks(&plan->configs[i].key));
-    }
+    fprintf(f, "%s\n", OMPS_PLAN_HEADER);
+    for (size_t i = 0; i < plan->count; i++)
+        omps_csv_plan_row(f, &plan->configs[i].key);
 }

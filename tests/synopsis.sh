@@ -11,7 +11,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-"$bin" --help | sed '/^$/q' | sed '/^$/d' >"$tmp/help"
+# The whole help first: a reader that stops early would kill --help with
+# SIGPIPE, and pipefail would call that a failure.
+"$bin" --help >"$tmp/all"
+sed '/^$/q' "$tmp/all" | sed '/^$/d' >"$tmp/help"
 [ -s "$tmp/help" ] || { echo "FAIL: --help printed no usage block"; exit 1; }
 
 # synopsis FILE: the first code block after the "## Command line" heading.

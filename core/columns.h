@@ -1,0 +1,104 @@
+/*
+ * The columns of runs.csv, summary.csv and the --dry-run plan: one X-macro
+ * list per file, in the order the file is written, which is the contract
+ * (../shared/DESIGN.md).
+ * Each entry is X(name, type, value):
+ *   name   the column's header;
+ *   type   how the value is written: TEXT (quoted when it must be), UINT,
+ *          INT, NUMBER (17 significant digits; empty unless finite), PROBE (one
+ *          decimal; empty unless finite), POSITIVE (empty unless > 0) or
+ *          NONNEGATIVE (empty when < 0);
+ *   value  the expression that gives it from `row`, the file's row struct
+ *          (struct omps_run_row, struct omps_summary_row, struct omps_key).
+ * The headers, the writers (csv_write.c) and the format test's expected
+ * headers are generated from these lists, so adding a column is one line
+ * here plus its computation.
+ */
+#ifndef OMPSCALE_COLUMNS_H
+#define OMPSCALE_COLUMNS_H
+
+/* The configuration key of K, a const struct omps_key *. */
+#define OMPS_KEY_COLUMNS(X, K)                                                 \
+    X(kernel, TEXT, (K)->kernel->name)                                         \
+    X(params, TEXT, (K)->params_text)                                          \
+    X(n, UINT, (K)->n)                                                         \
+    X(threads, INT, (K)->threads)                                              \
+    X(schedule, TEXT, omps_schedule_name((K)->schedule.kind))                  \
+    X(chunk, INT, (K)->schedule.chunk)
+
+/* K's environment: one column per axis (env.h). */
+#define OMPS_AXIS_COLUMNS(X, K)                                                \
+    X(bind, TEXT, omps_env_value(OMPS_AXIS_BIND, (K)->env.value[OMPS_AXIS_BIND])) \
+    X(places, TEXT, omps_env_value(OMPS_AXIS_PLACES, (K)->env.value[OMPS_AXIS_PLACES])) \
+    X(wait_policy, TEXT, omps_env_value(OMPS_AXIS_WAIT, (K)->env.value[OMPS_AXIS_WAIT])) \
+    X(toolchain, TEXT,                                                         \
+      omps_env_value(OMPS_AXIS_TOOLCHAIN, (K)->env.value[OMPS_AXIS_TOOLCHAIN]))
+
+/* K's environment, and the runtime its rows ran under. */
+#define OMPS_ENV_COLUMNS(X, K, RUNTIME)                                        \
+    OMPS_AXIS_COLUMNS(X, K)                                                    \
+    X(runtime, TEXT, (RUNTIME) != NULL ? (RUNTIME) : "")
+
+/* run --dry-run's plan on stdout: one row per configuration (row is a
+ * const struct omps_key *). */
+#define OMPS_PLAN_COLUMNS(X)                                                   \
+    OMPS_KEY_COLUMNS(X, row)                                                   \
+    OMPS_AXIS_COLUMNS(X, row)                                                  \
+    X(ranks, INT, omps_key_ranks(row))
+
+/* runs.csv: one row per timed repetition (struct omps_run_row). */
+#define OMPS_RUNS_COLUMNS(X)                                                   \
+    OMPS_KEY_COLUMNS(X, row->key)                                              \
+    X(repetition, INT, row->repetition)                                        \
+    X(seconds, NUMBER, row->seconds)                                           \
+    X(verified, INT, row->verified)                                            \
+    X(oversubscribed, INT, row->oversubscribed)                                \
+    X(round, INT, row->round)                                                  \
+    X(probe_ns, PROBE, row->probe_ns)                                          \
+    OMPS_ENV_COLUMNS(X, row->key, row->runtime)                                \
+    X(result, NUMBER, row->result)                                             \
+    X(ranks, INT, omps_key_ranks(row->key))
+
+/* summary.csv: one row per configuration (struct omps_summary_row). */
+#define OMPS_SUMMARY_COLUMNS(X)                                                \
+    OMPS_KEY_COLUMNS(X, &row->key)                                             \
+    X(repetitions, UINT, row->stats.count)                                     \
+    X(median_s, NUMBER, row->stats.median)                                     \
+    X(mean_s, NUMBER, row->stats.mean)                                         \
+    X(stddev_s, NUMBER, row->stats.stddev)                                     \
+    X(cv, NUMBER, row->stats.cv)                                               \
+    X(min_s, NUMBER, row->stats.min)                                           \
+    X(max_s, NUMBER, row->stats.max)                                           \
+    X(speedup, NUMBER, row->speedup)                                           \
+    X(efficiency, NUMBER, row->efficiency)                                     \
+    X(karp_flatt, NUMBER, row->karp_flatt)                                     \
+    X(rate, NUMBER, row->rate)                                                 \
+    X(rate_unit, TEXT, omps_unit_name(row->key.kernel->unit))                  \
+    X(copy_fraction, NUMBER, row->copy_fraction)                               \
+    X(oversubscribed, INT, row->oversubscribed)                                \
+    X(ci_low_s, NUMBER, row->ci_low)                                           \
+    X(ci_high_s, NUMBER, row->ci_high)                                         \
+    X(speedup_ci_low, NUMBER, row->speedup_ci_low)                             \
+    X(speedup_ci_high, NUMBER, row->speedup_ci_high)                           \
+    X(bound_rate, NUMBER, row->bound_rate)                                     \
+    X(bound_fraction, NUMBER, row->bound_fraction)                             \
+    X(rate_ci_low, NUMBER, row->rate_ci_low)                                   \
+    X(rate_ci_high, NUMBER, row->rate_ci_high)                                 \
+    X(note, TEXT, row->note != NULL ? row->note : "")                          \
+    X(placement_modes, POSITIVE, row->placement_modes)                         \
+    OMPS_ENV_COLUMNS(X, &row->key, row->runtime)                               \
+    X(result_bitwise, NONNEGATIVE, row->result_bitwise)                        \
+    X(result_spread, NUMBER, row->result_spread)                               \
+    X(ranks, INT, omps_key_ranks(&row->key))                                   \
+    X(cores, INT, omps_key_cores(&row->key))
+
+/* ",name" for one column: a list's names joined, past its first comma. */
+#define OMPS_COLUMN_NAME(name, type, value) "," #name
+
+/* The header lines (no newline), as string constants. */
+#define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_SUMMARY_HEADER (OMPS_SUMMARY_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_KEY_HEADER (OMPS_KEY_COLUMNS(OMPS_COLUMN_NAME, k) + 1)
+#define OMPS_PLAN_HEADER (OMPS_PLAN_COLUMNS(OMPS_COLUMN_NAME) + 1)
+
+#endif
