@@ -1,6 +1,6 @@
 /*
- * The columns of runs.csv, summary.csv and the --dry-run plan: one X-macro
- * list per file, in the order the file is written, which is the contract
+ * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv and
+ * fit.csv: one X-macro list per file, in the order the file is written, which is the contract
  * (../shared/DESIGN.md).
  * Each entry is X(name, type, value):
  *   name   the column's header;
@@ -9,7 +9,8 @@
  *          decimal; empty unless finite), POSITIVE (empty unless > 0) or
  *          NONNEGATIVE (empty when < 0);
  *   value  the expression that gives it from `row`, the file's row struct
- *          (struct omps_run_row, struct omps_summary_row, struct omps_key).
+ *          (struct omps_run_row, struct omps_summary_row, struct omps_key,
+ *          struct omps_judgement, struct omps_fit_row).
  * The headers, the writers (csv_write.c) and the format test's expected
  * headers are generated from these lists, so adding a column is one line
  * here plus its computation.
@@ -92,6 +93,49 @@
     X(ranks, INT, omps_key_ranks(&row->key))                                   \
     X(cores, INT, omps_key_cores(&row->key))
 
+/* compare.csv: one row per configuration judged (row is a const struct
+ * omps_judgement *, gate.h); the environment and ranks come last, so that
+ * two environments or rank counts of one configuration are told apart. */
+#define OMPS_JUDGED_KEY(j) ((j)->base != NULL ? &(j)->base->key : &(j)->new->key)
+#define OMPS_COMPARE_COLUMNS(X)                                                \
+    OMPS_KEY_COLUMNS(X, OMPS_JUDGED_KEY(row))                                  \
+    X(base_rounds, UINT, row->n_base)                                          \
+    X(new_rounds, UINT, row->n_new)                                            \
+    X(paired, INT, row->paired)                                                \
+    X(base_s, NUMBER, row->base_s)                                             \
+    X(new_s, NUMBER, row->new_s)                                               \
+    X(ratio, NUMBER, row->ratio)                                               \
+    X(ratio_low, NUMBER, row->lo)                                              \
+    X(ratio_high, NUMBER, row->hi)                                             \
+    X(p_beyond, NUMBER, row->p_beyond)                                         \
+    X(p_beyond_holm, NUMBER, row->p_beyond_holm)                               \
+    X(p_within, NUMBER, row->p_within)                                         \
+    X(detectable, NUMBER, row->look != 0 ? NAN : row->detectable)              \
+    X(look, INT, row->look)                                                    \
+    X(verdict, TEXT, row->verdict)                                             \
+    X(reason, TEXT, row->reason)                                               \
+    OMPS_AXIS_COLUMNS(X, OMPS_JUDGED_KEY(row))                                 \
+    X(ranks, INT, omps_key_ranks(OMPS_JUDGED_KEY(row)))
+
+/* fit.csv: one row per fitted parameter (row is a const struct
+ * omps_fit_row *, fit.h). */
+#define OMPS_FIT_COLUMNS(X)                                                    \
+    X(kernel, TEXT, row->point->kernel)                                        \
+    X(params, TEXT, row->point->params)                                        \
+    X(n, UINT, row->point->n)                                                  \
+    X(schedule, TEXT, row->point->schedule)                                    \
+    X(chunk, INT, row->point->chunk)                                           \
+    X(model, TEXT, row->model)                                                 \
+    X(parameter, TEXT, row->parameter)                                         \
+    X(value, NUMBER, row->value)                                               \
+    X(stderr, NUMBER, row->err)                                                \
+    X(points, UINT, row->points)                                               \
+    X(note, TEXT, row->note)                                                   \
+    X(ci_low, NUMBER, row->lo)                                                 \
+    X(ci_high, NUMBER, row->hi)                                                \
+    X(environment, TEXT, row->environment)                                     \
+    X(threads_per_rank, POSITIVE, row->threads_per_rank)
+
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name
 
@@ -100,5 +144,7 @@
 #define OMPS_SUMMARY_HEADER (OMPS_SUMMARY_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_KEY_HEADER (OMPS_KEY_COLUMNS(OMPS_COLUMN_NAME, k) + 1)
 #define OMPS_PLAN_HEADER (OMPS_PLAN_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_COMPARE_HEADER (OMPS_COMPARE_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_FIT_HEADER (OMPS_FIT_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

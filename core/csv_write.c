@@ -81,8 +81,7 @@ void omps_csv_number(FILE *f, double v)
         fprintf(f, "%.17g", v);
 }
 
-/* The writers of each column type of columns.h: a comma first, but for
- * the first column of a row. */
+/* A comma first, but for the first column of a row. */
 static void put_sep(FILE *f, int *first)
 {
     if (!*first)
@@ -90,76 +89,74 @@ static void put_sep(FILE *f, int *first)
     *first = 0;
 }
 
-static void put_TEXT(FILE *f, int *first, const char *s)
+void omps_csv_put_TEXT(FILE *f, int *first, const char *s)
 {
     put_sep(f, first);
     omps_csv_text(f, s);
 }
 
-static void put_UINT(FILE *f, int *first, unsigned long long v)
+void omps_csv_put_UINT(FILE *f, int *first, unsigned long long v)
 {
     put_sep(f, first);
     fprintf(f, "%llu", v);
 }
 
-static void put_INT(FILE *f, int *first, long long v)
+void omps_csv_put_INT(FILE *f, int *first, long long v)
 {
     put_sep(f, first);
     fprintf(f, "%lld", v);
 }
 
-static void put_NUMBER(FILE *f, int *first, double v)
+void omps_csv_put_NUMBER(FILE *f, int *first, double v)
 {
     put_sep(f, first);
     omps_csv_number(f, v);
 }
 
-static void put_PROBE(FILE *f, int *first, double v)
+void omps_csv_put_PROBE(FILE *f, int *first, double v)
 {
     put_sep(f, first);
     if (isfinite(v))
         fprintf(f, "%.1f", v);
 }
 
-static void put_POSITIVE(FILE *f, int *first, long long v)
+void omps_csv_put_POSITIVE(FILE *f, int *first, long long v)
 {
     put_sep(f, first);
     if (v > 0)
         fprintf(f, "%lld", v);
 }
 
-static void put_NONNEGATIVE(FILE *f, int *first, long long v)
+void omps_csv_put_NONNEGATIVE(FILE *f, int *first, long long v)
 {
     put_sep(f, first);
     if (v >= 0)
         fprintf(f, "%lld", v);
 }
 
-#define WRITE_COLUMN(name, type, value) put_##type(f, &first, (value));
-
 void omps_csv_key(FILE *f, const struct omps_key *k)
 {
     int first = 1;
-    OMPS_KEY_COLUMNS(WRITE_COLUMN, k)
+    OMPS_KEY_COLUMNS(OMPS_CSV_WRITE_COLUMN, k)
 }
 
 void omps_csv_run_row(FILE *f, const struct omps_run_row *row)
 {
     int first = 1;
-    OMPS_RUNS_COLUMNS(WRITE_COLUMN)
+    OMPS_RUNS_COLUMNS(OMPS_CSV_WRITE_COLUMN)
     fputc('\n', f);
 }
 
 void omps_csv_summary_row(FILE *f, const struct omps_summary_row *row)
 {
     int first = 1;
-    OMPS_SUMMARY_COLUMNS(WRITE_COLUMN)
+    OMPS_SUMMARY_COLUMNS(OMPS_CSV_WRITE_COLUMN)
     fputc('\n', f);
 }
 
 void omps_csv_plan_row(FILE *f, const struct omps_key *row)
 {
     int first = 1;
-    OMPS_PLAN_COLUMNS(WRITE_COLUMN)
+    OMPS_PLAN_COLUMNS(OMPS_CSV_WRITE_COLUMN)
     fputc('\n', f);
 }

@@ -53,6 +53,20 @@ void omps_csv_text(FILE *f, const char *s);
  * CSV file ompscale writes. */
 void omps_csv_number(FILE *f, double v);
 
+/* The writers of columns.h's types, for the lists' X: each writes a comma
+ * first unless *first, which it then clears. */
+void omps_csv_put_TEXT(FILE *f, int *first, const char *s);
+void omps_csv_put_UINT(FILE *f, int *first, unsigned long long v);
+void omps_csv_put_INT(FILE *f, int *first, long long v);
+void omps_csv_put_NUMBER(FILE *f, int *first, double v);
+void omps_csv_put_PROBE(FILE *f, int *first, double v);
+void omps_csv_put_POSITIVE(FILE *f, int *first, long long v);
+void omps_csv_put_NONNEGATIVE(FILE *f, int *first, long long v);
+
+/* X for a column list: writes one column of `row` to f, with `int first`
+ * set to 1 before the row's first column. */
+#define OMPS_CSV_WRITE_COLUMN(name, type, value) omps_csv_put_##type(f, &first, (value));
+
 /* Writes the key's six columns (OMPS_KEY_COLUMNS, no newline). */
 void omps_csv_key(FILE *f, const struct omps_key *k);
 

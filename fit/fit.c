@@ -302,52 +302,29 @@ static void fit_model(const struct fit_ctx *c, const struct series *s, enum omps
     o->chi2_p = omps_chi2_upper(o->fit.chi2, o->fit.ndf);
 }
 
-/* The series key as fit.csv's first five columns. */
-static void key_columns(FILE *f, const struct omps_fit_point *p)
-{
-    omps_csv_text(f, p->kernel);
-    fputc(',', f);
-    omps_csv_text(f, p->params);
-    fprintf(f, ",%llu,%s,%ld", p->n, p->schedule, p->chunk);
-}
-
-/* ",value", or "," alone for NaN and infinities. */
-static void number(FILE *f, double v)
-{
-    fputc(',', f);
-    if (isfinite(v))
-        fprintf(f, "%.17g", v);
-}
-
 static void row(const struct fit_ctx *c, const struct series *s, const char *model,
                 const char *param, double value, double err, size_t points, const char *note,
                 double lo, double hi)
 {
-    key_columns(c->csv, &c->in->points[s->members[0]]);
-    fprintf(c->csv, ",%s,%s", model, param);
-    number(c->csv, value);
-    number(c->csv, err);
-    fprintf(c->csv, ",%zu,", points);
+    const struct omps_fit_point *p = &c->in->points[s->members[0]];
     /* A pooled fit says so on every row, so fit.csv cannot be mistaken for
      * one run's. */
-    char pooled[600];
+    char pooled[600], env[160];
     if (c->in->runs >= 2) {
         snprintf(pooled, sizeof pooled, "%s%spooled over %zu runs", note, *note ? "; " : "",
                  c->in->runs);
         note = pooled;
     }
-    omps_csv_text(c->csv, note);
-    number(c->csv, lo);
-    number(c->csv, hi);
-    char env[160];
-    omps_env_text(&c->in->points[s->members[0]].env, 1, env, sizeof env);
-    fputc(',', c->csv);
-    omps_csv_text(c->csv, env);
-    const struct omps_fit_point *p = &c->in->points[s->members[0]];
-    if (p->ranked)
-        fprintf(c->csv, ",%ld\n", p->threads);
-    else
-        fputs(",\n", c->csv);
+    omps_env_text(&p->env, 1, env, sizeof env);
+    const struct omps_fit_row fit_row = {
+        .point = p, .model = model, .parameter = param, .value = value, .err = err,
+        .points = points, .note = note, .lo = lo, .hi = hi, .environment = env,
+        .threads_per_rank = p->ranked ? p->threads : 0};
+    const struct omps_fit_row *row = &fit_row;
+    FILE *f = c->csv;
+    int first = 1;
+    OMPS_FIT_COLUMNS(OMPS_CSV_WRITE_COLUMN)
+    fputc('\n', f);
 }
 
 static const char *kernel_of(const struct fit_ctx *c, const struct series *s)
@@ -743,8 +720,7 @@ static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *dat
         rc = -2;
     if (rc == 0) {
         c->csv = out.f;
-        fprintf(out.f, "kernel,params,n,schedule,chunk,model,parameter,value,stderr,points,"
-                       "note,ci_low,ci_high,environment,threads_per_rank\n");
+        fprintf(out.f, "%s\n", OMPS_FIT_HEADER);
         fit_all(c, s, n, data);
         rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
     } else if (rc == -2) {

@@ -32,6 +32,19 @@ struct omps_fit_point {
     size_t nrounds;
 };
 
+/* One row of fit.csv (core/columns.h's OMPS_FIT_COLUMNS): a parameter of
+ * one model fitted to the series that `point` heads. */
+struct omps_fit_row {
+    const struct omps_fit_point *point;
+    const char *model, *parameter;
+    double value, err;
+    size_t points;
+    const char *note;
+    double lo, hi;           /* the 95% interval */
+    const char *environment; /* the axes that were set, as text */
+    long threads_per_rank;   /* a process kernel's series; 0 otherwise */
+};
+
 /* The most runs one fit pools (DIR and its --with directories). */
 #define OMPS_FIT_MAX_RUNS 64
 
@@ -46,6 +59,7 @@ struct omps_fit_input {
     size_t run_rounds[OMPS_FIT_MAX_RUNS];
     int physical_cores;        /* 0: unknown */
     int env_varies[OMPS_AXES]; /* the points differ on this environment axis */
+    char dir[4096];            /* the first run's directory */
     char cpu_model[256];       /* from machine.json; empty when unknown */
     char caption[512];         /* "CPU model, date" for the pictures */
 };

@@ -14,6 +14,7 @@
 #include "parse.h"
 #include "registry.h"
 #include "fit.h"
+#include "machine_file.h"
 #include "runs_read.h"
 #include "stats.h"
 #include "table.h"
@@ -155,9 +156,8 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
 /* DIR/machine.json, or NULL when it is missing or not JSON (optional). */
 static json_t *load_machine(const char *dir)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    return json_load_file(path, 0, NULL);
+    char ignored[512];
+    return omps_machine_file_load(dir, ignored, sizeof ignored);
 }
 
 /* m's CPU model into cpu (empty when unknown). */
@@ -294,12 +294,14 @@ int omps_fit_add_run(struct omps_fit_input *in, const char *dir, char *err, size
         snprintf(err, err_len, "--with %s: at most %d runs", dir, OMPS_FIT_MAX_RUNS);
         return OMPS_EINVAL;
     }
-    json_t *m = load_machine(dir);
+    json_t *m = load_machine(dir), *first = load_machine(in->dir);
+    const char *fact = omps_machines_differ(m, first);
     cpu_model_of(m, cpu, sizeof cpu);
     json_decref(m);
-    if (strcmp(cpu, in->cpu_model) != 0) {
-        snprintf(err, err_len, "--with %s: measured on '%s', not '%s'", dir, cpu,
-                 in->cpu_model);
+    json_decref(first);
+    if (fact != NULL) {
+        snprintf(err, err_len, "--with %s: measured on another machine ('%s', not '%s'; %s "
+                 "differs)", dir, cpu, in->cpu_model, fact);
         return OMPS_EINVAL;
     }
     return read_rounds(dir, in, 1, err, err_len);
@@ -321,6 +323,7 @@ void omps_fit_pool_medians(struct omps_fit_input *in)
 int omps_fit_read(const char *dir, struct omps_fit_input *in, char *err, size_t err_len)
 {
     memset(in, 0, sizeof *in);
+    snprintf(in->dir, sizeof in->dir, "%s", dir);
     read_machine(dir, in);
     int rc = read_summary(dir, in, err, err_len);
     if (rc == OMPS_OK)

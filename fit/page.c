@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "registry.h"
 #include "csv_write.h"
+#include "machine_file.h"
 #include "table.h"
 
 /* Writes s with HTML's special characters escaped. */
@@ -126,9 +127,8 @@ static void machine_section(FILE *f, const char *dir)
                                        "compiler_flags", "omp_runtime", "omp_environment",
                                        "division_ns", "calibration", "transparent_hugepages",
                                        "git_commit", "date", "seed", "run"};
-    char path[4400];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    json_t *m = json_load_file(path, 0, NULL);
+    char ignored[512];
+    json_t *m = omps_machine_file_load(dir, ignored, sizeof ignored);
     fputs("<h2>Machine and run</h2>\n", f);
     if (m == NULL) {
         fputs("<p class=\"missing\">machine.json is missing or not JSON.</p>\n", f);

@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "gate.h"
+#include "machine_file.h"
 #include "parse.h"
 
 /* Parses --looks R1,R2,...: strictly increasing round counts, at most
@@ -308,15 +309,9 @@ static int refuse_duplicates(const char *path, const struct omps_runs *runs, cha
 
 static int load_machine(struct omps_side *s, const char *dir, char *err, size_t err_len)
 {
-    char path[4200];
-    json_error_t je;
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    s->machine = json_load_file(path, 0, &je);
-    if (s->machine == NULL || !json_is_object(s->machine)) {
-        snprintf(err, err_len, "%s:%d: %s", path, je.line,
-                 s->machine ? "not a JSON object" : je.text);
+    s->machine = omps_machine_file_load(dir, err, err_len);
+    if (s->machine == NULL)
         return OMPS_EFORMAT;
-    }
     const char *state = json_string_value(json_object_get(s->machine, "state"));
     s->state = state ? state : "complete";
     return OMPS_OK;
@@ -367,22 +362,17 @@ static void free_side(struct omps_side *s)
 static int machines_differ(const struct omps_side *a, const struct omps_side *b, char *why,
                            size_t why_len)
 {
-    static const char *const keys[] = {"cpu_model", "physical_cores", "logical_cpus",
-                                       "omp_runtime"};
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        json_t *x = json_object_get(a->machine, keys[i]);
-        json_t *y = json_object_get(b->machine, keys[i]);
-        if (x == NULL || y == NULL || !json_equal(x, y)) {
-            char *xs = x ? json_dumps(x, JSON_ENCODE_ANY) : NULL;
-            char *ys = y ? json_dumps(y, JSON_ENCODE_ANY) : NULL;
-            snprintf(why, why_len, "different machines: %s differs: %s vs %s", keys[i],
-                     xs ? xs : "(absent)", ys ? ys : "(absent)");
-            free(xs);
-            free(ys);
-            return 1;
-        }
-    }
-    return 0;
+    const char *fact = omps_machines_differ(a->machine, b->machine);
+    if (fact == NULL)
+        return 0;
+    json_t *x = json_object_get(a->machine, fact), *y = json_object_get(b->machine, fact);
+    char *xs = x ? json_dumps(x, JSON_ENCODE_ANY) : NULL;
+    char *ys = y ? json_dumps(y, JSON_ENCODE_ANY) : NULL;
+    snprintf(why, why_len, "different machines: %s differs: %s vs %s", fact,
+             xs ? xs : "(absent)", ys ? ys : "(absent)");
+    free(xs);
+    free(ys);
+    return 1;
 }
 
 /* Why the whole comparison cannot pass even when every configuration is

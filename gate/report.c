@@ -96,40 +96,19 @@ void omps_gate_print(const struct omps_judgement *v, size_t k)
     }
 }
 
-/* A number, or nothing for NaN and infinities. */
-static void csv_number(FILE *f, double x)
+static void csv_row(FILE *f, const struct omps_judgement *row)
 {
-    fputc(',', f);
-    if (isfinite(x))
-        fprintf(f, "%.17g", x);
-}
-
-static void csv_row(FILE *f, const struct omps_judgement *j)
-{
-    omps_csv_key(f, j->base ? &j->base->key : &j->new->key);
-    fprintf(f, ",%zu,%zu,%d", j->n_base, j->n_new, j->paired);
-    const int decided = j->look != 0;
-    const double numbers[] = {j->base_s,   j->new_s,         j->ratio,
-                              j->lo,       j->hi,            j->p_beyond,
-                              j->p_beyond_holm, j->p_within, decided ? NAN : j->detectable};
-    for (size_t i = 0; i < sizeof numbers / sizeof numbers[0]; i++)
-        csv_number(f, numbers[i]);
-    fprintf(f, ",%d,%s,", j->look, j->verdict);
-    omps_csv_text(f, j->reason);
+    int first = 1;
+    OMPS_COMPARE_COLUMNS(OMPS_CSV_WRITE_COLUMN)
     fputc('\n', f);
 }
-
-#define COMPARE_HEADER                                                              \
-    "kernel,params,n,threads,schedule,chunk,base_rounds,new_rounds,paired,base_s,"  \
-    "new_s,ratio,ratio_low,ratio_high,p_beyond,p_beyond_holm,p_within,detectable,"  \
-    "look,verdict,reason"
 
 static int write_csv(const char *dir, const struct omps_judgement *v, size_t k)
 {
     struct omps_outfile out;
     if (omps_outfile_open(&out, dir, "compare.csv") != OMPS_OK)
         return OMPS_EIO;
-    fprintf(out.f, "%s\n", COMPARE_HEADER);
+    fprintf(out.f, "%s\n", OMPS_COMPARE_HEADER);
     for (size_t i = 0; i < k; i++)
         csv_row(out.f, &v[i]);
     return omps_outfile_commit(&out);

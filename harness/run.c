@@ -20,6 +20,7 @@
 #include "csv_write.h"
 #include "journal.h"
 #include "machine.h"
+#include "machine_file.h"
 #include "plan.h"
 #include "probe.h"
 #include "ranks.h"
@@ -90,9 +91,9 @@ static int parse(struct run *r, int argc, char **argv)
 
 /* ---- resume ----------------------------------------------------------- */
 
-/* Keys of machine.json that must match for a run to be continued. */
-static const char *const same_machine_keys[] = {"host", "cpu_model", "physical_cores",
-                                                "logical_cpus", "topology"};
+/* Keys of machine.json that must match for a run to be continued, beyond
+ * the same machine (omps_machines_differ): the host and its topology. */
+static const char *const same_host_keys[] = {"host", "topology"};
 static const char *const same_build_keys[] = {"ompscale_version", "git_commit", "git_dirty",
                                               "compiler", "compiler_flags"};
 
@@ -116,7 +117,8 @@ static int check_same(struct run *r, const char *dir)
     if (now == NULL)
         return OMPS_ENOMEM;
     if (differs(r->resumed, now, same_build_keys, 5, &which) ||
-        differs(r->resumed, now, same_machine_keys, 5, &which)) {
+        differs(r->resumed, now, same_host_keys, 2, &which) ||
+        (which = omps_machines_differ(r->resumed, now)) != NULL) {
         if (strcmp(which, "ompscale_version") == 0 || !r->opts.force) {
             snprintf(r->err, sizeof r->err,
                      "--resume: %s was made with another %s%s", dir, which,

@@ -71,68 +71,6 @@ double omps_sweep_time_overhead(const struct omps_sweep_time *t)
            t->children + t->probes;
 }
 
-/* ---- kernel states ---------------------------------------------------- */
-
-static void drop_live(struct omps_sweep *s, size_t i)
-{
-    struct live *l = &s->live[i];
-    const double t0 = sweep_now();
-    l->key->kernel->teardown(l->state);
-    s->out->time.setup += sweep_now() - t0;
-    s->live_bytes -= l->bytes;
-    s->live[i] = s->live[--s->nlive];
-}
-
-/* Frees the least recently used states until `need` more bytes fit. */
-static void make_room(struct omps_sweep *s, double need)
-{
-    while (s->nlive > 0 && s->live_bytes + need > s->live_cap) {
-        size_t lru = 0;
-        for (size_t i = 1; i < s->nlive; i++) {
-            if (s->live[i].used < s->live[lru].used)
-                lru = i;
-        }
-        drop_live(s, lru);
-    }
-}
-
-/*
- * Returns c's state, set up under c's team size (the harness has already set
- * it) so that a kernel's parallel first touch places pages where this team
- * runs.  NULL with why set when setup fails.
- */
-static void *ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
-                          size_t why_len)
-{
-    for (size_t i = 0; i < s->nlive; i++) {
-        if (omps_key_same_state(s->live[i].key, &c->key, s->plan->share_states)) {
-            s->live[i].used = ++s->clock;
-            s->now_live = i;
-            return s->live[i].state;
-        }
-    }
-    const double bytes = c->key.kernel->footprint(c->key.n);
-    make_room(s, bytes);
-    void *state = NULL;
-    const double t0 = sweep_now();
-    /* A state every team size shares is first touched by all the CPUs,
-     * which is quicker than by the team that happens to need it first. */
-    if (s->plan->share_states && c->key.kernel->ranked == OMPS_RANKED_NO)
-        omp_set_num_threads(omp_get_num_procs());
-    const int rc = c->key.kernel->setup(&state, c->key.n, c->key.params);
-    omp_set_num_threads(c->key.threads);
-    s->out->time.setup += sweep_now() - t0;
-    if (rc != OMPS_OK) {
-        snprintf(why, why_len, "%s: setup at n=%llu failed: %s", c->key.kernel->name,
-                 (unsigned long long)c->key.n, omps_strerror(rc));
-        return NULL;
-    }
-    s->now_live = s->nlive;
-    s->live[s->nlive++] = (struct live){&c->key, state, bytes, ++s->clock, 0, 0};
-    s->live_bytes += bytes;
-    return state;
-}
-
 /* ---- Google Benchmark hooks ------------------------------------------ */
 
 const struct omps_config *sweep_current(const struct omps_sweep *s)
@@ -259,7 +197,7 @@ static int hook_stop(void *ctx)
     return *s->stop != 0;
 }
 
-static int add_seconds(struct tally *t, double seconds)
+int sweep_add_seconds(struct tally *t, double seconds)
 {
     if (t->count == t->cap) {
         const size_t cap = t->cap ? 2 * t->cap : 16;
@@ -274,7 +212,7 @@ static int add_seconds(struct tally *t, double seconds)
 }
 
 /* Recomputes the relative half-width of t's median interval. */
-static void update_width(struct tally *t)
+void sweep_update_width(struct tally *t)
 {
     t->width = INFINITY;
     if (t->count == 0)
@@ -364,7 +302,7 @@ void sweep_report(void *ctx, const struct omps_gb_result *r)
     }
     const size_t first = t->count;
     for (int i = 0; i < r->repetitions; i++) {
-        if (add_seconds(t, r->seconds[i]) != OMPS_OK)
+        if (sweep_add_seconds(t, r->seconds[i]) != OMPS_OK)
             s->io_failed = OMPS_ENOMEM;
         t->failed |= !r->verified[i];
         s->out->time.timed += r->seconds[i] * (double)r->iterations;
@@ -375,7 +313,7 @@ void sweep_report(void *ctx, const struct omps_gb_result *r)
     if (s->answer == NULL && journal_rows(s, r, first) != OMPS_OK && !s->io_failed)
         s->io_failed = OMPS_EIO;
     s->out->visits += (size_t)r->repetitions;
-    update_width(t);
+    sweep_update_width(t);
     if (t->failed && s->answer == NULL)
         sweep_note_failure(s, r->failure);
 }
@@ -469,7 +407,7 @@ void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_le
     const struct omps_config *c = &s->plan->configs[i];
     s->current = i;
     set_team(c);
-    s->state = ensure_state(s, c, why, why_len);
+    s->state = sweep_ensure_state(s, c, why, why_len);
     if (s->state != NULL)
         warm_up(s, c);
     return s->state;
@@ -720,70 +658,6 @@ static int run_round(struct omps_sweep *s, size_t *order)
 
 /* ---- set-up and results ----------------------------------------------- */
 
-static const struct omps_plan *index_plan;
-
-static int by_key(const void *a, const void *b)
-{
-    return omps_key_compare(&index_plan->configs[*(const size_t *)a].key,
-                            &index_plan->configs[*(const size_t *)b].key);
-}
-
-static int find_config(const struct omps_plan *plan, const size_t *sorted,
-                       const struct omps_key *key)
-{
-    size_t lo = 0, hi = plan->count;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        const int c = omps_key_compare(&plan->configs[sorted[mid]].key, key);
-        if (c == 0)
-            return (int)sorted[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return -1;
-}
-
-/* Counts what a resumed run already holds. */
-static int load_done(struct omps_sweep *s, const struct omps_runs *done, char *err,
-                     size_t err_len)
-{
-    size_t *sorted = malloc((s->plan->count + 1) * sizeof *sorted);
-    if (sorted == NULL)
-        return OMPS_ENOMEM;
-    for (size_t i = 0; i < s->plan->count; i++)
-        sorted[i] = i;
-    index_plan = s->plan;
-    qsort(sorted, s->plan->count, sizeof *sorted, by_key);
-    int rc = OMPS_OK;
-    for (size_t r = 0; rc == OMPS_OK && r < done->count; r++) {
-        const struct omps_run_record *row = &done->rows[r];
-        const int i = find_config(s->plan, sorted, &row->key);
-        if (i < 0) {
-            char name[256];
-            omps_key_name(&row->key, name, sizeof name);
-            snprintf(err, err_len, "runs.csv:%zu: %s is not in this run's plan", row->line,
-                     name);
-            rc = OMPS_EINVAL;
-            break;
-        }
-        rc = add_seconds(&s->tally[i], row->seconds);
-        s->tally[i].failed |= !row->verified;
-        if (row->round + 1 > s->round)
-            s->round = row->round + 1;
-    }
-    for (size_t i = 0; rc == OMPS_OK && i < s->plan->count; i++) {
-        update_width(&s->tally[i]);
-        if (s->tally[i].failed) {
-            s->current = i;
-            sweep_note_failure(s, "a journaled repetition did not verify");
-        }
-    }
-    free(sorted);
-    return rc;
-}
-
 int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
 {
     s->tally = calloc(plan->count + 1, sizeof *s->tally);
@@ -809,7 +683,7 @@ int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
 void sweep_free(struct omps_sweep *s)
 {
     while (s->nlive > 0)
-        drop_live(s, s->nlive - 1);
+        sweep_drop_state(s, s->nlive - 1);
     for (size_t i = 0; s->tally != NULL && i < s->plan->count; i++)
         free(s->tally[i].seconds);
     free(s->tally);
@@ -895,7 +769,7 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
         old_pipe = signal(SIGPIPE, SIG_IGN);
     }
     if (rc == OMPS_OK && done != NULL)
-        rc = load_done(&s, done, err, err_len);
+        rc = sweep_load_done(&s, done, err, err_len);
     if (rc == OMPS_OK) {
         rc = omps_gb_create(&s.gb, argv0, json_path, &omps_sweep_hooks);
         if (rc == OMPS_EIO)

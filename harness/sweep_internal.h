@@ -189,6 +189,28 @@ void sweep_end_all_kept(struct omps_sweep *s);
  * newline ends the last.  Returns how many. */
 size_t sweep_split_tabs(char *line, char **field, size_t max);
 
+/* Appends one repetition's seconds to t; 0 or OMPS_ENOMEM. */
+int sweep_add_seconds(struct tally *t, double seconds);
+
+/* Recomputes the relative half-width of t's median interval. */
+void sweep_update_width(struct tally *t);
+
+/* Returns c's state, set up under c's team size (the harness has already set
+ * it) so that a kernel's parallel first touch places pages where this team
+ * runs, and kept alive for later visits.  NULL with why set when setup
+ * fails (sweep_states.c). */
+void *sweep_ensure_state(struct omps_sweep *s, const struct omps_config *c, char *why,
+                         size_t why_len);
+
+/* Tears down the i-th live state. */
+void sweep_drop_state(struct omps_sweep *s, size_t i);
+
+/* Counts what a resumed run already holds (done: its journaled rows) as
+ * repetitions taken; a row whose configuration is not in this plan is
+ * OMPS_EINVAL with err naming it (sweep_resume.c). */
+int sweep_load_done(struct omps_sweep *s, const struct omps_runs *done, char *err,
+                    size_t err_len);
+
 /* Allocates the per-configuration arrays for plan; 0 or OMPS_ENOMEM. */
 int sweep_init(struct omps_sweep *s, const struct omps_plan *plan);
 

@@ -1,0 +1,22 @@
+/*
+ * machine.json as every reader of a run directory sees it: one loader and
+ * one "same machine" predicate, for resume, the fits and the gate.
+ */
+#ifndef OMPSCALE_MACHINE_FILE_H
+#define OMPSCALE_MACHINE_FILE_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+/* Loads DIR/machine.json, which must be a JSON object.  Returns it (the
+ * caller's to json_decref), or NULL with err saying "PATH:LINE: why". */
+json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len);
+
+/* The machine facts that make two runs comparable: the CPU model, the
+ * physical cores, the logical CPUs and the OpenMP runtime.  Returns the
+ * first that differs between a and b (or is present in only one of them),
+ * or NULL when they are the same machine. */
+const char *omps_machines_differ(json_t *a, json_t *b);
+
+#endif

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The columns docs/reference.md lists ("The columns, exactly") are the
+# headers a real run writes: runs.csv and summary.csv from a tiny sweep,
+# fit.csv from its fit, compare.csv from comparing it with itself, and the
+# --dry-run plan.
+#
+# Usage: columns.sh OMPSCALE SOURCE_DIR
+set -u
+bin=${1:?usage: columns.sh OMPSCALE SOURCE_DIR}
+src=${2:?usage: columns.sh OMPSCALE SOURCE_DIR}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# documented NAME: the header docs/reference.md gives for NAME.
+documented() {
+    awk -v name="$1:" '/^## The columns, exactly/ { on = 1; next }
+                       on && /^## / { exit }
+                       on && $1 == name { print $2; exit }' "$src/docs/reference.md"
+}
+
+# expect NAME HEADER
+expect() {
+    local want
+    want=$(documented "$1")
+    if [ -z "$want" ]; then
+        echo "FAIL: docs/reference.md lists no columns for $1"
+        fail=$((fail + 1))
+    elif [ "$want" != "$2" ]; then
+        echo "FAIL: $1: the docs say"
+        echo "  $want"
+        echo "  the code writes"
+        echo "  $2"
+        fail=$((fail + 1))
+    else
+        echo "ok: $1"
+    fi
+}
+
+args=(run --quick --kernels copy,midpoint --threads 1,2 --schedules static --repetitions 1 --seed 1)
+"$bin" "${args[@]}" --out "$tmp/run" 2>"$tmp/err" || { echo "FAIL: the sweep: $(tail -2 "$tmp/err")"; exit 1; }
+"$bin" fit "$tmp/run" --seed 1 2>/dev/null || echo "note: the fit said more than nothing"
+"$bin" compare "$tmp/run" "$tmp/run" --report "$tmp/cmp" >/dev/null 2>&1
+expect runs.csv "$(head -n 1 "$tmp/run/runs.csv")"
+expect summary.csv "$(head -n 1 "$tmp/run/summary.csv")"
+expect fit.csv "$(head -n 1 "$tmp/run/fit.csv" 2>/dev/null)"
+expect compare.csv "$(head -n 1 "$tmp/cmp/compare.csv" 2>/dev/null)"
+expect --dry-run "$("$bin" "${args[@]}" --dry-run 2>/dev/null | head -n 1)"
+[ "$fail" -eq 0 ]
