@@ -1,8 +1,8 @@
 /*
  * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv and
- * fit.csv: one X-macro list per file, in the order the file is written, which is the contract
- * (../shared/DESIGN.md).
- * Each entry is X(name, type, value):
+ * fit.csv: one X-macro list per file, in the order the file is written,
+ * which is the contract (../shared/DESIGN.md).  Each entry is
+ * X(name, type, value):
  *   name   the column's header;
  *   type   how the value is written: TEXT (quoted when it must be), UINT,
  *          INT, NUMBER (17 significant digits; empty unless finite), PROBE (one

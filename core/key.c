@@ -85,6 +85,18 @@ int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int 
            omps_env_compare(&a->env, &b->env) == 0;
 }
 
+int omps_key_compare_state(const struct omps_key *a, const struct omps_key *b)
+{
+    int c = strcmp(omps_key_state_family(a), omps_key_state_family(b));
+    if (c == 0)
+        c = strcmp(a->params_text, b->params_text);
+    if (c == 0)
+        c = (a->n > b->n) - (a->n < b->n);
+    if (c == 0)
+        c = omps_env_compare(&a->env, &b->env);
+    return c != 0 ? c : (a->threads > b->threads) - (a->threads < b->threads);
+}
+
 int omps_key_same_series(const struct omps_key *a, const struct omps_key *b)
 {
     return a->kernel == b->kernel && a->n == b->n &&

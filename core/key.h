@@ -62,6 +62,11 @@ int omps_key_compare(const struct omps_key *a, const struct omps_key *b);
  * shared by every team size of one process where there is one memory. */
 int omps_key_same_state(const struct omps_key *a, const struct omps_key *b, int any_threads);
 
+/* Orders keys by state (state family, params, n, environment), then
+ * threads, so that a sorted list holds the keys of one state together.
+ * Returns <0, 0 or >0 like strcmp. */
+int omps_key_compare_state(const struct omps_key *a, const struct omps_key *b);
+
 /* The name of what a key's state belongs to: its kernel's state family
  * (kernel.h), else the kernel itself. */
 const char *omps_key_state_family(const struct omps_key *k);

@@ -553,19 +553,11 @@ static int touching(const struct omps_key *k)
     return omps_key_ranks(k) * k->threads;
 }
 
-/* Orders keys by state (kernel, params, n, environment, threads). */
+/* Orders keys by state, then threads (qsort over key pointers). */
 static int by_state(const void *a, const void *b)
 {
-    const struct omps_key *x = *(const struct omps_key *const *)a;
-    const struct omps_key *y = *(const struct omps_key *const *)b;
-    int c = strcmp(omps_key_state_family(x), omps_key_state_family(y));
-    if (c == 0)
-        c = strcmp(x->params_text, y->params_text);
-    if (c == 0)
-        c = (x->n > y->n) - (x->n < y->n);
-    if (c == 0)
-        c = omps_env_compare(&x->env, &y->env);
-    return c != 0 ? c : (x->threads > y->threads) - (x->threads < y->threads);
+    return omps_key_compare_state(*(const struct omps_key *const *)a,
+                                  *(const struct omps_key *const *)b);
 }
 
 /* Sums the memory and set-up time of the distinct kernel states (kernel,

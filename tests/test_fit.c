@@ -37,6 +37,32 @@ struct synth {
     int constant; /* every time equal */
 };
 
+/* Writes one summary.csv row by column name: cells holds name, value pairs
+ * ending in NULL; every other column of OMPS_SUMMARY_HEADER is empty, so a
+ * row stays right whatever columns the file gains. */
+static void summary_row(FILE *f, const char *const *cells)
+{
+    char header[2048];
+    int first = 1;
+    snprintf(header, sizeof header, "%s", OMPS_SUMMARY_HEADER);
+    for (char *name = strtok(header, ","); name != NULL; name = strtok(NULL, ",")) {
+        const char *value = "";
+        for (const char *const *c = cells; *c != NULL; c += 2) {
+            if (strcmp(c[0], name) == 0)
+                value = c[1];
+        }
+        omps_csv_put_TEXT(f, &first, value);
+    }
+    fputc('\n', f);
+}
+
+/* "%.17g" of v in buf. */
+static const char *num(char *buf, size_t len, double v)
+{
+    snprintf(buf, len, "%.17g", v);
+    return buf;
+}
+
 /* Writes DIR/summary.csv and DIR/machine.json for one synthetic series. */
 static void write_run(const char *dir, const struct synth *s)
 {
@@ -50,9 +76,16 @@ static void write_run(const char *dir, const struct synth *s)
         double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
         double measured = t * (1.0 + s->noise * gaussian());
         double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        fprintf(f, "%s,,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,%.17g,%.17g,%.17g,,,1,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,%d\n",
-                s->kernel, n, reps, measured, measured, stddev, measured, measured,
-                1.0 / measured, n);
+        char threads[16], m[32], sd[32], sp[32];
+        snprintf(threads, sizeof threads, "%d", n);
+        num(m, sizeof m, measured);
+        summary_row(f, (const char *const[]){
+                           "kernel", s->kernel, "n", "1000", "threads", threads,
+                           "schedule", "static", "chunk", "0", "repetitions", "10",
+                           "median_s", m, "mean_s", m, "stddev_s", num(sd, sizeof sd, stddev),
+                           "min_s", m, "max_s", m, "speedup", num(sp, sizeof sp, 1.0 / measured),
+                           "rate", "1", "rate_unit", "GFLOP/s", "oversubscribed", "0",
+                           "ranks", "1", "cores", threads, NULL});
     }
     fclose(f);
     snprintf(path, sizeof path, "%s/machine.json", dir);
@@ -272,8 +305,15 @@ static void test_degenerate(void)
     mkdir(dir, 0777);
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     FILE *f = fopen(path, "w");
-    fprintf(f, "%s\nk,,1000,1,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,1\n"
-               "k,,1000,2,static,0,10,nan,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,2\n", OMPS_SUMMARY_HEADER);
+    fprintf(f, "%s\n", OMPS_SUMMARY_HEADER);
+    for (int n = 1; n <= 2; n++) {
+        const char *threads = n == 1 ? "1" : "2";
+        summary_row(f, (const char *const[]){
+                           "kernel", "k", "n", "1000", "threads", threads, "schedule", "static",
+                           "chunk", "0", "repetitions", "10", "median_s", "nan",
+                           "rate_unit", "GFLOP/s", "oversubscribed", "0", "ranks", "1",
+                           "cores", threads, NULL});
+    }
     fclose(f);
     CHECK_INT_EQ(run_plots(dir), 0);
     double v, err;
@@ -424,8 +464,16 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
     for (int n = 1; n <= s->max_threads; n++) {
         struct omps_stats st;
         omps_stats_describe(t[n], (size_t)reps, &st);
-        fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,%.17g,%.17g,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,%d\n",
-                n, reps, st.median, st.mean, st.stddev, n);
+        char threads[16], count[16], m[32], mean[32], sd[32];
+        snprintf(threads, sizeof threads, "%d", n);
+        snprintf(count, sizeof count, "%d", reps);
+        summary_row(f, (const char *const[]){
+                           "kernel", "serial_fraction", "params", "f=0.1", "n", "1000",
+                           "threads", threads, "schedule", "static", "chunk", "0",
+                           "repetitions", count, "median_s", num(m, sizeof m, st.median),
+                           "mean_s", num(mean, sizeof mean, st.mean),
+                           "stddev_s", num(sd, sizeof sd, st.stddev), "rate_unit", "GFLOP/s",
+                           "oversubscribed", "0", "ranks", "1", "cores", threads, NULL});
     }
     fclose(f);
     snprintf(path, sizeof path, "%s/machine.json", dir);
@@ -643,9 +691,17 @@ static void test_environments(void)
     for (int e = 0; e < 2; e++) {
         for (int n = 1; n <= 16; n *= 2) {
             const double t = fs[e] + (1 - fs[e]) / n;
-            fprintf(f, "serial_fraction,f=0.1,1000,%d,static,0,10,%.17g,%.17g,0.0001,,,,%.17g,,,"
-                       "%.17g,GFLOP/s,,0,,,,,,,,,,,,,%s,gcc,libgomp.so.1,,,1,%d\n",
-                    n, t, t, (fs[e] + 1 - fs[e]) / t, 1 / t, waits[e], n);
+            char threads[16], m[32], sp[32], rate[32];
+            snprintf(threads, sizeof threads, "%d", n);
+            num(m, sizeof m, t);
+            summary_row(f, (const char *const[]){
+                               "kernel", "serial_fraction", "params", "f=0.1", "n", "1000",
+                               "threads", threads, "schedule", "static", "chunk", "0",
+                               "repetitions", "10", "median_s", m, "mean_s", m,
+                               "stddev_s", "0.0001", "speedup", num(sp, sizeof sp, (fs[e] + 1 - fs[e]) / t),
+                               "rate", num(rate, sizeof rate, 1 / t), "rate_unit", "GFLOP/s",
+                               "oversubscribed", "0", "wait_policy", waits[e], "toolchain", "gcc",
+                               "runtime", "libgomp.so.1", "ranks", "1", "cores", threads, NULL});
         }
     }
     fclose(f);
@@ -654,13 +710,18 @@ static void test_environments(void)
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
     int found = 0;
-    for (size_t r = 0; r < t.nrows; r++) {
-        if (strcmp(omps_table_cell(&t, r, 5), "amdahl") || strcmp(omps_table_cell(&t, r, 6), "f"))
+    const int c_model = omps_table_column(&t, "model"), c_param = omps_table_column(&t, "parameter");
+    const int c_env = omps_table_column(&t, "environment"), c_value = omps_table_column(&t, "value");
+    CHECK(c_model >= 0 && c_param >= 0 && c_env >= 0 && c_value >= 0);
+    for (size_t r = 0; c_model >= 0 && c_param >= 0 && c_env >= 0 && c_value >= 0 && r < t.nrows;
+         r++) {
+        if (strcmp(omps_table_cell(&t, r, (size_t)c_model), "amdahl") ||
+            strcmp(omps_table_cell(&t, r, (size_t)c_param), "f"))
             continue;
-        const char *env = omps_table_cell(&t, r, 13);
+        const char *env = omps_table_cell(&t, r, (size_t)c_env);
         const int e = strstr(env, "wait_policy=passive") != NULL;
         CHECK_REPORT(strstr(env, waits[e]) != NULL, "environment '%s'", env);
-        CHECK_NEAR(atof(omps_table_cell(&t, r, 7)), fs[e], 0.005);
+        CHECK_NEAR(atof(omps_table_cell(&t, r, (size_t)c_value)), fs[e], 0.005);
         found |= 1 << e;
     }
     CHECK_INT_EQ(found, 3);
