@@ -105,6 +105,17 @@ double omps_plan_estimate(const struct omps_plan *plan, double min_time, int rep
 double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_config *c,
                                 int first);
 
+/* Sums the memory and set-up time of the distinct kernel states into plan
+ * (kernel, params, n, threads); sorted, so that a plan of tens of thousands
+ * of configurations is counted in n log n rather than n^2.  Returns 0 or
+ * OMPS_ENOMEM (plan_estimate.c, as the rest of the time model). */
+int omps_plan_count_states(struct omps_plan *plan);
+
+/* Counts the distinct groups of the process kernels into plan (environment,
+ * launched ranks, and whether the kernel spawns more), each one mpirun per
+ * round, and estimates the seconds to start them all once. */
+void omps_plan_count_rank_groups(struct omps_plan *plan);
+
 /* Whether a visit to a state of `bytes` warms it with an untimed run: one
  * of at least 1 MiB that twice the largest cache can hold; a smaller state
  * reloads in a moment and a larger one cannot be held, so for them only the
