@@ -14,6 +14,7 @@
 
 #include "errors.h"
 #include "parse.h"
+#include "protocol.h"
 #include "registry.h"
 #include "csv_write.h"
 #include "gbench_shim.h"
@@ -280,12 +281,11 @@ void sweep_note_failure(struct omps_sweep *s, const char *why)
 static void answer_result(struct omps_sweep *s, const struct omps_gb_result *r)
 {
     if (r->error != NULL)
-        fprintf(s->answer, "error\t%s\n", r->error);
+        omps_proto_write_text(s->answer, "error", r->error);
     for (int i = 0; r->error == NULL && i < r->repetitions; i++)
-        fprintf(s->answer, "rep\t%ld\t%.17g\t%d\t%.17g\n", r->iterations, r->seconds[i],
-                r->verified[i], s->result);
+        omps_proto_write_rep(s->answer, r->iterations, r->seconds[i], r->verified[i], s->result);
     if (r->failure != NULL)
-        fprintf(s->answer, "failure\t%s\n", r->failure);
+        omps_proto_write_text(s->answer, "failure", r->failure);
     fflush(s->answer);
 }
 
@@ -434,7 +434,7 @@ int sweep_visit(struct omps_sweep *s, size_t i)
         sweep_mark_dead(s, t, why, why);
         /* A child's parent must hear why, not only that nothing was timed. */
         if (s->answer != NULL)
-            fprintf(s->answer, "error\t%s\n", why);
+            omps_proto_write_text(s->answer, "error", why);
         return OMPS_OK;
     }
     const struct omps_work w = c->key.kernel->work(c->key.n, c->key.params);

@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "parse.h"
+#include "protocol.h"
 #include "registry.h"
 #include "cli.h"
 #include "env.h"
@@ -71,45 +72,9 @@ static void answer_env(struct omps_sweep *s, struct omps_env *e)
     char why[256] = "ok";
     omps_env_inherited(e);
     e->value[OMPS_AXIS_TOOLCHAIN] = s->plan->configs[0].key.env.value[OMPS_AXIS_TOOLCHAIN];
-    if (!omps_env_check(e, why, sizeof why))
-        for (char *p = why; *p; p++)
-            *p = *p == '\t' || *p == '\n' ? ' ' : *p;
-    fputs("env", s->answer);
-    for (int a = 0; a < OMPS_AXES; a++) {
-        const char *v = omps_env_value((enum omps_axis)a, e->value[a]);
-        fprintf(s->answer, "\t%s", *v ? v : "-");
-    }
-    fprintf(s->answer, "\t%s\t%s\n", s->runtime, why);
+    omps_env_check(e, why, sizeof why);
+    omps_proto_write_env(s->answer, e, s->runtime, why);
     fflush(s->answer);
-}
-
-/* Parses one "visit" line into c and the iteration count; 0 or OMPS_EINVAL. */
-static int read_visit(char *line, const struct omps_env *e, struct omps_config *c,
-                      long *iterations, uint64_t *salt)
-{
-    char *f[10], *end;
-    const size_t n = sweep_split_tabs(line, f, 10);
-    long v[5];
-    memset(c, 0, sizeof *c);
-    if (n == 10) {
-        errno = 0;
-        *salt = strtoull(f[9], &end, 10);
-    }
-    if (n != 10 || errno != 0 || *end != '\0' || strcmp(f[0], "visit") != 0 ||
-        (c->key.kernel = omps_kernel_find(f[1])) == NULL ||
-        omps_key_parse_params(&c->key, f[2]) != OMPS_OK ||
-        omps_parse_long(f[3], 1, 1L << 40, &v[0]) || omps_parse_long(f[4], 1, OMPS_MAX_THREADS, &v[1]) ||
-        omps_schedule_kind(f[5], &c->key.schedule.kind) ||
-        omps_parse_long(f[6], 0, 1L << 30, &v[2]) || omps_parse_long(f[7], 0, 1L << 40, &v[3]) ||
-        omps_parse_long(f[8], 0, 1, &v[4]))
-        return OMPS_EINVAL;
-    c->key.n = (uint64_t)v[0];
-    c->key.threads = (int)v[1];
-    c->key.schedule.chunk = (int)v[2];
-    c->key.env = *e;
-    *iterations = v[3];
-    c->oversubscribed = (int)v[4];
-    return OMPS_OK;
 }
 
 /* A test's way to make a child misbehave at its first visit, so that the
@@ -141,10 +106,7 @@ static void injected_fault(void)
  * search, since was. */
 static void answer_time(struct omps_sweep *s, const struct omps_sweep_time *was)
 {
-    const struct omps_sweep_time *is = &s->out->time;
-    fprintf(s->answer, "time\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\t%.9g\n", is->setup - was->setup,
-            is->poison - was->poison, is->prepare - was->prepare, is->verify - was->verify,
-            is->warmup - was->warmup, is->search - was->search);
+    omps_proto_write_time(s->answer, was, &s->out->time);
 }
 
 /* Reads a visit line into the plan's slot for its configuration: the one
@@ -155,7 +117,7 @@ static long child_slot(char *line, const struct omps_env *e, struct omps_plan *p
                        long *iterations, uint64_t *salt)
 {
     struct omps_config c;
-    if (read_visit(line, e, &c, iterations, salt) != OMPS_OK)
+    if (omps_proto_read_visit(line, e, &c, iterations, salt) != OMPS_OK)
         return OMPS_EINVAL;
     for (size_t i = 0; i < plan->count; i++) {
         if (omps_key_compare(&plan->configs[i].key, &c.key) == 0) {

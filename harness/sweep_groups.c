@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "parse.h"
+#include "protocol.h"
 #include "registry.h"
 #include "child.h"
 #include "ranks.h"
@@ -56,41 +57,28 @@ static void group_failure(struct omps_sweep *s, size_t i, int failed, const char
             s->launch_failed ? "the sweep stops, keeping what it has done" : "the sweep goes on");
 }
 
-/* Splits line at tabs into at most max fields, keeping empty ones (an empty
- * params field is one); a newline ends the last.  Returns how many. */
-size_t sweep_split_tabs(char *line, char **field, size_t max)
-{
-    size_t n = 0;
-    line[strcspn(line, "\n")] = '\0';
-    for (char *p = line; p != NULL && n < max;)
-        field[n++] = strsep(&p, "\t");
-    return n;
-}
-
 /* Checks the child's first line, what it saw ("env", then each axis's value,
  * the runtime, and "ok" or why its own check failed), against e.  Returns 1,
  * or 0 with why filled. */
 static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line, char *why,
                      size_t len)
 {
-    char *field[OMPS_AXES + 3];
-    const size_t n = sweep_split_tabs(line, field, OMPS_AXES + 3);
-    if (n != OMPS_AXES + 3 || strcmp(field[0], "env") != 0) {
+    const char *saw[OMPS_AXES], *runtime, *check;
+    if (omps_proto_read_env(line, saw, &runtime, &check) != OMPS_OK) {
         snprintf(why, len, "the child did not report its environment");
         return 0;
     }
     for (int a = 0; a < OMPS_AXES; a++) {
         const char *want = omps_env_value((enum omps_axis)a, e->value[a]);
-        const char *saw = strcmp(field[1 + a], "-") == 0 ? "" : field[1 + a];
-        if (strcmp(saw, want) != 0) {
+        if (strcmp(saw[a], want) != 0) {
             snprintf(why, len, "the child saw %s '%s' where the sweep set '%s'",
-                     omps_axis_column((enum omps_axis)a), saw, want);
+                     omps_axis_column((enum omps_axis)a), saw[a], want);
             return 0;
         }
     }
-    snprintf(s->runtime, sizeof s->runtime, "%s", field[OMPS_AXES + 1]);
-    if (strcmp(field[OMPS_AXES + 2], "ok") != 0) {
-        snprintf(why, len, "%s", field[OMPS_AXES + 2]);
+    snprintf(s->runtime, sizeof s->runtime, "%s", runtime);
+    if (strcmp(check, "ok") != 0) {
+        snprintf(why, len, "%s", check);
         return 0;
     }
     return 1;
@@ -227,13 +215,14 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
 }
 
 /* Adds a child's "time" line (answer_time in sweep_child.c) to the sweep's
- * account. */
-static void add_child_time(struct omps_sweep *s, const char *fields)
+ * account; returns whether line was one. */
+static int add_child_time(struct omps_sweep *s, const char *line)
 {
-    struct omps_sweep_time t = {0};
-    if (sscanf(fields, "%lf\t%lf\t%lf\t%lf\t%lf\t%lf", &t.setup, &t.poison, &t.prepare,
-               &t.verify, &t.warmup, &t.search) == 6)
-        omps_sweep_time_add(&s->out->time, &t);
+    struct omps_sweep_time t;
+    if (omps_proto_read_time(line, &t) != OMPS_OK)
+        return 0;
+    omps_sweep_time_add(&s->out->time, &t);
+    return 1;
 }
 
 /* Reads one visit's answer (rep, time, failure and error lines, then "done")
@@ -254,21 +243,20 @@ static int read_answer(struct omps_sweep *s, struct omps_child *c, size_t i,
             return got;
         if (strcmp(line, "done") == 0)
             return 1;
-        if (strncmp(line, "time\t", 5) == 0) {
-            add_child_time(s, line + 5);
+        if (add_child_time(s, line))
             continue;
-        }
-        if (strncmp(line, "failure\t", 8) == 0) {
-            snprintf(failure, len, "%.*s", (int)len - 1, line + 8);
+        const char *text;
+        if ((text = omps_proto_text(line, "failure")) != NULL) {
+            snprintf(failure, len, "%.*s", (int)len - 1, text);
             r->failure = failure;
-        } else if (strncmp(line, "error\t", 6) == 0) {
-            snprintf(error, len, "%.*s", (int)len - 1, line + 6);
+        } else if ((text = omps_proto_text(line, "error")) != NULL) {
+            snprintf(error, len, "%.*s", (int)len - 1, text);
             r->error = error;
-        }
-        else if (r->repetitions < OMPS_CHILD_REPETITIONS &&
-                 sscanf(line, "rep\t%ld\t%lf\t%d\t%lf", &r->iterations, &seconds[r->repetitions],
-                        &verified[r->repetitions], &s->result) == 4)
+        } else if (r->repetitions < OMPS_CHILD_REPETITIONS &&
+                   omps_proto_read_rep(line, &r->iterations, &seconds[r->repetitions],
+                                       &verified[r->repetitions], &s->result) == OMPS_OK) {
             r->repetitions++;
+        }
     }
 }
 
@@ -284,10 +272,7 @@ static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
     struct omps_gb_result r;
     const double t0 = sweep_now();
     const uint64_t salt = sweep_check_salt(s, i);
-    snprintf(line, sizeof line, "visit\t%s\t%s\t%llu\t%d\t%s\t%d\t%ld\t%d\t%llu\n",
-             cf->key.kernel->name, cf->key.params_text, (unsigned long long)cf->key.n,
-             cf->key.threads, omps_schedule_name(cf->key.schedule.kind), cf->key.schedule.chunk,
-             t->iterations, cf->oversubscribed, (unsigned long long)salt);
+    omps_proto_visit_line(line, sizeof line, cf, t->iterations, salt);
     if (omps_child_send(c, line) != 0)
         return 0;
     const struct omps_sweep_time was = s->out->time;

@@ -185,10 +185,6 @@ int sweep_run_round_children(struct omps_sweep *s, size_t *order, size_t n);
 /* Ends every kept child at the end of the sweep (killed if interrupted). */
 void sweep_end_all_kept(struct omps_sweep *s);
 
-/* Splits line at tabs into at most max fields, keeping empty ones; a
- * newline ends the last.  Returns how many. */
-size_t sweep_split_tabs(char *line, char **field, size_t max);
-
 /* Appends one repetition's seconds to t; 0 or OMPS_ENOMEM. */
 int sweep_add_seconds(struct tally *t, double seconds);
 

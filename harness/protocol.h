@@ -1,0 +1,71 @@
+/*
+ * The lines a sweep and its children (kept environment children and rank 0
+ * of a group of ranks) exchange on their pipes, each written and read here
+ * and nowhere else.  Fields are separated by tabs; a line ends in '\n'.
+ *
+ *   parent -> child   visit KERNEL PARAMS N THREADS SCHEDULE CHUNK ITERATIONS
+ *                           OVERSUBSCRIBED SALT
+ *   child -> parent   env VALUE... RUNTIME OK_OR_WHY   (first, once; "-" for
+ *                           an axis left unset)
+ *                     rep ITERATIONS SECONDS VERIFIED RESULT   (per repetition)
+ *                     time SETUP POISON PREPARE VERIFY WARMUP SEARCH
+ *                     failure WHY | error WHY
+ *                     node HOST ...   (ranks.c, a group's hosts)
+ *                     done   (a visit's answer ends)
+ */
+#ifndef OMPSCALE_PROTOCOL_H
+#define OMPSCALE_PROTOCOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "env.h"
+#include "plan.h"
+#include "sweep.h"
+
+/* Splits line at tabs into at most max fields, keeping empty ones (an empty
+ * params field is one); a newline ends the last.  Returns how many. */
+size_t omps_proto_split(char *line, char **field, size_t max);
+
+/* The "visit" line for configuration c into line[len]. */
+void omps_proto_visit_line(char *line, size_t len, const struct omps_config *c, long iterations,
+                           uint64_t salt);
+
+/* Reads a "visit" line into c (its environment e, the child's own), the
+ * iteration count and the check salt.  0 or OMPS_EINVAL. */
+int omps_proto_read_visit(char *line, const struct omps_env *e, struct omps_config *c,
+                          long *iterations, uint64_t *salt);
+
+/* Writes the "env" line: what the child inherited (e), the runtime it
+ * loaded, and "ok" or why its own check failed (tabs and newlines in why
+ * become spaces). */
+void omps_proto_write_env(FILE *f, const struct omps_env *e, const char *runtime,
+                          const char *why);
+
+/* Reads an "env" line: value[a] for each axis ("" where unset), the
+ * runtime, and "ok" or why.  Returns 0, or OMPS_EINVAL when it is not one. */
+int omps_proto_read_env(char *line, const char **value, const char **runtime,
+                        const char **why);
+
+/* One "rep" line. */
+void omps_proto_write_rep(FILE *f, long iterations, double seconds, int verified, double result);
+
+/* Reads a "rep" line; 0 or OMPS_EINVAL. */
+int omps_proto_read_rep(const char *line, long *iterations, double *seconds, int *verified,
+                        double *result);
+
+/* The "time" line: where a visit's untimed seconds went, is minus was. */
+void omps_proto_write_time(FILE *f, const struct omps_sweep_time *was,
+                           const struct omps_sweep_time *is);
+
+/* Reads a "time" line into t (its other fields zero); 0 or OMPS_EINVAL. */
+int omps_proto_read_time(const char *line, struct omps_sweep_time *t);
+
+/* A "failure" or "error" line (what: either word) with its text. */
+void omps_proto_write_text(FILE *f, const char *what, const char *text);
+
+/* The text of a "failure" or "error" line, or NULL when line is not one. */
+const char *omps_proto_text(const char *line, const char *what);
+
+#endif
