@@ -113,13 +113,35 @@ int omps_proto_read_time(const char *line, struct omps_sweep_time *t)
                : OMPS_EINVAL;
 }
 
+void omps_proto_node_line(char *out, size_t len, const char *record, int ranks)
+{
+    snprintf(out, len, "node\t%s\t%d\n", record, ranks);
+}
+
+int omps_proto_read_node(char *line, struct omps_node *n)
+{
+    char *f[5];
+    if (omps_proto_split(line, f, 5) != 5 || strcmp(f[0], "node") != 0 ||
+        omps_parse_long(f[3], 0, 1L << 30, &n->logical_cpus) != 0 ||
+        omps_parse_long(f[4], 0, 1L << 30, &n->ranks) != 0)
+        return OMPS_EINVAL;
+    snprintf(n->host, sizeof n->host, "%s", f[1]);
+    snprintf(n->cpu_model, sizeof n->cpu_model, "%s", f[2]);
+    return OMPS_OK;
+}
+
 void omps_proto_write_text(FILE *f, const char *what, const char *text)
 {
     fprintf(f, "%s\t%s\n", what, text);
 }
 
-const char *omps_proto_text(const char *line, const char *what)
+int omps_proto_is(const char *line, const char *what)
 {
     const size_t n = strlen(what);
-    return strncmp(line, what, n) == 0 && line[n] == '\t' ? line + n + 1 : NULL;
+    return strncmp(line, what, n) == 0 && line[n] == '\t';
+}
+
+const char *omps_proto_text(const char *line, const char *what)
+{
+    return omps_proto_is(line, what) ? line + strlen(what) + 1 : NULL;
 }

@@ -10,7 +10,8 @@
  *                     rep ITERATIONS SECONDS VERIFIED RESULT   (per repetition)
  *                     time SETUP POISON PREPARE VERIFY WARMUP SEARCH
  *                     failure WHY | error WHY
- *                     node HOST ...   (ranks.c, a group's hosts)
+ *                     node HOST CPU_MODEL LOGICAL_CPUS RANKS   (rank 0 of a
+ *                           group, one per host, before its first answer)
  *                     done   (a visit's answer ends)
  */
 #ifndef OMPSCALE_PROTOCOL_H
@@ -62,8 +63,18 @@ void omps_proto_write_time(FILE *f, const struct omps_sweep_time *was,
 /* Reads a "time" line into t (its other fields zero); 0 or OMPS_EINVAL. */
 int omps_proto_read_time(const char *line, struct omps_sweep_time *t);
 
+/* The "node" line of one host, record "HOST\tCPU MODEL\tLOGICAL CPUS" with
+ * the ranks it ran, into out[len] (ranks.c gathers them). */
+void omps_proto_node_line(char *out, size_t len, const char *record, int ranks);
+
+/* Reads a "node" line into n; 0 or OMPS_EINVAL. */
+int omps_proto_read_node(char *line, struct omps_node *n);
+
 /* A "failure" or "error" line (what: either word) with its text. */
 void omps_proto_write_text(FILE *f, const char *what, const char *text);
+
+/* Whether line is a `what` line ("node", "time", ...): what and a tab. */
+int omps_proto_is(const char *line, const char *what);
 
 /* The text of a "failure" or "error" line, or NULL when line is not one. */
 const char *omps_proto_text(const char *line, const char *what);

@@ -12,6 +12,7 @@
 #endif
 
 #include "errors.h"
+#include "protocol.h"
 
 /* The size of one rank's record when gathering nodes. */
 #define NODE_RECORD 256
@@ -107,8 +108,10 @@ static void distinct_nodes(const char *all, int n, char *out, size_t len)
             seen |= j < i && strcmp(all + (size_t)j * NODE_RECORD, rec) == 0;
             count += strcmp(all + (size_t)j * NODE_RECORD, rec) == 0;
         }
-        if (!seen && used < len)
-            used += (size_t)snprintf(out + used, len - used, "node\t%s\t%d\n", rec, count);
+        if (!seen && used < len) {
+            omps_proto_node_line(out + used, len - used, rec, count);
+            used += strlen(out + used);
+        }
     }
 }
 

@@ -320,33 +320,20 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
     return run;
 }
 
-/* The nodes the groups of ranks ran on, from the outcome's "node" lines:
- * an array of {host, cpu_model, logical_cpus, ranks}; *alike is 0 when
- * their CPU models or sizes differ. */
-static json_t *nodes_json(const char *lines, int *alike)
+/* The nodes the groups of ranks ran on: an array of {host, cpu_model,
+ * logical_cpus, ranks}; *alike is 0 when their CPU models or sizes differ. */
+static json_t *nodes_json(const struct omps_sweep_outcome *o, int *alike)
 {
     json_t *nodes = json_array();
-    char copy[sizeof ((struct omps_sweep_outcome *)0)->nodes], first[400] = "";
-    snprintf(copy, sizeof copy, "%s", lines);
     *alike = 1;
-    for (char *p = copy, *line; (line = strsep(&p, "\n")) != NULL;) {
-        char *f[5];
-        size_t n = 0;
-        for (char *q = line; q != NULL && n < 5;)
-            f[n++] = strsep(&q, "\t");
-        if (n != 5 || strcmp(f[0], "node") != 0)
-            continue;
-        char model[400];
-        snprintf(model, sizeof model, "%s\t%s", f[2], f[3]);
-        if (*first == '\0')
-            snprintf(first, sizeof first, "%s", model);
-        *alike &= strcmp(first, model) == 0;
-        long cpus = 0, ranks = 0;
-        omps_parse_long(f[3], 0, 1L << 30, &cpus);
-        omps_parse_long(f[4], 0, 1L << 30, &ranks);
-        json_array_append_new(nodes, json_pack("{s:s, s:s, s:I, s:I}", "host", f[1],
-                                               "cpu_model", f[2], "logical_cpus",
-                                               (json_int_t)cpus, "ranks", (json_int_t)ranks));
+    for (size_t i = 0; i < o->nnodes; i++) {
+        const struct omps_node *n = &o->nodes[i];
+        *alike &= strcmp(n->cpu_model, o->nodes[0].cpu_model) == 0 &&
+                  n->logical_cpus == o->nodes[0].logical_cpus;
+        json_array_append_new(nodes, json_pack("{s:s, s:s, s:I, s:I}", "host", n->host,
+                                               "cpu_model", n->cpu_model, "logical_cpus",
+                                               (json_int_t)n->logical_cpus, "ranks",
+                                               (json_int_t)n->ranks));
     }
     return nodes;
 }
@@ -360,9 +347,9 @@ static int write_machine(const struct run *r, const char *state,
     json_object_set_new(root, "state", json_string(state));
     json_object_set_new(root, "seed", json_integer((json_int_t)r->opts.seed));
     json_object_set_new(root, "run", run_json(r, o));
-    if (o != NULL && o->nodes[0] != '\0') {
+    if (o != NULL && o->nnodes > 0) {
         int alike;
-        json_object_set_new(root, "nodes", nodes_json(o->nodes, &alike));
+        json_object_set_new(root, "nodes", nodes_json(o, &alike));
         json_object_set_new(root, "nodes_alike", json_boolean(alike));
     }
     const int rc = omps_write_json(r->opts.out_dir, "machine.json", root);
@@ -441,7 +428,7 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
             o->below_minimum, r->opts.repetitions,
             o->seconds > 0 ? 100.0 * o->time.timed / o->seconds : 0.0);
     int alike = 1;
-    json_decref(nodes_json(o->nodes, &alike));
+    json_decref(nodes_json(o, &alike));
     if (!alike)
         fprintf(stderr, "ompscale: the ranks ran on unlike nodes (machine.json's nodes): "
                 "their rows mix those machines and are not one machine's numbers\n");

@@ -20,6 +20,16 @@
 /* Where a sweep's wall time went, in seconds, summed over this process and
  * its children (machine.json's run.time).  What none of these covers (the
  * parent's own bookkeeping, journaling, waiting on pipes) is the rest. */
+/* A host that ranks ran on, as rank 0 of a group reported it: machine.json's
+ * nodes. */
+#define OMPS_MAX_NODES 64
+struct omps_node {
+    char host[64];
+    char cpu_model[128];
+    long logical_cpus;
+    long ranks; /* the most ranks one group ran there */
+};
+
 struct omps_sweep_time {
     double timed;    /* Google Benchmark's iterations x real time, reported */
     double setup;    /* kernel states set up and torn down */
@@ -59,9 +69,10 @@ struct omps_sweep_outcome {
     /* Every configuration that could not run, one "NAME\tWHY" line each
      * (machine.json's run.could_not_run); cut short past its size. */
     char dead[8192];
-    /* The nodes groups of ranks ran on, one "node\tHOST\tCPU\tCPUS\tRANKS"
-     * line per host (ranks.h); "" without process kernels. */
-    char nodes[4096];
+    /* The nodes groups of ranks ran on, one per host (none without process
+     * kernels). */
+    struct omps_node nodes[OMPS_MAX_NODES];
+    size_t nnodes;
 };
 
 /*

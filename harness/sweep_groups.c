@@ -84,32 +84,23 @@ static int child_saw(struct omps_sweep *s, const struct omps_env *e, char *line,
     return 1;
 }
 
-/* The last tab-separated field of the "node" line line[0..len): the ranks
- * on that host. */
-static long node_ranks(const char *line, size_t len)
-{
-    while (len > 0 && line[len - 1] != '\t')
-        len--;
-    return len > 0 ? strtol(line + len, NULL, 10) : 0;
-}
-
 /* Records a "node" line a group of ranks reported, once per host: the one
  * from the group that ran the most ranks there. */
-static void note_node(struct omps_sweep *s, const char *line)
+static void note_node(struct omps_sweep *s, char *line)
 {
-    char *nodes = s->out->nodes;
-    const size_t host = strcspn(line + 5, "\t") + 5;
-    for (char *p = nodes; *p; p = strchr(p, '\n') + 1) {
-        if (strncmp(p, line, host) != 0 || p[host] != '\t')
+    struct omps_node n;
+    struct omps_sweep_outcome *o = s->out;
+    if (omps_proto_read_node(line, &n) != OMPS_OK)
+        return;
+    for (size_t i = 0; i < o->nnodes; i++) {
+        if (strcmp(o->nodes[i].host, n.host) != 0)
             continue;
-        char *end = strchr(p, '\n') + 1;
-        if (node_ranks(line, strlen(line)) <= node_ranks(p, (size_t)(end - 1 - p)))
-            return;
-        memmove(p, end, strlen(end) + 1);
-        break;
+        if (n.ranks > o->nodes[i].ranks)
+            o->nodes[i] = n;
+        return;
     }
-    const size_t used = strlen(nodes);
-    snprintf(nodes + used, sizeof s->out->nodes - used, "%s\n", line);
+    if (o->nnodes < OMPS_MAX_NODES)
+        o->nodes[o->nnodes++] = n;
 }
 
 /* Fills vars with the variables that the ranks on other hosts must be
@@ -193,7 +184,7 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
     int got;
     do
         got = omps_child_read_line(c, line, sizeof line, sweep_now() + hang_limit(s, first), s->stop);
-    while (got == 1 && strncmp(line, "node\t", 5) == 0 && (note_node(s, line), 1));
+    while (got == 1 && omps_proto_is(line, "node") && (note_node(s, line), 1));
     if (got == 1)
         return child_saw(s, e, line, why, len);
     /* A launcher that could not start its ranks ends the sweep (exit 2, with
