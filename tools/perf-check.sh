@@ -145,7 +145,7 @@ elapsed() { echo $(($(date +%s) - start)); }
 # gate BASE_BIN|"" MAX_ROUNDS: the sequential loop; BASE_BIN empty means the
 # base rounds already lie in $out/rounds (a recorded baseline).
 gate() {
-    local base_bin=$1 max_rounds=$2 r=0 next=0 looks="" code=3 t0 took sizes
+    local base_bin=$1 max_rounds=$2 r=0 next=0 looks="" code=3 t0 took sizes firsts=()
     sizes=$(size_flags "$size_source")
     while [ "$r" -lt "$max_rounds" ]; do
         r=$((r + 1))
@@ -153,8 +153,12 @@ gate() {
         [ -z "$base_bin" ] || sweep "$base_bin" "$out/rounds/base-$r" "$sizes" BASE "$r"
         sweep "$new_bin" "$out/rounds/new-$r" "$sizes" NEW "$r"
         took=$(($(date +%s%3N) - t0))
+        # The looks are spaced by the median time of the first three rounds
+        # (one of them may pay for a cold start or a noisy moment), all
+        # before the first look at round 8.
+        [ "$r" -gt 3 ] || firsts+=("$took")
         # shellcheck disable=SC2207
-        [ "$r" -gt 1 ] || schedule=($(look_schedule "$took"))
+        [ "$r" -ne 3 ] || schedule=($(look_schedule "$(printf '%s\n' "${firsts[@]}" | sort -n | sed -n 2p)"))
         took=$(((took + 999) / 1000))
         local out_of_time=$(($(elapsed) + took > budget_s || r == max_rounds))
         [ "$r" -eq "${schedule[$next]:-0}" ] || [ "$out_of_time" -eq 1 ] || continue
