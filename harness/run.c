@@ -320,16 +320,25 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
     return run;
 }
 
+/* Whether the nodes the groups of ranks ran on share one CPU model and
+ * size (true with none or one). */
+static int nodes_alike(const struct omps_sweep_outcome *o)
+{
+    for (size_t i = 1; i < o->nnodes; i++) {
+        if (strcmp(o->nodes[i].cpu_model, o->nodes[0].cpu_model) != 0 ||
+            o->nodes[i].logical_cpus != o->nodes[0].logical_cpus)
+            return 0;
+    }
+    return 1;
+}
+
 /* The nodes the groups of ranks ran on: an array of {host, cpu_model,
- * logical_cpus, ranks}; *alike is 0 when their CPU models or sizes differ. */
-static json_t *nodes_json(const struct omps_sweep_outcome *o, int *alike)
+ * logical_cpus, ranks}. */
+static json_t *nodes_json(const struct omps_sweep_outcome *o)
 {
     json_t *nodes = json_array();
-    *alike = 1;
     for (size_t i = 0; i < o->nnodes; i++) {
         const struct omps_node *n = &o->nodes[i];
-        *alike &= strcmp(n->cpu_model, o->nodes[0].cpu_model) == 0 &&
-                  n->logical_cpus == o->nodes[0].logical_cpus;
         json_array_append_new(nodes, json_pack("{s:s, s:s, s:I, s:I}", "host", n->host,
                                                "cpu_model", n->cpu_model, "logical_cpus",
                                                (json_int_t)n->logical_cpus, "ranks",
@@ -348,9 +357,8 @@ static int write_machine(const struct run *r, const char *state,
     json_object_set_new(root, "seed", json_integer((json_int_t)r->opts.seed));
     json_object_set_new(root, "run", run_json(r, o));
     if (o != NULL && o->nnodes > 0) {
-        int alike;
-        json_object_set_new(root, "nodes", nodes_json(o, &alike));
-        json_object_set_new(root, "nodes_alike", json_boolean(alike));
+        json_object_set_new(root, "nodes", nodes_json(o));
+        json_object_set_new(root, "nodes_alike", json_boolean(nodes_alike(o)));
     }
     const int rc = omps_write_json(r->opts.out_dir, "machine.json", root);
     json_decref(root);
@@ -427,9 +435,7 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
             o->kept, o->rounds, took, o->budget_spent ? " (budget spent)" : "", o->imprecise,
             o->below_minimum, r->opts.repetitions,
             o->seconds > 0 ? 100.0 * o->time.timed / o->seconds : 0.0);
-    int alike = 1;
-    json_decref(nodes_json(o, &alike));
-    if (!alike)
+    if (!nodes_alike(o))
         fprintf(stderr, "ompscale: the ranks ran on unlike nodes (machine.json's nodes): "
                 "their rows mix those machines and are not one machine's numbers\n");
     if (o->errors > 0) {

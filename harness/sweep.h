@@ -17,9 +17,6 @@
 #include "plan.h"
 #include "runs_read.h"
 
-/* Where a sweep's wall time went, in seconds, summed over this process and
- * its children (machine.json's run.time).  What none of these covers (the
- * parent's own bookkeeping, journaling, waiting on pipes) is the rest. */
 /* A host that ranks ran on, as rank 0 of a group reported it: machine.json's
  * nodes. */
 #define OMPS_MAX_NODES 64
@@ -30,6 +27,9 @@ struct omps_node {
     long ranks; /* the most ranks one group ran there */
 };
 
+/* Where a sweep's wall time went, in seconds, summed over this process and
+ * its children (machine.json's run.time).  What none of these covers (the
+ * parent's own bookkeeping, journaling, waiting on pipes) is the rest. */
 struct omps_sweep_time {
     double timed;    /* Google Benchmark's iterations x real time, reported */
     double setup;    /* kernel states set up and torn down */

@@ -76,12 +76,13 @@ static void write_run(const char *dir, const struct synth *s)
         double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
         double measured = t * (1.0 + s->noise * gaussian());
         double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        char threads[16], m[32], sd[32], sp[32];
+        char threads[16], count[16], m[32], sd[32], sp[32];
         snprintf(threads, sizeof threads, "%d", n);
+        snprintf(count, sizeof count, "%d", reps);
         num(m, sizeof m, measured);
         summary_row(f, (const char *const[]){
                            "kernel", s->kernel, "n", "1000", "threads", threads,
-                           "schedule", "static", "chunk", "0", "repetitions", "10",
+                           "schedule", "static", "chunk", "0", "repetitions", count,
                            "median_s", m, "mean_s", m, "stddev_s", num(sd, sizeof sd, stddev),
                            "min_s", m, "max_s", m, "speedup", num(sp, sizeof sp, 1.0 / measured),
                            "rate", "1", "rate_unit", "GFLOP/s", "oversubscribed", "0",
