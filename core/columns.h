@@ -120,11 +120,11 @@
 /* fit.csv: one row per fitted parameter (row is a const struct
  * omps_fit_row *, fit.h). */
 #define OMPS_FIT_COLUMNS(X)                                                    \
-    X(kernel, TEXT, row->point->kernel)                                        \
-    X(params, TEXT, row->point->params)                                        \
-    X(n, UINT, row->point->n)                                                  \
-    X(schedule, TEXT, row->point->schedule)                                    \
-    X(chunk, INT, row->point->chunk)                                           \
+    X(kernel, TEXT, row->point->key.kernel->name)                              \
+    X(params, TEXT, row->point->key.params_text)                               \
+    X(n, UINT, row->point->key.n)                                              \
+    X(schedule, TEXT, omps_schedule_name(row->point->key.schedule.kind))       \
+    X(chunk, INT, row->point->key.schedule.chunk)                              \
     X(model, TEXT, row->model)                                                 \
     X(parameter, TEXT, row->parameter)                                         \
     X(value, NUMBER, row->value)                                               \

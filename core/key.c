@@ -107,6 +107,13 @@ int omps_key_same_series(const struct omps_key *a, const struct omps_key *b)
            omps_env_compare(&a->env, &b->env) == 0;
 }
 
+int omps_key_same_rank_series(const struct omps_key *a, const struct omps_key *b)
+{
+    struct omps_key x = *a;
+    x.ranks = b->ranks;
+    return omps_key_compare(&x, b) == 0;
+}
+
 static const struct {
     const char *name;
     omp_sched_t kind;

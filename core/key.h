@@ -75,6 +75,10 @@ const char *omps_key_state_family(const struct omps_key *k);
  * threads is equal (ranks included). */
 int omps_key_same_series(const struct omps_key *a, const struct omps_key *b);
 
+/* Returns 1 when a and b belong to one series over rank counts (a process
+ * kernel's ranks of one team size each): every field but ranks is equal. */
+int omps_key_same_rank_series(const struct omps_key *a, const struct omps_key *b);
+
 /* Returns "static", "dynamic", "guided", "auto" or "none". */
 const char *omps_schedule_name(omp_sched_t kind);
 

@@ -7,32 +7,39 @@
 
 #include "errors.h"
 #include "parse.h"
-#include "registry.h"
+#include "key_read.h"
 #include "table.h"
 
-enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_SECONDS,
-       C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_BIND, C_PLACES,
-       C_WAIT, C_TOOLCHAIN, C_RUNTIME, C_RESULT, C_RANKS, C_COUNT };
+/* The columns besides the key's; the first REQUIRED_COLUMNS must be there. */
+enum { C_SECONDS, C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_RUNTIME,
+       C_RESULT, C_COUNT };
 static const char *const column_names[C_COUNT] = {
-    "kernel", "params", "n", "threads", "schedule", "chunk", "seconds",
-    "verified", "repetition", "oversubscribed", "round", "probe_ns", "bind", "places",
-    "wait_policy", "toolchain", "runtime", "result", "ranks"};
+    "seconds", "verified", "repetition", "oversubscribed", "round", "probe_ns", "runtime",
+    "result"};
 #define REQUIRED_COLUMNS C_REPETITION
 
 struct reader {
     const struct omps_table *t;
+    int key_col[OMPS_KC_COUNT];
     int col[C_COUNT];
     const char *path;
     char *err;
     size_t err_len;
 };
 
-/* Writes "PATH:LINE: COLUMN 'VALUE' WHAT" and returns OMPS_EFORMAT. */
+/* Writes "PATH:LINE: COLUMN 'VALUE' WHAT" for column index `index` (of the
+ * table) and returns OMPS_EFORMAT. */
+static int bad_cell(const struct reader *r, size_t row, const char *name, int index,
+                    const char *what)
+{
+    snprintf(r->err, r->err_len, "%s:%zu: %s '%s' %s", r->path, r->t->lines[row], name,
+             omps_table_cell(r->t, row, (size_t)index), what);
+    return OMPS_EFORMAT;
+}
+
 static int bad(const struct reader *r, size_t row, int c, const char *what)
 {
-    snprintf(r->err, r->err_len, "%s:%zu: %s '%s' %s", r->path, r->t->lines[row],
-             column_names[c], omps_table_cell(r->t, row, (size_t)r->col[c]), what);
-    return OMPS_EFORMAT;
+    return bad_cell(r, row, column_names[c], r->col[c], what);
 }
 
 /* Parses whole number column c into [lo, hi]; an absent column gives 0. */
@@ -46,42 +53,11 @@ static int whole(const struct reader *r, size_t row, int c, long lo, long hi, lo
     return bad(r, row, c, "is not a whole number in range");
 }
 
-/* The environment columns (omps_env_from_cells). */
-static int read_env(const struct reader *r, size_t row, struct omps_env *e)
-{
-    const char *cells[OMPS_AXES];
-    for (int a = 0; a < OMPS_AXES; a++)
-        cells[a] = r->col[C_BIND + a] < 0 ? NULL
-                                          : omps_table_cell(r->t, row, (size_t)r->col[C_BIND + a]);
-    const int bad_axis = omps_env_from_cells(cells, e);
-    return bad_axis < 0 ? OMPS_OK : bad(r, row, C_BIND + bad_axis, "is not a value of that axis");
-}
-
 static int read_key(const struct reader *r, size_t row, struct omps_key *k)
 {
-    const char *kernel = omps_table_cell(r->t, row, (size_t)r->col[C_KERNEL]);
-    long n, threads, chunk, ranks;
-    memset(k, 0, sizeof *k);
-    k->kernel = omps_kernel_find(kernel);
-    if (k->kernel == NULL)
-        return bad(r, row, C_KERNEL, "is not a kernel of this build");
-    if (omps_key_parse_params(k, omps_table_cell(r->t, row, (size_t)r->col[C_PARAMS])))
-        return bad(r, row, C_PARAMS, "are not the kernel's parameters");
-    if (whole(r, row, C_N, 1, 1L << 40, &n) || whole(r, row, C_THREADS, 1, OMPS_MAX_THREADS, &threads) ||
-        whole(r, row, C_CHUNK, 0, 1L << 30, &chunk) ||
-        whole(r, row, C_RANKS, 1, OMPS_MAX_RANKS, &ranks))
-        return OMPS_EFORMAT;
-    /* A file from before the column ran every configuration as one process. */
-    k->ranks = r->col[C_RANKS] < 0 ? 1 : (int)ranks;
-    if (k->kernel->ranked == OMPS_RANKED_NO && k->ranks != 1)
-        return bad(r, row, C_RANKS, "is not 1 for an OpenMP kernel");
-    if (omps_schedule_kind(omps_table_cell(r->t, row, (size_t)r->col[C_SCHEDULE]),
-                           &k->schedule.kind) != OMPS_OK)
-        return bad(r, row, C_SCHEDULE, "is not a schedule");
-    k->n = (uint64_t)n;
-    k->threads = (int)threads;
-    k->schedule.chunk = (int)chunk;
-    return read_env(r, row, &k->env);
+    const char *what;
+    const int c = omps_key_read(r->t, row, r->key_col, k, &what);
+    return c < 0 ? OMPS_OK : bad_cell(r, row, omps_key_column_names[c], r->key_col[c], what);
 }
 
 static int read_row(const struct reader *r, size_t row, struct omps_run_record *out)
@@ -123,6 +99,12 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
 
 static int find_columns(struct reader *r)
 {
+    const int missing = omps_key_columns_find(r->t, r->key_col);
+    if (missing >= 0) {
+        snprintf(r->err, r->err_len, "%s:1: no '%s' column", r->path,
+                 omps_key_column_names[missing]);
+        return OMPS_EFORMAT;
+    }
     for (int c = 0; c < C_COUNT; c++) {
         r->col[c] = omps_table_column(r->t, column_names[c]);
         if (r->col[c] < 0 && c < REQUIRED_COLUMNS) {

@@ -86,7 +86,7 @@ static void env_label(const struct omps_fit_input *in, const struct omps_fit_poi
     for (int a = 0; a < OMPS_AXES && used < len; a++) {
         if (!in->env_varies[a])
             continue;
-        const char *v = omps_env_value((enum omps_axis)a, p->env.value[a]);
+        const char *v = omps_env_value((enum omps_axis)a, p->key.env.value[a]);
         used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "/" : "",
                                  *v ? v : "default");
     }
@@ -97,10 +97,8 @@ static void env_label(const struct omps_fit_input *in, const struct omps_fit_poi
  * split of the cores into fewer, wider ranks is a series of its own. */
 static int same_series(const struct omps_fit_point *a, const struct omps_fit_point *b)
 {
-    return strcmp(a->kernel, b->kernel) == 0 && strcmp(a->params, b->params) == 0 &&
-           a->n == b->n && strcmp(a->schedule, b->schedule) == 0 && a->chunk == b->chunk &&
-           (a->ranked ? a->threads == b->threads : a->ranks == b->ranks) &&
-           omps_env_compare(&a->env, &b->env) == 0;
+    return a->ranked ? omps_key_same_rank_series(&a->key, &b->key)
+                     : omps_key_same_series(&a->key, &b->key);
 }
 
 /* The included points of series s, with the times given (NaN: left out). */
@@ -315,11 +313,11 @@ static void row(const struct fit_ctx *c, const struct series *s, const char *mod
                  c->in->runs);
         note = pooled;
     }
-    omps_env_text(&p->env, 1, env, sizeof env);
+    omps_env_text(&p->key.env, 1, env, sizeof env);
     const struct omps_fit_row fit_row = {
         .point = p, .model = model, .parameter = param, .value = value, .err = err,
         .points = points, .note = note, .lo = lo, .hi = hi, .environment = env,
-        .threads_per_rank = p->ranked ? p->threads : 0};
+        .threads_per_rank = p->ranked ? p->key.threads : 0};
     const struct omps_fit_row *row = &fit_row;
     FILE *f = c->csv;
     int first = 1;
@@ -329,7 +327,7 @@ static void row(const struct fit_ctx *c, const struct series *s, const char *mod
 
 static const char *kernel_of(const struct fit_ctx *c, const struct series *s)
 {
-    return c->in->points[s->members[0]].kernel;
+    return c->in->points[s->members[0]].key.kernel->name;
 }
 
 /* A note for every parameter row of a fit that the chi-square test rejects. */
@@ -438,17 +436,18 @@ static struct series *group(const struct omps_fit_input *in, size_t *count)
             if (s[n].members == NULL)
                 break;
             const struct omps_fit_point *p = &in->points[i];
+            const struct omps_key *k = &p->key;
             char chunk[24] = "";
-            if (p->chunk > 0)
-                snprintf(chunk, sizeof chunk, ":%ld", p->chunk);
+            if (k->schedule.chunk > 0)
+                snprintf(chunk, sizeof chunk, ":%d", k->schedule.chunk);
             char env[128], ranks[48] = "";
             env_label(in, p, env, sizeof env);
             if (p->ranked)
-                snprintf(ranks, sizeof ranks, " ranks of %ld thread%s", p->threads,
-                         p->threads == 1 ? "" : "s");
-            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s%s", p->schedule, chunk,
-                     *p->params ? " [" : "", p->params, *p->params ? "]" : "", ranks,
-                     *env ? " " : "", env);
+                snprintf(ranks, sizeof ranks, " ranks of %d thread%s", k->threads,
+                         k->threads == 1 ? "" : "s");
+            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s%s",
+                     omps_schedule_name(k->schedule.kind), chunk, *k->params_text ? " [" : "",
+                     k->params_text, *k->params_text ? "]" : "", ranks, *env ? " " : "", env);
             n++;
         }
         s[j].members[s[j].count++] = i;
@@ -515,15 +514,15 @@ static void write_series_data(const char *work, size_t id, const struct omps_fit
     }
     if (f != NULL)
         fclose(f);
-    /* A kernel this build does not know is drawn as a scaling kernel.  A
-     * process kernel also names its OpenMP form and its threads per rank. */
-    const struct omps_kernel *k = omps_kernel_find(first->kernel);
-    const struct omps_kernel *form = k != NULL && first->ranked ? k->thread_form : NULL;
-    fprintf(list, "%zu|%s|%s|%llu|%s|%ld|%s|%s|%s|", id, first->kernel, first->params,
-            first->n, first->schedule, first->chunk, s->label,
-            omps_family_name(k ? k->family : OMPS_FAMILY_SCALING), form ? form->name : "");
+    /* A process kernel also names its OpenMP form and its threads per rank. */
+    const struct omps_key *key = &first->key;
+    const struct omps_kernel *form = first->ranked ? key->kernel->thread_form : NULL;
+    fprintf(list, "%zu|%s|%s|%llu|%s|%d|%s|%s|%s|", id, key->kernel->name, key->params_text,
+            (unsigned long long)key->n, omps_schedule_name(key->schedule.kind),
+            key->schedule.chunk, s->label, omps_family_name(key->kernel->family),
+            form ? form->name : "");
     if (first->ranked)
-        fprintf(list, "%ld", first->threads);
+        fprintf(list, "%d", key->threads);
     fputc('\n', list);
     fprintf(fits, "%zu", id);
     if (a->ok)
@@ -623,14 +622,12 @@ static void close_data(struct data_files *d)
     }
 }
 
-/* Fits every series, writing fit.csv rows and, with data, the drawing files. */
 /* Blocking waits overlap past the cores: speedup there is not parallel
  * work, so neither model describes the series (the kernel's picture shows
  * it against the waits instead). */
 static int unfitted(const struct fit_ctx *c, const struct series *s)
 {
-    const struct omps_kernel *k = omps_kernel_find(kernel_of(c, s));
-    return k != NULL && k->family == OMPS_FAMILY_BLOCKING;
+    return c->in->points[s->members[0]].key.kernel->family == OMPS_FAMILY_BLOCKING;
 }
 
 static void skip_series(struct fit_ctx *c, struct series *s, struct outcome *a,
@@ -645,6 +642,7 @@ static void skip_series(struct fit_ctx *c, struct series *s, struct outcome *a,
     row(c, s, "usl", "skipped", NAN, NAN, u->points, a->why, NAN, NAN);
 }
 
+/* Fits every series, writing fit.csv rows and, with data, the drawing files. */
 static void fit_all(struct fit_ctx *c, struct series *s, size_t n, struct data_files *data)
 {
     for (size_t i = 0; i < n; i++) {

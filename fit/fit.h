@@ -9,20 +9,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "env.h"
+#include "key.h"
 
 /* One configuration (a point of a series) as read from summary.csv, with
  * its rounds from runs.csv when they are there. */
 struct omps_fit_point {
-    char kernel[64];
-    char params[256];
-    unsigned long long n;
-    long threads;
-    long ranks;                /* MPI ranks (1 without the column) */
+    struct omps_key key;       /* the configuration, as summary.csv names it */
     long cores;                /* ranks x threads: the fits' and pictures' x */
     int ranked;                /* a process kernel's row: its series are rank counts */
-    char schedule[16];
-    long chunk;
-    struct omps_env env;       /* from the environment columns */
     double median, sigma;      /* sigma: the median's standard error */
     double speedup, efficiency, karp_flatt, speedup_lo, speedup_hi;
     int excluded;              /* 0 fitted; 1 drawn only; 2 not even drawn */

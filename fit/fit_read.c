@@ -12,23 +12,23 @@
 
 #include "errors.h"
 #include "parse.h"
-#include "registry.h"
 #include "fit.h"
+#include "key_read.h"
 #include "machine_file.h"
 #include "runs_read.h"
 #include "stats.h"
 #include "table.h"
 
-enum { C_KERNEL, C_PARAMS, C_N, C_THREADS, C_SCHEDULE, C_CHUNK, C_MEDIAN, REQUIRED,
-       C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER, C_SLO, C_SHI,
-       C_BIND, C_RANKS = C_BIND + OMPS_AXES, C_COUNT };
+/* summary.csv's columns besides the key's; the first REQUIRED must be there. */
+enum { C_MEDIAN, REQUIRED, C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER,
+       C_SLO, C_SHI, C_COUNT };
 static const char *const names[C_COUNT] = {
-    "kernel", "params", "n", "threads", "schedule", "chunk", "median_s", "repetitions",
-    "stddev_s", "speedup", "efficiency", "karp_flatt", "oversubscribed", "speedup_ci_low",
-    "speedup_ci_high", "bind", "places", "wait_policy", "toolchain", "ranks"};
+    "median_s", "repetitions", "stddev_s", "speedup", "efficiency", "karp_flatt",
+    "oversubscribed", "speedup_ci_low", "speedup_ci_high"};
 
 struct reader {
     const struct omps_table *t;
+    int key_col[OMPS_KC_COUNT];
     int col[C_COUNT];
     const char *path;
     char *err;
@@ -57,36 +57,16 @@ static double number(const struct reader *r, size_t row, int c)
 
 static int read_identity(const struct reader *r, size_t row, struct omps_fit_point *p)
 {
-    long n;
-    if (strlen(cell(r, row, C_KERNEL)) >= sizeof p->kernel || !*cell(r, row, C_KERNEL))
-        return bad(r, row, C_KERNEL, "is not a kernel name");
-    if (strlen(cell(r, row, C_PARAMS)) >= sizeof p->params)
-        return bad(r, row, C_PARAMS, "is too long");
-    if (omps_parse_long(cell(r, row, C_THREADS), 1, 1L << 20, &p->threads) != 0)
-        return bad(r, row, C_THREADS, "is not a positive whole number");
-    if (omps_parse_long(cell(r, row, C_N), 0, 1L << 62, &n) != 0)
-        return bad(r, row, C_N, "is not a whole number");
-    if (omps_parse_long(cell(r, row, C_CHUNK), 0, 1L << 30, &p->chunk) != 0)
-        return bad(r, row, C_CHUNK, "is not a whole number");
-    p->ranks = 1;
-    if (r->col[C_RANKS] >= 0 &&
-        omps_parse_long(cell(r, row, C_RANKS), 1, OMPS_MAX_RANKS, &p->ranks) != 0)
-        return bad(r, row, C_RANKS, "is not a positive whole number");
-    p->cores = p->ranks * p->threads;
-    const struct omps_kernel *k = omps_kernel_find(cell(r, row, C_KERNEL));
-    p->ranked = k != NULL && k->ranked != OMPS_RANKED_NO;
-    if (strlen(cell(r, row, C_SCHEDULE)) >= sizeof p->schedule)
-        return bad(r, row, C_SCHEDULE, "is not a schedule");
-    const char *cells[OMPS_AXES];
-    for (int a = 0; a < OMPS_AXES; a++)
-        cells[a] = r->col[C_BIND + a] < 0 ? NULL : cell(r, row, C_BIND + a);
-    const int bad_axis = omps_env_from_cells(cells, &p->env);
-    if (bad_axis >= 0)
-        return bad(r, row, C_BIND + bad_axis, "is not a value of that axis");
-    p->n = (unsigned long long)n;
-    snprintf(p->kernel, sizeof p->kernel, "%s", cell(r, row, C_KERNEL));
-    snprintf(p->params, sizeof p->params, "%s", cell(r, row, C_PARAMS));
-    snprintf(p->schedule, sizeof p->schedule, "%s", cell(r, row, C_SCHEDULE));
+    const char *what;
+    const int c = omps_key_read(r->t, row, r->key_col, &p->key, &what);
+    if (c >= 0) {
+        snprintf(r->err, r->err_len, "%s:%zu: %s '%s' %s", r->path, r->t->lines[row],
+                 omps_key_column_names[c], omps_table_cell(r->t, row, (size_t)r->key_col[c]),
+                 what);
+        return OMPS_EFORMAT;
+    }
+    p->cores = omps_key_cores(&p->key);
+    p->ranked = p->key.kernel->ranked != OMPS_RANKED_NO;
     return OMPS_OK;
 }
 
@@ -129,6 +109,11 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
     if (rc != OMPS_OK)
         return rc;
     struct reader r = {.t = &t, .path = path, .err = err, .err_len = err_len};
+    const int missing = omps_key_columns_find(&t, r.key_col);
+    if (missing >= 0) {
+        snprintf(err, err_len, "%s:1: no '%s' column", path, omps_key_column_names[missing]);
+        rc = OMPS_EFORMAT;
+    }
     for (int c = 0; c < C_COUNT && rc == OMPS_OK; c++) {
         r.col[c] = omps_table_column(&t, names[c]);
         if (r.col[c] < 0 && c < REQUIRED) {
@@ -147,7 +132,8 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
         rc = read_point(&r, i, in->physical_cores, &in->points[in->count++]);
     for (size_t i = 1; rc == OMPS_OK && i < in->count; i++) {
         for (int a = 0; a < OMPS_AXES; a++)
-            in->env_varies[a] |= in->points[i].env.value[a] != in->points[0].env.value[a];
+            in->env_varies[a] |=
+                in->points[i].key.env.value[a] != in->points[0].key.env.value[a];
     }
     omps_table_free(&t);
     return rc;
@@ -181,15 +167,6 @@ static void read_machine(const char *dir, struct omps_fit_input *in)
     json_decref(m);
 }
 
-static int same_point(const struct omps_fit_point *p, const struct omps_key *k)
-{
-    return strcmp(p->kernel, k->kernel->name) == 0 && strcmp(p->params, k->params_text) == 0 &&
-           p->n == k->n && p->threads == k->threads && p->chunk == k->schedule.chunk &&
-           p->ranks == omps_key_ranks(k) &&
-           strcmp(p->schedule, omps_schedule_name(k->schedule.kind)) == 0 &&
-           omps_env_compare(&p->env, &k->env) == 0;
-}
-
 static int by_round(const void *a, const void *b)
 {
     long x = *(const long *)a, y = *(const long *)b;
@@ -216,7 +193,8 @@ static int attach_rounds(struct omps_fit_point *p, const struct omps_runs *runs,
         size_t k = 0;
         for (size_t i = 0; i < runs->count; i++) {
             const struct omps_run_record *row = &runs->rows[i];
-            if (row->verified && row->round == list[g] && same_point(p, &row->key))
+            if (row->verified && row->round == list[g] &&
+                omps_key_compare(&p->key, &row->key) == 0)
                 v[k++] = row->seconds;
         }
         if (k == 0)

@@ -199,7 +199,7 @@ static void test_amdahl_noise_free(void)
         char dir[512], name[32];
         snprintf(name, sizeof name, "amdahl-%zu", i);
         case_dir(dir, sizeof dir, name);
-        struct synth s = {"k", fs[i], 0, 0, 64, 64, 0};
+        struct synth s = {"midpoint", fs[i], 0, 0, 64, 64, 0};
         write_run(dir, &s);
         CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
         double f = NAN, err = NAN;
@@ -219,7 +219,7 @@ static void test_noisy_coverage(const char *model, const char *param, double alp
         snprintf(name, sizeof name, "noisy-%s-%s-%llu", model, param, (unsigned long long)seed);
         case_dir(dir, sizeof dir, name);
         rng_state = seed * 0x9E3779B97F4A7C15ULL;
-        struct synth s = {"k", alpha, beta, 0.03, 64, 64, 0};
+        struct synth s = {"midpoint", alpha, beta, 0.03, 64, 64, 0};
         write_run(dir, &s);
         double v = NAN, err = NAN;
         if (run_plot_sh("--fit-only", dir) != 0 || fit_value(dir, model, param, &v, &err, NULL, 0) != 0)
@@ -236,7 +236,7 @@ static void test_usl(void)
 {
     char dir[512];
     case_dir(dir, sizeof dir, "usl");
-    struct synth s = {"k", 0.05, 0.001, 0, 64, 64, 0};
+    struct synth s = {"midpoint", 0.05, 0.001, 0, 64, 64, 0};
     write_run(dir, &s);
     CHECK_INT_EQ(run_plots(dir), 0);
     double a = NAN, b = NAN, err, peak = NAN, delta;
@@ -254,7 +254,7 @@ static void test_exclusion(void)
 {
     char dir[512];
     case_dir(dir, sizeof dir, "excluded");
-    struct synth s = {"k", 0.1, 0, 0, 24, 16, 0};
+    struct synth s = {"midpoint", 0.1, 0, 0, 24, 16, 0};
     write_run(dir, &s);
     CHECK_INT_EQ(run_plots(dir), 0);
     double f = NAN, err;
@@ -278,19 +278,19 @@ static void check_skipped(const char *name, const struct synth *s, const char *w
     CHECK_INT_EQ(fit_value(dir, "amdahl", "skipped", &v, &err, note, sizeof note), 0);
     CHECK_REPORT(strstr(note, why) != NULL, "%s: note '%s', want '%s'", name, note, why);
     char png[600];
-    snprintf(png, sizeof png, "%s/speedup-k.png", dir);
+    snprintf(png, sizeof png, "%s/speedup-midpoint.png", dir);
     struct stat st;
     CHECK_REPORT(stat(png, &st) == 0, "%s: no picture after a skipped fit", name);
 }
 
 static void test_degenerate(void)
 {
-    struct synth one = {"k", 0.1, 0, 0, 1, 4, 0};
+    struct synth one = {"midpoint", 0.1, 0, 0, 1, 4, 0};
     check_skipped("one-thread", &one, "thread count");
     /* A flat series is wholly serial (f = 1), with no USL peak however
      * small its fitted beta. */
     char flatdir[512];
-    struct synth flat = {"k", 0.1, 0, 0, 8, 8, 1};
+    struct synth flat = {"midpoint", 0.1, 0, 0, 8, 8, 1};
     case_dir(flatdir, sizeof flatdir, "all-equal");
     write_run(flatdir, &flat);
     CHECK_INT_EQ(run_plots(flatdir), 0);
@@ -298,7 +298,7 @@ static void test_degenerate(void)
     CHECK_INT_EQ(fit_value(flatdir, "amdahl", "f", &fv, &fe, NULL, 0), 0);
     CHECK_NEAR(fv, 1.0, 1e-9);
     CHECK(fit_value(flatdir, "usl", "peak_threads", &fv, &fe, NULL, 0) != 0);
-    struct synth slower = {"k", 0.9, 0.2, 0, 8, 8, 0};
+    struct synth slower = {"midpoint", 0.9, 0.2, 0, 8, 8, 0};
     check_skipped("slower", &slower, "no speedup");
     /* NaN medians are skipped, not fatal. */
     char dir[512], path[600];
@@ -310,7 +310,7 @@ static void test_degenerate(void)
     for (int n = 1; n <= 2; n++) {
         const char *threads = n == 1 ? "1" : "2";
         summary_row(f, (const char *const[]){
-                           "kernel", "k", "n", "1000", "threads", threads, "schedule", "static",
+                           "kernel", "midpoint", "n", "1000", "threads", threads, "schedule", "static",
                            "chunk", "0", "repetitions", "10", "median_s", "nan",
                            "rate_unit", "GFLOP/s", "oversubscribed", "0", "ranks", "1",
                            "cores", threads, NULL});
@@ -329,7 +329,7 @@ static void test_none_schedule(void)
 {
     char dir[512], path[600];
     case_dir(dir, sizeof dir, "none");
-    struct synth s = {"counter_x", 0.2, 0, 0, 4, 4, 0};
+    struct synth s = {"recursive_sum", 0.2, 0, 0, 4, 4, 0};
     write_run(dir, &s);
     snprintf(path, sizeof path, "sed -i 's/,static,0,/,none,0,/' %s/summary.csv", dir);
     CHECK_INT_EQ(system(path), 0);
@@ -343,7 +343,7 @@ static void test_none_schedule(void)
     CHECK_INT_EQ(omps_table_read(path, &t, msg, sizeof msg), 0);
     CHECK_STR_EQ(omps_table_cell(&t, 0, 3), "none");
     omps_table_free(&t);
-    snprintf(path, sizeof path, "%s/speedup-counter_x.png", dir);
+    snprintf(path, sizeof path, "%s/speedup-recursive_sum.png", dir);
     struct stat st;
     CHECK(stat(path, &st) == 0 && st.st_size > 8000);
 }
@@ -367,7 +367,7 @@ static void test_images_and_bad_input(void)
 {
     char dir[512];
     case_dir(dir, sizeof dir, "usl");
-    static const char *const plots[] = {"speedup-k", "efficiency-k", "karp-flatt-k", "overview"};
+    static const char *const plots[] = {"speedup-midpoint", "efficiency-midpoint", "karp-flatt-midpoint", "overview"};
     for (size_t i = 0; i < 4; i++) {
         char name[64];
         snprintf(name, sizeof name, "%s.png", plots[i]);
@@ -387,21 +387,29 @@ static void test_images_and_bad_input(void)
     omps_table_free(&t);
     case_dir(dir, sizeof dir, "missing");
     CHECK_INT_EQ(run_plots(dir), 2);
-    /* Threads that are not positive whole numbers are bad input, and the
-     * fit.csv of an earlier, good summary does not survive as if current. */
-    static const char *const bad_threads[] = {"two", "0", "-2", "1.5"};
-    for (size_t i = 0; i < 4; i++) {
+    /* Threads that are not positive whole numbers, and a kernel this build
+     * does not have, are bad input, and the fit.csv of an earlier, good
+     * summary does not survive as if current. */
+    static const char *const bad_rows[][2] = {
+        {"midpoint", "two"}, {"midpoint", "0"}, {"midpoint", "-2"}, {"midpoint", "1.5"},
+        {"no_such_kernel", "2"}};
+    for (size_t i = 0; i < sizeof bad_rows / sizeof bad_rows[0]; i++) {
         case_dir(dir, sizeof dir, "malformed");
-        struct synth good = {"k", 0.1, 0, 0, 4, 4, 0};
+        struct synth good = {"midpoint", 0.1, 0, 0, 4, 4, 0};
         write_run(dir, &good);
         CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
         snprintf(path, sizeof path, "%s/summary.csv", dir);
         FILE *f = fopen(path, "a");
-        fprintf(f, "k,,1000,%s,static,0,10,1.0,,,,,,,,,,GFLOP/s,,0,,,,,,,,,,,,,,,,,,1,\n", bad_threads[i]);
+        summary_row(f, (const char *const[]){"kernel", bad_rows[i][0], "n", "1000", "threads",
+                                             bad_rows[i][1], "schedule", "static", "chunk", "0",
+                                             "repetitions", "10", "median_s", "1.0", "ranks",
+                                             "1", NULL});
         fclose(f);
-        CHECK_REPORT(run_plots(dir) == 2, "threads '%s' was not refused", bad_threads[i]);
+        CHECK_REPORT(run_plots(dir) == 2, "kernel '%s' threads '%s' was not refused",
+                     bad_rows[i][0], bad_rows[i][1]);
         snprintf(path, sizeof path, "%s/fit.csv", dir);
-        CHECK_REPORT(access(path, F_OK) != 0, "threads '%s' left fit.csv behind", bad_threads[i]);
+        CHECK_REPORT(access(path, F_OK) != 0, "kernel '%s' threads '%s' left fit.csv behind",
+                     bad_rows[i][0], bad_rows[i][1]);
     }
 }
 
@@ -737,7 +745,7 @@ static void test_latency_map(void)
 {
     char dir[512], path[700], line[256];
     case_dir(dir, sizeof dir, "latency");
-    struct synth s = {"k", 0.1, 0, 0, 4, 4, 0};
+    struct synth s = {"midpoint", 0.1, 0, 0, 4, 4, 0};
     write_run(dir, &s);
     snprintf(path, sizeof path, "%s/machine.json", dir);
     FILE *f = fopen(path, "w");
@@ -785,7 +793,7 @@ static void test_bad_fit(void)
     char dir[512], note[512];
     double v, lo, hi;
     case_dir(dir, sizeof dir, "bad-fit");
-    struct synth s = {"k", 0.02, 0.01, 0.001, 16, 16, 0};
+    struct synth s = {"midpoint", 0.02, 0.01, 0.001, 16, 16, 0};
     write_run(dir, &s);
     CHECK_INT_EQ(run_plot_sh("--fit-only", dir), 0);
     int found = fit_interval(dir, "amdahl", "f", &v, &lo, &hi, note, sizeof note);
