@@ -142,6 +142,23 @@ compare_looks() {
 
 elapsed() { echo $(($(date +%s) - start)); }
 
+# ab_round BASE_BIN|"" R SIZES: round R's sweeps, BASE first in odd rounds
+# and NEW first in even ones.  Whatever the second sweep of a pair gains or
+# loses by running second (a neighbour's load that grew, memory the first
+# left behind) then falls on each side equally often, instead of always on
+# NEW, where it reads as a slowdown of NEW.
+ab_round() {
+    if [ -z "$1" ]; then
+        sweep "$new_bin" "$out/rounds/new-$2" "$3" NEW "$2"
+    elif [ $(($2 % 2)) -eq 1 ]; then
+        sweep "$1" "$out/rounds/base-$2" "$3" BASE "$2"
+        sweep "$new_bin" "$out/rounds/new-$2" "$3" NEW "$2"
+    else
+        sweep "$new_bin" "$out/rounds/new-$2" "$3" NEW "$2"
+        sweep "$1" "$out/rounds/base-$2" "$3" BASE "$2"
+    fi
+}
+
 # gate BASE_BIN|"" MAX_ROUNDS: the sequential loop; BASE_BIN empty means the
 # base rounds already lie in $out/rounds (a recorded baseline).
 gate() {
@@ -150,8 +167,7 @@ gate() {
     while [ "$r" -lt "$max_rounds" ]; do
         r=$((r + 1))
         t0=$(date +%s%3N)
-        [ -z "$base_bin" ] || sweep "$base_bin" "$out/rounds/base-$r" "$sizes" BASE "$r"
-        sweep "$new_bin" "$out/rounds/new-$r" "$sizes" NEW "$r"
+        ab_round "$base_bin" "$r" "$sizes"
         took=$(($(date +%s%3N) - t0))
         # The looks are spaced by the median time of the first three rounds
         # (one of them may pay for a cold start or a noisy moment), all
