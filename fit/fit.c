@@ -679,30 +679,55 @@ struct fit_args {
     size_t nwith;
 };
 
+enum fit_option_id { OPT_WITH, OPT_DATA, OPT_SEED };
+
+const struct omps_option omps_fit_options[] = {
+    {OPT_WITH, "--with", 1, "[--with DIR2]...", 0},
+    {OPT_DATA, "--data", 1, "[--data WORK]", 0},
+    {OPT_SEED, "--seed", 1, "[--seed N]", 0},
+};
+const size_t omps_fit_option_count = sizeof omps_fit_options / sizeof omps_fit_options[0];
+
+/* Applies one option; returns 0, or -1 when its value will not do. */
+static int apply_fit_option(int id, const char *value, struct fit_args *a,
+                            struct data_files *data, uint64_t *seed)
+{
+    long v;
+    switch (id) {
+    case OPT_DATA:
+        data->work = value;
+        return 0;
+    case OPT_WITH:
+        if (a->nwith + 1 >= OMPS_FIT_MAX_RUNS)
+            return -1;
+        a->with[a->nwith++] = value;
+        return 0;
+    default:
+        if (omps_parse_long(value, 0, 0x7fffffffffffffffL, &v) != 0)
+            return -1;
+        *seed = (uint64_t)v;
+        return 0;
+    }
+}
+
 static int parse_fit_args(int argc, char **argv, struct fit_args *a, struct data_files *data,
                           uint64_t *seed)
 {
-    const char **dir = &a->dir;
     for (int i = 0; i < argc; i++) {
-        long v;
-        if (strcmp(argv[i], "--data") == 0 && i + 1 < argc) {
-            data->work = argv[++i];
-        } else if (strcmp(argv[i], "--with") == 0 && i + 1 < argc &&
-                   a->nwith + 1 < OMPS_FIT_MAX_RUNS) {
-            a->with[a->nwith++] = argv[++i];
-        } else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc &&
-                   omps_parse_long(argv[i + 1], 0, 0x7fffffffffffffffL, &v) == 0) {
-            *seed = (uint64_t)v;
+        const struct omps_option *opt =
+            omps_option_find(omps_fit_options, omps_fit_option_count, argv[i], strlen(argv[i]));
+        if (opt != NULL && i + 1 < argc &&
+            apply_fit_option(opt->id, argv[i + 1], a, data, seed) == 0) {
             i++;
-        } else if (*dir == NULL && strncmp(argv[i], "--", 2) != 0) {
-            *dir = argv[i];
+        } else if (opt == NULL && a->dir == NULL && strncmp(argv[i], "--", 2) != 0) {
+            a->dir = argv[i];
         } else {
-            fprintf(stderr, "ompscale: fit: unexpected argument '%s' (usage: ompscale fit DIR "
-                            "[--with DIR]... [--data WORK] [--seed N])\n", argv[i]);
+            fprintf(stderr, "ompscale: fit: unexpected argument '%s' (see 'ompscale --help')\n",
+                    argv[i]);
             return -1;
         }
     }
-    if (*dir != NULL)
+    if (a->dir != NULL)
         return 0;
     fprintf(stderr, "ompscale: fit needs a run directory\n");
     return -1;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "env.h"
 #include "key.h"
+#include "options.h"
 
 /* One configuration (a point of a series) as read from summary.csv, with
  * its rounds from runs.csv when they are there. */
@@ -81,6 +82,11 @@ int omps_fit_add_run(struct omps_fit_input *in, const char *dir, char *err, size
 void omps_fit_pool_medians(struct omps_fit_input *in);
 
 void omps_fit_input_free(struct omps_fit_input *in);
+
+/* fit's options (core/options.h): what the parser accepts and the usage
+ * shows. */
+extern const struct omps_option omps_fit_options[];
+extern const size_t omps_fit_option_count;
 
 /* The command: parses argv after "fit", fits, writes; returns the exit code
  * (0, or 2 with a one-line message for bad usage or input). */

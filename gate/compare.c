@@ -14,6 +14,7 @@
 #include "errors.h"
 #include "gate.h"
 #include "machine_file.h"
+#include "options.h"
 #include "parse.h"
 
 /* Parses --looks R1,R2,...: strictly increasing round counts, at most
@@ -57,29 +58,30 @@ static int parse_inconclusive(const char *value, struct omps_compare_options *o,
     return OMPS_OK;
 }
 
-/* Applies one option that takes a value. */
-static int apply_option(const char *name, const char *value,
-                        struct omps_compare_options *o, char *err, size_t err_len)
+enum compare_option_id {
+    OPT_THRESHOLD, OPT_ALPHA, OPT_REPORT, OPT_ALLOW_DIFFERENT, OPT_INCONCLUSIVE, OPT_LOOKS,
+    OPT_FAULTS
+};
+
+const struct omps_option omps_compare_option_table[] = {
+    {OPT_THRESHOLD, "--threshold", 1, "[--threshold PCT]", 0},
+    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 0},
+    {OPT_REPORT, "--report", 1, "[--report DIR]", 0},
+    {OPT_ALLOW_DIFFERENT, "--allow-different-machines", 0, "[--allow-different-machines]", 0},
+    {OPT_INCONCLUSIVE, "--inconclusive", 1, "[--inconclusive pass|fail]", 0},
+    {OPT_LOOKS, "--looks", 1, "[--looks R1,R2,...]", 0},
+    {OPT_FAULTS, "--faults", 1, "[--faults FILE]", 0},
+};
+const size_t omps_compare_option_count =
+    sizeof omps_compare_option_table / sizeof omps_compare_option_table[0];
+
+/* Parses --threshold PCT or --alpha A. */
+static int parse_number_option(int id, const char *value, struct omps_compare_options *o,
+                               char *err, size_t err_len)
 {
-    if (value == NULL) {
-        snprintf(err, err_len, "%s needs a value", name);
-        return OMPS_EINVAL;
-    }
-    if (strcmp(name, "--report") == 0) {
-        o->report_dir = value;
-        return OMPS_OK;
-    }
-    if (strcmp(name, "--faults") == 0) {
-        o->faults = value;
-        return OMPS_OK;
-    }
-    if (strcmp(name, "--looks") == 0)
-        return parse_looks(value, o, err, err_len);
-    if (strcmp(name, "--inconclusive") == 0)
-        return parse_inconclusive(value, o, err, err_len);
     double v;
     const int number = omps_parse_double(value, &v) == 0;
-    if (strcmp(name, "--alpha") == 0) {
+    if (id == OPT_ALPHA) {
         if (number && v > 0 && v < 1) {
             o->alpha = v;
             return OMPS_OK;
@@ -95,15 +97,32 @@ static int apply_option(const char *name, const char *value,
     return OMPS_EINVAL;
 }
 
-static int takes_value(const char *a)
+/* Applies one option; value is NULL for a flag or a value that is missing. */
+static int apply_option(const struct omps_option *opt, const char *value,
+                        struct omps_compare_options *o, char *err, size_t err_len)
 {
-    static const char *const names[] = {"--threshold", "--alpha", "--report", "--looks",
-                                        "--inconclusive", "--faults"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strcmp(a, names[i]) == 0)
-            return 1;
+    if (!opt->takes_value) {
+        o->allow_different_machines = 1;
+        return OMPS_OK;
     }
-    return 0;
+    if (value == NULL) {
+        snprintf(err, err_len, "%s needs a value", opt->name);
+        return OMPS_EINVAL;
+    }
+    switch (opt->id) {
+    case OPT_REPORT:
+        o->report_dir = value;
+        return OMPS_OK;
+    case OPT_FAULTS:
+        o->faults = value;
+        return OMPS_OK;
+    case OPT_LOOKS:
+        return parse_looks(value, o, err, err_len);
+    case OPT_INCONCLUSIVE:
+        return parse_inconclusive(value, o, err, err_len);
+    default:
+        return parse_number_option(opt->id, value, o, err, err_len);
+    }
 }
 
 int omps_parse_compare_args(int argc, char **argv,
@@ -115,12 +134,12 @@ int omps_parse_compare_args(int argc, char **argv,
     *o = (struct omps_compare_options){.threshold = 0.05, .alpha = 0.05};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--allow-different-machines") == 0) {
-            o->allow_different_machines = 1;
-        } else if (takes_value(a)) {
-            if (apply_option(a, i + 1 < argc ? argv[i + 1] : NULL, o, err, err_len))
+        const struct omps_option *opt =
+            omps_option_find(omps_compare_option_table, omps_compare_option_count, a, strlen(a));
+        if (opt != NULL) {
+            const char *value = opt->takes_value && i + 1 < argc ? argv[++i] : NULL;
+            if (apply_option(opt, value, o, err, err_len))
                 return OMPS_EINVAL;
-            i++;
         } else if (strncmp(a, "--", 2) == 0 || ndirs == 2) {
             snprintf(err, err_len, "compare: unexpected argument '%s'", a);
             return OMPS_EINVAL;

@@ -18,6 +18,8 @@
 
 #include <stddef.h>
 
+#include "options.h"
+
 /* What an undecided configuration makes of the exit code. */
 enum omps_inconclusive { OMPS_INCONCLUSIVE_EXIT3, OMPS_INCONCLUSIVE_PASS,
                          OMPS_INCONCLUSIVE_FAIL };
@@ -37,6 +39,11 @@ struct omps_compare_options {
     long looks[OMPS_MAX_LOOKS];          /* round counts after which the gate looked */
     size_t nlooks;          /* 0: one look at all the data, at alpha */
 };
+
+/* compare's options (core/options.h): what the parser accepts and the
+ * usage shows. */
+extern const struct omps_option omps_compare_option_table[];
+extern const size_t omps_compare_option_count;
 
 /* Parses the arguments after "compare".  Returns 0 or OMPS_EINVAL with err
  * naming the problem. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "options.h"
 #include "parse.h"
 #include "registry.h"
 #include "topology.h"
@@ -274,8 +275,45 @@ int omps_parse_set(const char *text, struct omps_param_override *out,
     return OMPS_OK;
 }
 
-static const char *const axis_options[OMPS_AXES] = {"--bind", "--places", "--wait-policy",
-                                                    "--toolchains"};
+/* run's options, in the order the usage shows them.  The environment axes
+ * come in axis order (env.h), so that OPT_BIND + axis is the axis's option. */
+enum run_option_id {
+    OPT_KERNELS, OPT_THREADS, OPT_SCHEDULES, OPT_SIZE, OPT_SET, OPT_REPETITIONS, OPT_MIN_TIME,
+    OPT_OUT, OPT_QUICK, OPT_DRY_RUN, OPT_BUDGET, OPT_PRECISION, OPT_SEED, OPT_BIND, OPT_PLACES,
+    OPT_WAIT_POLICY, OPT_TOOLCHAINS, OPT_TOOLCHAIN_BINARY, OPT_AUTO_ENVIRONMENTS, OPT_RANKS,
+    OPT_HOSTFILE, OPT_OVERSUBSCRIBE, OPT_RESUME, OPT_FORCE, OPT_COUNT
+};
+
+const struct omps_option omps_run_options[] = {
+    {OPT_KERNELS, "--kernels", 1, "[--kernels K1,K2]", 0},
+    {OPT_THREADS, "--threads", 1, "[--threads 1,2,4 | 1-16 | max]", 0},
+    {OPT_SCHEDULES, "--schedules", 1, "[--schedules static,dynamic:64,guided,auto]", 0},
+    {OPT_SIZE, "--size", 1, "[--size N | --size KERNEL=N]", 0},
+    {OPT_SET, "--set", 1, "[--set KERNEL.PARAM=V1,V2]", 0},
+    {OPT_REPETITIONS, "--repetitions", 1, "[--repetitions R]", 0},
+    {OPT_MIN_TIME, "--min-time", 1, "[--min-time SECONDS]", 0},
+    {OPT_OUT, "--out", 1, "[--out DIR]", 0},
+    {OPT_QUICK, "--quick", 0, "[--quick]", 0},
+    {OPT_DRY_RUN, "--dry-run", 0, "[--dry-run]", 0},
+    {OPT_BUDGET, "--budget", 1, "[--budget 3m|none]", 0},
+    {OPT_PRECISION, "--precision", 1, "[--precision PCT]", 0},
+    {OPT_SEED, "--seed", 1, "[--seed N]", 0},
+    {OPT_BIND, "--bind", 1, "[--bind close,spread,master,false,true,default]", 0},
+    {OPT_PLACES, "--places", 1, "[--places cores,threads,ll_caches,numa_domains,sockets,default]",
+     0},
+    {OPT_WAIT_POLICY, "--wait-policy", 1, "[--wait-policy active,passive,default]", 0},
+    {OPT_TOOLCHAINS, "--toolchains", 1, "[--toolchains gcc,clang,gcc+libomp]", 0},
+    {OPT_TOOLCHAIN_BINARY, "--toolchain-binary", 1, "[--toolchain-binary NAME=PATH]", 0},
+    {OPT_AUTO_ENVIRONMENTS, "--auto-environments", 0, "[--auto-environments]", 0},
+    {OPT_RANKS, "--ranks", 1, "[--ranks 1,2,4 | 1-16]", 0},
+    {OPT_HOSTFILE, "--hostfile", 1, "[--hostfile FILE]", 0},
+    {OPT_OVERSUBSCRIBE, "--oversubscribe", 0, "[--oversubscribe]", 0},
+    {OPT_RESUME, "--resume", 1, "--resume DIR", 1},
+    {OPT_FORCE, "--force", 0, "[--force]", 1},
+};
+const size_t omps_run_option_count = sizeof omps_run_options / sizeof omps_run_options[0];
+_Static_assert(sizeof omps_run_options / sizeof omps_run_options[0] == OPT_COUNT,
+               "every run option has its row");
 
 int omps_run_options_use_children(const struct omps_run_options *opts)
 {
@@ -304,25 +342,22 @@ static int parse_toolchain_binary(const char *value, struct omps_run_options *o,
     return OMPS_OK;
 }
 
-/* Applies an environment axis option; returns 1 when name is not one. */
-static int apply_axis_option(const char *name, const char *value, struct omps_run_options *o,
-                             char *err, size_t err_len, int *rc)
+/* Applies an environment axis option; returns 1 when id is not one. */
+static int apply_axis_option(int id, const char *name, const char *value,
+                             struct omps_run_options *o, char *err, size_t err_len, int *rc)
 {
-    if (strcmp(name, "--toolchain-binary") == 0) {
+    if (id == OPT_TOOLCHAIN_BINARY) {
         *rc = parse_toolchain_binary(value, o, err, err_len);
         return 0;
     }
-    for (int a = 0; a < OMPS_AXES; a++) {
-        if (strcmp(name, axis_options[a]) == 0) {
-            *rc = omps_env_parse_list((enum omps_axis)a, name, value, o->axis[a],
-                                      OMPS_AXIS_VALUES, &o->naxis[a], err, err_len);
-            return 0;
-        }
-    }
-    return 1;
+    if (id < OPT_BIND || id >= OPT_BIND + OMPS_AXES)
+        return 1;
+    const int a = id - OPT_BIND;
+    *rc = omps_env_parse_list((enum omps_axis)a, name, value, o->axis[a], OMPS_AXIS_VALUES,
+                              &o->naxis[a], err, err_len);
+    return 0;
 }
 
-/* Applies one option that takes a value. */
 int omps_parse_ranks(const char *text, int *out, size_t cap, size_t *count, char *err,
                      size_t err_len)
 {
@@ -380,41 +415,42 @@ int omps_read_hostfile(const char *path, int *hosts, char *err, size_t err_len)
     return OMPS_OK;
 }
 
-static int apply_valued_option(const char *name, const char *value,
+/* Applies one option that takes a value. */
+static int apply_valued_option(int id, const char *name, const char *value,
                                int logical_cpus, struct omps_run_options *o,
                                char *err, size_t err_len)
 {
     long r;
     int rc;
-    if (apply_axis_option(name, value, o, err, err_len, &rc) == 0)
+    if (apply_axis_option(id, name, value, o, err, err_len, &rc) == 0)
         return rc;
-    if (strcmp(name, "--kernels") == 0)
+    if (id == OPT_KERNELS)
         return omps_parse_kernels(value, o->kernels, OMPS_MAX_LIST,
                                   &o->nkernels, err, err_len);
-    if (strcmp(name, "--threads") == 0)
+    if (id == OPT_THREADS)
         return omps_parse_threads(value, logical_cpus, o->threads,
                                   OMPS_MAX_THREADS, &o->nthreads, err, err_len);
-    if (strcmp(name, "--ranks") == 0)
+    if (id == OPT_RANKS)
         return omps_parse_ranks(value, o->ranks, OMPS_MAX_THREADS, &o->nranks, err, err_len);
-    if (strcmp(name, "--hostfile") == 0) {
+    if (id == OPT_HOSTFILE) {
         o->hostfile = value;
         return omps_read_hostfile(value, &o->hosts, err, err_len);
     }
-    if (strcmp(name, "--schedules") == 0)
+    if (id == OPT_SCHEDULES)
         return omps_parse_schedules(value, o->schedules, OMPS_MAX_LIST,
                                     &o->nschedules, err, err_len);
-    if (strcmp(name, "--out") == 0 || strcmp(name, "--resume") == 0) {
+    if (id == OPT_OUT || id == OPT_RESUME) {
         if (*value == '\0') {
             snprintf(err, err_len, "%s: empty directory name", name);
             return OMPS_EINVAL;
         }
-        if (strcmp(name, "--out") == 0)
+        if (id == OPT_OUT)
             o->out_dir = value;
         else
             o->resume_dir = value;
         return OMPS_OK;
     }
-    if (strcmp(name, "--repetitions") == 0) {
+    if (id == OPT_REPETITIONS) {
         o->repetitions_given = 1;
         if (omps_parse_long(value, 1, 100000, &r) == 0) {
             o->repetitions = (int)r;
@@ -423,14 +459,14 @@ static int apply_valued_option(const char *name, const char *value,
         snprintf(err, err_len, "--repetitions: '%s' is not a count from 1 to 100000", value);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--budget") == 0) {
+    if (id == OPT_BUDGET) {
         if (omps_parse_duration(value, &o->budget) == 0)
             return OMPS_OK;
         snprintf(err, err_len,
                  "--budget: '%s' is not a duration such as 90s, 3m, 1h or none", value);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--precision") == 0) {
+    if (id == OPT_PRECISION) {
         char *end = NULL;
         errno = 0;
         double pct = strtod(value, &end);
@@ -450,7 +486,7 @@ static int apply_valued_option(const char *name, const char *value,
                  value);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--seed") == 0) {
+    if (id == OPT_SEED) {
         char *end = NULL;
         errno = 0;
         unsigned long long seed = strtoull(value, &end, 10);
@@ -463,7 +499,7 @@ static int apply_valued_option(const char *name, const char *value,
         snprintf(err, err_len, "--seed: '%s' is not a whole number from 0 to 2^63-1", value);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--min-time") == 0) {
+    if (id == OPT_MIN_TIME) {
         o->min_time_given = 1;
         if (omps_parse_double(value, &o->min_time) == 0 && o->min_time > 0 &&
             o->min_time <= 3600)
@@ -475,44 +511,21 @@ static int apply_valued_option(const char *name, const char *value,
         snprintf(err, err_len, "%s: given more than %d times", name, OMPS_MAX_LIST);
         return OMPS_EINVAL;
     }
-    if (strcmp(name, "--size") == 0)
+    if (id == OPT_SIZE)
         return omps_parse_size(value, &o->sizes[o->nsizes++], err, err_len);
-    if (strcmp(name, "--set") == 0)
-        return omps_parse_set(value, &o->sets[o->nsets++], err, err_len);
-    snprintf(err, err_len, "unknown option '%s'", name);
-    return OMPS_EINVAL;
+    return omps_parse_set(value, &o->sets[o->nsets++], err, err_len);
 }
 
-static int is_valued_option(const char *arg, size_t len)
+/* The field a flag sets. */
+static int *flag_field(int id, struct omps_run_options *o)
 {
-    static const char *const names[] = {"--kernels", "--threads", "--schedules",
-                                        "--size", "--set", "--repetitions",
-                                        "--min-time", "--out", "--budget",
-                                        "--precision", "--seed", "--resume",
-                                        "--bind", "--places", "--wait-policy",
-                                        "--toolchains", "--toolchain-binary", "--ranks",
-                                        "--hostfile"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        if (strlen(names[i]) == len && strncmp(arg, names[i], len) == 0)
-            return 1;
+    switch (id) {
+    case OPT_QUICK: return &o->quick;
+    case OPT_DRY_RUN: return &o->dry_run;
+    case OPT_FORCE: return &o->force;
+    case OPT_AUTO_ENVIRONMENTS: return &o->auto_environments;
+    default: return &o->oversubscribe;
     }
-    return 0;
-}
-
-/* The field an option without a value sets, or NULL. */
-static int *flag_option(const char *arg, struct omps_run_options *o)
-{
-    if (strcmp(arg, "--quick") == 0)
-        return &o->quick;
-    if (strcmp(arg, "--dry-run") == 0)
-        return &o->dry_run;
-    if (strcmp(arg, "--force") == 0)
-        return &o->force;
-    if (strcmp(arg, "--auto-environments") == 0)
-        return &o->auto_environments;
-    if (strcmp(arg, "--oversubscribe") == 0)
-        return &o->oversubscribe;
-    return NULL;
 }
 
 int omps_parse_run_args(int argc, char **argv, int logical_cpus,
@@ -521,37 +534,32 @@ int omps_parse_run_args(int argc, char **argv, int logical_cpus,
 {
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
-        int *flag = flag_option(arg, opts);
-        if (flag != NULL) {
-            *flag = 1;
-            continue;
-        }
         if (strncmp(arg, "--", 2) != 0) {
             snprintf(err, err_len, "unexpected argument '%s' (see 'ompscale --help')", arg);
             return OMPS_EINVAL;
         }
-        char name[32];
         const char *eq = strchr(arg, '=');
-        const char *value;
-        size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
-        if (!is_valued_option(arg, name_len)) {
+        const size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+        const struct omps_option *opt =
+            omps_option_find(omps_run_options, omps_run_option_count, arg, name_len);
+        if (opt == NULL || (!opt->takes_value && eq != NULL)) {
             snprintf(err, err_len, "unknown option '%.*s' (see 'ompscale --help')",
                      (int)name_len, arg);
             return OMPS_EINVAL;
         }
-        if (eq != NULL) {
-            size_t len = (size_t)(eq - arg);
-            snprintf(name, sizeof name, "%.*s", (int)(len < 31 ? len : 31), arg);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", arg);
+        if (!opt->takes_value) {
+            *flag_field(opt->id, opts) = 1;
+            continue;
+        }
+        const char *value = eq + 1;
+        if (eq == NULL) {
             if (i + 1 >= argc) {
                 snprintf(err, err_len, "%s needs a value", arg);
                 return OMPS_EINVAL;
             }
             value = argv[++i];
         }
-        if (apply_valued_option(name, value, logical_cpus, opts, err, err_len))
+        if (apply_valued_option(opt->id, opt->name, value, logical_cpus, opts, err, err_len))
             return OMPS_EINVAL;
     }
     /* A smoke sweep takes short and few repetitions unless told otherwise. */

@@ -11,6 +11,7 @@
 
 #include "kernel.h"
 #include "key.h"
+#include "options.h"
 
 #define OMPS_MAX_LIST 64      /* kernels, schedules, sizes, --set items */
 #define OMPS_MAX_SIZE (UINT64_C(1) << 40)
@@ -88,6 +89,11 @@ int omps_run_options_use_children(const struct omps_run_options *opts);
 
 /* Fills opts with the defaults that do not depend on the machine. */
 void omps_run_options_init(struct omps_run_options *opts);
+
+/* run's options (core/options.h): what the parser accepts and the usage
+ * shows. */
+extern const struct omps_option omps_run_options[];
+extern const size_t omps_run_option_count;
 
 /*
  * Parses the arguments after "run".  Returns 0, or OMPS_EINVAL with err

@@ -21,29 +21,24 @@
 
 static volatile sig_atomic_t interrupted;
 
-static const char usage[] =
-    "usage: ompscale list\n"
-    "       ompscale run [--kernels K1,K2] [--threads 1,2,4 | 1-16 | max]\n"
-    "                    [--schedules static,dynamic:64,guided,auto]\n"
-    "                    [--size N | --size KERNEL=N] [--set KERNEL.PARAM=V1,V2]\n"
-    "                    [--repetitions R] [--min-time SECONDS] [--out DIR] [--quick]\n"
-    "                    [--dry-run] [--budget 3m|none] [--precision PCT] [--seed N]\n"
-    "                    [--bind close,spread,master,false,true,default]\n"
-    "                    [--places cores,threads,ll_caches,numa_domains,sockets,default]\n"
-    "                    [--wait-policy active,passive,default]\n"
-    "                    [--toolchains gcc,clang,gcc+libomp] [--toolchain-binary NAME=PATH]\n"
-    "                    [--auto-environments]\n"
-    "                    [--ranks 1,2,4 | 1-16] [--hostfile FILE] [--oversubscribe]\n"
-    "       ompscale run --resume DIR [--force]\n"
-    "       ompscale summarize DIR\n"
-    "       ompscale fit DIR [--with DIR2]... [--data WORK] [--seed N]\n"
-    "       ompscale page DIR\n"
-    "       ompscale compare BASE_DIR NEW_DIR [--threshold PCT] [--alpha A]\n"
-    "                    [--report DIR] [--allow-different-machines]\n"
-    "                    [--inconclusive pass|fail] [--looks R1,R2,...]\n"
-    "                    [--faults FILE]\n"
-    "       ompscale --help | --version\n"
-    "\n"
+/* The synopsis, from each command's option table (core/options.h), so it
+ * shows exactly the options the parsers accept. */
+static void write_synopsis(FILE *f)
+{
+    static const char indent[] = "       ";
+    fputs("usage: ompscale list\n", f);
+    omps_usage_write(f, indent, "ompscale run", omps_run_options, omps_run_option_count, 0);
+    omps_usage_write(f, indent, "ompscale run", omps_run_options, omps_run_option_count, 1);
+    fprintf(f, "%sompscale summarize DIR\n", indent);
+    omps_usage_write(f, indent, "ompscale fit DIR", omps_fit_options, omps_fit_option_count, 0);
+    fprintf(f, "%sompscale page DIR\n", indent);
+    omps_usage_write(f, indent, "ompscale compare BASE_DIR NEW_DIR", omps_compare_option_table,
+                     omps_compare_option_count, 0);
+    fprintf(f, "%sompscale --help | --version\n", indent);
+}
+
+/* What the commands do, after the synopsis. */
+static const char usage_text[] =
     "run times every kernel at every thread count and schedule through Google\n"
     "Benchmark in rounds: each round visits the configurations still in need in\n"
     "a shuffled order (--seed), one verified repetition per visit, journaled to\n"
@@ -144,13 +139,14 @@ static int cmd_compare(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage, stderr);
+        write_synopsis(stderr);
         return 2;
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
-        fputs(usage, stdout);
+        write_synopsis(stdout);
+        printf("\n%s", usage_text);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {

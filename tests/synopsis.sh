@@ -41,4 +41,26 @@ for option in $(grep -o -- '--[a-z][a-z-]*' "$tmp/help" | sort -u); do
         fail=$((fail + 1))
     fi
 done
+# accepted COMMAND OPTION: whether COMMAND's parser takes OPTION (the usage
+# and the parsers share one table, core/options.h).  A second argument
+# follows it, so a flag never starts a sweep: the parser stops there.
+accepted() {
+    local said
+    said=$("$bin" "$1" "$2" 1 --no-such-option 2>&1 >/dev/null || true)
+    case $said in
+    *"unknown option '$2'"* | *"unexpected argument '$2'"*) return 1 ;;
+    esac
+}
+
+# Each command's line of the usage block, with its continuation lines.
+for command in run fit compare; do
+    options=$(awk -v c="$command" '$1 == "ompscale" || $2 == "ompscale" { on = ($0 ~ "ompscale " c "( |$)") }
+                                   on' "$tmp/help" | grep -o -- '--[a-z][a-z-]*' | sort -u)
+    [ -n "$options" ] || { echo "FAIL: the usage shows no option of $command"; fail=$((fail + 1)); }
+    for option in $options; do
+        accepted "$command" "$option" ||
+            { echo "FAIL: the usage shows $command $option, which its parser refuses"; fail=$((fail + 1)); }
+    done
+done
+[ "$fail" -eq 0 ] && echo "ok: every option the usage shows is accepted by its command"
 [ "$fail" -eq 0 ]
