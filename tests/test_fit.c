@@ -14,183 +14,9 @@
 #include <unistd.h>
 
 #include "csv_write.h"
-#include "stats.h"
 #include "table.h"
 #include "check.h"
-#include "rng.h"
-
-static const char *plot_sh;
-static char root[] = "/tmp/ompscale-test-fit-XXXXXX";
-
-
-/* Time at N threads under USL (Amdahl when beta = 0). */
-static double usl_time(double t1, double alpha, double beta, int n)
-{
-    return t1 * (1.0 + alpha * (n - 1) + beta * n * (n - 1.0)) / n;
-}
-
-struct synth {
-    const char *kernel;
-    double alpha, beta, noise; /* noise: relative sigma of each median */
-    int max_threads;
-    int physical_cores;
-    int constant; /* every time equal */
-};
-
-/* Writes one summary.csv row by column name: cells holds name, value pairs
- * ending in NULL; every other column of OMPS_SUMMARY_HEADER is empty, so a
- * row stays right whatever columns the file gains. */
-static void summary_row(FILE *f, const char *const *cells)
-{
-    char header[2048];
-    int first = 1;
-    snprintf(header, sizeof header, "%s", OMPS_SUMMARY_HEADER);
-    for (char *name = strtok(header, ","); name != NULL; name = strtok(NULL, ",")) {
-        const char *value = "";
-        for (const char *const *c = cells; *c != NULL; c += 2) {
-            if (strcmp(c[0], name) == 0)
-                value = c[1];
-        }
-        omps_csv_put_TEXT(f, &first, value);
-    }
-    fputc('\n', f);
-}
-
-/* "%.17g" of v in buf. */
-static const char *num(char *buf, size_t len, double v)
-{
-    snprintf(buf, len, "%.17g", v);
-    return buf;
-}
-
-/* Writes DIR/summary.csv and DIR/machine.json for one synthetic series. */
-static void write_run(const char *dir, const struct synth *s)
-{
-    char path[512];
-    mkdir(dir, 0777);
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "%s\n", OMPS_SUMMARY_HEADER);
-    const int reps = 10;
-    for (int n = 1; n <= s->max_threads; n++) {
-        double t = s->constant ? 1.0 : usl_time(1.0, s->alpha, s->beta, n);
-        double measured = t * (1.0 + s->noise * gaussian());
-        double stddev = s->noise * t * sqrt(reps) / 1.2533;
-        char threads[16], count[16], m[32], sd[32], sp[32];
-        snprintf(threads, sizeof threads, "%d", n);
-        snprintf(count, sizeof count, "%d", reps);
-        num(m, sizeof m, measured);
-        summary_row(f, (const char *const[]){
-                           "kernel", s->kernel, "n", "1000", "threads", threads,
-                           "schedule", "static", "chunk", "0", "repetitions", count,
-                           "median_s", m, "mean_s", m, "stddev_s", num(sd, sizeof sd, stddev),
-                           "min_s", m, "max_s", m, "speedup", num(sp, sizeof sp, 1.0 / measured),
-                           "rate", "1", "rate_unit", "GFLOP/s", "oversubscribed", "0",
-                           "ranks", "1", "cores", threads, NULL});
-    }
-    fclose(f);
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    f = fopen(path, "w");
-    fprintf(f, "{\n  \"date\": \"2026-01-01T00:00:00Z\",\n  \"cpu_model\": \"Synthetic CPU\",\n"
-               "  \"physical_cores\": %d\n}\n", s->physical_cores);
-    fclose(f);
-}
-
-static int run_plot_sh(const char *options, const char *dir)
-{
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "bash %s %s %s >/dev/null 2>&1", plot_sh, options, dir);
-    int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-static int run_plots(const char *dir)
-{
-    return run_plot_sh("", dir);
-}
-
-/* Writes to `to` the columns of `from` that come before `column`, as a
- * runs.csv from before that column existed.  Returns 0, or -1. */
-static int copy_columns_before(const char *from, const char *to, const char *column)
-{
-    struct omps_table t;
-    char msg[512];
-    if (omps_table_read(from, &t, msg, sizeof msg) != 0)
-        return -1;
-    const int end = omps_table_column(&t, column);
-    FILE *f = end > 0 ? fopen(to, "w") : NULL;
-    for (size_t r = 0; f != NULL && r <= t.nrows; r++) {
-        for (int c = 0; c < end; c++) {
-            if (c > 0)
-                fputc(',', f);
-            omps_csv_text(f, r == 0 ? t.header[c] : omps_table_cell(&t, r - 1, (size_t)c));
-        }
-        fputc('\n', f);
-    }
-    const int rc = f != NULL && fclose(f) == 0 ? 0 : -1;
-    omps_table_free(&t);
-    return rc;
-}
-
-/* One row of DIR/fit.csv, read by column name. */
-struct fit_cells {
-    double value, err, lo, hi;
-    char note[256];
-};
-
-/* Finds (model, parameter) in DIR/fit.csv.  Returns 0 when found. */
-static int fit_lookup(const char *dir, const char *model, const char *param, struct fit_cells *out)
-{
-    char path[512], msg[512];
-    struct omps_table t;
-    snprintf(path, sizeof path, "%s/fit.csv", dir);
-    if (omps_table_read(path, &t, msg, sizeof msg) != 0) {
-        fprintf(stderr, "%s\n", msg);
-        return -1;
-    }
-    static const char *const names[] = {"model", "parameter", "value", "stderr",
-                                        "ci_low", "ci_high", "note"};
-    int c[7], found = -1;
-    for (int i = 0; i < 7; i++) {
-        c[i] = omps_table_column(&t, names[i]);
-        if (c[i] < 0)
-            found = -2;
-    }
-    for (size_t r = 0; r < t.nrows && found == -1; r++) {
-        const char *cell[7];
-        for (int i = 0; i < 7; i++)
-            cell[i] = omps_table_cell(&t, r, (size_t)c[i]);
-        if (strcmp(cell[0], model) || strcmp(cell[1], param))
-            continue;
-        out->value = strtod(cell[2], NULL);
-        out->err = strtod(cell[3], NULL);
-        out->lo = strtod(cell[4], NULL);
-        out->hi = strtod(cell[5], NULL);
-        snprintf(out->note, sizeof out->note, "%s", cell[6]);
-        found = 0;
-    }
-    omps_table_free(&t);
-    return found;
-}
-
-/* Looks up (model, parameter) in DIR/fit.csv; returns 0 when found. */
-static int fit_value(const char *dir, const char *model, const char *param,
-                     double *value, double *err, char *note, size_t note_len)
-{
-    struct fit_cells f;
-    if (fit_lookup(dir, model, param, &f) != 0)
-        return -1;
-    *value = f.value;
-    *err = f.err;
-    if (note)
-        snprintf(note, note_len, "%s", f.note);
-    return 0;
-}
-
-static void case_dir(char *dir, size_t len, const char *name)
-{
-    snprintf(dir, len, "%s/%s", root, name);
-}
+#include "fit_support.h"
 
 static void test_amdahl_noise_free(void)
 {
@@ -218,7 +44,7 @@ static void test_noisy_coverage(const char *model, const char *param, double alp
         char dir[512], name[64];
         snprintf(name, sizeof name, "noisy-%s-%s-%llu", model, param, (unsigned long long)seed);
         case_dir(dir, sizeof dir, name);
-        rng_state = seed * 0x9E3779B97F4A7C15ULL;
+        fit_support_seed(seed * 0x9E3779B97F4A7C15ULL);
         struct synth s = {"midpoint", alpha, beta, 0.03, 64, 64, 0};
         write_run(dir, &s);
         double v = NAN, err = NAN;
@@ -413,216 +239,6 @@ static void test_images_and_bad_input(void)
     }
 }
 
-/* Finds (model, parameter) in DIR/fit.csv: value, interval and note.
- * Returns 0 when found. */
-static int fit_interval(const char *dir, const char *model, const char *param, double *value,
-                        double *lo, double *hi, char *note, size_t note_len)
-{
-    struct fit_cells f;
-    if (fit_lookup(dir, model, param, &f) != 0)
-        return -1;
-    *value = f.value;
-    *lo = f.lo;
-    *hi = f.hi;
-    snprintf(note, note_len, "%s", f.note);
-    return 0;
-}
-
-struct rounds_synth {
-    double alpha, beta;  /* USL (Amdahl: beta 0, alpha = f) */
-    int max_threads;
-    int rounds;
-    double round_noise;  /* lognormal sigma of each configuration in each round */
-    double drift;        /* lognormal sigma shared by a round's configurations */
-    double run_effect;   /* lognormal sigma of each configuration for a whole run */
-};
-
-/*
- * A run directory as ompscale writes it, with round-level noise: runs.csv
- * (two repetitions per configuration per round), summary.csv from it, and
- * machine.json.  The kernel is serial_fraction [f=0.1] so runs.csv reads.
- */
-static void write_rounds_run(const char *dir, const struct rounds_synth *s)
-{
-    char path[600];
-    mkdir(dir, 0777);
-    snprintf(path, sizeof path, "%s/runs.csv", dir);
-    FILE *runs = fopen(path, "w");
-    fprintf(runs, "%s\n", OMPS_RUNS_HEADER);
-    double t[64][2 * 64], run_level[64];
-    for (int n = 1; n <= s->max_threads; n++)
-        run_level[n] = exp(s->run_effect * gaussian());
-    for (int round = 0; round < s->rounds; round++) {
-        const double shared = exp(s->drift * gaussian());
-        for (int n = 1; n <= s->max_threads; n++) {
-            const double level = usl_time(1e-3, s->alpha, s->beta, n) * shared *
-                                 run_level[n] * exp(s->round_noise * gaussian());
-            for (int r = 0; r < 2; r++) {
-                double v = level * exp(0.002 * gaussian());
-                t[n][2 * round + r] = v;
-                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,,,1\n", n,
-                        2 * round + r, v, round);
-            }
-        }
-    }
-    fclose(runs);
-    snprintf(path, sizeof path, "%s/summary.csv", dir);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "%s\n", OMPS_SUMMARY_HEADER);
-    const int reps = 2 * s->rounds;
-    for (int n = 1; n <= s->max_threads; n++) {
-        struct omps_stats st;
-        omps_stats_describe(t[n], (size_t)reps, &st);
-        char threads[16], count[16], m[32], mean[32], sd[32];
-        snprintf(threads, sizeof threads, "%d", n);
-        snprintf(count, sizeof count, "%d", reps);
-        summary_row(f, (const char *const[]){
-                           "kernel", "serial_fraction", "params", "f=0.1", "n", "1000",
-                           "threads", threads, "schedule", "static", "chunk", "0",
-                           "repetitions", count, "median_s", num(m, sizeof m, st.median),
-                           "mean_s", num(mean, sizeof mean, st.mean),
-                           "stddev_s", num(sd, sizeof sd, st.stddev), "rate_unit", "GFLOP/s",
-                           "oversubscribed", "0", "ranks", "1", "cores", threads, NULL});
-    }
-    fclose(f);
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    f = fopen(path, "w");
-    fprintf(f, "{\"cpu_model\": \"Synthetic CPU\", \"physical_cores\": %d}\n", s->max_threads);
-    fclose(f);
-}
-
-/*
- * Coverage of the bootstrap intervals: over `trials` seeded runs with
- * round-level noise, the 95% interval must hold the true value at least 90%
- * of the time.  Returns how many intervals held it.
- */
-static int rounds_coverage(const char *name, const struct rounds_synth *s, const char *model,
-                           const char *param, double truth, int trials, int *peaks)
-{
-    int inside = 0;
-    *peaks = 0;
-    for (int trial = 0; trial < trials; trial++) {
-        char dir[512], note[512];
-        snprintf(dir, sizeof dir, "%s/%s-%d", root, name, trial);
-        rng_state = 0x51ED2700ULL + (uint64_t)trial * 7919;
-        write_rounds_run(dir, s);
-        double v = NAN, lo = NAN, hi = NAN, peak, plo, phi;
-        if (run_plot_sh("--fit-only", dir) != 0 ||
-            fit_interval(dir, model, param, &v, &lo, &hi, note, sizeof note) != 0)
-            continue;
-        inside += lo <= truth && truth <= hi;
-        *peaks += fit_interval(dir, "usl", "peak_threads", &peak, &plo, &phi, note,
-                               sizeof note) == 0;
-    }
-    printf("%s: %s %s interval held %g in %d of %d runs\n", name, model, param, truth, inside,
-           trials);
-    return inside;
-}
-
-static void test_bootstrap_coverage(void)
-{
-    int peaks;
-    struct rounds_synth amdahl = {0.1, 0, 8, 8, 0.04, 0.02, 0};
-    int in = rounds_coverage("boot-amdahl", &amdahl, "amdahl", "f", 0.1, 60, &peaks);
-    CHECK_REPORT(in >= 54, "Amdahl f: %d of 60 intervals held the truth", in);
-    /* Pure Amdahl data: a USL peak only when beta's interval excludes 0,
-     * which it should not, except by chance. */
-    struct rounds_synth pure = {0.1, 0, 16, 8, 0.03, 0.01, 0};
-    in = rounds_coverage("boot-pure", &pure, "usl", "alpha", 0.1, 40, &peaks);
-    CHECK_REPORT(in >= 36, "USL alpha: %d of 40 intervals held the truth", in);
-    CHECK_REPORT(peaks <= 4, "%d of 40 pure Amdahl series got a USL peak", peaks);
-    struct rounds_synth usl = {0.05, 0.002, 16, 8, 0.03, 0.01, 0};
-    in = rounds_coverage("boot-usl", &usl, "usl", "beta", 0.002, 40, &peaks);
-    CHECK_REPORT(in >= 36, "USL beta: %d of 40 intervals held the truth", in);
-    CHECK_REPORT(peaks >= 30, "only %d of 40 USL series with a clear peak got one", peaks);
-    /* A small f near the boundary gets an interval, never a refusal. */
-    struct rounds_synth small = {0.01, 0, 4, 8, 0.10, 0, 0};
-    in = rounds_coverage("boot-small", &small, "amdahl", "f", 0.01, 40, &peaks);
-    CHECK_REPORT(in >= 36, "small f: %d of 40 intervals held the truth", in);
-}
-
-/* Fits DIR pooled with the runs in with[0..nwith), as `ompscale fit DIR
- * --with ...` does; returns its exit code. */
-static int fit_pooled(const char *dir, char with[][512], int nwith)
-{
-    char cmd[8192];
-    const char *bin = getenv("OMPSCALE");
-    int len = snprintf(cmd, sizeof cmd, "%s fit %s", bin ? bin : "ompscale", dir);
-    for (int i = 0; i < nwith; i++)
-        len += snprintf(cmd + len, sizeof cmd - (size_t)len, " --with %s", with[i]);
-    snprintf(cmd + len, sizeof cmd - (size_t)len, " >/dev/null 2>&1");
-    const int rc = system(cmd);
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-/*
- * Runs that differ from run to run (each configuration's level moves by 3%
- * for a whole run, as it does here between runs minutes apart) defeat any
- * interval computed inside one run: the same coverage check must fail on
- * single runs, and hold for four runs pooled with --with, whose bootstrap
- * resamples runs and then rounds.
- */
-static void test_pooled_runs(void)
-{
-    enum { TRIALS = 30, RUNS = 4 };
-    const struct rounds_synth s = {0.1, 0, 4, 8, 0.01, 0.005, 0.03};
-    int single = 0, pooled = 0;
-    for (int trial = 0; trial < TRIALS; trial++) {
-        char dirs[RUNS][512], note[512];
-        rng_state = 0xB00750ULL + (uint64_t)trial * 104729;
-        for (int r = 0; r < RUNS; r++) {
-            snprintf(dirs[r], sizeof dirs[r], "%s/pool-%d-%d", root, trial, r);
-            write_rounds_run(dirs[r], &s);
-        }
-        double v, lo = NAN, hi = NAN;
-        if (fit_pooled(dirs[0], NULL, 0) == 0 &&
-            fit_interval(dirs[0], "amdahl", "f", &v, &lo, &hi, note, sizeof note) == 0)
-            single += lo <= 0.1 && 0.1 <= hi;
-        lo = hi = NAN;
-        if (fit_pooled(dirs[0], dirs + 1, RUNS - 1) == 0 &&
-            fit_interval(dirs[0], "amdahl", "f", &v, &lo, &hi, note, sizeof note) == 0 &&
-            strstr(note, "pooled over 4 runs") != NULL)
-            pooled += lo <= 0.1 && 0.1 <= hi;
-    }
-    printf("run-level noise: single runs held f in %d of %d, four pooled in %d of %d\n",
-           single, TRIALS, pooled, TRIALS);
-    CHECK_REPORT(single < 0.8 * TRIALS, "single runs held f %d of %d times: the synthetic "
-                 "runs lack the run-level noise this test is about", single, TRIALS);
-    CHECK_REPORT(pooled >= 0.9 * TRIALS, "pooled runs held f only %d of %d times", pooled,
-                 TRIALS);
-    /* Runs from another CPU are not pooled. */
-    char other[1][512];
-    snprintf(other[0], sizeof other[0], "%s/pool-other", root);
-    write_rounds_run(other[0], &s);
-    char path[600];
-    snprintf(path, sizeof path, "%s/machine.json", other[0]);
-    FILE *f = fopen(path, "w");
-    fprintf(f, "{\"cpu_model\": \"Another CPU\"}\n");
-    fclose(f);
-    char first[512];
-    snprintf(first, sizeof first, "%s/pool-0-0", root);
-    CHECK_INT_EQ(fit_pooled(first, other, 1), 2);
-    snprintf(path, sizeof path, "%s/fit.csv", first);
-    CHECK(access(path, F_OK) != 0); /* a failed fit leaves no fit.csv */
-    /* Nor a directory without runs.csv, or one from before rounds. */
-    snprintf(other[0], sizeof other[0], "%s/pool-none", root);
-    CHECK_INT_EQ(fit_pooled(first, other, 1), 2);
-    snprintf(other[0], sizeof other[0], "%s/pool-old", root);
-    write_rounds_run(other[0], &s);
-    char from[512];
-    snprintf(from, sizeof from, "%s/pool-0-1/runs.csv", root);
-    snprintf(path, sizeof path, "%s/runs.csv", other[0]);
-    CHECK_INT_EQ(copy_columns_before(from, path, "round"), 0);
-    CHECK_INT_EQ(fit_pooled(first, other, 1), 2);
-}
-
-static int exists(const char *dir, const char *name)
-{
-    char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    return access(path, F_OK) == 0;
-}
-
 /* Each family in its own picture: speedup, efficiency and Karp-Flatt only
  * for scaling kernels (Karp-Flatt only with a thread count above 1), the
  * overheads, the shared counters and the false-sharing pair each on one
@@ -807,9 +423,8 @@ static void test_bad_fit(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || mkdtemp(root) == NULL)
+    if (fit_support_start(argc, argv) != 0)
         return 2;
-    plot_sh = argv[1];
     test_amdahl_noise_free();
     test_noisy_coverage("amdahl", "f", 0.1, 0, 0.1);
     test_noisy_coverage("usl", "alpha", 0.05, 0.001, 0.05);
@@ -819,15 +434,11 @@ int main(int argc, char **argv)
     test_degenerate();
     test_images_and_bad_input();
     test_none_schedule();
-    test_bootstrap_coverage();
-    test_pooled_runs();
     test_latency_map();
     test_family_pictures();
     test_environments();
     test_bad_fit();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", root);
-    if (system(cmd) != 0)
+    if (fit_support_end() != 0)
         return 2;
     return CHECK_DONE();
 }
