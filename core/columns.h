@@ -1,6 +1,6 @@
 /*
- * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv and
- * fit.csv: one X-macro list per file, in the order the file is written,
+ * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv,
+ * fit.csv and pictures.csv: one X-macro list per file, in the order the file is written,
  * which is the contract (../shared/DESIGN.md).  Each entry is
  * X(name, type, value):
  *   name   the column's header;
@@ -10,7 +10,7 @@
  *          NONNEGATIVE (empty when < 0);
  *   value  the expression that gives it from `row`, the file's row struct
  *          (struct omps_run_row, struct omps_summary_row, struct omps_key,
- *          struct omps_judgement, struct omps_fit_row).
+ *          struct omps_judgement, struct omps_fit_row, struct omps_picture).
  * The headers, the writers (csv_write.c) and the format test's expected
  * headers are generated from these lists, so adding a column is one line
  * here plus its computation.
@@ -136,6 +136,17 @@
     X(environment, TEXT, row->environment)                                     \
     X(threads_per_rank, POSITIVE, row->threads_per_rank)
 
+/* pictures.csv: the catalogue of pictures, one row each, in the order the
+ * page shows them (row is a const struct omps_picture *, pictures.h). */
+#define OMPS_PICTURE_COLUMNS(X)                                                \
+    X(file, TEXT, row->file)                                                   \
+    X(section, TEXT, row->section)                                             \
+    X(kernel, TEXT, row->kernel)                                               \
+    X(script, TEXT, row->script)                                               \
+    X(data, TEXT, row->data)                                                   \
+    X(title, TEXT, row->title)                                                 \
+    X(caption, TEXT, row->caption)
+
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name
 
@@ -146,5 +157,6 @@
 #define OMPS_PLAN_HEADER (OMPS_PLAN_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_COMPARE_HEADER (OMPS_COMPARE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_FIT_HEADER (OMPS_FIT_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_PICTURE_HEADER (OMPS_PICTURE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

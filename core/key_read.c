@@ -7,8 +7,8 @@
 #include "registry.h"
 
 const char *const omps_key_column_names[OMPS_KC_COUNT] = {
-    "kernel", "params", "n", "threads", "schedule", "chunk",
-    "bind", "places", "wait_policy", "toolchain", "ranks"};
+    "kernel", "params", "n",           "threads",   "schedule", "chunk",
+    "bind",   "places", "wait_policy", "toolchain", "ranks"};
 
 int omps_key_columns_find(const struct omps_table *t, int col[OMPS_KC_COUNT])
 {
@@ -72,7 +72,8 @@ int omps_key_read(const struct omps_table *t, size_t row, const int col[OMPS_KC_
     if (k->kernel->ranked == OMPS_RANKED_NO && k->ranks != 1)
         return OMPS_KC_RANKS;
     *what = "is not a schedule";
-    if (omps_schedule_kind(cell(t, row, col, OMPS_KC_SCHEDULE), &k->schedule.kind) != OMPS_OK)
+    if (omps_schedule_kind(cell(t, row, col, OMPS_KC_SCHEDULE), &k->schedule.kind) !=
+        OMPS_OK)
         return OMPS_KC_SCHEDULE;
     const char *cells[OMPS_AXES];
     for (int a = 0; a < OMPS_AXES; a++)

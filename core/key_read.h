@@ -19,8 +19,13 @@
  * without an axis's column ran the runtime's default, one without ranks
  * ran every configuration as one process. */
 enum omps_key_column {
-    OMPS_KC_KERNEL, OMPS_KC_PARAMS, OMPS_KC_N, OMPS_KC_THREADS, OMPS_KC_SCHEDULE,
-    OMPS_KC_CHUNK, OMPS_KC_REQUIRED,
+    OMPS_KC_KERNEL,
+    OMPS_KC_PARAMS,
+    OMPS_KC_N,
+    OMPS_KC_THREADS,
+    OMPS_KC_SCHEDULE,
+    OMPS_KC_CHUNK,
+    OMPS_KC_REQUIRED,
     OMPS_KC_BIND = OMPS_KC_REQUIRED, /* then one column per axis, in axis order */
     OMPS_KC_RANKS = OMPS_KC_BIND + OMPS_AXES,
     OMPS_KC_COUNT

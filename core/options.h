@@ -11,11 +11,11 @@
 #include <stdio.h>
 
 struct omps_option {
-    int id;             /* the command's own number for it */
-    const char *name;   /* "--threads" */
-    int takes_value;    /* 1: "--name VALUE" or "--name=VALUE"; 0: a flag */
-    const char *usage;  /* its usage item, "[--threads 1,2,4 | 1-16 | max]" */
-    int form;           /* which usage line shows it (a command may have several) */
+    int id;            /* the command's own number for it */
+    const char *name;  /* "--threads" */
+    int takes_value;   /* 1: "--name VALUE" or "--name=VALUE"; 0: a flag */
+    const char *usage; /* its usage item, "[--threads 1,2,4 | 1-16 | max]" */
+    int form;          /* which usage line shows it (a command may have several) */
 };
 
 /* The option of opts named by the first len characters of name, or NULL. */

@@ -36,6 +36,7 @@
 #include "registry.h"
 #include "csv_write.h"
 #include "models.h"
+#include "pictures.h"
 #include "stats.h"
 
 #define RESAMPLES 2000
@@ -44,7 +45,10 @@
 struct series {
     size_t *members; /* indexes into the input's points */
     size_t count;
-    char label[320];
+    char label[320];  /* schedule, then the detail */
+    char detail[300]; /* params, ranks, environment: "[f=0.1] spread" */
+    char legend[600]; /* the label, T(1), and f with its interval */
+    double f, alpha, beta; /* the fits the pictures draw; NaN where none */
 };
 
 /* A parameter's estimate, standard error and interval. */
@@ -74,22 +78,6 @@ static uint64_t next_random(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);
-}
-
-/* The environment of p in a series label: only the axes on which the run's
- * series differ, as "spread/passive/clang". */
-static void env_label(const struct omps_fit_input *in, const struct omps_fit_point *p, char *buf,
-                      size_t len)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (int a = 0; a < OMPS_AXES && used < len; a++) {
-        if (!in->env_varies[a])
-            continue;
-        const char *v = omps_env_value((enum omps_axis)a, p->key.env.value[a]);
-        used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "/" : "",
-                                 *v ? v : "default");
-    }
 }
 
 /* A process kernel's series is its ranks of one thread count each, over
@@ -441,13 +429,18 @@ static struct series *group(const struct omps_fit_input *in, size_t *count)
             if (k->schedule.chunk > 0)
                 snprintf(chunk, sizeof chunk, ":%d", k->schedule.chunk);
             char env[128], ranks[48] = "";
-            env_label(in, p, env, sizeof env);
+            omps_fit_env_label(in, p, env, sizeof env);
             if (p->ranked)
                 snprintf(ranks, sizeof ranks, " ranks of %d thread%s", k->threads,
                          k->threads == 1 ? "" : "s");
-            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s%s%s%s%s",
-                     omps_schedule_name(k->schedule.kind), chunk, *k->params_text ? " [" : "",
-                     k->params_text, *k->params_text ? "]" : "", ranks, *env ? " " : "", env);
+            snprintf(s[n].detail, sizeof s[n].detail, "%s%s%s%s%s%s",
+                     *k->params_text ? "[" : "", k->params_text, *k->params_text ? "]" : "",
+                     ranks, *env ? " " : "", env);
+            const char *detail = s[n].detail + (*s[n].detail == ' ');
+            memmove(s[n].detail, detail, strlen(detail) + 1);
+            snprintf(s[n].label, sizeof s[n].label, "%s%s%s%s",
+                     omps_schedule_name(k->schedule.kind), chunk, *s[n].detail ? " " : "",
+                     s[n].detail);
             n++;
         }
         s[j].members[s[j].count++] = i;
@@ -469,15 +462,6 @@ static size_t distinct_included(const struct omps_fit_input *in, const struct se
     return d;
 }
 
-/* Writes "NaN" for what gnuplot should skip. */
-static void dat_number(FILE *f, double v)
-{
-    if (isfinite(v))
-        fprintf(f, " %.17g", v);
-    else
-        fputs(" NaN", f);
-}
-
 /* A time with the unit that keeps three or four digits: "40.1 ms". */
 static void format_seconds(double s, char *buf, size_t len)
 {
@@ -491,135 +475,26 @@ static void format_seconds(double s, char *buf, size_t len)
         snprintf(buf, len, "%.3g ns", s * 1e9);
 }
 
-/* The files draw.sh reads for series id: WORK/s<id>.dat and a line each of
- * series.txt, fits.txt and titles.txt. */
-static void write_series_data(const char *work, size_t id, const struct omps_fit_input *in,
-                              const struct series *s, const struct outcome *a,
-                              const struct outcome *u, FILE *list, FILE *fits, FILE *titles)
+/* The legend of series s, and the fits its pictures draw. */
+static void series_legend(const struct omps_fit_input *in, struct series *s,
+                          const struct outcome *a, const struct outcome *u)
 {
-    char path[4200];
-    const struct omps_fit_point *first = &in->points[s->members[0]];
-    snprintf(path, sizeof path, "%s/s%zu.dat", work, id);
-    FILE *f = fopen(path, "w");
-    for (size_t i = 0; f != NULL && i < s->count; i++) {
-        const struct omps_fit_point *p = &in->points[s->members[i]];
-        fprintf(f, "%ld", p->cores);
-        const double v[] = {p->median, p->sigma, p->speedup, p->efficiency, p->karp_flatt};
-        for (size_t j = 0; j < 5; j++)
-            dat_number(f, v[j]);
-        fprintf(f, " %d", p->excluded);
-        dat_number(f, p->speedup_lo);
-        dat_number(f, p->speedup_hi);
-        fputc('\n', f);
-    }
-    if (f != NULL)
-        fclose(f);
-    /* A process kernel also names its OpenMP form and its threads per rank. */
-    const struct omps_key *key = &first->key;
-    const struct omps_kernel *form = first->ranked ? key->kernel->thread_form : NULL;
-    fprintf(list, "%zu|%s|%s|%llu|%s|%d|%s|%s|%s|", id, key->kernel->name, key->params_text,
-            (unsigned long long)key->n, omps_schedule_name(key->schedule.kind),
-            key->schedule.chunk, s->label, omps_family_name(key->kernel->family),
-            form ? form->name : "");
-    if (first->ranked)
-        fprintf(list, "%d", key->threads);
-    fputc('\n', list);
-    fprintf(fits, "%zu", id);
-    if (a->ok)
-        fprintf(fits, " %.17g", a->p[0].value);
-    else
-        fputs(" none", fits);
-    if (u->ok)
-        fprintf(fits, " %.17g %.17g\n", u->p[0].value, u->p[1].value);
-    else
-        fputs(" none none\n", fits);
-    fprintf(titles, "%zu|%s", id, s->label);
+    size_t used = (size_t)snprintf(s->legend, sizeof s->legend, "%s", s->label);
     /* Hoefler and Belli: the base case's absolute time beside every speedup. */
-    for (size_t i = 0; i < s->count; i++) {
+    for (size_t i = 0; i < s->count && used < sizeof s->legend; i++) {
         const struct omps_fit_point *p = &in->points[s->members[i]];
         if (p->cores == 1 && isfinite(p->median)) {
             char t1[32];
             format_seconds(p->median, t1, sizeof t1);
-            fprintf(titles, "  T(1) %s", t1);
+            used += (size_t)snprintf(s->legend + used, sizeof s->legend - used, "  T(1) %s", t1);
         }
     }
-    if (a->ok)
-        fprintf(titles, "  f = %.3f [%.3f, %.3f]%s", a->p[0].value, a->p[0].lo, a->p[0].hi,
-                a->chi2_p < 0.001 ? " (bad fit)" : "");
-    fputc('\n', titles);
-}
-
-struct data_files {
-    const char *work;
-    FILE *list, *fits, *titles;
-};
-
-static int open_data(struct data_files *d, const struct omps_fit_input *in)
-{
-    char path[4200];
-    FILE **files[] = {&d->list, &d->fits, &d->titles};
-    static const char *const names[] = {"series.txt", "fits.txt", "titles.txt"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", d->work, names[i]);
-        if ((*files[i] = fopen(path, "w")) == NULL)
-            return -1;
-    }
-    snprintf(path, sizeof path, "%s/machine.txt", d->work);
-    FILE *m = fopen(path, "w");
-    if (m == NULL)
-        return -1;
-    fprintf(m, "%d\n%s\n", in->physical_cores, in->caption);
-    return fclose(m) == 0 ? 0 : -1;
-}
-
-/*
- * WORK/core-to-core.dat for the heat map, from DIR/machine.json's
- * core_to_core_ns: "row column ns" lines (NaN for a pair not measured), a
- * blank line after each row, and WORK/core-to-core-cpus.txt with the CPUs'
- * OS indexes in order.  Nothing when the map is absent or malformed.
- */
-static int write_latency_data(const char *dir, const char *work)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    json_t *m = json_load_file(path, 0, NULL);
-    json_t *map = json_object_get(m, "core_to_core_ns");
-    json_t *cpus = json_object_get(map, "cpus"), *ns = json_object_get(map, "ns");
-    const size_t n = json_array_size(cpus);
-    int ok = n >= 2 && json_array_size(ns) == n;
-    for (size_t i = 0; ok && i < n; i++)
-        ok = json_is_integer(json_array_get(cpus, i)) &&
-             json_array_size(json_array_get(ns, i)) == n;
-    int rc = 0;
-    snprintf(path, sizeof path, "%s/core-to-core.dat", work);
-    FILE *f = ok ? fopen(path, "w") : NULL;
-    snprintf(path, sizeof path, "%s/core-to-core-cpus.txt", work);
-    FILE *c = f ? fopen(path, "w") : NULL;
-    for (size_t i = 0; c != NULL && i < n; i++) {
-        fprintf(c, "%lld\n", (long long)json_integer_value(json_array_get(cpus, i)));
-        for (size_t j = 0; j < n; j++) {
-            json_t *v = json_array_get(json_array_get(ns, i), j);
-            fprintf(f, "%zu %zu", i, j);
-            dat_number(f, json_is_number(v) ? json_number_value(v) : NAN);
-            fputc('\n', f);
-        }
-        fputc('\n', f);
-    }
-    if (f != NULL && (c == NULL || fclose(c) != 0))
-        rc = -1;
-    if (f != NULL && fclose(f) != 0)
-        rc = -1;
-    json_decref(m);
-    return rc;
-}
-
-static void close_data(struct data_files *d)
-{
-    FILE *files[] = {d->list, d->fits, d->titles};
-    for (size_t i = 0; i < 3; i++) {
-        if (files[i] != NULL)
-            fclose(files[i]);
-    }
+    if (a->ok && used < sizeof s->legend)
+        snprintf(s->legend + used, sizeof s->legend - used, "  f = %.3f [%.3f, %.3f]%s",
+                 a->p[0].value, a->p[0].lo, a->p[0].hi, a->chi2_p < 0.001 ? " (bad fit)" : "");
+    s->f = a->ok ? a->p[0].value : NAN;
+    s->alpha = u->ok ? u->p[0].value : NAN;
+    s->beta = u->ok ? u->p[1].value : NAN;
 }
 
 /* Blocking waits overlap past the cores: speedup there is not parallel
@@ -642,16 +517,14 @@ static void skip_series(struct fit_ctx *c, struct series *s, struct outcome *a,
     row(c, s, "usl", "skipped", NAN, NAN, u->points, a->why, NAN, NAN);
 }
 
-/* Fits every series, writing fit.csv rows and, with data, the drawing files. */
-static void fit_all(struct fit_ctx *c, struct series *s, size_t n, struct data_files *data)
+/* Fits every series, writing fit.csv rows and each series' legend. */
+static void fit_all(struct fit_ctx *c, struct series *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         struct outcome a, u;
         if (unfitted(c, &s[i])) {
             skip_series(c, &s[i], &a, &u);
-            if (data->work != NULL)
-                write_series_data(data->work, i + 1, c->in, &s[i], &a, &u, data->list,
-                                  data->fits, data->titles);
+            series_legend(c->in, &s[i], &a, &u);
             continue;
         }
         fit_model(c, &s[i], OMPS_AMDAHL, &a);
@@ -666,9 +539,7 @@ static void fit_all(struct fit_ctx *c, struct series *s, size_t n, struct data_f
         }
         usl_rows(c, &s[i], &u);
         select_row(c, &s[i], &a, &u);
-        if (data->work != NULL)
-            write_series_data(data->work, i + 1, c->in, &s[i], &a, &u, data->list, data->fits,
-                              data->titles);
+        series_legend(c->in, &s[i], &a, &u);
     }
 }
 
@@ -677,6 +548,7 @@ struct fit_args {
     const char *dir;
     const char *with[OMPS_FIT_MAX_RUNS];
     size_t nwith;
+    const char *work; /* --data: where the pictures' data go */
 };
 
 enum fit_option_id { OPT_WITH, OPT_DATA, OPT_SEED };
@@ -689,13 +561,12 @@ const struct omps_option omps_fit_options[] = {
 const size_t omps_fit_option_count = sizeof omps_fit_options / sizeof omps_fit_options[0];
 
 /* Applies one option; returns 0, or -1 when its value will not do. */
-static int apply_fit_option(int id, const char *value, struct fit_args *a,
-                            struct data_files *data, uint64_t *seed)
+static int apply_fit_option(int id, const char *value, struct fit_args *a, uint64_t *seed)
 {
     long v;
     switch (id) {
     case OPT_DATA:
-        data->work = value;
+        a->work = value;
         return 0;
     case OPT_WITH:
         if (a->nwith + 1 >= OMPS_FIT_MAX_RUNS)
@@ -710,14 +581,13 @@ static int apply_fit_option(int id, const char *value, struct fit_args *a,
     }
 }
 
-static int parse_fit_args(int argc, char **argv, struct fit_args *a, struct data_files *data,
-                          uint64_t *seed)
+static int parse_fit_args(int argc, char **argv, struct fit_args *a, uint64_t *seed)
 {
     for (int i = 0; i < argc; i++) {
         const struct omps_option *opt =
             omps_option_find(omps_fit_options, omps_fit_option_count, argv[i], strlen(argv[i]));
         if (opt != NULL && i + 1 < argc &&
-            apply_fit_option(opt->id, argv[i + 1], a, data, seed) == 0) {
+            apply_fit_option(opt->id, argv[i + 1], a, seed) == 0) {
             i++;
         } else if (opt == NULL && a->dir == NULL && strncmp(argv[i], "--", 2) != 0) {
             a->dir = argv[i];
@@ -733,23 +603,35 @@ static int parse_fit_args(int argc, char **argv, struct fit_args *a, struct data
     return -1;
 }
 
-static int write_fits(const char *dir, struct fit_ctx *c, struct data_files *data)
+/* The pictures' catalogue and data (pictures.h) from the fitted series. */
+static int write_pictures(const char *dir, const char *work, const struct omps_fit_input *in,
+                          const struct series *s, size_t n)
+{
+    struct omps_fitted_series *f = calloc(n + 1, sizeof *f);
+    if (f == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        f[i] = (struct omps_fitted_series){s[i].members, s[i].count, s[i].label, s[i].detail,
+                                           s[i].legend, s[i].f, s[i].alpha, s[i].beta};
+    const int rc = omps_pictures_write(dir, work, in, f, n);
+    free(f);
+    return rc;
+}
+
+static int write_fits(const char *dir, struct fit_ctx *c, const char *work)
 {
     size_t n = 0;
     struct series *s = group(c->in, &n);
     struct omps_outfile out;
     int rc = s == NULL || omps_outfile_open(&out, dir, "fit.csv") != OMPS_OK ? -1 : 0;
-    if (rc == 0 && data->work != NULL && open_data(data, c->in) != 0)
-        rc = -2;
     if (rc == 0) {
         c->csv = out.f;
         fprintf(out.f, "%s\n", OMPS_FIT_HEADER);
-        fit_all(c, s, n, data);
+        fit_all(c, s, n);
         rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
-    } else if (rc == -2) {
-        omps_outfile_abort(&out);
     }
-    close_data(data);
+    if (rc == 0 && work != NULL)
+        rc = write_pictures(dir, work, c->in, s, n);
     for (size_t i = 0; s != NULL && i < n; i++)
         free(s[i].members);
     free(s);
@@ -773,9 +655,8 @@ static int read_input(const struct fit_args *a, struct omps_fit_input *in, char 
 int omps_cmd_fit(int argc, char **argv)
 {
     struct fit_args a = {0};
-    struct data_files data = {0};
     struct fit_ctx c = {.seed = 20261125};
-    if (parse_fit_args(argc, argv, &a, &data, &c.seed) != 0)
+    if (parse_fit_args(argc, argv, &a, &c.seed) != 0)
         return 2;
     const char *dir = a.dir;
     /* A fit.csv from an earlier summary must not outlive a failed fit. */
@@ -789,12 +670,10 @@ int omps_cmd_fit(int argc, char **argv)
         return 2;
     }
     c.in = &in;
-    rc = write_fits(dir, &c, &data);
-    if (rc == 0 && data.work != NULL)
-        rc = write_latency_data(dir, data.work);
+    rc = write_fits(dir, &c, a.work);
     if (rc != 0)
-        fprintf(stderr, "ompscale: fit: cannot write fit.csv in '%s' or the data in '%s'\n", dir,
-                data.work ? data.work : "-");
+        fprintf(stderr, "ompscale: fit: cannot write fit.csv or pictures.csv in '%s' or the "
+                "data in '%s'\n", dir, a.work ? a.work : "-");
     omps_fit_input_free(&in);
     return rc == 0 ? 0 : 2;
 }

@@ -20,6 +20,9 @@ struct omps_fit_point {
     int ranked;                /* a process kernel's row: its series are rank counts */
     double median, sigma;      /* sigma: the median's standard error */
     double speedup, efficiency, karp_flatt, speedup_lo, speedup_hi;
+    double ci_low, ci_high;    /* the median's 95% interval (NaN: none) */
+    double rate, rate_lo, rate_hi; /* in the kernel's unit, with its interval */
+    double bound_rate;         /* the hardware bound at this point (NaN: none) */
     int excluded;              /* 0 fitted; 1 drawn only; 2 not even drawn */
     size_t line;
     double *round_values;      /* each round's median, in round order */
@@ -82,6 +85,12 @@ int omps_fit_add_run(struct omps_fit_input *in, const char *dir, char *err, size
 void omps_fit_pool_medians(struct omps_fit_input *in);
 
 void omps_fit_input_free(struct omps_fit_input *in);
+
+/* The environment of p as a label: only the axes on which in's points
+ * differ, as "spread/passive/clang" ("default" where the runtime chose;
+ * empty when every point ran in one environment). */
+void omps_fit_env_label(const struct omps_fit_input *in, const struct omps_fit_point *p,
+                        char *buf, size_t len);
 
 /* fit's options (core/options.h): what the parser accepts and the usage
  * shows. */

@@ -21,10 +21,11 @@
 
 /* summary.csv's columns besides the key's; the first REQUIRED must be there. */
 enum { C_MEDIAN, REQUIRED, C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER,
-       C_SLO, C_SHI, C_COUNT };
+       C_SLO, C_SHI, C_CI_LOW, C_CI_HIGH, C_RATE, C_RATE_LO, C_RATE_HI, C_BOUND, C_COUNT };
 static const char *const names[C_COUNT] = {
     "median_s", "repetitions", "stddev_s", "speedup", "efficiency", "karp_flatt",
-    "oversubscribed", "speedup_ci_low", "speedup_ci_high"};
+    "oversubscribed", "speedup_ci_low", "speedup_ci_high", "ci_low_s", "ci_high_s", "rate",
+    "rate_ci_low", "rate_ci_high", "bound_rate"};
 
 struct reader {
     const struct omps_table *t;
@@ -93,6 +94,12 @@ static int read_point(const struct reader *r, size_t row, int nphys, struct omps
     p->karp_flatt = number(r, row, C_KARP);
     p->speedup_lo = number(r, row, C_SLO);
     p->speedup_hi = number(r, row, C_SHI);
+    p->ci_low = number(r, row, C_CI_LOW);
+    p->ci_high = number(r, row, C_CI_HIGH);
+    p->rate = number(r, row, C_RATE);
+    p->rate_lo = number(r, row, C_RATE_LO);
+    p->rate_hi = number(r, row, C_RATE_HI);
+    p->bound_rate = number(r, row, C_BOUND);
     p->excluded = isnan(p->median) ? 2
                   : number(r, row, C_OVER) == 1 || (nphys > 0 && p->cores > nphys) ? 1
                                                                                      : 0;
@@ -319,4 +326,18 @@ void omps_fit_input_free(struct omps_fit_input *in)
     }
     free(in->points);
     memset(in, 0, sizeof *in);
+}
+
+void omps_fit_env_label(const struct omps_fit_input *in, const struct omps_fit_point *p,
+                        char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int a = 0; a < OMPS_AXES && used < len; a++) {
+        if (!in->env_varies[a])
+            continue;
+        const char *v = omps_env_value((enum omps_axis)a, p->key.env.value[a]);
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "/" : "",
+                                 *v ? v : "default");
+    }
 }

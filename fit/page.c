@@ -54,6 +54,83 @@ static void picture(FILE *f, const char *dir, const char *name, const char *alt)
     }
 }
 
+/* The page's sections of pictures.csv, in order, with their headings (the
+ * machine's pictures sit under its facts). */
+static const struct {
+    const char *section, *heading;
+} sections[] = {
+    {"scaling", "Scaling kernels"},
+    {"overhead", "Construct overheads"},
+    {"contention", "Contention on one counter"},
+    {"false_sharing", "False sharing"},
+    {"environments", "Environments"},
+};
+
+/* The columns of pictures.csv the page reads. */
+enum { P_FILE, P_SECTION, P_KERNEL, P_CAPTION, P_COUNT };
+
+struct catalogue {
+    struct omps_table t;
+    int col[P_COUNT];
+    int ok;
+};
+
+/* DIR/pictures.csv, the plot stage's list of pictures; ok 0 when it is
+ * missing or lacks a column. */
+static void catalogue_read(const char *dir, struct catalogue *c)
+{
+    static const char *const names[P_COUNT] = {"file", "section", "kernel", "caption"};
+    char path[4400], err[512];
+    snprintf(path, sizeof path, "%s/pictures.csv", dir);
+    memset(c, 0, sizeof *c);
+    c->ok = omps_table_read(path, &c->t, err, sizeof err) == OMPS_OK;
+    for (int i = 0; c->ok && i < P_COUNT; i++)
+        c->ok = (c->col[i] = omps_table_column(&c->t, names[i])) >= 0;
+}
+
+static const char *catalogue_cell(const struct catalogue *c, size_t row, int col)
+{
+    return omps_table_cell(&c->t, row, (size_t)c->col[col]);
+}
+
+/* The rows of one section, each as its picture; a row of a kernel other
+ * than the one before it starts with the kernel's name (scaling only). */
+static void section_pictures(FILE *f, const char *dir, const struct catalogue *c,
+                             const char *section, const char *heading, int by_kernel)
+{
+    const struct omps_kernel *last = NULL;
+    int headed = heading == NULL;
+    for (size_t r = 0; c->ok && r < c->t.nrows; r++) {
+        if (strcmp(catalogue_cell(c, r, P_SECTION), section) != 0)
+            continue;
+        if (!headed)
+            fprintf(f, "<h2>%s</h2>\n", heading);
+        headed = 1;
+        const struct omps_kernel *k = omps_kernel_find(catalogue_cell(c, r, P_KERNEL));
+        if (by_kernel && k != NULL && k != last) {
+            fputs("<h3>", f);
+            text(f, k->name);
+            fputs("</h3>\n", f);
+        }
+        last = k;
+        char file[4200];
+        snprintf(file, sizeof file, "%s.png", catalogue_cell(c, r, P_FILE));
+        picture(f, dir, file, catalogue_cell(c, r, P_CAPTION));
+    }
+}
+
+/* Every section of pictures after the machine's, as pictures.csv lists them. */
+static void picture_sections(FILE *f, const char *dir, const struct catalogue *c)
+{
+    if (!c->ok) {
+        fputs("<h2>Pictures</h2>\n<p class=\"missing\">pictures.csv is missing or unreadable: "
+              "run plots/plot.sh on this directory.</p>\n", f);
+        return;
+    }
+    for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
+        section_pictures(f, dir, c, sections[i].section, sections[i].heading, i == 0);
+}
+
 static void machine_row(FILE *f, const char *label, json_t *v)
 {
     fputs("<tr><th>", f);
@@ -120,7 +197,7 @@ static void time_account(FILE *f, json_t *run)
     fputs("</p>\n", f);
 }
 
-static void machine_section(FILE *f, const char *dir)
+static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
 {
     static const char *const keys[] = {"state", "cpu_model", "physical_cores", "logical_cpus",
                                        "usable_cpus", "affinity", "topology", "compiler",
@@ -139,9 +216,8 @@ static void machine_section(FILE *f, const char *dir)
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         machine_row(f, keys[i], json_object_get(m, keys[i]));
     fputs("</table>\n", f);
-    if (json_object_get(m, "core_to_core_ns") != NULL)
-        picture(f, dir, "core-to-core.png", "core-to-core round trip between CPU pairs");
     json_decref(m);
+    section_pictures(f, dir, c, "machine", NULL, 0);
 }
 
 /* Writes the table's named columns (an absent one stays empty). */
@@ -167,94 +243,6 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
         fputs("</tr>\n", f);
     }
     fputs("</table>\n", f);
-}
-
-/* Whether row r is its kernel's first in summary.csv (kernel column kc). */
-static int first_of_kernel(const struct omps_table *sum, int kc, size_t r)
-{
-    const char *name = omps_table_cell(sum, r, (size_t)kc);
-    for (size_t q = 0; q < r; q++) {
-        if (strcmp(omps_table_cell(sum, q, (size_t)kc), name) == 0)
-            return 0;
-    }
-    return 1;
-}
-
-/* A run over several environments (bindings, wait policies, toolchains):
- * each kernel's environments-KERNEL.png, where the plot stage drew one. */
-static void environment_pictures(FILE *f, const char *dir, const struct omps_table *sum, int kc)
-{
-    int heading = 0;
-    for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
-        const char *name = omps_table_cell(sum, r, (size_t)kc);
-        char file[300];
-        snprintf(file, sizeof file, "environments-%s.png", name);
-        if (!first_of_kernel(sum, kc, r) || !present(dir, file))
-            continue;
-        if (!heading)
-            fputs("<h2>Environments</h2>\n", f);
-        heading = 1;
-        picture(f, dir, file, "the best schedule in each environment at the most threads");
-    }
-}
-
-/* The kernels of summary.csv in order of first appearance, by family. */
-static void family_pictures(FILE *f, const char *dir, const struct omps_table *sum)
-{
-    static const char *const names[] = {"overheads", "contention", "false-sharing"};
-    static const char *const titles[] = {"Construct overheads", "Contention on one counter",
-                                         "False sharing"};
-    const int kc = omps_table_column(sum, "kernel");
-    int seen[OMPS_FAMILY_BLOCKING + 1] = {0};
-    fputs("<h2>Scaling kernels</h2>\n", f);
-    picture(f, dir, "overview.png", "every scaling kernel at its best schedule");
-    for (size_t r = 0; kc >= 0 && r < sum->nrows; r++) {
-        const char *name = omps_table_cell(sum, r, (size_t)kc);
-        const struct omps_kernel *k = omps_kernel_find(name);
-        if (!first_of_kernel(sum, kc, r))
-            continue;
-        if (k != NULL && k->family != OMPS_FAMILY_SCALING && k->family != OMPS_FAMILY_BLOCKING) {
-            seen[k->family] = 1;
-            continue;
-        }
-        char file[300];
-        fputs("<h3>", f);
-        text(f, name);
-        fputs("</h3>\n", f);
-        /* A process kernel: its splits of the cores against its OpenMP form. */
-        snprintf(file, sizeof file, "splits-%s.png", name);
-        if (present(dir, file))
-            picture(f, dir, file, "threads against processes: every split of the cores into "
-                                  "ranks x threads, beside the OpenMP form");
-        snprintf(file, sizeof file, "speedup-%s.png", name);
-        picture(f, dir, file, k != NULL && k->ranked != OMPS_RANKED_NO
-                                  ? "speedup against cores (ranks x threads per rank)"
-                                  : "speedup against threads");
-        snprintf(file, sizeof file, "efficiency-%s.png", name);
-        picture(f, dir, file, "parallel efficiency against threads");
-        snprintf(file, sizeof file, "rate-%s.png", name);
-        picture(f, dir, file, "rate against threads, with its hardware bound");
-        snprintf(file, sizeof file, "karp-flatt-%s.png", name);
-        if (present(dir, file))
-            picture(f, dir, file, "Karp-Flatt serial fraction");
-        snprintf(file, sizeof file, "chunks-%s.png", name);
-        if (present(dir, file))
-            picture(f, dir, file, "time against chunk size (a run that swept chunks)");
-        for (size_t p = 0; k != NULL && p < k->nparams; p++) {
-            snprintf(file, sizeof file, "%s-%s.png", k->params[p].name, name);
-            if (present(dir, file))
-                picture(f, dir, file, "time against the swept parameter");
-        }
-    }
-    for (int fam = OMPS_FAMILY_OVERHEAD; fam <= OMPS_FAMILY_FALSE_SHARING; fam++) {
-        if (!seen[fam])
-            continue;
-        char file[64];
-        fprintf(f, "<h2>%s</h2>\n", titles[fam - 1]);
-        snprintf(file, sizeof file, "%s.png", names[fam - 1]);
-        picture(f, dir, file, titles[fam - 1]);
-    }
-    environment_pictures(f, dir, sum, kc);
 }
 
 static void fits_section(FILE *f, const char *dir)
@@ -298,7 +286,8 @@ static const char style[] =
     "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
     ".missing{color:#b00}";
 
-static int write_page(FILE *f, const char *dir, const struct omps_table *sum)
+static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
+                      const struct catalogue *c)
 {
     static const char *const cols[] = {"kernel", "params", "n", "threads", "schedule", "chunk",
                                        "repetitions", "median_s", "ci_low_s", "ci_high_s",
@@ -312,8 +301,8 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum)
     fputs("<h1>ompscale run: ", f);
     text(f, dir);
     fputs("</h1>\n", f);
-    machine_section(f, dir);
-    family_pictures(f, dir, sum);
+    machine_section(f, dir, c);
+    picture_sections(f, dir, c);
     fits_section(f, dir);
     fputs("<h2>Summary (95% intervals over rounds)</h2>\n", f);
     csv_table(f, sum, cols, sizeof cols / sizeof cols[0]);
@@ -336,15 +325,18 @@ int omps_cmd_page(int argc, char **argv)
         fprintf(stderr, "ompscale: page: %s\n", err);
         return 2;
     }
+    struct catalogue pictures;
+    catalogue_read(dir, &pictures);
     struct omps_outfile out;
     int rc = omps_outfile_open(&out, dir, "index.html");
-    if (rc == OMPS_OK && write_page(out.f, dir, &sum) != 0) {
+    if (rc == OMPS_OK && write_page(out.f, dir, &sum, &pictures) != 0) {
         omps_outfile_abort(&out);
         rc = OMPS_EIO;
     } else if (rc == OMPS_OK) {
         rc = omps_outfile_commit(&out);
     }
     omps_table_free(&sum);
+    omps_table_free(&pictures.t);
     if (rc != OMPS_OK) {
         fprintf(stderr, "ompscale: page: cannot write %s/index.html\n", dir);
         return 2;

@@ -4,9 +4,11 @@
 # `ompscale fit` reads summary.csv, runs.csv and machine.json (by column name
 # and with a JSON parser) and writes RUN_DIR/fit.csv: Amdahl's law and the
 # USL by weighted least squares, with 95% intervals from a bootstrap over
-# rounds.  gnuplot then draws the pictures draw.sh describes (per kernel
-# and per family, the latency map, environments and sweeps), after removing
-# an earlier plot's, and `ompscale page` writes index.html.  Prints one line
+# rounds; and RUN_DIR/pictures.csv, the catalogue of every picture (per
+# kernel and per family, the latency map, environments and sweeps) with
+# its data in a scratch directory.  gnuplot then draws the catalogue
+# (draw.sh), after removing an earlier plot's pictures, and `ompscale page`
+# writes index.html from it.  Prints one line
 # per fit or skipped fit.  Exit 0 (a skipped fit is not an error), 2 when the
 # files are missing or malformed, or ompscale or gnuplot is absent; a failed
 # run leaves no fit.csv behind.  --fit-only writes fit.csv and draws nothing.
@@ -31,12 +33,11 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$ompscale" fit "$dir" --data "$work" || exit 2
 [ "$draw" -eq 1 ] || exit 0
-nphys=$(sed -n 1p "$work/machine.txt")
-machine=$(sed -n 2p "$work/machine.txt")
+. "$here/../tools/csv.sh"
 . "$here/draw.sh"
 drawn=0
 remove_old_pictures "$dir"
-draw_all "$work" "$dir" "$nphys" "$machine" || drawn=$?
+draw_all "$work" "$dir" || drawn=$?
 # The page comes last and names any picture that failed to draw.
 "$ompscale" page "$dir" || exit 2
 echo "plots: open $dir/index.html"

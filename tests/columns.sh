@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The columns docs/reference.md lists ("The columns, exactly") are the
 # headers a real run writes: runs.csv and summary.csv from a tiny sweep,
-# fit.csv from its fit, compare.csv from comparing it with itself, and the
+# fit.csv and pictures.csv from its fit, compare.csv from comparing it with itself, and the
 # --dry-run plan.
 #
 # Usage: columns.sh OMPSCALE SOURCE_DIR
@@ -39,11 +39,13 @@ expect() {
 
 args=(run --quick --kernels copy,midpoint --threads 1,2 --schedules static --repetitions 1 --seed 1)
 "$bin" "${args[@]}" --out "$tmp/run" 2>"$tmp/err" || { echo "FAIL: the sweep: $(tail -2 "$tmp/err")"; exit 1; }
-"$bin" fit "$tmp/run" --seed 1 2>/dev/null || echo "note: the fit said more than nothing"
+mkdir -p "$tmp/work"
+"$bin" fit "$tmp/run" --seed 1 --data "$tmp/work" 2>/dev/null || echo "note: the fit said more than nothing"
 "$bin" compare "$tmp/run" "$tmp/run" --report "$tmp/cmp" >/dev/null 2>&1
 expect runs.csv "$(head -n 1 "$tmp/run/runs.csv")"
 expect summary.csv "$(head -n 1 "$tmp/run/summary.csv")"
 expect fit.csv "$(head -n 1 "$tmp/run/fit.csv" 2>/dev/null)"
+expect pictures.csv "$(head -n 1 "$tmp/run/pictures.csv" 2>/dev/null)"
 expect compare.csv "$(head -n 1 "$tmp/cmp/compare.csv" 2>/dev/null)"
 expect --dry-run "$("$bin" "${args[@]}" --dry-run 2>/dev/null | head -n 1)"
 [ "$fail" -eq 0 ]

@@ -15,13 +15,11 @@
 const char *plot_sh;
 char root[] = "/tmp/ompscale-test-fit-XXXXXX";
 
-
 /* Time at N threads under USL (Amdahl when beta = 0). */
 double usl_time(double t1, double alpha, double beta, int n)
 {
     return t1 * (1.0 + alpha * (n - 1) + beta * n * (n - 1.0)) / n;
 }
-
 
 /* Writes one summary.csv row by column name: cells holds name, value pairs
  * ending in NULL; every other column of OMPS_SUMMARY_HEADER is empty, so a
@@ -66,19 +64,50 @@ void write_run(const char *dir, const struct synth *s)
         snprintf(threads, sizeof threads, "%d", n);
         snprintf(count, sizeof count, "%d", reps);
         num(m, sizeof m, measured);
-        summary_row(f, (const char *const[]){
-                           "kernel", s->kernel, "n", "1000", "threads", threads,
-                           "schedule", "static", "chunk", "0", "repetitions", count,
-                           "median_s", m, "mean_s", m, "stddev_s", num(sd, sizeof sd, stddev),
-                           "min_s", m, "max_s", m, "speedup", num(sp, sizeof sp, 1.0 / measured),
-                           "rate", "1", "rate_unit", "GFLOP/s", "oversubscribed", "0",
-                           "ranks", "1", "cores", threads, NULL});
+        summary_row(f, (const char *const[]){"kernel",
+                                             s->kernel,
+                                             "n",
+                                             "1000",
+                                             "threads",
+                                             threads,
+                                             "schedule",
+                                             "static",
+                                             "chunk",
+                                             "0",
+                                             "repetitions",
+                                             count,
+                                             "median_s",
+                                             m,
+                                             "mean_s",
+                                             m,
+                                             "stddev_s",
+                                             num(sd, sizeof sd, stddev),
+                                             "min_s",
+                                             m,
+                                             "max_s",
+                                             m,
+                                             "speedup",
+                                             num(sp, sizeof sp, 1.0 / measured),
+                                             "rate",
+                                             "1",
+                                             "rate_unit",
+                                             "GFLOP/s",
+                                             "oversubscribed",
+                                             "0",
+                                             "ranks",
+                                             "1",
+                                             "cores",
+                                             threads,
+                                             NULL});
     }
     fclose(f);
     snprintf(path, sizeof path, "%s/machine.json", dir);
     f = fopen(path, "w");
-    fprintf(f, "{\n  \"date\": \"2026-01-01T00:00:00Z\",\n  \"cpu_model\": \"Synthetic CPU\",\n"
-               "  \"physical_cores\": %d\n}\n", s->physical_cores);
+    fprintf(f,
+            "{\n  \"date\": \"2026-01-01T00:00:00Z\",\n  \"cpu_model\": \"Synthetic "
+            "CPU\",\n"
+            "  \"physical_cores\": %d\n}\n",
+            s->physical_cores);
     fclose(f);
 }
 
@@ -109,7 +138,8 @@ int copy_columns_before(const char *from, const char *to, const char *column)
         for (int c = 0; c < end; c++) {
             if (c > 0)
                 fputc(',', f);
-            omps_csv_text(f, r == 0 ? t.header[c] : omps_table_cell(&t, r - 1, (size_t)c));
+            omps_csv_text(f,
+                          r == 0 ? t.header[c] : omps_table_cell(&t, r - 1, (size_t)c));
         }
         fputc('\n', f);
     }
@@ -118,9 +148,9 @@ int copy_columns_before(const char *from, const char *to, const char *column)
     return rc;
 }
 
-
 /* Finds (model, parameter) in DIR/fit.csv.  Returns 0 when found. */
-int fit_lookup(const char *dir, const char *model, const char *param, struct fit_cells *out)
+int fit_lookup(const char *dir, const char *model, const char *param,
+               struct fit_cells *out)
 {
     char path[512], msg[512];
     struct omps_table t;
@@ -129,8 +159,8 @@ int fit_lookup(const char *dir, const char *model, const char *param, struct fit
         fprintf(stderr, "%s\n", msg);
         return -1;
     }
-    static const char *const names[] = {"model", "parameter", "value", "stderr",
-                                        "ci_low", "ci_high", "note"};
+    static const char *const names[] = {"model",  "parameter", "value", "stderr",
+                                        "ci_low", "ci_high",   "note"};
     int c[7], found = -1;
     for (int i = 0; i < 7; i++) {
         c[i] = omps_table_column(&t, names[i]);
@@ -155,8 +185,8 @@ int fit_lookup(const char *dir, const char *model, const char *param, struct fit
 }
 
 /* Looks up (model, parameter) in DIR/fit.csv; returns 0 when found. */
-int fit_value(const char *dir, const char *model, const char *param,
-              double *value, double *err, char *note, size_t note_len)
+int fit_value(const char *dir, const char *model, const char *param, double *value,
+              double *err, char *note, size_t note_len)
 {
     struct fit_cells f;
     if (fit_lookup(dir, model, param, &f) != 0)

@@ -63,11 +63,12 @@ int run_plots(const char *dir);
 int copy_columns_before(const char *from, const char *to, const char *column);
 
 /* Finds (model, parameter) in DIR/fit.csv.  Returns 0 when found. */
-int fit_lookup(const char *dir, const char *model, const char *param, struct fit_cells *out);
+int fit_lookup(const char *dir, const char *model, const char *param,
+               struct fit_cells *out);
 
 /* Looks up (model, parameter) in DIR/fit.csv; returns 0 when found. */
-int fit_value(const char *dir, const char *model, const char *param,
-              double *value, double *err, char *note, size_t note_len);
+int fit_value(const char *dir, const char *model, const char *param, double *value,
+              double *err, char *note, size_t note_len);
 
 /* ROOT/NAME into dir: a case's own run directory. */
 void case_dir(char *dir, size_t len, const char *name);

@@ -32,6 +32,12 @@ rm "$tmp/run/fit.csv" "$tmp/run/speedup-copy.png"
 "$bin" page "$tmp/run" || bad "page without fit.csv"
 grep -q "fit.csv is missing" "$page" || bad "no word about the missing fit.csv"
 grep -q "not drawn: speedup-copy.png" "$page" || bad "the missing picture is not named"
+# The pictures are those of the plot stage's catalogue: without it, the page says so.
+mv "$tmp/run/pictures.csv" "$tmp/pictures.csv"
+"$bin" page "$tmp/run" || bad "page without pictures.csv"
+grep -q "pictures.csv is missing" "$page" || bad "no word about the missing pictures.csv"
+grep -q '<img src=' "$page" && bad "pictures shown without a catalogue"
+mv "$tmp/pictures.csv" "$tmp/run/pictures.csv"
 "$bin" page "$tmp/nothing" 2>"$tmp/err"
 [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] || bad "page on a missing directory"
 

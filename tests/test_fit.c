@@ -388,8 +388,12 @@ static void test_latency_map(void)
         fclose(f);
     CHECK_REPORT(values == 9 && blanks == 3 && nans == 2,
                  "core-to-core.dat: %d values, %d blank lines, %d NaN", values, blanks, nans);
-    /* Every speedup's key names the base case's absolute time. */
-    snprintf(cmd, sizeof cmd, "grep -q '|static  T(1) 1 s  f = 0.100' %s/work/titles.txt", dir);
+    /* Every speedup's key names the base case's absolute time, and the
+     * catalogue lists the map with the CPUs' OS indexes. */
+    snprintf(cmd, sizeof cmd, "grep -q '^\"static  T(1) 1 s  f = 0.100' %s/work/p1.dat", dir);
+    CHECK_INT_EQ(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "grep -q \"^core-to-core,machine,,heatmap.gp,.*CPUS='0 2 5'\" "
+             "%s/pictures.csv", dir);
     CHECK_INT_EQ(system(cmd), 0);
     CHECK_INT_EQ(run_plots(dir), 0);
     snprintf(path, sizeof path, "%s/core-to-core.png", dir);

@@ -1,0 +1,48 @@
+/*
+ * The picture catalogue.  `ompscale fit DIR --data WORK` decides every
+ * picture the run's data makes: it writes the data files each picture
+ * draws from into WORK and one row per picture into DIR/pictures.csv
+ * (core/columns.h: the file, the page section and kernel it belongs to,
+ * the gnuplot script and its settings, the title and the caption).
+ * plots/draw.sh draws the rows and `ompscale page` shows them, both by
+ * column name, so a picture is named in one place.
+ */
+#ifndef OMPSCALE_PICTURES_H
+#define OMPSCALE_PICTURES_H
+
+#include <stddef.h>
+
+#include "fit.h"
+
+/* One row of pictures.csv. */
+struct omps_picture {
+    const char *file;    /* base name in DIR: FILE.png and FILE.svg */
+    const char *section; /* the page's section: machine, scaling, overhead,
+                            contention, false_sharing or environments */
+    const char *kernel;  /* the kernel it belongs to; empty for several */
+    const char *script;  /* the gnuplot script in plots/ */
+    const char *data;    /* its -e settings, naming data files in WORK */
+    const char *title;   /* the picture's own title */
+    const char *caption; /* what the page says it shows */
+};
+
+/* One fitted series, as the pictures draw it. */
+struct omps_fitted_series {
+    const size_t *members; /* indexes into the input's points */
+    size_t count;
+    const char *label;     /* schedule, params, ranks, environment */
+    const char *detail;    /* the label without the schedule */
+    const char *legend;    /* label, T(1), and f with its interval */
+    double f, alpha, beta; /* the Amdahl and USL fits; NaN where not fitted */
+};
+
+/*
+ * Writes every picture's data into work and DIR/pictures.csv (atomically)
+ * from the points of in, its fitted series s[0..n) and DIR/machine.json's
+ * latency map.  Returns 0, or -1 when a file cannot be written.
+ */
+int omps_pictures_write(const char *dir, const char *work,
+                        const struct omps_fit_input *in,
+                        const struct omps_fitted_series *s, size_t n);
+
+#endif
