@@ -11,9 +11,9 @@
  *   value  the expression that gives it from `row`, the file's row struct
  *          (struct omps_run_row, struct omps_summary_row, struct omps_key,
  *          struct omps_judgement, struct omps_fit_row, struct omps_picture).
- * The headers, the writers (csv_write.c) and the format test's expected
- * headers are generated from these lists, so adding a column is one line
- * here plus its computation.
+ * The headers, the writers (csv_write.c), the readers' column look-ups
+ * (below) and the format test's expected headers are generated from these
+ * lists, so adding a column is one line here plus its computation.
  */
 #ifndef OMPSCALE_COLUMNS_H
 #define OMPSCALE_COLUMNS_H
@@ -40,12 +40,16 @@
     OMPS_AXIS_COLUMNS(X, K)                                                    \
     X(runtime, TEXT, (RUNTIME) != NULL ? (RUNTIME) : "")
 
+/* The whole key of K: its configuration, environment and ranks (the
+ * columns core/key_read.c reads a key from). */
+#define OMPS_WHOLE_KEY_COLUMNS(X, K)                                           \
+    OMPS_KEY_COLUMNS(X, K)                                                     \
+    OMPS_AXIS_COLUMNS(X, K)                                                    \
+    X(ranks, INT, omps_key_ranks(K))
+
 /* run --dry-run's plan on stdout: one row per configuration (row is a
  * const struct omps_key *). */
-#define OMPS_PLAN_COLUMNS(X)                                                   \
-    OMPS_KEY_COLUMNS(X, row)                                                   \
-    OMPS_AXIS_COLUMNS(X, row)                                                  \
-    X(ranks, INT, omps_key_ranks(row))
+#define OMPS_PLAN_COLUMNS(X) OMPS_WHOLE_KEY_COLUMNS(X, row)
 
 /* runs.csv: one row per timed repetition (struct omps_run_row). */
 #define OMPS_RUNS_COLUMNS(X)                                                   \
@@ -149,6 +153,18 @@
 
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name
+
+/* The readers' look-ups, from the same lists: a constant per column of a
+ * file (OMPS_RUNS_seconds, OMPS_SUMMARY_median_s, OMPS_PICTURE_file) and
+ * the names in that order, so a reader cannot ask for a column its file
+ * does not have: the constant would not exist. */
+#define OMPS_COLUMN_STRING(name, type, value) #name,
+#define OMPS_RUNS_INDEX(name, type, value) OMPS_RUNS_##name,
+#define OMPS_SUMMARY_INDEX(name, type, value) OMPS_SUMMARY_##name,
+#define OMPS_PICTURE_INDEX(name, type, value) OMPS_PICTURE_##name,
+enum omps_runs_column { OMPS_RUNS_COLUMNS(OMPS_RUNS_INDEX) OMPS_RUNS_NCOLUMNS };
+enum omps_summary_column { OMPS_SUMMARY_COLUMNS(OMPS_SUMMARY_INDEX) OMPS_SUMMARY_NCOLUMNS };
+enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE_NCOLUMNS };
 
 /* The header lines (no newline), as string constants. */
 #define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)

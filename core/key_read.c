@@ -7,8 +7,7 @@
 #include "registry.h"
 
 const char *const omps_key_column_names[OMPS_KC_COUNT] = {
-    "kernel", "params", "n",           "threads",   "schedule", "chunk",
-    "bind",   "places", "wait_policy", "toolchain", "ranks"};
+    OMPS_WHOLE_KEY_COLUMNS(OMPS_COLUMN_STRING, k)};
 
 int omps_key_columns_find(const struct omps_table *t, int col[OMPS_KC_COUNT])
 {
@@ -34,10 +33,10 @@ static int read_counts(const struct omps_table *t, size_t row, const int col[],
     static const struct {
         int column;
         long lo, hi;
-    } counts[] = {{OMPS_KC_N, 1, 1L << 40},
-                  {OMPS_KC_THREADS, 1, OMPS_MAX_THREADS},
-                  {OMPS_KC_CHUNK, 0, 1L << 30},
-                  {OMPS_KC_RANKS, 1, OMPS_MAX_RANKS}};
+    } counts[] = {{OMPS_KC_n, 1, 1L << 40},
+                  {OMPS_KC_threads, 1, OMPS_MAX_THREADS},
+                  {OMPS_KC_chunk, 0, 1L << 30},
+                  {OMPS_KC_ranks, 1, OMPS_MAX_RANKS}};
     long v[4];
     for (size_t i = 0; i < 4; i++) {
         const char *s = cell(t, row, col, counts[i].column);
@@ -57,28 +56,28 @@ int omps_key_read(const struct omps_table *t, size_t row, const int col[OMPS_KC_
                   struct omps_key *k, const char **what)
 {
     memset(k, 0, sizeof *k);
-    k->kernel = omps_kernel_find(cell(t, row, col, OMPS_KC_KERNEL));
+    k->kernel = omps_kernel_find(cell(t, row, col, OMPS_KC_kernel));
     *what = "is not a kernel of this build";
     if (k->kernel == NULL)
-        return OMPS_KC_KERNEL;
+        return OMPS_KC_kernel;
     *what = "are not the kernel's parameters";
-    if (omps_key_parse_params(k, cell(t, row, col, OMPS_KC_PARAMS)) != OMPS_OK)
-        return OMPS_KC_PARAMS;
+    if (omps_key_parse_params(k, cell(t, row, col, OMPS_KC_params)) != OMPS_OK)
+        return OMPS_KC_params;
     *what = "is not a whole number in range";
     const int bad_count = read_counts(t, row, col, k);
     if (bad_count >= 0)
         return bad_count;
     *what = "is not 1 for an OpenMP kernel";
     if (k->kernel->ranked == OMPS_RANKED_NO && k->ranks != 1)
-        return OMPS_KC_RANKS;
+        return OMPS_KC_ranks;
     *what = "is not a schedule";
-    if (omps_schedule_kind(cell(t, row, col, OMPS_KC_SCHEDULE), &k->schedule.kind) !=
+    if (omps_schedule_kind(cell(t, row, col, OMPS_KC_schedule), &k->schedule.kind) !=
         OMPS_OK)
-        return OMPS_KC_SCHEDULE;
+        return OMPS_KC_schedule;
     const char *cells[OMPS_AXES];
     for (int a = 0; a < OMPS_AXES; a++)
-        cells[a] = cell(t, row, col, OMPS_KC_BIND + a);
+        cells[a] = cell(t, row, col, OMPS_KC_bind + a);
     const int bad_axis = omps_env_from_cells(cells, &k->env);
     *what = "is not a value of that axis";
-    return bad_axis < 0 ? -1 : OMPS_KC_BIND + bad_axis;
+    return bad_axis < 0 ? -1 : OMPS_KC_bind + bad_axis;
 }

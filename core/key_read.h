@@ -11,24 +11,19 @@
 
 #include <stddef.h>
 
+#include "columns.h"
 #include "env.h"
 #include "key.h"
 #include "table.h"
 
-/* The key's columns.  The first OMPS_KC_REQUIRED must be there; a file
- * without an axis's column ran the runtime's default, one without ranks
- * ran every configuration as one process. */
+/* The key's columns (core/columns.h's OMPS_WHOLE_KEY_COLUMNS), as
+ * OMPS_KC_kernel ... OMPS_KC_ranks.  The first OMPS_KC_REQUIRED must be
+ * there; a file without an axis's column ran the runtime's default, one
+ * without ranks ran every configuration as one process. */
+#define OMPS_KC_INDEX(name, type, value) OMPS_KC_##name,
 enum omps_key_column {
-    OMPS_KC_KERNEL,
-    OMPS_KC_PARAMS,
-    OMPS_KC_N,
-    OMPS_KC_THREADS,
-    OMPS_KC_SCHEDULE,
-    OMPS_KC_CHUNK,
-    OMPS_KC_REQUIRED,
-    OMPS_KC_BIND = OMPS_KC_REQUIRED, /* then one column per axis, in axis order */
-    OMPS_KC_RANKS = OMPS_KC_BIND + OMPS_AXES,
-    OMPS_KC_COUNT
+    OMPS_WHOLE_KEY_COLUMNS(OMPS_KC_INDEX, k) OMPS_KC_COUNT,
+    OMPS_KC_REQUIRED = OMPS_KC_bind
 };
 
 /* The header name of each key column. */

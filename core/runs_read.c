@@ -7,21 +7,20 @@
 
 #include "errors.h"
 #include "parse.h"
+#include "columns.h"
 #include "key_read.h"
 #include "table.h"
 
-/* The columns besides the key's; the first REQUIRED_COLUMNS must be there. */
-enum { C_SECONDS, C_VERIFIED, C_REPETITION, C_OVERSUBSCRIBED, C_ROUND, C_PROBE, C_RUNTIME,
-       C_RESULT, C_COUNT };
-static const char *const column_names[C_COUNT] = {
-    "seconds", "verified", "repetition", "oversubscribed", "round", "probe_ns", "runtime",
-    "result"};
-#define REQUIRED_COLUMNS C_REPETITION
+/* runs.csv's columns by name (core/columns.h); besides the key's, these
+ * must be there. */
+static const char *const column_names[OMPS_RUNS_NCOLUMNS] = {
+    OMPS_RUNS_COLUMNS(OMPS_COLUMN_STRING)};
+static const int required[] = {OMPS_RUNS_seconds, OMPS_RUNS_verified};
 
 struct reader {
     const struct omps_table *t;
     int key_col[OMPS_KC_COUNT];
-    int col[C_COUNT];
+    int col[OMPS_RUNS_NCOLUMNS];
     const char *path;
     char *err;
     size_t err_len;
@@ -66,34 +65,34 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
     int rc = read_key(r, row, &out->key);
     if (rc != OMPS_OK)
         return rc;
-    if (omps_parse_double(omps_table_cell(r->t, row, (size_t)r->col[C_SECONDS]),
+    if (omps_parse_double(omps_table_cell(r->t, row, (size_t)r->col[OMPS_RUNS_seconds]),
                           &out->seconds) != 0 || !(out->seconds > 0))
-        return bad(r, row, C_SECONDS, "is not a positive time");
-    if (whole(r, row, C_VERIFIED, 0, 1, &verified) ||
-        whole(r, row, C_REPETITION, 0, 1L << 30, &rep) ||
-        whole(r, row, C_OVERSUBSCRIBED, 0, 1, &over) ||
-        whole(r, row, C_ROUND, 0, 1L << 40, &round))
+        return bad(r, row, OMPS_RUNS_seconds, "is not a positive time");
+    if (whole(r, row, OMPS_RUNS_verified, 0, 1, &verified) ||
+        whole(r, row, OMPS_RUNS_repetition, 0, 1L << 30, &rep) ||
+        whole(r, row, OMPS_RUNS_oversubscribed, 0, 1, &over) ||
+        whole(r, row, OMPS_RUNS_round, 0, 1L << 40, &round))
         return OMPS_EFORMAT;
     out->verified = (int)verified;
     /* Without a repetition column each row is its own repetition, so no two
      * rows look like the same one. */
-    out->repetition = r->col[C_REPETITION] < 0 ? (int)row : (int)rep;
+    out->repetition = r->col[OMPS_RUNS_repetition] < 0 ? (int)row : (int)rep;
     out->oversubscribed = (int)over;
     out->round = round;
     out->line = r->t->lines[row];
     /* The probe is optional and may be empty (no pair to probe). */
-    const char *probe = r->col[C_PROBE] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[C_PROBE]);
+    const char *probe = r->col[OMPS_RUNS_probe_ns] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[OMPS_RUNS_probe_ns]);
     out->probe_ns = NAN;
     if (*probe && (omps_parse_double(probe, &out->probe_ns) != 0 || !(out->probe_ns > 0)))
-        return bad(r, row, C_PROBE, "is not a positive time");
-    const char *runtime = r->col[C_RUNTIME] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[C_RUNTIME]);
+        return bad(r, row, OMPS_RUNS_probe_ns, "is not a positive time");
+    const char *runtime = r->col[OMPS_RUNS_runtime] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[OMPS_RUNS_runtime]);
     if (strlen(runtime) >= sizeof out->runtime)
-        return bad(r, row, C_RUNTIME, "is too long");
+        return bad(r, row, OMPS_RUNS_runtime, "is too long");
     snprintf(out->runtime, sizeof out->runtime, "%s", runtime);
-    const char *result = r->col[C_RESULT] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[C_RESULT]);
+    const char *result = r->col[OMPS_RUNS_result] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[OMPS_RUNS_result]);
     out->result = NAN;
     if (*result && omps_parse_double(result, &out->result) != 0)
-        return bad(r, row, C_RESULT, "is not a finite number");
+        return bad(r, row, OMPS_RUNS_result, "is not a finite number");
     return OMPS_OK;
 }
 
@@ -105,10 +104,12 @@ static int find_columns(struct reader *r)
                  omps_key_column_names[missing]);
         return OMPS_EFORMAT;
     }
-    for (int c = 0; c < C_COUNT; c++) {
+    for (int c = 0; c < OMPS_RUNS_NCOLUMNS; c++)
         r->col[c] = omps_table_column(r->t, column_names[c]);
-        if (r->col[c] < 0 && c < REQUIRED_COLUMNS) {
-            snprintf(r->err, r->err_len, "%s:1: no '%s' column", r->path, column_names[c]);
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        if (r->col[required[i]] < 0) {
+            snprintf(r->err, r->err_len, "%s:1: no '%s' column", r->path,
+                     column_names[required[i]]);
             return OMPS_EFORMAT;
         }
     }
@@ -124,7 +125,7 @@ int omps_runs_read(const char *path, struct omps_runs *runs, char *err, size_t e
         return rc;
     struct reader r = {.t = &t, .path = path, .err = err, .err_len = err_len};
     rc = find_columns(&r);
-    runs->has_round = r.col[C_ROUND] >= 0;
+    runs->has_round = r.col[OMPS_RUNS_round] >= 0;
     if (rc == OMPS_OK) {
         runs->rows = calloc(t.nrows + 1, sizeof *runs->rows);
         rc = runs->rows ? OMPS_OK : OMPS_ENOMEM;

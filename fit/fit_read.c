@@ -12,6 +12,7 @@
 
 #include "errors.h"
 #include "parse.h"
+#include "columns.h"
 #include "fit.h"
 #include "key_read.h"
 #include "machine_file.h"
@@ -19,18 +20,14 @@
 #include "stats.h"
 #include "table.h"
 
-/* summary.csv's columns besides the key's; the first REQUIRED must be there. */
-enum { C_MEDIAN, REQUIRED, C_REPS = REQUIRED, C_STDDEV, C_SPEEDUP, C_EFFICIENCY, C_KARP, C_OVER,
-       C_SLO, C_SHI, C_CI_LOW, C_CI_HIGH, C_RATE, C_RATE_LO, C_RATE_HI, C_BOUND, C_COUNT };
-static const char *const names[C_COUNT] = {
-    "median_s", "repetitions", "stddev_s", "speedup", "efficiency", "karp_flatt",
-    "oversubscribed", "speedup_ci_low", "speedup_ci_high", "ci_low_s", "ci_high_s", "rate",
-    "rate_ci_low", "rate_ci_high", "bound_rate"};
+/* summary.csv's columns by name (core/columns.h). */
+static const char *const names[OMPS_SUMMARY_NCOLUMNS] = {
+    OMPS_SUMMARY_COLUMNS(OMPS_COLUMN_STRING)};
 
 struct reader {
     const struct omps_table *t;
     int key_col[OMPS_KC_COUNT];
-    int col[C_COUNT];
+    int col[OMPS_SUMMARY_NCOLUMNS];
     const char *path;
     char *err;
     size_t err_len;
@@ -82,26 +79,26 @@ static int read_point(const struct reader *r, size_t row, int nphys, struct omps
     int rc = read_identity(r, row, p);
     if (rc != OMPS_OK)
         return rc;
-    const char *m = cell(r, row, C_MEDIAN);
+    const char *m = cell(r, row, OMPS_SUMMARY_median_s);
     p->median = NAN;
     if (*m && strcmp(m, "nan") != 0 && (omps_parse_double(m, &p->median) != 0 || !(p->median > 0)))
-        return bad(r, row, C_MEDIAN, "is not a positive time");
-    const double sd = number(r, row, C_STDDEV), reps = number(r, row, C_REPS);
+        return bad(r, row, OMPS_SUMMARY_median_s, "is not a positive time");
+    const double sd = number(r, row, OMPS_SUMMARY_stddev_s), reps = number(r, row, OMPS_SUMMARY_repetitions);
     p->sigma = reps >= 2 && sd > 0 ? 1.2533 * sd / sqrt(reps) : 0.01 * p->median;
     p->sigma = fmax(p->sigma, 1e-6 * p->median);
-    p->speedup = number(r, row, C_SPEEDUP);
-    p->efficiency = number(r, row, C_EFFICIENCY);
-    p->karp_flatt = number(r, row, C_KARP);
-    p->speedup_lo = number(r, row, C_SLO);
-    p->speedup_hi = number(r, row, C_SHI);
-    p->ci_low = number(r, row, C_CI_LOW);
-    p->ci_high = number(r, row, C_CI_HIGH);
-    p->rate = number(r, row, C_RATE);
-    p->rate_lo = number(r, row, C_RATE_LO);
-    p->rate_hi = number(r, row, C_RATE_HI);
-    p->bound_rate = number(r, row, C_BOUND);
+    p->speedup = number(r, row, OMPS_SUMMARY_speedup);
+    p->efficiency = number(r, row, OMPS_SUMMARY_efficiency);
+    p->karp_flatt = number(r, row, OMPS_SUMMARY_karp_flatt);
+    p->speedup_lo = number(r, row, OMPS_SUMMARY_speedup_ci_low);
+    p->speedup_hi = number(r, row, OMPS_SUMMARY_speedup_ci_high);
+    p->ci_low = number(r, row, OMPS_SUMMARY_ci_low_s);
+    p->ci_high = number(r, row, OMPS_SUMMARY_ci_high_s);
+    p->rate = number(r, row, OMPS_SUMMARY_rate);
+    p->rate_lo = number(r, row, OMPS_SUMMARY_rate_ci_low);
+    p->rate_hi = number(r, row, OMPS_SUMMARY_rate_ci_high);
+    p->bound_rate = number(r, row, OMPS_SUMMARY_bound_rate);
     p->excluded = isnan(p->median) ? 2
-                  : number(r, row, C_OVER) == 1 || (nphys > 0 && p->cores > nphys) ? 1
+                  : number(r, row, OMPS_SUMMARY_oversubscribed) == 1 || (nphys > 0 && p->cores > nphys) ? 1
                                                                                      : 0;
     p->line = r->t->lines[row];
     return OMPS_OK;
@@ -121,12 +118,11 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
         snprintf(err, err_len, "%s:1: no '%s' column", path, omps_key_column_names[missing]);
         rc = OMPS_EFORMAT;
     }
-    for (int c = 0; c < C_COUNT && rc == OMPS_OK; c++) {
+    for (int c = 0; c < OMPS_SUMMARY_NCOLUMNS; c++)
         r.col[c] = omps_table_column(&t, names[c]);
-        if (r.col[c] < 0 && c < REQUIRED) {
-            snprintf(err, err_len, "%s:1: no '%s' column", path, names[c]);
-            rc = OMPS_EFORMAT;
-        }
+    if (rc == OMPS_OK && r.col[OMPS_SUMMARY_median_s] < 0) {
+        snprintf(err, err_len, "%s:1: no 'median_s' column", path);
+        rc = OMPS_EFORMAT;
     }
     if (rc == OMPS_OK && t.nrows == 0) {
         snprintf(err, err_len, "%s: no data rows", path);

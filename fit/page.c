@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "registry.h"
+#include "columns.h"
 #include "csv_write.h"
 #include "machine_file.h"
 #include "table.h"
@@ -66,25 +67,22 @@ static const struct {
     {"environments", "Environments"},
 };
 
-/* The columns of pictures.csv the page reads. */
-enum { P_FILE, P_SECTION, P_KERNEL, P_CAPTION, P_COUNT };
-
 struct catalogue {
     struct omps_table t;
-    int col[P_COUNT];
+    int col[OMPS_PICTURE_NCOLUMNS];
     int ok;
 };
 
-/* DIR/pictures.csv, the plot stage's list of pictures; ok 0 when it is
- * missing or lacks a column. */
+/* DIR/pictures.csv, the plot stage's list of pictures (by the names of
+ * core/columns.h); ok 0 when it is missing or lacks a column. */
 static void catalogue_read(const char *dir, struct catalogue *c)
 {
-    static const char *const names[P_COUNT] = {"file", "section", "kernel", "caption"};
+    static const char *const names[] = {OMPS_PICTURE_COLUMNS(OMPS_COLUMN_STRING)};
     char path[4400], err[512];
     snprintf(path, sizeof path, "%s/pictures.csv", dir);
     memset(c, 0, sizeof *c);
     c->ok = omps_table_read(path, &c->t, err, sizeof err) == OMPS_OK;
-    for (int i = 0; c->ok && i < P_COUNT; i++)
+    for (int i = 0; c->ok && i < OMPS_PICTURE_NCOLUMNS; i++)
         c->ok = (c->col[i] = omps_table_column(&c->t, names[i])) >= 0;
 }
 
@@ -101,12 +99,12 @@ static void section_pictures(FILE *f, const char *dir, const struct catalogue *c
     const struct omps_kernel *last = NULL;
     int headed = heading == NULL;
     for (size_t r = 0; c->ok && r < c->t.nrows; r++) {
-        if (strcmp(catalogue_cell(c, r, P_SECTION), section) != 0)
+        if (strcmp(catalogue_cell(c, r, OMPS_PICTURE_section), section) != 0)
             continue;
         if (!headed)
             fprintf(f, "<h2>%s</h2>\n", heading);
         headed = 1;
-        const struct omps_kernel *k = omps_kernel_find(catalogue_cell(c, r, P_KERNEL));
+        const struct omps_kernel *k = omps_kernel_find(catalogue_cell(c, r, OMPS_PICTURE_kernel));
         if (by_kernel && k != NULL && k != last) {
             fputs("<h3>", f);
             text(f, k->name);
@@ -114,8 +112,8 @@ static void section_pictures(FILE *f, const char *dir, const struct catalogue *c
         }
         last = k;
         char file[4200];
-        snprintf(file, sizeof file, "%s.png", catalogue_cell(c, r, P_FILE));
-        picture(f, dir, file, catalogue_cell(c, r, P_CAPTION));
+        snprintf(file, sizeof file, "%s.png", catalogue_cell(c, r, OMPS_PICTURE_file));
+        picture(f, dir, file, catalogue_cell(c, r, OMPS_PICTURE_caption));
     }
 }
 
