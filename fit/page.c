@@ -129,21 +129,75 @@ static void picture_sections(FILE *f, const char *dir, const struct catalogue *c
         section_pictures(f, dir, c, sections[i].section, sections[i].heading, i == 0);
 }
 
+/* A value as a reader wants it: text as itself, an object as "key value"
+ * pairs one level deep, an array of plain values joined; anything deeper
+ * as compact JSON. */
+static void readable(FILE *f, json_t *v, int depth)
+{
+    const char *key;
+    json_t *item;
+    size_t i;
+    if (json_is_string(v)) {
+        text(f, json_string_value(v));
+    } else if (json_is_object(v) && depth == 0) {
+        int first = 1;
+        json_object_foreach(v, key, item)
+        {
+            fputs(first ? "" : "; ", f);
+            first = 0;
+            fputs("<i>", f);
+            text(f, key);
+            fputs("</i> ", f);
+            readable(f, item, depth + 1);
+        }
+    } else if (json_is_array(v) && depth <= 1) {
+        json_array_foreach(v, i, item)
+        {
+            fputs(i ? ", " : "", f);
+            readable(f, item, 2);
+        }
+    } else {
+        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(6));
+        text(f, s ? s : "");
+        free(s);
+    }
+}
+
 static void machine_row(FILE *f, const char *label, json_t *v)
 {
     fputs("<tr><th>", f);
     text(f, label);
     fputs("</th><td>", f);
-    if (json_is_string(v)) {
-        text(f, json_string_value(v));
-    } else if (v != NULL) {
-        char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-        text(f, s ? s : "");
-        free(s);
-    } else {
+    if (v != NULL)
+        readable(f, v, 0);
+    else
         fputs("<span class=\"missing\">not recorded</span>", f);
-    }
     fputs("</td></tr>\n", f);
+}
+
+/* The settings machine.json's system names as adding noise, with what to
+ * change, where a reader sees them first. */
+static void noise_list(FILE *f, json_t *system)
+{
+    json_t *noise = json_object_get(system, "noise");
+    if (system == NULL) {
+        fputs("<p class=\"missing\">machine.json does not record the machine's state "
+              "(governor, turbo, load).</p>\n", f);
+        return;
+    }
+    if (json_array_size(noise) == 0) {
+        fputs("<p>No setting known to add noise was found.</p>\n", f);
+        return;
+    }
+    fputs("<p class=\"noise\">Settings that add noise here (nothing was changed):</p>\n<ul "
+          "class=\"noise\">",
+          f);
+    for (size_t i = 0; i < json_array_size(noise); i++) {
+        fputs("<li>", f);
+        text(f, json_string_value(json_array_get(noise, i)));
+        fputs("</li>", f);
+    }
+    fputs("</ul>\n", f);
 }
 
 /* The number at key of o, or NaN. */
@@ -201,7 +255,7 @@ static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
                                        "usable_cpus", "affinity", "topology", "compiler",
                                        "compiler_flags", "omp_runtime", "omp_environment",
                                        "division_ns", "calibration", "transparent_hugepages",
-                                       "git_commit", "date", "seed", "run"};
+                                       "system", "git_commit", "date", "seed", "run"};
     char ignored[512];
     json_t *m = omps_machine_file_load(dir, ignored, sizeof ignored);
     fputs("<h2>Machine and run</h2>\n", f);
@@ -210,6 +264,7 @@ static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
         return;
     }
     time_account(f, json_object_get(m, "run"));
+    noise_list(f, json_object_get(m, "system"));
     fputs("<table class=\"facts\">\n", f);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         machine_row(f, keys[i], json_object_get(m, keys[i]));
@@ -280,9 +335,9 @@ static const char style[] =
     "body{font-family:sans-serif;max-width:1060px;margin:1em auto;padding:0 1em;color:#222}"
     "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}"
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
-    "table.facts td{font-family:monospace;word-break:break-all}"
+    "table.facts td{overflow-wrap:anywhere}table.facts th{white-space:nowrap}"
     "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
-    ".missing{color:#b00}";
+    ".missing{color:#b00}.noise{color:#8a4b00;margin:0.2em 0}";
 
 static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
                       const struct catalogue *c)

@@ -26,6 +26,7 @@
 #include "ranks.h"
 #include "summarize.h"
 #include "sweep.h"
+#include "system.h"
 
 /* Everything one `run` holds; freed by run_free. */
 struct run {
@@ -34,6 +35,7 @@ struct run {
     struct omps_plan plan;
     json_t *argv;       /* the run's own arguments, as resume replays them */
     json_t *resumed;    /* the machine.json being resumed, or NULL */
+    json_t *system;     /* the machine's state at the start (system.h) */
     struct omps_runs done;
     struct omps_journal journal;
     char err[1024];
@@ -46,6 +48,7 @@ static void run_free(struct run *r)
     omps_journal_close(&r->journal);
     json_decref(r->argv);
     json_decref(r->resumed);
+    json_decref(r->system);
     omps_latency_map_free(&r->machine.latency);
 }
 
@@ -356,6 +359,8 @@ static int write_machine(const struct run *r, const char *state,
     json_object_set_new(root, "state", json_string(state));
     json_object_set_new(root, "seed", json_integer((json_int_t)r->opts.seed));
     json_object_set_new(root, "run", run_json(r, o));
+    if (r->system != NULL)
+        json_object_set(root, "system", r->system);
     if (o != NULL && o->nnodes > 0) {
         json_object_set_new(root, "nodes", nodes_json(o));
         json_object_set_new(root, "nodes_alike", json_boolean(nodes_alike(o)));
@@ -540,6 +545,15 @@ static int plan_run(struct run *r)
     return rc;
 }
 
+/* The settings known to add noise, one line each, before the sweep (as
+ * pyperf's system check does; nothing is changed). */
+static void say_noise(json_t *system)
+{
+    json_t *noise = json_object_get(system, "noise");
+    for (size_t i = 0; i < json_array_size(noise); i++)
+        fprintf(stderr, "ompscale: noise: %s\n", json_string_value(json_array_get(noise, i)));
+}
+
 int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t *stop)
 {
     struct run r = {.journal = {.lock_fd = -1, .runs_fd = -1}};
@@ -548,6 +562,8 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
     stop_flag = stop;
     catch_interrupts(on_interrupt);
     int rc = omps_machine_probe(&r.machine, r.err, sizeof r.err);
+    /* Read before the sweep's own load counts in the load average. */
+    r.system = omps_system_json(omps_system_root(), r.machine.logical_cpus);
     if (rc == OMPS_OK)
         rc = parse(&r, argc, argv);
     if (rc == OMPS_OK && r.opts.resume_dir != NULL)
@@ -572,6 +588,7 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
         run_free(&r);
         return rc != OMPS_OK ? fail(r.err) : 0;
     }
+    say_noise(r.system);
     omps_plan_describe(&r.plan, &r.opts, stderr);
     rc = sweep_and_finish(&r, argv0, stop);
     run_free(&r);
