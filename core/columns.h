@@ -1,6 +1,6 @@
 /*
  * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv,
- * fit.csv and pictures.csv: one X-macro list per file, in the order the file is written,
+ * fit.csv, pictures.csv and headline.csv: one X-macro list per file, in the order the file is written,
  * which is the contract (../shared/DESIGN.md).  Each entry is
  * X(name, type, value):
  *   name   the column's header;
@@ -10,7 +10,8 @@
  *          NONNEGATIVE (empty when < 0);
  *   value  the expression that gives it from `row`, the file's row struct
  *          (struct omps_run_row, struct omps_summary_row, struct omps_key,
- *          struct omps_judgement, struct omps_fit_row, struct omps_picture).
+ *          struct omps_judgement, struct omps_fit_row, struct omps_picture,
+ *          struct omps_headline_row).
  * The headers, the writers (csv_write.c), the readers' column look-ups
  * (below) and the format test's expected headers are generated from these
  * lists, so adding a column is one line here plus its computation.
@@ -151,6 +152,29 @@
     X(title, TEXT, row->title)                                                 \
     X(caption, TEXT, row->caption)
 
+/* headline.csv: one row per kernel, the answer first (row is a const
+ * struct omps_headline_row *, headline.h). */
+#define OMPS_HEADLINE_COLUMNS(X)                                               \
+    X(kernel, TEXT, row->kernel)                                               \
+    X(family, TEXT, row->family)                                               \
+    X(series, TEXT, row->series)                                               \
+    X(threads, POSITIVE, row->cores)                                           \
+    X(speedup, NUMBER, row->speedup)                                           \
+    X(speedup_ci_low, NUMBER, row->speedup_lo)                                 \
+    X(speedup_ci_high, NUMBER, row->speedup_hi)                                \
+    X(efficiency, NUMBER, row->efficiency)                                     \
+    X(amdahl_f, NUMBER, row->f)                                                \
+    X(amdahl_f_ci_low, NUMBER, row->f_lo)                                      \
+    X(amdahl_f_ci_high, NUMBER, row->f_hi)                                     \
+    X(usl_peak_threads, NUMBER, row->peak)                                     \
+    X(bound_fraction, NUMBER, row->bound_fraction)                             \
+    X(rate, NUMBER, row->rate)                                                 \
+    X(rate_ci_low, NUMBER, row->rate_lo)                                       \
+    X(rate_ci_high, NUMBER, row->rate_hi)                                      \
+    X(rate_unit, TEXT, row->unit)                                              \
+    X(limit, TEXT, row->limit)                                                 \
+    X(picture, TEXT, row->picture)
+
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name
 
@@ -162,9 +186,13 @@
 #define OMPS_RUNS_INDEX(name, type, value) OMPS_RUNS_##name,
 #define OMPS_SUMMARY_INDEX(name, type, value) OMPS_SUMMARY_##name,
 #define OMPS_PICTURE_INDEX(name, type, value) OMPS_PICTURE_##name,
+#define OMPS_HEADLINE_INDEX(name, type, value) OMPS_HEADLINE_##name,
 enum omps_runs_column { OMPS_RUNS_COLUMNS(OMPS_RUNS_INDEX) OMPS_RUNS_NCOLUMNS };
 enum omps_summary_column { OMPS_SUMMARY_COLUMNS(OMPS_SUMMARY_INDEX) OMPS_SUMMARY_NCOLUMNS };
 enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE_NCOLUMNS };
+enum omps_headline_column {
+    OMPS_HEADLINE_COLUMNS(OMPS_HEADLINE_INDEX) OMPS_HEADLINE_NCOLUMNS
+};
 
 /* The header lines (no newline), as string constants. */
 #define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)
@@ -174,5 +202,6 @@ enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE
 #define OMPS_COMPARE_HEADER (OMPS_COMPARE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_FIT_HEADER (OMPS_FIT_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_PICTURE_HEADER (OMPS_PICTURE_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_HEADLINE_HEADER (OMPS_HEADLINE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

@@ -36,6 +36,7 @@
 #include "registry.h"
 #include "csv_write.h"
 #include "models.h"
+#include "headline.h"
 #include "pictures.h"
 #include "stats.h"
 
@@ -48,7 +49,7 @@ struct series {
     char label[320];  /* schedule, then the detail */
     char detail[300]; /* params, ranks, environment: "[f=0.1] spread" */
     char legend[600]; /* the label, T(1), and f with its interval */
-    double f, alpha, beta; /* the fits the pictures draw; NaN where none */
+    struct omps_fitted_series fitted; /* what the pictures and headline use */
 };
 
 /* A parameter's estimate, standard error and interval. */
@@ -492,9 +493,25 @@ static void series_legend(const struct omps_fit_input *in, struct series *s,
     if (a->ok && used < sizeof s->legend)
         snprintf(s->legend + used, sizeof s->legend - used, "  f = %.3f [%.3f, %.3f]%s",
                  a->p[0].value, a->p[0].lo, a->p[0].hi, a->chi2_p < 0.001 ? " (bad fit)" : "");
-    s->f = a->ok ? a->p[0].value : NAN;
-    s->alpha = u->ok ? u->p[0].value : NAN;
-    s->beta = u->ok ? u->p[1].value : NAN;
+    struct omps_fitted_series *f = &s->fitted;
+    *f = (struct omps_fitted_series){s->members, s->count, s->label, s->detail, s->legend,
+                                     NAN, NAN, NAN, NAN, NAN, 0, NAN, NAN, NAN};
+    if (a->ok) {
+        f->f = a->p[0].value;
+        f->f_lo = a->p[0].lo;
+        f->f_hi = a->p[0].hi;
+    }
+    if (u->ok) {
+        f->alpha = u->p[0].value;
+        f->beta = u->p[1].value;
+        f->usl_selected = !a->ok || (isfinite(a->aicc) && isfinite(u->aicc) && u->aicc < a->aicc);
+    }
+    /* The same condition as fit.csv's peak_threads row. */
+    if (u->ok && u->p[1].lo > 0 && u->p[0].value < 1) {
+        f->peak = u->p[2].value;
+        f->peak_lo = u->p[2].lo;
+        f->peak_hi = u->p[2].hi;
+    }
 }
 
 /* Blocking waits overlap past the cores: speedup there is not parallel
@@ -603,17 +620,19 @@ static int parse_fit_args(int argc, char **argv, struct fit_args *a, uint64_t *s
     return -1;
 }
 
-/* The pictures' catalogue and data (pictures.h) from the fitted series. */
-static int write_pictures(const char *dir, const char *work, const struct omps_fit_input *in,
-                          const struct series *s, size_t n)
+/* The headline (headline.h) and, with WORK, the pictures' catalogue and
+ * data (pictures.h), from the fitted series. */
+static int write_outputs(const char *dir, const char *work, const struct omps_fit_input *in,
+                         const struct series *s, size_t n)
 {
     struct omps_fitted_series *f = calloc(n + 1, sizeof *f);
     if (f == NULL)
         return -1;
     for (size_t i = 0; i < n; i++)
-        f[i] = (struct omps_fitted_series){s[i].members, s[i].count, s[i].label, s[i].detail,
-                                           s[i].legend, s[i].f, s[i].alpha, s[i].beta};
-    const int rc = omps_pictures_write(dir, work, in, f, n);
+        f[i] = s[i].fitted;
+    int rc = omps_headline_write(dir, in, f, n);
+    if (rc == 0 && work != NULL)
+        rc = omps_pictures_write(dir, work, in, f, n);
     free(f);
     return rc;
 }
@@ -630,8 +649,8 @@ static int write_fits(const char *dir, struct fit_ctx *c, const char *work)
         fit_all(c, s, n);
         rc = omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
     }
-    if (rc == 0 && work != NULL)
-        rc = write_pictures(dir, work, c->in, s, n);
+    if (rc == 0)
+        rc = write_outputs(dir, work, c->in, s, n);
     for (size_t i = 0; s != NULL && i < n; i++)
         free(s[i].members);
     free(s);
@@ -659,9 +678,12 @@ int omps_cmd_fit(int argc, char **argv)
     if (parse_fit_args(argc, argv, &a, &c.seed) != 0)
         return 2;
     const char *dir = a.dir;
-    /* A fit.csv from an earlier summary must not outlive a failed fit. */
+    /* A fit.csv or headline.csv from an earlier summary must not outlive a
+     * failed fit. */
     char path[4200], err[4600] = "";
     snprintf(path, sizeof path, "%s/fit.csv", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/headline.csv", dir);
     remove(path);
     struct omps_fit_input in;
     int rc = read_input(&a, &in, err, sizeof err);
@@ -672,7 +694,7 @@ int omps_cmd_fit(int argc, char **argv)
     c.in = &in;
     rc = write_fits(dir, &c, a.work);
     if (rc != 0)
-        fprintf(stderr, "ompscale: fit: cannot write fit.csv or pictures.csv in '%s' or the "
+        fprintf(stderr, "ompscale: fit: cannot write fit.csv, headline.csv or pictures.csv in '%s' or the "
                 "data in '%s'\n", dir, a.work ? a.work : "-");
     omps_fit_input_free(&in);
     return rc == 0 ? 0 : 2;

@@ -23,11 +23,26 @@ struct omps_fit_point {
     double ci_low, ci_high;    /* the median's 95% interval (NaN: none) */
     double rate, rate_lo, rate_hi; /* in the kernel's unit, with its interval */
     double bound_rate;         /* the hardware bound at this point (NaN: none) */
+    double bound_fraction;     /* rate / bound_rate */
     int excluded;              /* 0 fitted; 1 drawn only; 2 not even drawn */
     size_t line;
     double *round_values;      /* each round's median, in round order */
     size_t *round_index;       /* the round of each value, into the run's list */
     size_t nrounds;
+};
+
+/* One fitted series, as the pictures and the headline use it. */
+struct omps_fitted_series {
+    const size_t *members; /* indexes into the input's points */
+    size_t count;
+    const char *label;     /* schedule, params, ranks, environment */
+    const char *detail;    /* the label without the schedule */
+    const char *legend;    /* label, T(1), and f with its interval */
+    double f, alpha, beta; /* the Amdahl and USL fits; NaN where not fitted */
+    double f_lo, f_hi;     /* f's 95% interval */
+    int usl_selected;      /* the USL had the lower AICc */
+    double peak, peak_lo, peak_hi; /* the USL's peak threads, where beta's
+                                      interval excludes 0; else NaN */
 };
 
 /* One row of fit.csv (core/columns.h's OMPS_FIT_COLUMNS): a parameter of

@@ -97,6 +97,7 @@ static int read_point(const struct reader *r, size_t row, int nphys, struct omps
     p->rate_lo = number(r, row, OMPS_SUMMARY_rate_ci_low);
     p->rate_hi = number(r, row, OMPS_SUMMARY_rate_ci_high);
     p->bound_rate = number(r, row, OMPS_SUMMARY_bound_rate);
+    p->bound_fraction = number(r, row, OMPS_SUMMARY_bound_fraction);
     p->excluded = isnan(p->median) ? 2
                   : number(r, row, OMPS_SUMMARY_oversubscribed) == 1 || (nphys > 0 && p->cores > nphys) ? 1
                                                                                      : 0;

@@ -298,6 +298,105 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
     fputs("</table>\n", f);
 }
 
+/* A number of headline.csv (empty: "–"), linked to the picture it comes
+ * from when that was drawn. */
+static void linked(FILE *f, const char *dir, const char *picture, const char *text_value,
+                   int digits, int general)
+{
+    char *end;
+    const double v = strtod(text_value, &end);
+    char file[400], shown[64];
+    snprintf(file, sizeof file, "%s.png", picture);
+    if (end == text_value || !isfinite(v))
+        snprintf(shown, sizeof shown, "–");
+    else
+        snprintf(shown, sizeof shown, general ? "%.*g" : "%.*f", digits, v);
+    if (*picture && present(dir, file) && end != text_value) {
+        fputs("<a href=\"", f);
+        text(f, file);
+        fputs("\">", f);
+        text(f, shown);
+        fputs("</a>", f);
+    } else {
+        text(f, shown);
+    }
+}
+
+/* "[lo, hi]" after a number, when both are there. */
+static void interval(FILE *f, const char *lo, const char *hi, int digits)
+{
+    if (*lo && *hi)
+        fprintf(f, " [%.*f, %.*f]", digits, strtod(lo, NULL), digits, strtod(hi, NULL));
+}
+
+/* One row of the headline. */
+static void headline_row(FILE *f, const char *dir, const struct omps_table *t, const int *col,
+                         size_t r)
+{
+#define CELL(name) omps_table_cell(t, r, (size_t)col[OMPS_HEADLINE_##name])
+    char rate_picture[300];
+    snprintf(rate_picture, sizeof rate_picture, "rate-%s", CELL(kernel));
+    fputs("<tr><td>", f);
+    text(f, CELL(kernel));
+    fputs(" <small>", f);
+    text(f, CELL(series));
+    fprintf(f, "</small></td><td>%s</td><td>", CELL(threads));
+    linked(f, dir, CELL(picture), CELL(speedup), 2, 0);
+    interval(f, CELL(speedup_ci_low), CELL(speedup_ci_high), 2);
+    fputs("</td><td>", f);
+    linked(f, dir, CELL(picture), CELL(efficiency), 2, 0);
+    fputs("</td><td>", f);
+    if (*CELL(usl_peak_threads)) {
+        fputs("fits USL better: peak at ", f);
+        linked(f, dir, CELL(picture), CELL(usl_peak_threads), 1, 0);
+        fputs(" threads", f);
+    } else {
+        linked(f, dir, CELL(picture), CELL(amdahl_f), 3, 0);
+        interval(f, CELL(amdahl_f_ci_low), CELL(amdahl_f_ci_high), 3);
+    }
+    fputs("</td><td>", f);
+    linked(f, dir, rate_picture, CELL(bound_fraction), 2, 0);
+    fputs("</td><td>", f);
+    linked(f, dir, *CELL(bound_fraction) ? rate_picture : CELL(picture), CELL(rate), 3, 1);
+    fputs(" ", f);
+    text(f, CELL(rate_unit));
+    fputs("</td><td>", f);
+    text(f, CELL(limit));
+    fputs("</td></tr>\n", f);
+#undef CELL
+}
+
+/* The answer first: headline.csv as a table, every number linked to the
+ * picture it comes from. */
+static void headline_section(FILE *f, const char *dir)
+{
+    static const char *const names[] = {OMPS_HEADLINE_COLUMNS(OMPS_COLUMN_STRING)};
+    char path[4400], err[512];
+    struct omps_table t;
+    int col[OMPS_HEADLINE_NCOLUMNS];
+    snprintf(path, sizeof path, "%s/headline.csv", dir);
+    fputs("<h2>How it scales here</h2>\n", f);
+    const int read = omps_table_read(path, &t, err, sizeof err) == OMPS_OK;
+    int ok = read;
+    for (int i = 0; ok && i < OMPS_HEADLINE_NCOLUMNS; i++)
+        ok = (col[i] = omps_table_column(&t, names[i])) >= 0;
+    if (!ok) {
+        fputs("<p class=\"missing\">headline.csv is missing or unreadable: run plots/plot.sh "
+              "on this directory.</p>\n", f);
+        if (read)
+            omps_table_free(&t);
+        return;
+    }
+    fputs("<table class=\"headline\"><tr><th>kernel <small>best series</small></th>"
+          "<th>threads</th><th>speedup [95%]</th><th>efficiency</th><th>Amdahl f [95%]</th>"
+          "<th>share of bound</th><th>rate</th><th>what limits it</th></tr>\n",
+          f);
+    for (size_t r = 0; r < t.nrows; r++)
+        headline_row(f, dir, &t, col, r);
+    fputs("</table>\n", f);
+    omps_table_free(&t);
+}
+
 static void fits_section(FILE *f, const char *dir)
 {
     static const char *const cols[] = {"kernel", "params", "schedule", "chunk", "model",
@@ -337,6 +436,7 @@ static const char style[] =
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
     "table.facts td{overflow-wrap:anywhere}table.facts th{white-space:nowrap}"
     "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
+    "table.headline td:last-child{max-width:26em}small{color:#666}"
     ".missing{color:#b00}.noise{color:#8a4b00;margin:0.2em 0}";
 
 static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
@@ -354,6 +454,7 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
     fputs("<h1>ompscale run: ", f);
     text(f, dir);
     fputs("</h1>\n", f);
+    headline_section(f, dir);
     machine_section(f, dir, c);
     picture_sections(f, dir, c);
     fits_section(f, dir);

@@ -26,16 +26,6 @@ struct omps_picture {
     const char *caption; /* what the page says it shows */
 };
 
-/* One fitted series, as the pictures draw it. */
-struct omps_fitted_series {
-    const size_t *members; /* indexes into the input's points */
-    size_t count;
-    const char *label;     /* schedule, params, ranks, environment */
-    const char *detail;    /* the label without the schedule */
-    const char *legend;    /* label, T(1), and f with its interval */
-    double f, alpha, beta; /* the Amdahl and USL fits; NaN where not fitted */
-};
-
 /*
  * Writes every picture's data into work and DIR/pictures.csv (atomically)
  * from the points of in, its fitted series s[0..n) and DIR/machine.json's

@@ -26,6 +26,10 @@ for want in speedup-midpoint.png overheads.png contention.png overview.png "Fits
     grep -qF "$want" "$page" || bad "page lacks $want"
 done
 grep -q "speedup-overhead_barrier" "$page" && bad "an overhead drawn as speedup"
+# The answer first: the headline table before the machine, its numbers linked.
+first=$(grep -o '<h2>[^<]*</h2>' "$page" | head -n 1)
+[ "$first" = "<h2>How it scales here</h2>" ] || bad "the page opens with $first, not the headline"
+grep -q '<a href="speedup-midpoint.png">' "$page" || bad "the headline's numbers link no picture"
 
 # What is missing is said, not left out.
 rm "$tmp/run/fit.csv" "$tmp/run/speedup-copy.png"
