@@ -1,6 +1,6 @@
 /*
  * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv,
- * fit.csv, pictures.csv and headline.csv: one X-macro list per file, in the order the file is written,
+ * fit.csv, pictures.csv, headline.csv and advice.csv: one X-macro list per file, in the order the file is written,
  * which is the contract (../shared/DESIGN.md).  Each entry is
  * X(name, type, value):
  *   name   the column's header;
@@ -11,7 +11,7 @@
  *   value  the expression that gives it from `row`, the file's row struct
  *          (struct omps_run_row, struct omps_summary_row, struct omps_key,
  *          struct omps_judgement, struct omps_fit_row, struct omps_picture,
- *          struct omps_headline_row).
+ *          struct omps_headline_row, struct omps_advice_row).
  * The headers, the writers (csv_write.c), the readers' column look-ups
  * (below) and the format test's expected headers are generated from these
  * lists, so adding a column is one line here plus its computation.
@@ -175,6 +175,19 @@
     X(limit, TEXT, row->limit)                                                 \
     X(picture, TEXT, row->picture)
 
+/* advice.csv: one line per question the run can answer (row is a const
+ * struct omps_advice_row *, advice.h). */
+#define OMPS_ADVICE_COLUMNS(X)                                                 \
+    X(topic, TEXT, row->topic)                                                 \
+    X(kernel, TEXT, row->kernel)                                               \
+    X(threads, POSITIVE, row->threads)                                         \
+    X(better, TEXT, row->better)                                               \
+    X(worse, TEXT, row->worse)                                                 \
+    X(gain, NUMBER, row->gain)                                                 \
+    X(gain_ci_low, NUMBER, row->lo)                                            \
+    X(gain_ci_high, NUMBER, row->hi)                                           \
+    X(advice, TEXT, row->advice)
+
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name
 
@@ -187,12 +200,14 @@
 #define OMPS_SUMMARY_INDEX(name, type, value) OMPS_SUMMARY_##name,
 #define OMPS_PICTURE_INDEX(name, type, value) OMPS_PICTURE_##name,
 #define OMPS_HEADLINE_INDEX(name, type, value) OMPS_HEADLINE_##name,
+#define OMPS_ADVICE_INDEX(name, type, value) OMPS_ADVICE_##name,
 enum omps_runs_column { OMPS_RUNS_COLUMNS(OMPS_RUNS_INDEX) OMPS_RUNS_NCOLUMNS };
 enum omps_summary_column { OMPS_SUMMARY_COLUMNS(OMPS_SUMMARY_INDEX) OMPS_SUMMARY_NCOLUMNS };
 enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE_NCOLUMNS };
 enum omps_headline_column {
     OMPS_HEADLINE_COLUMNS(OMPS_HEADLINE_INDEX) OMPS_HEADLINE_NCOLUMNS
 };
+enum omps_advice_column { OMPS_ADVICE_COLUMNS(OMPS_ADVICE_INDEX) OMPS_ADVICE_NCOLUMNS };
 
 /* The header lines (no newline), as string constants. */
 #define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)
@@ -203,5 +218,6 @@ enum omps_headline_column {
 #define OMPS_FIT_HEADER (OMPS_FIT_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_PICTURE_HEADER (OMPS_PICTURE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_HEADLINE_HEADER (OMPS_HEADLINE_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_ADVICE_HEADER (OMPS_ADVICE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

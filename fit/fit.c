@@ -36,6 +36,7 @@
 #include "registry.h"
 #include "csv_write.h"
 #include "models.h"
+#include "advice.h"
 #include "headline.h"
 #include "pictures.h"
 #include "stats.h"
@@ -620,7 +621,7 @@ static int parse_fit_args(int argc, char **argv, struct fit_args *a, uint64_t *s
     return -1;
 }
 
-/* The headline (headline.h) and, with WORK, the pictures' catalogue and
+/* The headline (headline.h), the advice (advice.h) and, with WORK, the pictures' catalogue and
  * data (pictures.h), from the fitted series. */
 static int write_outputs(const char *dir, const char *work, const struct omps_fit_input *in,
                          const struct series *s, size_t n)
@@ -631,6 +632,8 @@ static int write_outputs(const char *dir, const char *work, const struct omps_fi
     for (size_t i = 0; i < n; i++)
         f[i] = s[i].fitted;
     int rc = omps_headline_write(dir, in, f, n);
+    if (rc == 0)
+        rc = omps_advice_write(dir, in, f, n);
     if (rc == 0 && work != NULL)
         rc = omps_pictures_write(dir, work, in, f, n);
     free(f);
@@ -678,12 +681,14 @@ int omps_cmd_fit(int argc, char **argv)
     if (parse_fit_args(argc, argv, &a, &c.seed) != 0)
         return 2;
     const char *dir = a.dir;
-    /* A fit.csv or headline.csv from an earlier summary must not outlive a
-     * failed fit. */
+    /* A fit.csv, headline.csv or advice.csv from an earlier summary must not
+     * outlive a failed fit. */
     char path[4200], err[4600] = "";
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     remove(path);
     snprintf(path, sizeof path, "%s/headline.csv", dir);
+    remove(path);
+    snprintf(path, sizeof path, "%s/advice.csv", dir);
     remove(path);
     struct omps_fit_input in;
     int rc = read_input(&a, &in, err, sizeof err);
@@ -694,8 +699,8 @@ int omps_cmd_fit(int argc, char **argv)
     c.in = &in;
     rc = write_fits(dir, &c, a.work);
     if (rc != 0)
-        fprintf(stderr, "ompscale: fit: cannot write fit.csv, headline.csv or pictures.csv in '%s' or the "
-                "data in '%s'\n", dir, a.work ? a.work : "-");
+        fprintf(stderr, "ompscale: fit: cannot write fit.csv, headline.csv, advice.csv or "
+                "pictures.csv in '%s' or the data in '%s'\n", dir, a.work ? a.work : "-");
     omps_fit_input_free(&in);
     return rc == 0 ? 0 : 2;
 }

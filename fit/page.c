@@ -397,6 +397,30 @@ static void headline_section(FILE *f, const char *dir)
     omps_table_free(&t);
 }
 
+/* advice.csv as a short list: each line with its gain and interval. */
+static void advice_section(FILE *f, const char *dir)
+{
+    char path[4400], err[512];
+    struct omps_table t;
+    snprintf(path, sizeof path, "%s/advice.csv", dir);
+    fputs("<h2>What to set</h2>\n", f);
+    if (omps_table_read(path, &t, err, sizeof err) != OMPS_OK) {
+        fputs("<p class=\"missing\">advice.csv is missing or unreadable: run plots/plot.sh on "
+              "this directory.</p>\n", f);
+        return;
+    }
+    const int ac = omps_table_column(&t, "advice");
+    if (ac < 0 || t.nrows == 0)
+        fputs("<p>Nothing this run compared (bindings, schedules, a USL peak inside the run, "
+              "SMT) gives advice.</p>\n", f);
+    for (size_t r = 0; ac >= 0 && r < t.nrows; r++) {
+        fputs(r == 0 ? "<ul class=\"advice\"><li>" : "<li>", f);
+        text(f, omps_table_cell(&t, r, (size_t)ac));
+        fputs(r + 1 == t.nrows ? "</li></ul>\n" : "</li>\n", f);
+    }
+    omps_table_free(&t);
+}
+
 static void fits_section(FILE *f, const char *dir)
 {
     static const char *const cols[] = {"kernel", "params", "schedule", "chunk", "model",
@@ -455,6 +479,7 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
     text(f, dir);
     fputs("</h1>\n", f);
     headline_section(f, dir);
+    advice_section(f, dir);
     machine_section(f, dir, c);
     picture_sections(f, dir, c);
     fits_section(f, dir);

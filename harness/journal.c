@@ -85,8 +85,8 @@ void omps_remove_stale_temporaries(const char *dir)
 void omps_journal_clear(struct omps_journal *j)
 {
     static const char *const earlier[] = {"runs.csv",     "summary.csv", "fit.csv",
-                                          "headline.csv", "pictures.csv", "gbench.json",
-                                          "machine.json"};
+                                          "headline.csv", "advice.csv",  "pictures.csv",
+                                          "gbench.json",  "machine.json"};
     char path[4200];
     for (size_t i = 0; i < sizeof earlier / sizeof earlier[0]; i++) {
         if (path_in(j, earlier[i], path, sizeof path) == 0)

@@ -21,15 +21,13 @@ double usl_time(double t1, double alpha, double beta, int n)
     return t1 * (1.0 + alpha * (n - 1) + beta * n * (n - 1.0)) / n;
 }
 
-/* Writes one summary.csv row by column name: cells holds name, value pairs
- * ending in NULL; every other column of OMPS_SUMMARY_HEADER is empty, so a
- * row stays right whatever columns the file gains. */
-void summary_row(FILE *f, const char *const *cells)
+/* One CSV row of header's columns by name, from cells' name, value pairs. */
+void header_row(FILE *f, const char *header, const char *const *cells)
 {
-    char header[2048];
+    char names[4096];
     int first = 1;
-    snprintf(header, sizeof header, "%s", OMPS_SUMMARY_HEADER);
-    for (char *name = strtok(header, ","); name != NULL; name = strtok(NULL, ",")) {
+    snprintf(names, sizeof names, "%s", header);
+    for (char *name = strtok(names, ","); name != NULL; name = strtok(NULL, ",")) {
         const char *value = "";
         for (const char *const *c = cells; *c != NULL; c += 2) {
             if (strcmp(c[0], name) == 0)
@@ -38,6 +36,14 @@ void summary_row(FILE *f, const char *const *cells)
         omps_csv_put_TEXT(f, &first, value);
     }
     fputc('\n', f);
+}
+
+/* Writes one summary.csv row by column name: cells holds name, value pairs
+ * ending in NULL; every other column of OMPS_SUMMARY_HEADER is empty, so a
+ * row stays right whatever columns the file gains. */
+void summary_row(FILE *f, const char *const *cells)
+{
+    header_row(f, OMPS_SUMMARY_HEADER, cells);
 }
 
 /* "%.17g" of v in buf. */
@@ -64,41 +70,13 @@ void write_run(const char *dir, const struct synth *s)
         snprintf(threads, sizeof threads, "%d", n);
         snprintf(count, sizeof count, "%d", reps);
         num(m, sizeof m, measured);
-        summary_row(f, (const char *const[]){"kernel",
-                                             s->kernel,
-                                             "n",
-                                             "1000",
-                                             "threads",
-                                             threads,
-                                             "schedule",
-                                             "static",
-                                             "chunk",
-                                             "0",
-                                             "repetitions",
-                                             count,
-                                             "median_s",
-                                             m,
-                                             "mean_s",
-                                             m,
-                                             "stddev_s",
-                                             num(sd, sizeof sd, stddev),
-                                             "min_s",
-                                             m,
-                                             "max_s",
-                                             m,
-                                             "speedup",
-                                             num(sp, sizeof sp, 1.0 / measured),
-                                             "rate",
-                                             "1",
-                                             "rate_unit",
-                                             "GFLOP/s",
-                                             "oversubscribed",
-                                             "0",
-                                             "ranks",
-                                             "1",
-                                             "cores",
-                                             threads,
-                                             NULL});
+        summary_row(f, (const char *const[]){
+                           "kernel", s->kernel, "n", "1000", "threads", threads,
+                           "schedule", "static", "chunk", "0", "repetitions", count,
+                           "median_s", m, "mean_s", m, "stddev_s", num(sd, sizeof sd, stddev),
+                           "min_s", m, "max_s", m, "speedup", num(sp, sizeof sp, 1.0 / measured),
+                           "rate", "1", "rate_unit", "GFLOP/s", "oversubscribed", "0",
+                           "ranks", "1", "cores", threads, NULL});
     }
     fclose(f);
     snprintf(path, sizeof path, "%s/machine.json", dir);

@@ -46,6 +46,9 @@ double usl_time(double t1, double alpha, double beta, int n);
  * row stays right whatever columns the file gains. */
 void summary_row(FILE *f, const char *const *cells);
 
+/* The same for any header: header's columns, cells' values by name. */
+void header_row(FILE *f, const char *header, const char *const *cells);
+
 /* "%.17g" of v in buf. */
 const char *num(char *buf, size_t len, double v);
 

@@ -1,0 +1,242 @@
+/* Advice (advice.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "advice.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_write.h"
+#include "errors.h"
+#include "registry.h"
+
+/* A 95% interval's half-width on the log scale (z = 1.96). */
+static double log_half_width(const struct omps_fit_point *p)
+{
+    if (!(p->ci_low > 0 && p->ci_high > 0))
+        return NAN;
+    return (log(p->ci_high) - log(p->ci_low)) / 2;
+}
+
+/*
+ * How much faster b is than w, time(w) / time(b) - 1, with a 95% interval
+ * from the two medians' intervals (independent, on the log scale).  The
+ * interval is NaN where either median has none.
+ */
+static void gain_of(const struct omps_fit_point *b, const struct omps_fit_point *w,
+                    struct omps_advice_row *row)
+{
+    const double d = log(w->median) - log(b->median);
+    const double h = sqrt(pow(log_half_width(b), 2) + pow(log_half_width(w), 2));
+    row->gain = exp(d) - 1;
+    row->lo = exp(d - h) - 1;
+    row->hi = exp(d + h) - 1;
+}
+
+/* The advice text: a recommendation only when the interval excludes 0. */
+static void say(struct omps_advice_row *row, const char *what)
+{
+    if (!isfinite(row->lo))
+        snprintf(
+            row->advice, sizeof row->advice,
+            "%s: %s %.0f%% faster than %s, too few rounds for an interval (no advice)",
+            row->kernel, row->better, 100 * row->gain, row->worse);
+    else if (row->lo > 0)
+        snprintf(row->advice, sizeof row->advice,
+                 "%s: %s %s, %.0f%% faster than %s [%.0f%%, "
+                 "%.0f%%] at %ld threads",
+                 row->kernel, what, row->better, 100 * row->gain, row->worse,
+                 100 * row->lo, 100 * row->hi, row->threads);
+    else
+        snprintf(row->advice, sizeof row->advice,
+                 "%s: no measurable difference between %s and "
+                 "%s at %ld threads (%+.0f%% [%+.0f%%, %+.0f%%])",
+                 row->kernel, row->better, row->worse, row->threads, 100 * row->gain,
+                 100 * row->lo, 100 * row->hi);
+}
+
+static void write_row(FILE *f, const struct omps_advice_row *row)
+{
+    int first = 1;
+    OMPS_ADVICE_COLUMNS(OMPS_CSV_WRITE_COLUMN)
+    fputc('\n', f);
+}
+
+/* The most threads kernel k ran at with a finite median (1 process). */
+static int top_threads(const struct omps_fit_input *in, const struct omps_kernel *k)
+{
+    int top = 0;
+    for (size_t i = 0; i < in->count; i++) {
+        const struct omps_fit_point *p = &in->points[i];
+        if (p->key.kernel == k && isfinite(p->median) && p->key.threads > top)
+            top = p->key.threads;
+    }
+    return top;
+}
+
+/* The fastest point of kernel k at threads for which keep(p) holds. */
+static const struct omps_fit_point *
+fastest(const struct omps_fit_input *in, const struct omps_kernel *k, int threads,
+        int (*keep)(const struct omps_fit_point *, const void *), const void *arg)
+{
+    const struct omps_fit_point *best = NULL;
+    for (size_t i = 0; i < in->count; i++) {
+        const struct omps_fit_point *p = &in->points[i];
+        if (p->key.kernel == k && p->key.threads == threads && isfinite(p->median) &&
+            keep(p, arg) && (best == NULL || p->median < best->median))
+            best = p;
+    }
+    return best;
+}
+
+static int bound_as(const struct omps_fit_point *p, const void *bind)
+{
+    return p->key.env.value[OMPS_AXIS_BIND] == *(const unsigned char *)bind;
+}
+
+/* A schedule that is (or is not) static, in one environment. */
+struct schedule_filter {
+    int is_static;
+    const struct omps_env *env;
+};
+
+static int scheduled_as(const struct omps_fit_point *p, const void *arg)
+{
+    const struct schedule_filter *w = arg;
+    return (p->key.schedule.kind == omp_sched_static) == w->is_static &&
+           omps_env_compare(&p->key.env, w->env) == 0;
+}
+
+static int any(const struct omps_fit_point *p, const void *unused)
+{
+    (void)p;
+    (void)unused;
+    return 1;
+}
+
+/* A schedule's name as a setting: "dynamic:64". */
+static void schedule_text(const struct omps_fit_point *p, char *buf, size_t len)
+{
+    if (p->key.schedule.chunk > 0)
+        snprintf(buf, len, "%s:%d", omps_schedule_name(p->key.schedule.kind),
+                 p->key.schedule.chunk);
+    else
+        snprintf(buf, len, "%s", omps_schedule_name(p->key.schedule.kind));
+}
+
+/* Binding: a memory-bound kernel's fastest close against its fastest
+ * spread at its most threads. */
+static void binding_advice(FILE *f, const struct omps_fit_input *in,
+                           const struct omps_kernel *k)
+{
+    unsigned char close, spread;
+    if (k->bound != OMPS_BOUND_BANDWIDTH ||
+        omps_env_parse(OMPS_AXIS_BIND, "close", &close) ||
+        omps_env_parse(OMPS_AXIS_BIND, "spread", &spread))
+        return;
+    const int t = top_threads(in, k);
+    const struct omps_fit_point *c = fastest(in, k, t, bound_as, &close);
+    const struct omps_fit_point *s = fastest(in, k, t, bound_as, &spread);
+    if (c == NULL || s == NULL)
+        return;
+    const int spread_wins = s->median < c->median;
+    struct omps_advice_row row = {.topic = "binding", .kernel = k->name, .threads = t};
+    snprintf(row.better, sizeof row.better, "OMP_PROC_BIND=%s",
+             spread_wins ? "spread" : "close");
+    snprintf(row.worse, sizeof row.worse, "OMP_PROC_BIND=%s",
+             spread_wins ? "close" : "spread");
+    gain_of(spread_wins ? s : c, spread_wins ? c : s, &row);
+    say(&row, "use");
+    write_row(f, &row);
+}
+
+/* Schedule: a scheduled kernel's fastest schedule at its most threads
+ * against the fastest of the other side of static in its environment. */
+static void schedule_advice(FILE *f, const struct omps_fit_input *in, const struct omps_kernel *k)
+{
+    if (!k->scheduled || k->family != OMPS_FAMILY_SCALING)
+        return;
+    const int t = top_threads(in, k);
+    const struct omps_fit_point *best = fastest(in, k, t, any, NULL);
+    if (best == NULL)
+        return;
+    const int best_static = best->key.schedule.kind == omp_sched_static;
+    const struct schedule_filter other_side = {!best_static, &best->key.env};
+    const struct omps_fit_point *other = fastest(in, k, t, scheduled_as, &other_side);
+    if (other == NULL)
+        return;
+    struct omps_advice_row row = {.topic = "schedule", .kernel = k->name, .threads = t};
+    schedule_text(best, row.better, sizeof row.better);
+    schedule_text(other, row.worse, sizeof row.worse);
+    gain_of(best, other, &row);
+    say(&row, "use");
+    write_row(f, &row);
+}
+
+/* Threads: where a series' USL peak and its interval lie inside the run's
+ * range, more threads than that only slow it down. */
+static void threads_advice(FILE *f, const struct omps_fit_input *in,
+                           const struct omps_fitted_series *s)
+{
+    const struct omps_fit_point *first = &in->points[s->members[0]];
+    long most = 0;
+    for (size_t i = 0; i < s->count; i++)
+        most = in->points[s->members[i]].cores > most ? in->points[s->members[i]].cores
+                                                      : most;
+    if (!s->usl_selected || !isfinite(s->peak) || !(s->peak_hi < most) ||
+        !(s->peak_lo >= 1))
+        return;
+    struct omps_advice_row row = {.topic = "threads",
+                                  .kernel = first->key.kernel->name,
+                                  .threads = most,
+                                  .gain = NAN,
+                                  .lo = NAN,
+                                  .hi = NAN};
+    snprintf(row.better, sizeof row.better, "%.0f threads", floor(s->peak));
+    snprintf(row.worse, sizeof row.worse, "%ld threads", most);
+    snprintf(row.advice, sizeof row.advice,
+             "%s %s: it stops gaining past %.1f threads "
+             "(USL peak [%.1f, %.1f]); more than that only slows it",
+             row.kernel, s->label, s->peak, s->peak_lo, s->peak_hi);
+    write_row(f, &row);
+}
+
+/* SMT: a kernel's fastest at all logical CPUs against its fastest at one
+ * thread per physical core, where the run went past the cores. */
+static void smt_advice(FILE *f, const struct omps_fit_input *in,
+                       const struct omps_kernel *k)
+{
+    const int cores = in->physical_cores, t = top_threads(in, k);
+    if (cores <= 0 || t <= cores || k->family != OMPS_FAMILY_SCALING)
+        return;
+    const struct omps_fit_point *smt = fastest(in, k, t, any, NULL);
+    const struct omps_fit_point *one = fastest(in, k, cores, any, NULL);
+    if (smt == NULL || one == NULL)
+        return;
+    const int smt_wins = smt->median < one->median;
+    struct omps_advice_row row = {.topic = "smt", .kernel = k->name, .threads = t};
+    snprintf(row.better, sizeof row.better, "%d threads", smt_wins ? t : cores);
+    snprintf(row.worse, sizeof row.worse, "%d threads", smt_wins ? cores : t);
+    gain_of(smt_wins ? smt : one, smt_wins ? one : smt, &row);
+    say(&row, smt_wins ? "SMT threads help: use" : "SMT threads do not help: use");
+    write_row(f, &row);
+}
+
+int omps_advice_write(const char *dir, const struct omps_fit_input *in,
+                      const struct omps_fitted_series *s, size_t n)
+{
+    struct omps_outfile out;
+    if (omps_outfile_open(&out, dir, "advice.csv") != OMPS_OK)
+        return -1;
+    fprintf(out.f, "%s\n", OMPS_ADVICE_HEADER);
+    for (size_t i = 0; i < omps_kernel_count(); i++) {
+        const struct omps_kernel *k = omps_kernel_at(i);
+        binding_advice(out.f, in, k);
+        schedule_advice(out.f, in, k);
+        smt_advice(out.f, in, k);
+    }
+    for (size_t i = 0; i < n; i++)
+        threads_advice(out.f, in, &s[i]);
+    return omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;
+}
