@@ -63,7 +63,8 @@
     X(probe_ns, PROBE, row->probe_ns)                                          \
     OMPS_ENV_COLUMNS(X, row->key, row->runtime)                                \
     X(result, NUMBER, row->result)                                             \
-    X(ranks, INT, omps_key_ranks(row->key))
+    X(ranks, INT, omps_key_ranks(row->key))                                    \
+    X(others_busy, NUMBER, row->others_busy)
 
 /* summary.csv: one row per configuration (struct omps_summary_row). */
 #define OMPS_SUMMARY_COLUMNS(X)                                                \
@@ -96,7 +97,8 @@
     X(result_bitwise, NONNEGATIVE, row->result_bitwise)                        \
     X(result_spread, NUMBER, row->result_spread)                               \
     X(ranks, INT, omps_key_ranks(&row->key))                                   \
-    X(cores, INT, omps_key_cores(&row->key))
+    X(cores, INT, omps_key_cores(&row->key))                                   \
+    X(others_busy, NUMBER, row->others_busy)
 
 /* compare.csv: one row per configuration judged (row is a const struct
  * omps_judgement *, gate.h); the environment and ranks come last, so that

@@ -43,6 +43,7 @@ struct omps_run_row {
     double probe_ns; /* the round's cache-line round trip; NaN: none */
     const char *runtime; /* the OpenMP runtime the process loaded */
     double result;       /* the computed result; NaN: the kernel has none */
+    double others_busy;  /* the CPUs' share other work took during its batch */
 };
 
 /* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */

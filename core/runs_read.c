@@ -93,6 +93,12 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
     out->result = NAN;
     if (*result && omps_parse_double(result, &out->result) != 0)
         return bad(r, row, OMPS_RUNS_result, "is not a finite number");
+    const int oc = r->col[OMPS_RUNS_others_busy];
+    const char *busy = oc < 0 ? "" : omps_table_cell(r->t, row, (size_t)oc);
+    out->others_busy = NAN;
+    if (*busy && (omps_parse_double(busy, &out->others_busy) != 0 || out->others_busy < 0 ||
+                  out->others_busy > 1))
+        return bad(r, row, OMPS_RUNS_others_busy, "is not a share from 0 to 1");
     return OMPS_OK;
 }
 

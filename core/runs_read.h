@@ -20,6 +20,7 @@ struct omps_run_record {
     double probe_ns; /* the round's placement probe; NaN when absent */
     char runtime[64]; /* the OpenMP runtime loaded; "" when absent */
     double result;    /* the run's computed result; NaN when absent */
+    double others_busy; /* the share of the CPUs other work took; NaN: absent */
     size_t line;    /* where the row ends in the file */
 };
 

@@ -76,6 +76,8 @@ struct omps_summary_row {
     double rate_ci_high;
     const char *note;      /* "below_resolution" or NULL */
     int placement_modes;   /* 1 or 2 (omps_placement_modes); 0: unknown */
+    double others_busy;    /* the median share of the CPUs other work took
+                              during its rows' batches (NaN: not measured) */
     const char *runtime;   /* the OpenMP runtime its rows ran under, or NULL */
     /* The computed results of its verified repetitions (NaN: the kernel
      * records none): the least and greatest, whether every one had the same

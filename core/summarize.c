@@ -98,6 +98,17 @@ static void describe_results(const struct omps_run_record *rows, size_t n,
     }
 }
 
+/* The median of the rows' others_busy (NaN when none was measured). */
+static double median_busy(const struct omps_run_record *rows, size_t n, double *scratch)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isnan(rows[i].others_busy))
+            scratch[k++] = rows[i].others_busy;
+    }
+    return k > 0 ? omps_median_inplace(scratch, k) : NAN;
+}
+
 /* Summarizes rows[0..n), one configuration; returns 0 and sets *keep to 0
  * when a repetition failed verification. */
 static int summarize_group(const struct omps_run_record *rows, size_t n, double *scratch,
@@ -112,6 +123,7 @@ static int summarize_group(const struct omps_run_record *rows, size_t n, double 
                                      .oversubscribed = rows[0].oversubscribed,
                                      .runtime = rows[0].runtime};
     describe_results(rows, n, out);
+    out->others_busy = median_busy(rows, n, scratch);
     /* Placement matters where threads talk to each other: 2 and more. */
     if (rows[0].key.threads >= 2)
         out->placement_modes = omps_placement_modes(scratch, n);

@@ -16,6 +16,7 @@
 #include "columns.h"
 #include "csv_write.h"
 #include "machine_file.h"
+#include "runs_read.h"
 #include "table.h"
 
 /* Writes s with HTML's special characters escaped. */
@@ -249,6 +250,45 @@ static void time_account(FILE *f, json_t *run)
     fputs("</p>\n", f);
 }
 
+/* A batch during which other work took more than this share of the CPUs
+ * marks its round as busy on the page. */
+#define BUSY_ROUND 0.25
+
+/* The rounds in which other work took more than BUSY_ROUND of the CPUs
+ * during a batch (runs.csv's others_busy), listed so a reader can weigh
+ * them; the fits and the gate still use every row. */
+static void busy_rounds(FILE *f, const char *dir)
+{
+    char path[4400], err[512];
+    struct omps_runs runs;
+    snprintf(path, sizeof path, "%s/runs.csv", dir);
+    if (omps_runs_read(path, &runs, err, sizeof err) != OMPS_OK)
+        return;
+    long last = -1;
+    size_t listed = 0, measured = 0;
+    for (size_t i = 0; i < runs.count; i++) {
+        const struct omps_run_record *r = &runs.rows[i];
+        measured += !isnan(r->others_busy);
+        if (!(r->others_busy > BUSY_ROUND) || r->round == last)
+            continue;
+        last = r->round;
+        if (listed++ == 0)
+            fprintf(f, "<p class=\"noise\">Rounds in which other work took more than %.0f%% "
+                       "of the CPUs during a batch (runs.csv's others_busy):",
+                    100 * BUSY_ROUND);
+        if (listed <= 24)
+            fprintf(f, "%s %ld (%.0f%%)", listed > 1 ? "," : "", r->round, 100 * r->others_busy);
+    }
+    if (listed > 24)
+        fprintf(f, " and %zu more", listed - 24);
+    if (listed > 0)
+        fputs(".</p>\n", f);
+    else if (measured > 0)
+        fprintf(f, "<p>No batch saw other work take more than %.0f%% of the CPUs.</p>\n",
+                100 * BUSY_ROUND);
+    omps_runs_free(&runs);
+}
+
 static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
 {
     static const char *const keys[] = {"state", "cpu_model", "physical_cores", "logical_cpus",
@@ -265,6 +305,7 @@ static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
     }
     time_account(f, json_object_get(m, "run"));
     noise_list(f, json_object_get(m, "system"));
+    busy_rounds(f, dir);
     fputs("<table class=\"facts\">\n", f);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         machine_row(f, keys[i], json_object_get(m, keys[i]));

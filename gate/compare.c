@@ -16,6 +16,7 @@
 #include "machine_file.h"
 #include "options.h"
 #include "parse.h"
+#include "stats.h"
 
 /* Parses --looks R1,R2,...: strictly increasing round counts, at most
  * OMPS_MAX_LOOKS of them. */
@@ -336,6 +337,20 @@ static int load_machine(struct omps_side *s, const char *dir, char *err, size_t 
     return OMPS_OK;
 }
 
+/* The median of the rows' others_busy, NaN when none was measured. */
+static double median_busy(const struct omps_runs *runs)
+{
+    double *v = malloc((runs->count + 1) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; v != NULL && i < runs->count; i++) {
+        if (!isnan(runs->rows[i].others_busy))
+            v[n++] = runs->rows[i].others_busy;
+    }
+    const double m = n > 0 ? omps_median_inplace(v, n) : NAN;
+    free(v);
+    return m;
+}
+
 /* Reads DIR/runs.csv (through the shared reader, by column name) and
  * DIR/machine.json into s.  A file from before rounds counts each
  * repetition as its own round: the only unit it has. */
@@ -348,6 +363,7 @@ static int load_side(struct omps_side *s, const char *dir, char *err, size_t err
     int rc = omps_runs_read(path, &runs, err, err_len);
     if (rc == OMPS_OK)
         rc = refuse_duplicates(path, &runs, err, err_len);
+    s->others_busy = rc == OMPS_OK ? median_busy(&runs) : NAN;
     for (size_t r = 0; rc == OMPS_OK && r < runs.count; r++) {
         const struct omps_run_record *row = &runs.rows[r];
         struct omps_rounds *set = add_set(s, &row->key);
@@ -449,7 +465,10 @@ static int judge_and_report(const struct omps_compare_options *o, struct omps_si
     omps_gate_print(v, k);
     int code = omps_gate_conclude(v, k, o, why, headline, sizeof headline);
     printf("%s\n", headline);
-    omps_gate_write_reports(o->report_dir ? o->report_dir : o->new_dir, v, k, headline, o);
+    char load[400];
+    omps_gate_load_line(base, new, load, sizeof load);
+    omps_gate_write_reports(o->report_dir ? o->report_dir : o->new_dir, v, k, headline, load,
+                            o);
     free(v);
     return apply_inconclusive(code, o);
 }

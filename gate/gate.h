@@ -37,6 +37,8 @@ struct omps_side {
     const char *state; /* machine.json's state; "complete" when it has none */
     struct omps_rounds *sets;
     size_t nsets;
+    double others_busy; /* the median share of the CPUs other work took
+                           during its batches (runs.csv); NaN: not measured */
 };
 
 /* One configuration's judgement. */
@@ -75,9 +77,16 @@ int omps_gate_conclude(const struct omps_judgement *v, size_t k,
 void omps_gate_print(const struct omps_judgement *v, size_t k);
 
 /* Writes compare.csv and compare.md to dir, and appends the Markdown to
- * $GITHUB_STEP_SUMMARY when it is set.  Every failure is a warning on
+ * $GITHUB_STEP_SUMMARY when it is set; load, when not empty, is a line on
+ * how busy other work kept each side's CPUs.  Every failure is a warning on
  * stderr; returns the number of files that could not be written. */
 int omps_gate_write_reports(const char *dir, const struct omps_judgement *v, size_t k,
-                            const char *headline, const struct omps_compare_options *o);
+                            const char *headline, const char *load,
+                            const struct omps_compare_options *o);
+
+/* The load line for compare.md from the two sides' others_busy: empty
+ * when neither was measured. */
+void omps_gate_load_line(const struct omps_side *base, const struct omps_side *new, char *buf,
+                         size_t len);
 
 #endif

@@ -116,10 +116,12 @@ static int write_csv(const char *dir, const struct omps_judgement *v, size_t k)
 
 /* The Markdown summary: the verdict, then every row that is not unchanged. */
 static void markdown(FILE *f, const struct omps_judgement *v, size_t k, const char *headline,
-                     const struct omps_compare_options *o)
+                     const char *load, const struct omps_compare_options *o)
 {
     size_t unchanged = 0;
     fprintf(f, "## ompscale compare\n\n**%s**\n\n", headline);
+    if (*load)
+        fprintf(f, "%s\n\n", load);
     fprintf(f, "Threshold +%.3g%%, alpha %.3g; ratio is the Hodges-Lehmann estimate of "
                "NEW/BASE over rounds (each round's fastest repetition) with its 95%% "
                "interval; base and new are the median round times.\n\n",
@@ -143,25 +145,27 @@ static void markdown(FILE *f, const struct omps_judgement *v, size_t k, const ch
 }
 
 static int write_markdown(const char *dir, const struct omps_judgement *v, size_t k,
-                          const char *headline, const struct omps_compare_options *o)
+                          const char *headline, const char *load,
+                          const struct omps_compare_options *o)
 {
     struct omps_outfile out;
     if (omps_outfile_open(&out, dir, "compare.md") != OMPS_OK)
         return OMPS_EIO;
-    markdown(out.f, v, k, headline, o);
+    markdown(out.f, v, k, headline, load, o);
     return omps_outfile_commit(&out);
 }
 
 /* Appends to $GITHUB_STEP_SUMMARY when it is set; warns when it cannot. */
 static int append_step_summary(const struct omps_judgement *v, size_t k,
-                               const char *headline, const struct omps_compare_options *o)
+                               const char *headline, const char *load,
+                               const struct omps_compare_options *o)
 {
     const char *path = getenv("GITHUB_STEP_SUMMARY");
     if (path == NULL || *path == '\0')
         return 0;
     FILE *f = fopen(path, "a");
     if (f != NULL) {
-        markdown(f, v, k, headline, o);
+        markdown(f, v, k, headline, load, o);
         if (fclose(f) == 0)
             return 0;
     }
@@ -171,13 +175,34 @@ static int append_step_summary(const struct omps_judgement *v, size_t k,
 }
 
 int omps_gate_write_reports(const char *dir, const struct omps_judgement *v, size_t k,
-                            const char *headline, const struct omps_compare_options *o)
+                            const char *headline, const char *load,
+                            const struct omps_compare_options *o)
 {
     int failed = 0;
-    if (write_csv(dir, v, k) != OMPS_OK || write_markdown(dir, v, k, headline, o) != OMPS_OK) {
+    if (write_csv(dir, v, k) != OMPS_OK ||
+        write_markdown(dir, v, k, headline, load, o) != OMPS_OK) {
         fprintf(stderr, "ompscale: compare: warning: cannot write reports to '%s': %s\n", dir,
                 strerror(errno));
         failed++;
     }
-    return failed + append_step_summary(v, k, headline, o);
+    return failed + append_step_summary(v, k, headline, load, o);
+}
+
+/* A side busier than the other by this share of the CPUs is named. */
+#define BUSIER 0.10
+
+void omps_gate_load_line(const struct omps_side *base, const struct omps_side *new, char *buf,
+                         size_t len)
+{
+    const double b = base->others_busy, n = new->others_busy;
+    *buf = '\0';
+    if (isnan(b) && isnan(n))
+        return;
+    const char *which = !isnan(b) && !isnan(n) && n > b + BUSIER   ? "NEW ran busier: its times "
+                                                                      "may read slow"
+                        : !isnan(b) && !isnan(n) && b > n + BUSIER ? "BASE ran busier: NEW's "
+                                                                      "times may read fast"
+                                                                    : "neither side ran busier";
+    snprintf(buf, len, "Other work's share of the CPUs during the batches (median of "
+             "runs.csv's others_busy): BASE %.0f%%, NEW %.0f%%; %s.", 100 * b, 100 * n, which);
 }

@@ -89,6 +89,12 @@ int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
     (void)why;
     (void)why_len;
     sweep_relay(s, RELAY_BATCH, runs, NULL);
+    /* The parent measures its own batches; a child's are measured by the
+     * parent that waits for them (sweep_groups.c). */
+    if (s->answer == NULL) {
+        s->load_child = 0;
+        omps_load_read(&s->load_start, 0);
+    }
     omps_team_reset(&s->team);
     const struct omps_kernel *k = sweep_current(s)->key.kernel;
     const double t0 = sweep_now();
@@ -234,6 +240,9 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
 {
     char *block = NULL;
     size_t len = 0;
+    struct omps_load now;
+    omps_load_read(&now, s->load_child > 0 ? s->load_child : 0);
+    const double busy = s->load_child < 0 ? NAN : omps_load_others(&s->load_start, &now);
     FILE *f = open_memstream(&block, &len);
     if (f == NULL)
         return OMPS_ENOMEM;
@@ -241,7 +250,7 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
         const struct omps_run_row row = {&sweep_current(s)->key, (int)(first + (size_t)i),
                                          r->seconds[i], r->verified[i],
                                          sweep_current(s)->oversubscribed, s->round,
-                                         s->probe_ns, s->runtime, s->result};
+                                         s->probe_ns, s->runtime, s->result, busy};
         omps_csv_run_row(f, &row);
     }
     if (fclose(f) != 0) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "child.h"
+#include "load.h"
 #include "gbench_shim.h"
 #include "ranks.h"
 #include "sweep.h"
@@ -69,6 +70,11 @@ struct omps_sweep {
     long round;
     double probe_ns; /* this round's cache-line round trip; NaN: none */
     double result;   /* the last verified batch's computed result; NaN: none */
+    /* The machine's load when the batch in progress began (load.h), and the
+     * process beside this one that runs it (0: none; -1: one not measured,
+     * mpirun's ranks). */
+    struct omps_load load_start;
+    pid_t load_child;
     char runtime[64]; /* the runtime of the process the visit ran in */
     /* Environment groups (child.h): in the parent, which axes are swept and
      * where gcc+libomp finds libomp; in a child, where answers go. */
