@@ -38,8 +38,10 @@ csv_rows 'v("toolchain") == "gcc+libomp" && v("runtime") !~ /^libomp/ { bad = 1 
     "$tmp/env/runs.csv" || bad "gcc+libomp did not load libomp"
 [ "$(ls "$tmp/env/children" | wc -l)" -ge "$want" ] || bad "fewer Google Benchmark files than groups"
 "$rundir" "$tmp/env" 3 >"$tmp/format.out" 2>&1 || bad "format checks: $(tail -3 "$tmp/format.out")"
-head -1 "$tmp/env/summary.csv" | grep -q ',bind,places,wait_policy,toolchain,runtime,result_bitwise,result_spread,ranks,cores$' \
-    || bad "summary.csv lacks the environment columns"
+for column in bind places wait_policy toolchain runtime; do
+    head -1 "$tmp/env/summary.csv" | tr , '\n' | grep -qx "$column" ||
+        bad "summary.csv lacks the environment column $column"
+done
 
 # The gate keeps environments apart and names them.
 "$bin" compare "$tmp/env" "$tmp/env" --report "$tmp/gate" >"$tmp/gate.out" 2>&1

@@ -51,8 +51,17 @@ static void write_rounds_run(const char *dir, const struct rounds_synth *s)
             for (int r = 0; r < 2; r++) {
                 double v = level * exp(0.002 * gaussian());
                 t[n][2 * round + r] = v;
-                fprintf(runs, "serial_fraction,f=0.1,1000,%d,static,0,%d,%.17g,1,0,%d,,,,,,,,1\n", n,
-                        2 * round + r, v, round);
+                char th[16], rep[16], sec[32], rd[16];
+                snprintf(th, sizeof th, "%d", n);
+                snprintf(rep, sizeof rep, "%d", 2 * round + r);
+                snprintf(rd, sizeof rd, "%d", round);
+                header_row(runs, OMPS_RUNS_HEADER,
+                           (const char *const[]){"kernel", "serial_fraction", "params", "f=0.1",
+                                                 "n", "1000", "threads", th, "schedule",
+                                                 "static", "chunk", "0", "repetition", rep,
+                                                 "seconds", num(sec, sizeof sec, v), "verified",
+                                                 "1", "oversubscribed", "0", "round", rd,
+                                                 "ranks", "1", NULL});
             }
         }
     }
