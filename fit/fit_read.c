@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,25 @@ static int read_identity(const struct reader *r, size_t row, struct omps_fit_poi
     return OMPS_OK;
 }
 
+/* The optional numbers of a point: empty or nan is NaN. */
+static const struct {
+    int column;
+    size_t field; /* offsetof(struct omps_fit_point, ...) */
+} optional[] = {
+    {OMPS_SUMMARY_speedup, offsetof(struct omps_fit_point, speedup)},
+    {OMPS_SUMMARY_efficiency, offsetof(struct omps_fit_point, efficiency)},
+    {OMPS_SUMMARY_karp_flatt, offsetof(struct omps_fit_point, karp_flatt)},
+    {OMPS_SUMMARY_speedup_ci_low, offsetof(struct omps_fit_point, speedup_lo)},
+    {OMPS_SUMMARY_speedup_ci_high, offsetof(struct omps_fit_point, speedup_hi)},
+    {OMPS_SUMMARY_ci_low_s, offsetof(struct omps_fit_point, ci_low)},
+    {OMPS_SUMMARY_ci_high_s, offsetof(struct omps_fit_point, ci_high)},
+    {OMPS_SUMMARY_rate, offsetof(struct omps_fit_point, rate)},
+    {OMPS_SUMMARY_rate_ci_low, offsetof(struct omps_fit_point, rate_lo)},
+    {OMPS_SUMMARY_rate_ci_high, offsetof(struct omps_fit_point, rate_hi)},
+    {OMPS_SUMMARY_bound_rate, offsetof(struct omps_fit_point, bound_rate)},
+    {OMPS_SUMMARY_bound_fraction, offsetof(struct omps_fit_point, bound_fraction)},
+};
+
 /*
  * One point.  sigma, the median's standard error, is 1.2533 stddev /
  * sqrt(repetitions) from the summary (1% of the median when there is no
@@ -83,21 +103,12 @@ static int read_point(const struct reader *r, size_t row, int nphys, struct omps
     p->median = NAN;
     if (*m && strcmp(m, "nan") != 0 && (omps_parse_double(m, &p->median) != 0 || !(p->median > 0)))
         return bad(r, row, OMPS_SUMMARY_median_s, "is not a positive time");
-    const double sd = number(r, row, OMPS_SUMMARY_stddev_s), reps = number(r, row, OMPS_SUMMARY_repetitions);
+    const double sd = number(r, row, OMPS_SUMMARY_stddev_s);
+    const double reps = number(r, row, OMPS_SUMMARY_repetitions);
     p->sigma = reps >= 2 && sd > 0 ? 1.2533 * sd / sqrt(reps) : 0.01 * p->median;
     p->sigma = fmax(p->sigma, 1e-6 * p->median);
-    p->speedup = number(r, row, OMPS_SUMMARY_speedup);
-    p->efficiency = number(r, row, OMPS_SUMMARY_efficiency);
-    p->karp_flatt = number(r, row, OMPS_SUMMARY_karp_flatt);
-    p->speedup_lo = number(r, row, OMPS_SUMMARY_speedup_ci_low);
-    p->speedup_hi = number(r, row, OMPS_SUMMARY_speedup_ci_high);
-    p->ci_low = number(r, row, OMPS_SUMMARY_ci_low_s);
-    p->ci_high = number(r, row, OMPS_SUMMARY_ci_high_s);
-    p->rate = number(r, row, OMPS_SUMMARY_rate);
-    p->rate_lo = number(r, row, OMPS_SUMMARY_rate_ci_low);
-    p->rate_hi = number(r, row, OMPS_SUMMARY_rate_ci_high);
-    p->bound_rate = number(r, row, OMPS_SUMMARY_bound_rate);
-    p->bound_fraction = number(r, row, OMPS_SUMMARY_bound_fraction);
+    for (size_t i = 0; i < sizeof optional / sizeof optional[0]; i++)
+        *(double *)((char *)p + optional[i].field) = number(r, row, optional[i].column);
     p->excluded = isnan(p->median) ? 2
                   : number(r, row, OMPS_SUMMARY_oversubscribed) == 1 || (nphys > 0 && p->cores > nphys) ? 1
                                                                                      : 0;
