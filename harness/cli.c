@@ -551,7 +551,7 @@ int omps_parse_run_args(int argc, char **argv, int logical_cpus,
             *flag_field(opt->id, opts) = 1;
             continue;
         }
-        const char *value = eq + 1;
+        const char *value = eq != NULL ? eq + 1 : NULL;
         if (eq == NULL) {
             if (i + 1 >= argc) {
                 snprintf(err, err_len, "%s needs a value", arg);

@@ -73,3 +73,12 @@ double omps_load_others(const struct omps_load *a, const struct omps_load *b)
     const double share = others / (wall * a->cpus);
     return share < 0 ? 0 : share > 1 ? 1 : share;
 }
+
+double omps_load_since(const struct omps_load *start, pid_t child)
+{
+    struct omps_load now;
+    if (child < 0)
+        return NAN;
+    omps_load_read(&now, child);
+    return omps_load_others(start, &now);
+}

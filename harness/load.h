@@ -26,4 +26,8 @@ void omps_load_read(struct omps_load *l, pid_t child);
  * when either could not be taken or no time passed. */
 double omps_load_others(const struct omps_load *a, const struct omps_load *b);
 
+/* The others' share since start, child's CPU time counted as ours; NaN
+ * when child is -1 (a process whose CPU time cannot be told apart). */
+double omps_load_since(const struct omps_load *start, pid_t child);
+
 #endif

@@ -48,11 +48,6 @@ static uint64_t mix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-double sweep_now(void)
-{
-    return omp_get_wtime();
-}
-
 void omps_sweep_time_add(struct omps_sweep_time *a, const struct omps_sweep_time *b)
 {
     a->timed += b->timed;
@@ -89,8 +84,7 @@ int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
     (void)why;
     (void)why_len;
     sweep_relay(s, RELAY_BATCH, runs, NULL);
-    /* The parent measures its own batches; a child's are measured by the
-     * parent that waits for them (sweep_groups.c). */
+    /* A child's batches are measured by its parent (sweep_groups.c). */
     if (s->answer == NULL) {
         s->load_child = 0;
         omps_load_read(&s->load_start, 0);
@@ -240,9 +234,7 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
 {
     char *block = NULL;
     size_t len = 0;
-    struct omps_load now;
-    omps_load_read(&now, s->load_child > 0 ? s->load_child : 0);
-    const double busy = s->load_child < 0 ? NAN : omps_load_others(&s->load_start, &now);
+    const double busy = omps_load_since(&s->load_start, s->load_child);
     FILE *f = open_memstream(&block, &len);
     if (f == NULL)
         return OMPS_ENOMEM;

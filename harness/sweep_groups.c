@@ -267,7 +267,7 @@ static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
     /* The batch's load, with the child's own CPU time counted as ours; the
      * ranks under mpirun are not this process's children to count. */
     s->load_child = c->launcher ? -1 : c->pid;
-    omps_load_read(&s->load_start, s->load_child > 0 ? s->load_child : 0);
+    omps_load_read(&s->load_start, c->launcher ? 0 : c->pid);
     if (omps_child_send(c, line) != 0)
         return 0;
     const struct omps_sweep_time was = s->out->time;
