@@ -16,7 +16,9 @@
 # Each trial's exit code, time and undecided configurations (with why) go
 # to WORK/trials.tsv as they end.
 # Environment: BUILD (build), KERNELS (the gate plan), SLOW_KERNEL
-# (midpoint), FACTORS, BUDGET (5m), WORK (scratch).
+# (midpoint), FACTORS, BUDGET (5m), WORK (scratch), KEEP (1: keep each
+# trial's merged sides, faults and looks in WORK/kept/N, so the decisions
+# can be replayed later with `ompscale compare --looks`).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tools/perf-lib.sh"
@@ -83,10 +85,21 @@ trial() {
         /^(inconclusive|missing|faulted) / { sub(/^[a-z]+ +[0-9.-]+ +(\[[^]]*\]|-) +/, ""); und = und "; " $0 }
         END { printf "%s\t%d\t%d\t%s\t%s\n", label, rc, took, rounds, substr(und, 3) }' \
         "$work/trial.txt" >>"$work/trials.tsv"
+    [ "${KEEP:-0}" != 1 ] || keep_trial "$out"
     awk -v rc="$rc" -v slow="$slow_kernel" '
         /^regression / { if (index($0, "  " slow " n=")) reg++; else other++ }
         /^(inconclusive|missing|faulted) / { und++ } /^[a-z]+ +([0-9.]+ +\[|- )/ { n++ }
         END { printf "%d %d %d %d %d\n", rc, reg, other, und, n }' "$work/trial.txt"
+}
+
+# keep_trial DIR: copies what a replay needs to WORK/kept/N (the next N).
+keep_trial() {
+    local n=$(($(ls "$work/kept" 2>/dev/null | wc -l) + 1)) to
+    to=$work/kept/$n
+    mkdir -p "$to/base" "$to/new"
+    cp "$1"/base/runs.csv "$1"/base/machine.json "$to/base/" 2>/dev/null || true
+    cp "$1"/new/runs.csv "$1"/new/machine.json "$to/new/" 2>/dev/null || true
+    cp "$1"/faults.tsv "$1"/look-*.txt "$1"/compare.csv "$work/trial.txt" "$to/" 2>/dev/null || true
 }
 
 # series LABEL NEW_BINARY

@@ -34,29 +34,6 @@ static double binomial_half_cdf(size_t n, size_t k)
     return sum;
 }
 
-int omps_placements_differ(double a, double b)
-{
-    const double lo = fmin(a, b), hi = fmax(a, b);
-    return lo > 0 && hi >= OMPS_PLACEMENT_RATIO * lo;
-}
-
-int omps_placement_modes(double *probe_ns, size_t n)
-{
-    size_t finite = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (isfinite(probe_ns[i]))
-            probe_ns[finite++] = probe_ns[i];
-    }
-    if (finite < 2)
-        return 0;
-    qsort(probe_ns, finite, sizeof *probe_ns, compare_doubles);
-    for (size_t i = 1; i < finite; i++) {
-        if (omps_placements_differ(probe_ns[i - 1], probe_ns[i]))
-            return 2;
-    }
-    return 1;
-}
-
 int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi)
 {
     *lo = *hi = NAN;
@@ -121,6 +98,14 @@ find_serial(const struct omps_summary_row *rows, size_t count,
     return NULL;
 }
 
+/* Whether c ran at r's n, threads, ranks, schedule and environment. */
+static int same_point(const struct omps_key *c, const struct omps_key *r)
+{
+    return c->n == r->n && c->threads == r->threads && omps_key_ranks(c) == omps_key_ranks(r) &&
+           c->schedule.kind == r->schedule.kind && c->schedule.chunk == r->schedule.chunk &&
+           omps_env_compare(&c->env, &r->env) == 0;
+}
+
 /* Returns the row of kernel k at r's n, threads, schedule and environment,
  * or NULL. */
 static const struct omps_summary_row *
@@ -128,15 +113,28 @@ find_ceiling(const struct omps_summary_row *rows, size_t count,
              const struct omps_summary_row *r, const struct omps_kernel *k)
 {
     for (size_t i = 0; i < count; i++) {
-        const struct omps_key *c = &rows[i].key;
-        if (c->kernel == k && c->n == r->key.n && c->threads == r->key.threads &&
-            omps_key_ranks(c) == omps_key_ranks(&r->key) &&
-            c->schedule.kind == r->key.schedule.kind &&
-            c->schedule.chunk == r->key.schedule.chunk &&
-            omps_env_compare(&c->env, &r->key.env) == 0)
+        if (rows[i].key.kernel == k && same_point(&rows[i].key, &r->key))
             return &rows[i];
     }
     return NULL;
+}
+
+/* The best rate among the bandwidth ceilings (kernels bound by bandwidth
+ * that name no ceiling of their own: copy and read) at r's n, threads,
+ * schedule and environment; NaN when none ran there. */
+static double best_ceiling_rate(const struct omps_summary_row *rows, size_t count,
+                                const struct omps_summary_row *r)
+{
+    double best = NAN;
+    for (size_t i = 0; i < count; i++) {
+        const struct omps_kernel *k = rows[i].key.kernel;
+        if (k->bound != OMPS_BOUND_BANDWIDTH || k->ceiling != NULL ||
+            !same_point(&rows[i].key, &r->key))
+            continue;
+        if (isnan(best) || rows[i].rate > best)
+            best = rows[i].rate;
+    }
+    return best;
 }
 
 static const struct omps_summary_row *
@@ -283,13 +281,11 @@ static double bound_rate(const struct omps_summary_row *rows, size_t count,
                          const struct omps_summary_row *r, double division_ns)
 {
     const struct omps_kernel *k = r->key.kernel;
-    const struct omps_summary_row *c = NULL;
     switch (k->bound) {
     case OMPS_BOUND_DIVISION:
         return OMPS_PI_FLOPS_PER_TERM / division_ns * (double)omps_key_cores(&r->key);
     case OMPS_BOUND_BANDWIDTH:
-        c = find_ceiling(rows, count, r, k->ceiling ? k->ceiling : k);
-        return c ? c->rate : NAN;
+        return best_ceiling_rate(rows, count, r);
     case OMPS_BOUND_WAITS:
         return fmin((double)r->key.threads, (double)r->key.n) / (r->key.params[0] * 1e-6);
     case OMPS_BOUND_NONE:

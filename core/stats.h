@@ -35,21 +35,6 @@ int omps_stats_describe(const double *x, size_t n, struct omps_stats *out);
  */
 int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi);
 
-/*
- * How many placement modes the rounds' probes show: sorts probe_ns[0..n)
- * in place (NaN last) and returns 2 when two neighbouring finite values
- * differ by a factor of OMPS_PLACEMENT_RATIO or more (two machines in one
- * series: here 60 ns against 350 ns), 1 when they do not, and 0 with fewer
- * than two finite values.
- */
-#define OMPS_PLACEMENT_RATIO 2.0
-int omps_placement_modes(double *probe_ns, size_t n);
-
-/* Whether two probes (positive, ns) lie a factor OMPS_PLACEMENT_RATIO or
- * more apart: rounds on different placements.  NaN or zero: not known to
- * differ. */
-int omps_placements_differ(double a, double b);
-
 /* Returns the median of x[0..n) by sorting x in place (NaN for n = 0). */
 double omps_median_inplace(double *x, size_t n);
 
@@ -124,8 +109,9 @@ double omps_ulps(double x, double ref);
  * bound_rate follows the kernel's declared bound: for a division-bound
  * kernel, OMPS_PI_FLOPS_PER_TERM flops per division_ns nanoseconds on each
  * thread (division_ns from the run's probe; NaN leaves it empty); for a
- * bandwidth-bound kernel, its ceiling's rate (copy's own for copy) at the
- * same n, threads, schedule and chunk; none otherwise.
+ * bandwidth-bound kernel, the best rate of the bandwidth ceilings (copy and
+ * read: the bandwidth kernels that name no ceiling) at the same n, threads,
+ * schedule and chunk; none otherwise.
  */
 void omps_summary_derive(struct omps_summary_row *rows, size_t count, double division_ns);
 

@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "csv_write.h"
+#include "placement.h"
 #include "runs_read.h"
 #include "stats.h"
 

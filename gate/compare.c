@@ -181,14 +181,19 @@ static struct omps_rounds *add_set(struct omps_side *s, const struct omps_key *k
 }
 
 /* Adds one verified repetition: a new round, or a faster time for a round
- * already seen.  Rows come in any order, so rounds are kept sorted. */
+ * already seen, with the probe taken before that repetition's visit (the
+ * placement the round's value ran on).  Rows come in any order, so rounds
+ * are kept sorted. */
 static int add_round(struct omps_rounds *set, long round, double seconds, double probe)
 {
     size_t i = 0;
     while (i < set->count && set->round[i] < round)
         i++;
     if (i < set->count && set->round[i] == round) {
-        set->seconds[i] = fmin(set->seconds[i], seconds);
+        if (seconds < set->seconds[i]) {
+            set->seconds[i] = seconds;
+            set->probe[i] = probe;
+        }
         return OMPS_OK;
     }
     long *r = realloc(set->round, (set->count + 1) * sizeof *r);

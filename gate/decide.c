@@ -12,6 +12,7 @@
  * intersection-union claim that needs no correction across configurations.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "errors.h"
 #include "gate.h"
 #include "mwu.h"
+#include "placement.h"
 #include "stats.h"
 
 /* The values of one side's rounds up to `limit`, as logs. */
@@ -42,26 +44,49 @@ static int same_rounds(const struct omps_rounds *a, const struct omps_rounds *b,
     return i == b->count || b->round[i] > limit;
 }
 
+/* The placements of both sides' first n rounds: class_of[i] for BASE's
+ * round i, class_of[n + i] for NEW's.  Returns -1 when out of memory. */
+static int pair_placements(const struct omps_judgement *j, size_t n, int *class_of)
+{
+    double *probes = malloc((2 * n + 1) * sizeof *probes);
+    if (probes == NULL)
+        return -1;
+    memcpy(probes, j->base->probe, n * sizeof *probes);
+    memcpy(probes + n, j->new->probe, n * sizeof *probes);
+    const int rc = omps_placement_classes(probes, 2 * n, class_of);
+    free(probes);
+    return rc < 0 ? -1 : 0;
+}
+
 /*
  * Like with like: of paired rounds of a configuration whose threads talk to
  * each other, leaves out the pairs whose two rounds ran on different
- * placements (their probes a factor OMPS_PLACEMENT_RATIO or more apart), so
- * the host moving a vCPU between A and B is not read as a code change.
- * Compacts x and y (n pairs); returns the pairs kept.
+ * placements (omps_placement_classes over both sides' probes of these
+ * rounds), so the host moving a vCPU between A and B is not read as a code
+ * change.  Compacts x and y (n pairs); returns the pairs kept, or SIZE_MAX
+ * when out of memory.
  */
 static size_t same_placement(struct omps_judgement *j, double *x, double *y, size_t n)
 {
-    size_t kept = 0;
     j->mismatched = 0;
+    if (j->base->key.threads < 2)
+        return n;
+    int *class_of = malloc((2 * n + 1) * sizeof *class_of);
+    if (class_of == NULL || pair_placements(j, n, class_of) != 0) {
+        free(class_of);
+        return SIZE_MAX;
+    }
+    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        if (j->base->key.threads >= 2 &&
-            omps_placements_differ(j->base->probe[i], j->new->probe[i])) {
+        const int a = class_of[i], b = class_of[n + i];
+        if (a >= 0 && b >= 0 && a != b) {
             j->mismatched++;
             continue;
         }
         x[kept] = x[i];
         y[kept++] = y[i];
     }
+    free(class_of);
     return kept;
 }
 
@@ -140,8 +165,10 @@ static int weigh(struct omps_judgement *j, long limit, double shift, double dete
         j->n_new = logs_upto(j->new, limit, x);
         j->n_base = logs_upto(j->base, limit, y);
         j->paired = same_rounds(j->base, j->new, limit);
-        if (j->paired)
-            j->n_new = j->n_base = same_placement(j, x, y, j->n_new);
+        const size_t kept = j->paired ? same_placement(j, x, y, j->n_new) : j->n_new;
+        rc = kept == SIZE_MAX ? OMPS_ENOMEM : OMPS_OK;
+        if (j->paired && rc == OMPS_OK)
+            j->n_new = j->n_base = kept;
         j->new_s = median_exp(x, j->n_new);
         j->base_s = median_exp(y, j->n_base);
         j->p_beyond = j->p_within = 1.0;

@@ -579,11 +579,12 @@ void sweep_show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t 
     fflush(stderr);
 }
 
-/* Each round starts with a short probe of the pair a 2-thread team runs on
- * (latency.h): the host can move the vCPUs between rounds, and the probe
- * lets summary.csv tell rounds on different placements apart.  About a
- * millisecond. */
-static void probe_round(struct omps_sweep *s)
+/* Each visit starts with a short probe of the pair a 2-thread team runs on
+ * (latency.h): the host moves the vCPUs between placements several times a
+ * second here, so a probe at the start of a round often described the
+ * round's first configurations only.  The probe lets summary.csv and
+ * compare tell visits on different placements apart.  About 0.1 ms. */
+void sweep_probe_placement(struct omps_sweep *s)
 {
     int a, b;
     const double t0 = sweep_now();
@@ -632,7 +633,6 @@ static int run_round(struct omps_sweep *s, size_t *order)
     if (n == 0)
         return 1;
     shuffle_round(s, order, n);
-    probe_round(s);
     /* With environment groups every configuration runs in a child; without
      * them the OpenMP kernels run here, and only the process kernels in
      * groups of ranks, after them. */
@@ -644,6 +644,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
         }
         sweep_show_progress(s, k, n, order[k]);
         s->check_salt = sweep_check_salt(s, order[k]);
+        sweep_probe_placement(s);
         const int rc = sweep_visit(s, order[k]);
         if (rc != OMPS_OK)
             return rc;
@@ -677,6 +678,7 @@ int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
         s->group[i] = g;
     }
     s->live_cap = LIVE_MEMORY_SHARE * plan->memory_bytes;
+    omps_set_last_level_cache((uint64_t)plan->llc_bytes);
     s->skip_runs = getenv("OMPSCALE_SKIP_RUNS");
     return OMPS_OK;
 }

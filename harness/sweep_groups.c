@@ -409,6 +409,7 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
             break;
         }
         sweep_show_progress(s, done + k, total, order[k]);
+        sweep_probe_placement(s);
         got = child_visit(s, c, order[k]);
         sweep_note_minimum(s);
     }

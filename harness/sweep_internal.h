@@ -69,7 +69,7 @@ struct omps_sweep {
     size_t current;
     void *state;
     long round;
-    double probe_ns; /* this round's cache-line round trip; NaN: none */
+    double probe_ns; /* the visit's cache-line round trip; NaN: none */
     double result;   /* the last verified batch's computed result; NaN: none */
     /* The machine's load when the batch in progress began (load.h), and the
      * process beside this one that runs it (0: none; -1: one not measured,
@@ -184,6 +184,9 @@ void sweep_show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t 
 
 /* Records when every configuration first had its minimum repetitions. */
 void sweep_note_minimum(struct omps_sweep *s);
+
+/* Probes the placement before a visit into s->probe_ns (NaN: none). */
+void sweep_probe_placement(struct omps_sweep *s);
 
 /* Visits the round's configurations order[0..n) one group at a time (an
  * environment in its kept child, a rank count through mpirun), the groups
