@@ -71,11 +71,32 @@ struct omps_fit_input {
     size_t run_first[OMPS_FIT_MAX_RUNS];
     size_t run_rounds[OMPS_FIT_MAX_RUNS];
     int physical_cores;        /* 0: unknown */
+    double division_ns;        /* machine.json's probes (NaN: not there): */
+    double fma_gflops;         /* one core's division time, peak GFLOP/s */
     int env_varies[OMPS_AXES]; /* the points differ on this environment axis */
     char dir[4096];            /* the first run's directory */
     char cpu_model[256];       /* from machine.json; empty when unknown */
     char caption[512];         /* "CPU model, date" for the pictures */
 };
+
+/* Series i's i-th point. */
+const struct omps_fit_point *omps_fit_member(const struct omps_fit_input *in,
+                                             const struct omps_fitted_series *s, size_t i);
+
+/* The first of s's points at the most cores that was fitted and has a
+ * median; NULL when none. */
+const struct omps_fit_point *omps_fit_top_point(const struct omps_fit_input *in,
+                                                const struct omps_fitted_series *s);
+
+/* The speedup at that point; 0 when there is none or it is not finite. */
+double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_fitted_series *s);
+
+/* A kernel's best series among series[0..n): the one with a top point and
+ * the highest speedup there (the first of equals), as an index into
+ * series; -1 when none has a top point.  The headline, the overview and
+ * the roofline all choose by it. */
+long omps_fit_best_of(const struct omps_fit_input *in,
+                      const struct omps_fitted_series *const *series, size_t n);
 
 /*
  * Reads DIR/summary.csv (by header name), DIR/machine.json (optional) and

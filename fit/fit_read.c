@@ -175,6 +175,9 @@ static void read_machine(const char *dir, struct omps_fit_input *in)
     in->physical_cores = json_is_integer(cores) && json_integer_value(cores) > 0
                              ? (int)json_integer_value(cores) : 0;
     const char *date = json_string_value(json_object_get(m, "date"));
+    json_t *division = json_object_get(m, "division_ns"), *fma = json_object_get(m, "fma_gflops");
+    in->division_ns = json_is_number(division) ? json_number_value(division) : NAN;
+    in->fma_gflops = json_is_number(fma) ? json_number_value(fma) : NAN;
     cpu_model_of(m, in->cpu_model, sizeof in->cpu_model);
     snprintf(in->caption, sizeof in->caption, "%s%s%.10s",
              *in->cpu_model ? in->cpu_model : "unknown machine", date ? ", " : "",

@@ -18,42 +18,15 @@
 #define SCALES 0.90       /* efficiency that needs no explaining */
 #define SERIAL_FLOOR 0.01 /* f's interval must lie above this */
 
-static const struct omps_fit_point *member(const struct omps_fit_input *in,
-                                           const struct omps_fitted_series *s, size_t i)
-{
-    return &in->points[s->members[i]];
-}
-
-/* The point at the most cores the series was fitted at; NULL when none. */
-static const struct omps_fit_point *top_point(const struct omps_fit_input *in,
-                                              const struct omps_fitted_series *s)
-{
-    const struct omps_fit_point *top = NULL;
-    for (size_t i = 0; i < s->count; i++) {
-        const struct omps_fit_point *p = member(in, s, i);
-        if (p->excluded == 0 && isfinite(p->median) &&
-            (top == NULL || p->cores > top->cores))
-            top = p;
-    }
-    return top;
-}
-
 /* The series' time at one core, or NaN. */
 static double base_time(const struct omps_fit_input *in,
                         const struct omps_fitted_series *s)
 {
     for (size_t i = 0; i < s->count; i++) {
-        if (member(in, s, i)->cores == 1)
-            return member(in, s, i)->median;
+        if (omps_fit_member(in, s, i)->cores == 1)
+            return omps_fit_member(in, s, i)->median;
     }
     return NAN;
-}
-
-static double top_speedup(const struct omps_fit_input *in,
-                          const struct omps_fitted_series *s)
-{
-    const struct omps_fit_point *top = top_point(in, s);
-    return top != NULL && isfinite(top->speedup) ? top->speedup : 0;
 }
 
 /* Whether a and b differ only in their schedule (and team sizes). */
@@ -73,9 +46,9 @@ static_beside(const struct omps_fit_input *in, const struct omps_fitted_series *
               const struct omps_fitted_series *const *others, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        const struct omps_fit_point *p = member(in, others[i], 0);
+        const struct omps_fit_point *p = omps_fit_member(in, others[i], 0);
         if (p->key.schedule.kind == omp_sched_static &&
-            other_schedule(p, member(in, best, 0)))
+            other_schedule(p, omps_fit_member(in, best, 0)))
             return others[i];
     }
     return NULL;
@@ -89,12 +62,14 @@ static int at_bound(const struct omps_fit_point *top, char *buf, size_t len)
         return 0;
     switch (top->key.kernel->bound) {
     case OMPS_BOUND_BANDWIDTH:
-        /* The ceiling kernel itself is at its bound by definition. */
+        /* The bound is the best of the ceiling kernels (copy and read);
+         * the best of them is at it by definition. */
         if (top->key.kernel->ceiling == NULL)
-            snprintf(buf, len, "memory bandwidth (this is the ceiling the maps are held to)");
+            snprintf(buf, len, "memory bandwidth (%.0f%% of the best of copy and read: a "
+                     "ceiling the maps are held to)", 100 * bf);
         else
-            snprintf(buf, len, "memory bandwidth (%.0f%% of %s's)", 100 * bf,
-                     top->key.kernel->ceiling->name);
+            snprintf(buf, len, "memory bandwidth (%.0f%% of the best of copy and read)",
+                     100 * bf);
         return 1;
     case OMPS_BOUND_DIVISION:
         snprintf(buf, len, "the division throughput (%.0f%% of it)", 100 * bf);
@@ -115,7 +90,7 @@ static int schedule_limit(const struct omps_fit_input *in,
 {
     if (stat == NULL || stat == best)
         return 0;
-    const double sb = top_speedup(in, best), ss = top_speedup(in, stat);
+    const double sb = omps_fit_top_speedup(in, best), ss = omps_fit_top_speedup(in, stat);
     if (ss * BETTER < sb) {
         snprintf(buf, len, "load imbalance: static reaches speedup %.2f, %s %.2f", ss,
                  best->label, sb);
@@ -135,7 +110,7 @@ void omps_headline_limit(const struct omps_fit_input *in,
                          const struct omps_fitted_series *const *others, size_t nothers,
                          struct omps_headline_row *row)
 {
-    const struct omps_fit_point *top = top_point(in, best);
+    const struct omps_fit_point *top = omps_fit_top_point(in, best);
     char *buf = row->limit;
     const size_t len = sizeof row->limit;
     if (top == NULL) {
@@ -199,16 +174,12 @@ static void fill(struct omps_headline_row *row, const struct omps_fitted_series 
 static void scaling_row(FILE *f, const struct omps_fit_input *in,
                         const struct omps_fitted_series *const *mine, size_t n)
 {
-    const struct omps_fitted_series *best = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (top_point(in, mine[i]) != NULL &&
-            (best == NULL || top_speedup(in, mine[i]) > top_speedup(in, best)))
-            best = mine[i];
-    }
-    if (best == NULL)
+    const long pick = omps_fit_best_of(in, mine, n);
+    if (pick < 0)
         return;
+    const struct omps_fitted_series *best = mine[pick];
     struct omps_headline_row row;
-    fill(&row, best, top_point(in, best));
+    fill(&row, best, omps_fit_top_point(in, best));
     omps_headline_limit(in, best, mine, n, &row);
     snprintf(row.picture, sizeof row.picture, "speedup-%s", row.kernel);
     write_row(f, &row);
@@ -223,7 +194,7 @@ static const struct omps_fit_point *rated_top(const struct omps_fit_input *in,
     const struct omps_fit_point *top = NULL;
     *one = NAN;
     for (size_t i = 0; i < s->count; i++) {
-        const struct omps_fit_point *p = member(in, s, i);
+        const struct omps_fit_point *p = omps_fit_member(in, s, i);
         if (!isfinite(p->rate))
             continue;
         if (p->cores == 1)
@@ -280,14 +251,14 @@ static void all_rows(FILE *f, const struct omps_fit_input *in,
                      const struct omps_fitted_series **mine)
 {
     for (size_t i = 0; i < n; i++) {
-        const struct omps_kernel *k = member(in, &s[i], 0)->key.kernel;
+        const struct omps_kernel *k = omps_fit_member(in, &s[i], 0)->key.kernel;
         size_t j = 0, count = 0;
-        while (j < i && member(in, &s[j], 0)->key.kernel != k)
+        while (j < i && omps_fit_member(in, &s[j], 0)->key.kernel != k)
             j++;
         if (j < i || k->reference == k)
             continue;
         for (size_t m = i; m < n; m++) {
-            if (member(in, &s[m], 0)->key.kernel == k)
+            if (omps_fit_member(in, &s[m], 0)->key.kernel == k)
                 mine[count++] = &s[m];
         }
         if (k->family == OMPS_FAMILY_SCALING || k->family == OMPS_FAMILY_BLOCKING)

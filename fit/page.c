@@ -318,7 +318,8 @@ static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
 static void csv_table(FILE *f, const struct omps_table *t, const char *const *cols, size_t n)
 {
     int at[32];
-    fputs("<table><tr>", f);
+    /* A wide table scrolls inside its box, not the whole page. */
+    fputs("<div class=\"wide\"><table><tr>", f);
     for (size_t c = 0; c < n && c < 32; c++) {
         at[c] = omps_table_column(t, cols[c]);
         fputs("<th>", f);
@@ -336,7 +337,7 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
         }
         fputs("</tr>\n", f);
     }
-    fputs("</table>\n", f);
+    fputs("</table></div>\n", f);
 }
 
 /* A number of headline.csv (empty: "–"), linked to the picture it comes
@@ -502,7 +503,9 @@ static const char style[] =
     "table.facts td{overflow-wrap:anywhere}table.facts th{white-space:nowrap}"
     "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
     "table.headline td:last-child{max-width:26em}small{color:#666}"
-    ".missing{color:#b00}.noise{color:#8a4b00;margin:0.2em 0}";
+    ".missing{color:#b00}.noise{color:#8a4b00;margin:0.2em 0}"
+    ".answer{display:flex;gap:1.2em;align-items:flex-start}.answer>div{flex:1}"
+    ".answer>div.roof{flex:0 0 500px}.wide{overflow-x:auto}";
 
 static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
                       const struct catalogue *c)
@@ -520,7 +523,13 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
     text(f, dir);
     fputs("</h1>\n", f);
     headline_section(f, dir);
+    /* The roofline and the advice side by side, so both are on the first
+     * screen with the headline. */
+    fputs("<div class=\"answer\"><div class=\"roof\">", f);
+    section_pictures(f, dir, c, "roofline", NULL, 0);
+    fputs("</div><div>", f);
     advice_section(f, dir);
+    fputs("</div></div>\n", f);
     machine_section(f, dir, c);
     picture_sections(f, dir, c);
     fits_section(f, dir);

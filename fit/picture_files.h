@@ -87,6 +87,12 @@ void pic_sweep_picture(struct pic_catalogue *c, const struct omps_kernel *k,
  * side by side with its interval, where k ran in two environments or more. */
 void pic_environments_picture(struct pic_catalogue *c, const struct omps_kernel *k);
 
+/* roofline: the scaling kernels that count flops among kernels[0..nk),
+ * at one thread and their most, under the measured ceilings
+ * (fit/roofline.c). */
+void pic_roofline_picture(struct pic_catalogue *c, const struct omps_kernel **kernels,
+                          size_t nk);
+
 /* core-to-core: the heat map of DIR/machine.json's latency map, when the
  * run measured one. */
 void pic_latency_picture(struct pic_catalogue *c, const char *dir);

@@ -113,28 +113,18 @@ static size_t kernels_in_order(const struct pic_catalogue *c,
     return n;
 }
 
-/* The series of ids with the highest speedup at its largest fitted core
- * count (the first of equals); -1 when there is none. */
+/* The best of the series ids[0..n) (omps_fit_best_of), as a series id;
+ * -1 when there is none. */
 static long best_series(const struct pic_catalogue *c, const size_t *ids, size_t n)
 {
-    long best = -1;
-    double best_speedup = -1;
-    for (size_t j = 0; j < n; j++) {
-        long cores = 0;
-        double speedup = 0;
-        for (size_t i = 0; i < c->s[ids[j]].count; i++) {
-            const struct omps_fit_point *p = pic_point(c, ids[j], i);
-            if (p->excluded == 0 && p->cores >= cores) {
-                cores = p->cores;
-                speedup = isfinite(p->speedup) ? p->speedup : 0;
-            }
-        }
-        if (speedup > best_speedup) {
-            best = (long)ids[j];
-            best_speedup = speedup;
-        }
-    }
-    return best;
+    const struct omps_fitted_series **series = malloc((n + 1) * sizeof *series);
+    if (series == NULL)
+        return -1;
+    for (size_t j = 0; j < n; j++)
+        series[j] = &c->s[ids[j]];
+    const long pick = omps_fit_best_of(c->in, series, n);
+    free(series);
+    return pick < 0 ? -1 : (long)ids[pick];
 }
 
 static int beyond_one_core(const struct pic_catalogue *c, const size_t *ids, size_t n)
@@ -461,6 +451,7 @@ static void all_pictures(struct pic_catalogue *c, const char *dir)
     } else {
         const size_t nk = kernels_in_order(c, kernels);
         pic_latency_picture(c, dir);
+        pic_roofline_picture(c, kernels, nk);
         overview_picture(c, kernels, nk, ids, scratch);
         for (size_t i = 0; i < nk; i++) {
             const enum omps_family fam = kernels[i]->family;

@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "machine.h"
+#include "kernel.h"
 
 #include <dlfcn.h>
 #include <math.h>
@@ -152,6 +153,7 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
         m->line_bytes = line > 0 ? (int)line : 64;
     }
     m->division_ns = NAN; /* measured only by a run that will record it */
+    m->fma_gflops = NAN;
     return 0;
 }
 
@@ -241,6 +243,13 @@ static json_t *thp_json(void)
     return json_pack("{s:s, s:b}", "mode", mode, "asked_for_large_arrays", 1);
 }
 
+/* How copy writes large arrays: OMPSCALE_STORES, or the rule. */
+static const char *stores_json(void)
+{
+    const char *v = omps_stores_setting();
+    return v == NULL ? "auto" : v;
+}
+
 json_t *omps_machine_json(const struct omps_machine *m)
 {
     char date[32], host[256] = "unknown";
@@ -261,6 +270,10 @@ json_t *omps_machine_json(const struct omps_machine *m)
         omps_topology_json(&m->topology));
     if (o != NULL && isfinite(m->division_ns))
         json_object_set_new(o, "division_ns", json_real(m->division_ns));
+    if (o != NULL && isfinite(m->fma_gflops))
+        json_object_set_new(o, "fma_gflops", json_real(m->fma_gflops));
+    if (o != NULL)
+        json_object_set_new(o, "copy_stores", json_string(stores_json()));
     if (o != NULL)
         json_object_set_new(o, "calibration", omps_rates_json(&m->rates));
     if (o != NULL)

@@ -37,6 +37,8 @@ struct omps_machine {
     double memory_bytes; /* physical memory; INFINITY when unknown */
     double division_ns;  /* one core's time per double division (probe.h);
                             NaN until a run measures it */
+    double fma_gflops;   /* one core's peak double-precision rate (probe.h);
+                            NaN until a run measures it */
     /* Cache-line round trips between the usable CPUs (latency.h); count 0
      * until a run measures it, and never under a synthetic topology. */
     struct omps_latency_map latency;

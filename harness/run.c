@@ -86,6 +86,12 @@ static int parse(struct run *r, int argc, char **argv)
     if (omps_parse_run_args(argc, argv, r->machine.usable_cpus, &r->opts, r->err,
                             sizeof r->err) != OMPS_OK)
         return OMPS_EINVAL;
+    if (omps_stores_setting() == NULL) {
+        snprintf(r->err, sizeof r->err,
+                 "OMPSCALE_STORES='%.100s': expected auto, streaming or ordinary",
+                 getenv("OMPSCALE_STORES"));
+        return OMPS_EINVAL;
+    }
     r->argv = json_array();
     for (int i = 0; r->argv != NULL && i < argc; i++)
         json_array_append_new(r->argv, json_string(argv[i]));
@@ -578,6 +584,8 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
     if (rc == OMPS_OK && !r.opts.dry_run) {
         if (!isfinite(r.machine.division_ns))
             r.machine.division_ns = omps_division_ns();
+        if (!isfinite(r.machine.fma_gflops))
+            r.machine.fma_gflops = omps_fma_gflops();
         rc = measure_latency(&r.machine);
         if (rc == OMPS_ENOMEM)
             snprintf(r.err, sizeof r.err, "out of memory while measuring core-to-core latency");

@@ -248,6 +248,34 @@ uint64_t omps_default_array_length(const struct omps_sizing *sizing)
     return n < quick_length ? quick_length : n;
 }
 
+static uint64_t last_level_cache = UINT64_C(32) << 20;
+
+void omps_set_last_level_cache(uint64_t bytes)
+{
+    if (bytes > 0)
+        last_level_cache = bytes;
+}
+
+const char *omps_stores_setting(void)
+{
+    const char *v = getenv("OMPSCALE_STORES");
+    if (v == NULL || *v == '\0' || strcmp(v, "auto") == 0)
+        return "auto";
+    return strcmp(v, "streaming") == 0 || strcmp(v, "ordinary") == 0 ? v : NULL;
+}
+
+int omps_stores_streaming(double bytes)
+{
+    /* Read once: the timed runs call this, and getenv walks the
+     * environment.  -1: the rule decides. */
+    static int forced = -2;
+    if (forced == -2) {
+        const char *v = omps_stores_setting();
+        forced = v == NULL || strcmp(v, "auto") == 0 ? -1 : strcmp(v, "streaming") == 0;
+    }
+    return forced >= 0 ? forced : bytes > (double)last_level_cache;
+}
+
 int omps_pair_setup(void **state, uint64_t n, const double *params)
 {
     (void)params;

@@ -47,6 +47,11 @@ struct omps_pair {
      * have cubed it, or OMPS_PAIR_STALE when b holds anything else (set by
      * set-up and poisoning, so the next prepare step restores it). */
     int cubings;
+    /* read's: the sum of a's bit patterns its last run made, whether a
+     * run made it since the last poisoning, and the serial reference
+     * (computed at its first check; a is never written after set-up). */
+    uint64_t read_sum, read_reference;
+    int read_fresh, read_reference_known;
 };
 
 #define OMPS_PAIR_STALE (-1)
@@ -94,6 +99,16 @@ int omps_pair_check_sample(struct omps_pair *p, enum omps_pair_rule rule, uint64
 
 /* The work of cubing n elements as a stream: 2 flops and 16 bytes each. */
 struct omps_work omps_cube_work(uint64_t n, const double *params);
+
+/*
+ * Whether a kernel that writes `bytes` of output through the caches should
+ * write it with non-temporal stores instead: when the arrays it streams
+ * cannot stay in the last-level cache, so every line written would first
+ * be read for nothing (write-allocate) and then evicted.
+ * OMPSCALE_STORES=streaming or ordinary overrides the rule (for
+ * bench/stream-side.sh); kernel.h's omps_stores_setting checks it.
+ */
+int omps_stores_streaming(double bytes);
 
 /* Bytes a pair of n-element arrays takes. */
 double omps_pair_footprint(uint64_t n);

@@ -135,7 +135,8 @@ struct omps_kernel {
      * reference points at itself), planned along with this one; or NULL. */
     const struct omps_kernel *reference;
     /* The bandwidth ceiling a GB/s kernel's rate is divided by for
-     * copy_fraction; or NULL. */
+     * copy_fraction; or NULL.  A bandwidth-bound kernel without one is
+     * itself a ceiling (copy, read): its bound is the best of them. */
     const struct omps_kernel *ceiling;
     enum omps_bound bound;
     const struct omps_param_def *params;
@@ -202,6 +203,15 @@ struct omps_kernel {
  * mismatch is counted atomically).
  */
 void omps_team_note(struct omps_team *team);
+
+/* The last-level cache in bytes, past which copy writes with non-temporal
+ * stores (the harness sets it from the machine; 32 MiB until then). */
+void omps_set_last_level_cache(uint64_t bytes);
+
+/* OMPSCALE_STORES as given ("auto" when unset), which forces copy's
+ * stores to "streaming" or "ordinary"; NULL when it is none of the
+ * three. */
+const char *omps_stores_setting(void);
 
 /*
  * The binding a team's threads must report inside a parallel region when

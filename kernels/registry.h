@@ -14,6 +14,7 @@
     X(cube_map)                                                                \
     X(shared_array)                                                            \
     X(copy)                                                                    \
+    X(read)                                                                    \
     X(serial_fraction)                                                         \
     X(counter_critical)                                                        \
     X(counter_atomic)                                                          \

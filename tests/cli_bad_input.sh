@@ -32,6 +32,8 @@ HWLOC_SYNTHETIC="pack:2 core:600 pu:1" check_bad "max is 1200" --threads max --d
 check_bad "1,,2" --threads 1,,2
 check_bad "'3-1'" --threads 3-1
 check_bad "'nosuch'" --kernels nosuch
+# copy's stores, forced for bench/stream-side.sh: only the three settings.
+OMPSCALE_STORES=fast check_bad "OMPSCALE_STORES='fast'" --quick --kernels copy
 # The talk's kernels' own limits: a wait of nothing, a cutoff outside 1..n.
 check_bad "blocking_overlap.wait_us" --set blocking_overlap.wait_us=0
 check_bad "blocking_overlap.wait_us" --set blocking_overlap.wait_us=-5
