@@ -22,7 +22,8 @@ bin=$root/${BUILD:-build}/ompscale
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=${N:-$("$bin" list | awk '$1 == "copy" { sub(/^n=/, "", $2); print $2 }')}
-"${CC:-gcc}" -O3 -march=native -fopenmp "$root/bench/stream_copy.c" -o "$work/stream_copy"
+"${CC:-gcc}" -O3 -march=native -fopenmp -DSTREAM_ARRAY_SIZE="$n" "$root/bench/stream_copy.c" \
+    -o "$work/stream_copy"
 
 # best_gbps DIR KERNEL THREADS: the kernel's fastest repetition as GB/s.
 best_gbps() {
@@ -46,7 +47,7 @@ echo "stream-side: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/
 printf '%-8s %-5s %10s %12s %10s %14s %8s %8s\n' threads pair stream copy read copy-ordinary copy/ref ord/ref
 for t in $(echo "${THREADS:-1,2}" | tr , ' '); do
     for p in $(seq 1 "${PAIRS:-3}"); do
-        ref=$(OMP_NUM_THREADS=$t "$work/stream_copy" "$n" | awk '{ print $2 }')
+        ref=$(OMP_NUM_THREADS=$t "$work/stream_copy" | awk '{ print $2 }')
         read -r copy rd < <(ompscale_side "$t" auto)
         read -r ordinary _ < <(ompscale_side "$t" ordinary)
         awk -v t="$t" -v p="$p" -v r="$ref" -v c="$copy" -v d="$rd" -v o="$ordinary" 'BEGIN {

@@ -120,7 +120,7 @@ find_ceiling(const struct omps_summary_row *rows, size_t count,
 }
 
 /* The best rate among the bandwidth ceilings (kernels bound by bandwidth
- * that name no ceiling of their own: copy and read) at r's n, threads,
+ * that name no ceiling of their own: copy, read and update) at r's n, threads,
  * schedule and environment; NaN when none ran there. */
 static double best_ceiling_rate(const struct omps_summary_row *rows, size_t count,
                                 const struct omps_summary_row *r)

@@ -109,8 +109,8 @@ double omps_ulps(double x, double ref);
  * bound_rate follows the kernel's declared bound: for a division-bound
  * kernel, OMPS_PI_FLOPS_PER_TERM flops per division_ns nanoseconds on each
  * thread (division_ns from the run's probe; NaN leaves it empty); for a
- * bandwidth-bound kernel, the best rate of the bandwidth ceilings (copy and
- * read: the bandwidth kernels that name no ceiling) at the same n, threads,
+ * bandwidth-bound kernel, the best rate of the bandwidth ceilings (copy,
+ * read and update: the bandwidth kernels that name no ceiling) at the same n, threads,
  * schedule and chunk; none otherwise.
  */
 void omps_summary_derive(struct omps_summary_row *rows, size_t count, double division_ns);

@@ -62,13 +62,13 @@ static int at_bound(const struct omps_fit_point *top, char *buf, size_t len)
         return 0;
     switch (top->key.kernel->bound) {
     case OMPS_BOUND_BANDWIDTH:
-        /* The bound is the best of the ceiling kernels (copy and read);
+        /* The bound is the best of the ceiling kernels (copy, read and update);
          * the best of them is at it by definition. */
         if (top->key.kernel->ceiling == NULL)
-            snprintf(buf, len, "memory bandwidth (%.0f%% of the best of copy and read: a "
+            snprintf(buf, len, "memory bandwidth (%.0f%% of the best of copy, read and update: a "
                      "ceiling the maps are held to)", 100 * bf);
         else
-            snprintf(buf, len, "memory bandwidth (%.0f%% of the best of copy and read)",
+            snprintf(buf, len, "memory bandwidth (%.0f%% of the best of copy, read and update)",
                      100 * bf);
         return 1;
     case OMPS_BOUND_DIVISION:

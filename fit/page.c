@@ -408,35 +408,55 @@ static void headline_row(FILE *f, const char *dir, const struct omps_table *t, c
 #undef CELL
 }
 
-/* The answer first: headline.csv as a table, every number linked to the
- * picture it comes from. */
-static void headline_section(FILE *f, const char *dir)
+/* Whether headline.csv's row r is a kernel whose speedup means something
+ * (the scaling and blocking families); the others, in their own units,
+ * get their own table below the first screen. */
+static int scaling_row(const struct omps_table *t, const int *col, size_t r)
+{
+    const struct omps_kernel *k =
+        omps_kernel_find(omps_table_cell(t, r, (size_t)col[OMPS_HEADLINE_kernel]));
+    return k == NULL || k->family == OMPS_FAMILY_SCALING || k->family == OMPS_FAMILY_BLOCKING;
+}
+
+/* The rows of headline.csv for which scaling_row is `scaling`, as a table
+ * under its heading; nothing when there is none. */
+static void headline_table(FILE *f, const char *dir, const struct omps_table *t,
+                           const int *col, int scaling, const char *heading)
+{
+    size_t shown = 0;
+    for (size_t r = 0; r < t->nrows; r++) {
+        if (scaling_row(t, col, r) != scaling)
+            continue;
+        if (shown++ == 0)
+            fprintf(f, "<h2>%s</h2>\n<table class=\"headline\"><tr><th>kernel <small>best "
+                       "series</small></th><th>threads</th><th>speedup [95%%]</th>"
+                       "<th>efficiency</th><th>Amdahl f [95%%]</th><th>share of bound</th>"
+                       "<th>rate</th><th>what limits it</th></tr>\n",
+                    heading);
+        headline_row(f, dir, t, col, r);
+    }
+    if (shown > 0)
+        fputs("</table>\n", f);
+}
+
+/* headline.csv read by column name; 0 (and a line on the page saying so)
+ * when it is missing or unreadable. */
+static int headline_read(FILE *f, const char *dir, struct omps_table *t, int *col)
 {
     static const char *const names[] = {OMPS_HEADLINE_COLUMNS(OMPS_COLUMN_STRING)};
     char path[4400], err[512];
-    struct omps_table t;
-    int col[OMPS_HEADLINE_NCOLUMNS];
     snprintf(path, sizeof path, "%s/headline.csv", dir);
-    fputs("<h2>How it scales here</h2>\n", f);
-    const int read = omps_table_read(path, &t, err, sizeof err) == OMPS_OK;
+    const int read = omps_table_read(path, t, err, sizeof err) == OMPS_OK;
     int ok = read;
     for (int i = 0; ok && i < OMPS_HEADLINE_NCOLUMNS; i++)
-        ok = (col[i] = omps_table_column(&t, names[i])) >= 0;
+        ok = (col[i] = omps_table_column(t, names[i])) >= 0;
     if (!ok) {
-        fputs("<p class=\"missing\">headline.csv is missing or unreadable: run plots/plot.sh "
-              "on this directory.</p>\n", f);
+        fputs("<h2>How it scales here</h2>\n<p class=\"missing\">headline.csv is missing or "
+              "unreadable: run plots/plot.sh on this directory.</p>\n", f);
         if (read)
-            omps_table_free(&t);
-        return;
+            omps_table_free(t);
     }
-    fputs("<table class=\"headline\"><tr><th>kernel <small>best series</small></th>"
-          "<th>threads</th><th>speedup [95%]</th><th>efficiency</th><th>Amdahl f [95%]</th>"
-          "<th>share of bound</th><th>rate</th><th>what limits it</th></tr>\n",
-          f);
-    for (size_t r = 0; r < t.nrows; r++)
-        headline_row(f, dir, &t, col, r);
-    fputs("</table>\n", f);
-    omps_table_free(&t);
+    return ok;
 }
 
 /* advice.csv as a short list: each line with its gain and interval. */
@@ -497,15 +517,38 @@ static void compare_section(FILE *f, const char *dir)
 }
 
 static const char style[] =
-    "body{font-family:sans-serif;max-width:1060px;margin:1em auto;padding:0 1em;color:#222}"
+    "body{font-family:sans-serif;max-width:1240px;margin:1em auto;padding:0 1em;color:#222}"
     "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}"
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
     "table.facts td{overflow-wrap:anywhere}table.facts th{white-space:nowrap}"
     "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
-    "table.headline td:last-child{max-width:26em}small{color:#666}"
+    "table.headline td:last-child{min-width:12em;max-width:26em}small{color:#666}"
     ".missing{color:#b00}.noise{color:#8a4b00;margin:0.2em 0}"
-    ".answer{display:flex;gap:1.2em;align-items:flex-start}.answer>div{flex:1}"
-    ".answer>div.roof{flex:0 0 500px}.wide{overflow-x:auto}";
+    ".answer{display:flex;gap:1em;align-items:flex-start}.answer>div{flex:1;min-width:0}"
+    ".answer>div.roof{flex:0 0 400px;margin-top:3.2em}table.headline{font-size:0.78em}"
+    "table.headline td:nth-child(3),table.headline td:nth-child(5){white-space:nowrap}"
+    ".roof ul.advice{font-size:0.85em;padding-left:1.2em}"
+    "h1{margin:0.3em 0;font-size:1.6em}h2{margin:0.5em 0 0.3em}.wide{overflow-x:auto}";
+
+/* The first screen: the scaling kernels' headline beside the roofline and
+ * the advice; the overheads' and counters' rows after them. */
+static void answer_section(FILE *f, const char *dir, const struct catalogue *c)
+{
+    struct omps_table t;
+    int col[OMPS_HEADLINE_NCOLUMNS];
+    const int ok = headline_read(f, dir, &t, col);
+    fputs("<div class=\"answer\"><div>", f);
+    if (ok)
+        headline_table(f, dir, &t, col, 1, "How it scales here");
+    fputs("</div><div class=\"roof\">", f);
+    section_pictures(f, dir, c, "roofline", NULL, 0);
+    advice_section(f, dir);
+    fputs("</div></div>\n", f);
+    if (ok) {
+        headline_table(f, dir, &t, col, 0, "Overheads, contention and false sharing");
+        omps_table_free(&t);
+    }
+}
 
 static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
                       const struct catalogue *c)
@@ -522,14 +565,7 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
     fputs("<h1>ompscale run: ", f);
     text(f, dir);
     fputs("</h1>\n", f);
-    headline_section(f, dir);
-    /* The roofline and the advice side by side, so both are on the first
-     * screen with the headline. */
-    fputs("<div class=\"answer\"><div class=\"roof\">", f);
-    section_pictures(f, dir, c, "roofline", NULL, 0);
-    fputs("</div><div>", f);
-    advice_section(f, dir);
-    fputs("</div></div>\n", f);
+    answer_section(f, dir, c);
     machine_section(f, dir, c);
     picture_sections(f, dir, c);
     fits_section(f, dir);

@@ -3,7 +3,7 @@
  * placed by its arithmetic intensity (flops per byte it moves) against the
  * GFLOP/s it reached, at one thread and at its best series' most threads,
  * under the ceilings this run measured: the memory bandwidth (the best of
- * the bandwidth kernels copy and read at the same threads), one core's
+ * the bandwidth kernels copy, read and update at the same threads), one core's
  * peak multiply-add rate (machine.json's fma_gflops) and the division
  * throughput (division_ns) times the threads.
  */
@@ -122,10 +122,10 @@ void pic_roofline_picture(struct pic_catalogue *c, const struct omps_kernel **ke
     for (size_t j = 0; j < 6; j++)
         pic_set_number(&d, names[j], isfinite(v[j]) ? v[j] : -1);
     char title[1024];
-    pic_title(c, title, sizeof title, "roofline: GFLOP/s against flops per byte");
+    pic_title(c, title, sizeof title, "roofline");
     pic_entry(c, "roofline", "roofline", NULL, "roofline.gp", &d, title,
               "each kernel that counts flops, at 1 thread (open) and at its most threads "
               "(filled), under the ceilings this run measured: memory bandwidth (the best of "
-              "copy and read), peak multiply-add rate and division throughput; kernels that "
+              "copy, read and update), peak multiply-add rate and division throughput; kernels that "
               "move no memory sit at the right edge");
 }

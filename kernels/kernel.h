@@ -136,7 +136,7 @@ struct omps_kernel {
     const struct omps_kernel *reference;
     /* The bandwidth ceiling a GB/s kernel's rate is divided by for
      * copy_fraction; or NULL.  A bandwidth-bound kernel without one is
-     * itself a ceiling (copy, read): its bound is the best of them. */
+     * itself a ceiling (copy, read, update): its bound is the best of them. */
     const struct omps_kernel *ceiling;
     enum omps_bound bound;
     const struct omps_param_def *params;

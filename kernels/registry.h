@@ -15,6 +15,7 @@
     X(shared_array)                                                            \
     X(copy)                                                                    \
     X(read)                                                                    \
+    X(update)                                                                  \
     X(serial_fraction)                                                         \
     X(counter_critical)                                                        \
     X(counter_atomic)                                                          \

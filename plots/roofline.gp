@@ -8,12 +8,14 @@
 #   D1, DN division throughput as the pi kernels' GFLOP/s (-1: unknown)
 #   NTOP, XMIN, XMAX (compute-only kernels sit at XMAX), TITLE, TERM, OUT
 N = words(FILES)
+# Drawn small and with large type: the page shows it in a narrow column
+# beside the headline.
 KEYROWS = N + 3
-HEIGHT = 560 + 20 * KEYROWS
+HEIGHT = 500 + 24 * KEYROWS
 if (TERM eq "svg") {
-    set terminal svg size 1000,HEIGHT dynamic enhanced font "sans,12"
+    set terminal svg size 760,HEIGHT dynamic enhanced font "sans,15"
 } else {
-    set terminal pngcairo size 1000,HEIGHT enhanced font "sans,11"
+    set terminal pngcairo size 760,HEIGHT enhanced font "sans,14"
 }
 set output OUT
 set title TITLE noenhanced
@@ -37,7 +39,7 @@ mark(i) = 5 + 2 * ((i - 1) % 4)
 # A roof: bandwidth times intensity up to the compute peak (the peak alone
 # where no bandwidth was measured).
 roof(x, b, f) = b > 0 && f > 0 ? (b * x < f ? b * x : f) : (f > 0 ? f : b > 0 ? b * x : NaN)
-set label 1 "no memory traffic" at XMAX, graph 0.04 center font ",9" tc rgb "gray40"
+set label 1 "no memory traffic" at XMAX, graph 0.04 right font ",12" tc rgb "gray40"
 plot roof(x, BN, FN) with lines lw 2 lc "black" \
          title sprintf("roof at %d threads: %.1f GB/s, peak %.0f GFLOP/s", NTOP, BN, FN), \
      roof(x, B1, F1) with lines lw 2 dt 2 lc "black" \

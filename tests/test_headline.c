@@ -103,7 +103,7 @@ int main(int argc, char **argv)
     const struct line peak = {"midpoint", "static", "0", 1, 0.02, 0.01, none, 1, 1};
     expect("usl-peak", &peak, 1, 16, "midpoint", "contention: the USL peaks at");
     const struct line memory = {"cube_map", "static", "0", 1, 0.3, 0, 0.95, 1, 1};
-    expect("memory", &memory, 1, 8, "cube_map", "memory bandwidth (95% of the best of copy and read)");
+    expect("memory", &memory, 1, 8, "cube_map", "memory bandwidth (95% of the best of copy, read and update)");
     const struct line imbalance[] = {{"imbalance", "static", "0", 1, 0.5, 0, none, 1, 1},
                                      {"imbalance", "dynamic", "64", 1, 0.02, 0, none, 1, 1}};
     expect("imbalance", imbalance, 2, 8, "imbalance", "load imbalance: static reaches");

@@ -108,11 +108,11 @@ static void test_bound(void)
 }
 
 /*
- * The bandwidth bound is the best of the two ceilings, copy and read, at
- * the same point: with read streaming twice as fast as copy, copy's and
- * the maps' bound is read's rate, read is at its own bound, and a map
- * faster than copy (shared_array in place) stays below 1; where only copy
- * ran, copy is the bound.
+ * The bandwidth bound is the best of the ceilings, copy, read and update,
+ * at the same point: with read streaming twice as fast as copy at 2
+ * threads, copy's and the maps' bound is read's rate, read is at its own
+ * bound, and a map faster than copy (shared_array in place) stays below 1;
+ * at 1 thread, where update beat copy and read never ran, update's.
  */
 static void test_bound_best_ceiling(void)
 {
@@ -122,15 +122,17 @@ static void test_bound_best_ceiling(void)
         row("shared_array", 2, 0.6, "static", 4096),
         row("copy", 1, 1.0, "static", 4096), /* read never ran at 1 thread */
         row("cube_map", 1, 1.0, "static", 4096),
+        row("update", 1, 0.8, "static", 4096),
     };
-    omps_summary_derive(rows, 5, NAN);
+    omps_summary_derive(rows, 6, NAN);
     CHECK_NEAR(rows[1].rate, 2.0 * rows[0].rate, 1e-12);
     CHECK_NEAR(rows[0].bound_rate, rows[1].rate, 1e-12);
     CHECK_NEAR(rows[0].bound_fraction, 0.5, 1e-12);
     CHECK_NEAR(rows[1].bound_fraction, 1.0, 1e-15);
     CHECK(rows[2].copy_fraction > 1.0 && rows[2].bound_fraction < 1.0);
     CHECK_NEAR(rows[2].bound_rate, rows[1].rate, 1e-12);
-    CHECK_NEAR(rows[4].bound_rate, rows[3].rate, 1e-15);
+    CHECK_NEAR(rows[4].bound_rate, rows[5].rate, 1e-15);
+    CHECK_NEAR(rows[3].bound_fraction, 0.8, 1e-12);
 }
 
 /* Overheads: microseconds per construct above the reference's. */

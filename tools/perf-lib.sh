@@ -52,10 +52,10 @@ merge_rounds() {
 # gate cannot decide them within its budget; and the blocking family,
 # whose time is sleeps: on a KVM guest their wake-ups kept blocking_overlap
 # undecided in 4 of 5 A/A trials, the only undecided kernel in 3 of them;
-# and read, the second bandwidth ceiling beside copy: it measures the
-# machine for the roofline, and copy already holds the gate to the memory.
+# and read and update, the bandwidth ceilings beside copy: they measure
+# the machine for the roofline, and copy already holds the gate to memory.
 gate_kernels() {
-    "$1" list | awk '$2 ~ /^n=/ && $1 !~ /^(mpi_|spawn$|read$)/ && $4 == "scaling" {
+    "$1" list | awk '$2 ~ /^n=/ && $1 !~ /^(mpi_|spawn$|read$|update$)/ && $4 == "scaling" {
                          k = k (k ? "," : "") $1 }
                      END { print k }'
 }
