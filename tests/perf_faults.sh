@@ -112,9 +112,10 @@ EOS
         && pass=$((pass + 1)) || bad "rank-crash: not named: $(grep -E 'undecided|perf-check' "$tmp/rank-crash.err" | head -3)"
 fi
 
-# The default gate plan: every scaling kernel, and neither the process
+# The default gate plan: the scaling kernels, and neither the process
 # kernels, nor those whose times are threads talking to each other, nor the
-# blocking kernels, whose times are sleeps.
+# blocking kernels, whose times are sleeps, nor the bandwidth probes read
+# and update, nor recursive_sum, whose one-thread rounds spread too far.
 OUT=$tmp/plan tools/perf-check.sh --budget 1s --base-binary "$bin" >/dev/null 2>&1
 swept=$(csv_run 'FNR == 1 { csv_header($0, c); next } { csv_split($0, f); print f[c["kernel"]] }' \
     "$tmp/plan/base/runs.csv" 2>/dev/null | sort -u | tr '\n' ' ')
@@ -122,9 +123,11 @@ case " $swept" in
 *" mpi_"* | *" spawn "*) bad "the default gate plan sweeps process kernels: $swept" ;;
 *" overhead_"* | *" counter_"* | *" false_sharing"* | *" blocking_overlap "*)
     bad "the default gate plan sweeps overhead, contention or blocking kernels: $swept" ;;
+*" read "* | *" update "* | *" recursive_sum "*)
+    bad "the default gate plan sweeps a bandwidth probe or recursive_sum: $swept" ;;
 *) pass=$((pass + 1)) ;;
 esac
-for k in midpoint copy recursive_sum; do
+for k in midpoint copy tasks; do
     case " $swept" in *" $k "*) pass=$((pass + 1)) ;; *) bad "the default gate plan lacks $k: $swept" ;; esac
 done
 

@@ -21,12 +21,12 @@
 #               --new-binary PATH (the NEW side's ompscale; default BUILD's)
 # RUN_ARGS go to every `ompscale run` (default: the gate plan, --quick
 # --schedules static --repetitions 2 over the OpenMP kernels of the scaling
-# family but read and update, 16 configurations; the process kernels, whose every
+# family but read, update and recursive_sum, 14 configurations; the process kernels, whose every
 # group is one more mpirun a round and whose spawn now and then hangs in
 # Open MPI, the overhead, contention, false sharing and blocking kernels,
 # whose rounds spread too far on a 2-vCPU runner to be decided in 5m, and
-# read and update, bandwidth probes beside copy, only when named with
-# --kernels).  BASE sweeps first in odd rounds and NEW in even ones.  A sweep in which a configuration crashed, hung or
+# read and update, bandwidth probes beside copy, and recursive_sum, whose
+# one-thread rounds spread too far, only when named with --kernels).  BASE sweeps first in odd rounds and NEW in even ones.  A sweep in which a configuration crashed, hung or
 # could not start is run once more in a fresh process; if it faults again,
 # the round keeps what did run, and the configuration is reported as
 # undecided with the reason (faults.tsv, compare.md): it never turns the

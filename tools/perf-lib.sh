@@ -52,10 +52,13 @@ merge_rounds() {
 # gate cannot decide them within its budget; and the blocking family,
 # whose time is sleeps: on a KVM guest their wake-ups kept blocking_overlap
 # undecided in 4 of 5 A/A trials, the only undecided kernel in 3 of them;
-# and read and update, the bandwidth ceilings beside copy: they measure
-# the machine for the roofline, and copy already holds the gate to memory.
+# read and update, the bandwidth ceilings beside copy: they measure the
+# machine for the roofline, and copy already holds the gate to memory; and
+# recursive_sum, whose one-thread rounds spread 50-76 us from one process
+# to the next here (paired log ratios +-0.25 at the deciles): it was the
+# only undecided configuration of both A/A trials of 17 that did not pass.
 gate_kernels() {
-    "$1" list | awk '$2 ~ /^n=/ && $1 !~ /^(mpi_|spawn$|read$|update$)/ && $4 == "scaling" {
+    "$1" list | awk '$2 ~ /^n=/ && $1 !~ /^(mpi_|spawn$|read$|update$|recursive_sum$)/ && $4 == "scaling" {
                          k = k (k ? "," : "") $1 }
                      END { print k }'
 }
