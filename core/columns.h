@@ -1,6 +1,6 @@
 /*
  * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv,
- * fit.csv, pictures.csv, headline.csv and advice.csv: one X-macro list per file, in the order the file is written,
+ * fit.csv, pictures.csv, headline.csv, advice.csv and changes.csv: one X-macro list per file, in the order the file is written,
  * which is the contract (../shared/DESIGN.md).  Each entry is
  * X(name, type, value):
  *   name   the column's header;
@@ -190,6 +190,39 @@
     X(gain_ci_high, NUMBER, row->hi)                                           \
     X(advice, TEXT, row->advice)
 
+/* changes.csv (ompscale history check): one row per change point (row is
+ * a const struct omps_change_row *, history.h).  A series of Amdahl f has
+ * no thread count (the fit is over them) and names its environment as
+ * fit.csv does. */
+#define OMPS_CHANGES_COLUMNS(X)                                                \
+    X(machine, TEXT, row->machine)                                             \
+    X(measure, TEXT, omps_measure_name(row->series->measure))                  \
+    X(series, TEXT, row->series->name)                                         \
+    X(kernel, TEXT, row->series->key.kernel->name)                             \
+    X(params, TEXT, row->series->key.params_text)                              \
+    X(n, UINT, row->series->key.n)                                             \
+    X(threads, POSITIVE, row->series->key.threads)                             \
+    X(schedule, TEXT, omps_schedule_name(row->series->key.schedule.kind))      \
+    X(chunk, INT, row->series->key.schedule.chunk)                             \
+    OMPS_AXIS_COLUMNS(X, &row->series->key)                                    \
+    X(ranks, INT, omps_key_ranks(&row->series->key))                           \
+    X(environment, TEXT, row->series->environment)                             \
+    X(commit, TEXT, row->run->commit)                                          \
+    X(commit_time, TEXT, row->run->commit_time)                                \
+    X(run_date, TEXT, row->run->date)                                          \
+    X(run, UINT, row->run_number)                                              \
+    X(runs_before, UINT, row->change->index - row->change->first)              \
+    X(runs_after, UINT, row->change->last - row->change->index)                \
+    X(before, NUMBER, row->change->before)                                     \
+    X(after, NUMBER, row->change->after)                                       \
+    X(step, NUMBER, row->change->step)                                         \
+    X(step_low, NUMBER, row->change->step_low)                                 \
+    X(step_high, NUMBER, row->change->step_high)                               \
+    X(step_unit, TEXT, row->series->measure == OMPS_MEASURE_AMDAHL_F ? "difference" : "ratio") \
+    X(p_value, NUMBER, row->change->p)                                         \
+    X(direction, TEXT, row->worse ? "worse" : "better")                        \
+    X(recent, INT, row->recent)
+
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name
 
@@ -221,5 +254,6 @@ enum omps_advice_column { OMPS_ADVICE_COLUMNS(OMPS_ADVICE_INDEX) OMPS_ADVICE_NCO
 #define OMPS_PICTURE_HEADER (OMPS_PICTURE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_HEADLINE_HEADER (OMPS_HEADLINE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_ADVICE_HEADER (OMPS_ADVICE_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_CHANGES_HEADER (OMPS_CHANGES_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

@@ -1,6 +1,8 @@
 #include "machine_file.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len)
 {
@@ -15,14 +17,34 @@ json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len)
     return NULL;
 }
 
+/* The facts that make two runs comparable, in the fingerprint's order. */
+static const char *const facts[] = {"cpu_model", "physical_cores", "logical_cpus",
+                                    "omp_runtime"};
+#define FACT_COUNT (sizeof facts / sizeof facts[0])
+
 const char *omps_machines_differ(json_t *a, json_t *b)
 {
-    static const char *const facts[] = {"cpu_model", "physical_cores", "logical_cpus",
-                                        "omp_runtime"};
-    for (size_t i = 0; i < sizeof facts / sizeof facts[0]; i++) {
+    for (size_t i = 0; i < FACT_COUNT; i++) {
         json_t *x = json_object_get(a, facts[i]), *y = json_object_get(b, facts[i]);
         if ((x == NULL) != (y == NULL) || (x != NULL && !json_equal(x, y)))
             return facts[i];
     }
     return NULL;
+}
+
+void omps_machine_fingerprint(json_t *m, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < FACT_COUNT && used < len; i++) {
+        json_t *v = json_object_get(m, facts[i]);
+        char *text = v != NULL ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+        const char *shown = text != NULL ? text : "?";
+        /* A string's quotes are left out: the text is read by people. */
+        const size_t skip = json_is_string(v) ? 1 : 0, n = strlen(shown) - 2 * skip;
+        int w = snprintf(buf + used, len - used, "%s%.*s", i > 0 ? " | " : "", (int)n,
+                         shown + skip);
+        used += w > 0 ? (size_t)w : 0;
+        free(text);
+    }
 }

@@ -19,4 +19,10 @@ json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len);
  * or NULL when they are the same machine. */
 const char *omps_machines_differ(json_t *a, json_t *b);
 
+/* Writes those facts of m as one line, "CPU | 2 | 2 | libgomp", into buf:
+ * two runs have the same fingerprint exactly when omps_machines_differ
+ * finds no fact between them ("?" stands for a fact m lacks).  A history
+ * keeps one series per fingerprint and never mixes them. */
+void omps_machine_fingerprint(json_t *m, char *buf, size_t len);
+
 #endif

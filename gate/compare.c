@@ -356,10 +356,7 @@ static double median_busy(const struct omps_runs *runs)
     return m;
 }
 
-/* Reads DIR/runs.csv (through the shared reader, by column name) and
- * DIR/machine.json into s.  A file from before rounds counts each
- * repetition as its own round: the only unit it has. */
-static int load_side(struct omps_side *s, const char *dir, char *err, size_t err_len)
+int omps_gate_load_side(struct omps_side *s, const char *dir, char *err, size_t err_len)
 {
     char path[4200];
     struct omps_runs runs = {0};
@@ -387,7 +384,8 @@ static int load_side(struct omps_side *s, const char *dir, char *err, size_t err
     return rc;
 }
 
-static void free_side(struct omps_side *s)
+/* Frees what omps_gate_load_side filled in. */
+void omps_gate_free_side(struct omps_side *s)
 {
     for (size_t i = 0; i < s->nsets; i++) {
         free(s->sets[i].round);
@@ -482,9 +480,9 @@ int omps_compare(const struct omps_compare_options *o)
 {
     struct omps_side base = {0}, new = {0};
     char err[4500] = "";
-    int rc = load_side(&base, o->base_dir, err, sizeof err);
+    int rc = omps_gate_load_side(&base, o->base_dir, err, sizeof err);
     if (rc == OMPS_OK)
-        rc = load_side(&new, o->new_dir, err, sizeof err);
+        rc = omps_gate_load_side(&new, o->new_dir, err, sizeof err);
     if (rc == OMPS_OK && o->faults != NULL)
         rc = load_faults(o->faults, &base, &new, err, sizeof err);
     /* A side with no rows is bad input, unless its configurations faulted. */
@@ -500,7 +498,7 @@ int omps_compare(const struct omps_compare_options *o)
         fprintf(stderr, "ompscale: compare: %s\n", *err ? err : omps_strerror(rc));
     else if (prepare_report_dir(o->report_dir ? o->report_dir : o->new_dir) == 0)
         code = judge_and_report(o, &base, &new);
-    free_side(&base);
-    free_side(&new);
+    omps_gate_free_side(&base);
+    omps_gate_free_side(&new);
     return code;
 }

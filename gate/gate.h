@@ -41,6 +41,18 @@ struct omps_side {
                            during its batches (runs.csv); NaN: not measured */
 };
 
+/*
+ * Reads DIR/runs.csv (through the shared reader, by column name) and
+ * DIR/machine.json into s: each configuration's rounds with their probes,
+ * whether a repetition failed verification, and the faults machine.json
+ * names.  A file from before rounds counts each repetition as its own
+ * round: the only unit it has.  The gate and the history (ompscale history
+ * add) read a run this one way.  Returns OMPS_OK, or an error with err
+ * naming the file; free with omps_gate_free_side either way.
+ */
+int omps_gate_load_side(struct omps_side *s, const char *dir, char *err, size_t err_len);
+void omps_gate_free_side(struct omps_side *s);
+
 /* One configuration's judgement. */
 struct omps_judgement {
     const struct omps_rounds *base, *new; /* either may be NULL: missing */

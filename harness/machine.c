@@ -272,6 +272,10 @@ json_t *omps_machine_json(const struct omps_machine *m)
         json_object_set_new(o, "division_ns", json_real(m->division_ns));
     if (o != NULL && isfinite(m->fma_gflops))
         json_object_set_new(o, "fma_gflops", json_real(m->fma_gflops));
+    /* The commit's own time orders a history's runs by commit (ompscale
+     * history); empty outside a git checkout. */
+    if (o != NULL && OMPS_GIT_COMMIT_TIME[0] != '\0')
+        json_object_set_new(o, "git_commit_time", json_string(OMPS_GIT_COMMIT_TIME));
     if (o != NULL)
         json_object_set_new(o, "copy_stores", json_string(stores_json()));
     if (o != NULL)

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "fit.h"
+#include "history.h"
 #include "page.h"
 #include "machine.h"
 #include "run.h"
@@ -34,6 +35,14 @@ static void write_synopsis(FILE *f)
     fprintf(f, "%sompscale page DIR\n", indent);
     omps_usage_write(f, indent, "ompscale compare BASE_DIR NEW_DIR", omps_compare_option_table,
                      omps_compare_option_count, 0);
+    omps_usage_write(f, indent, "ompscale history add DIR...", omps_history_options,
+                     omps_history_option_count, 0);
+    omps_usage_write(f, indent, "ompscale history check", omps_history_options,
+                     omps_history_option_count, 1);
+    omps_usage_write(f, indent, "ompscale history plot", omps_history_options,
+                     omps_history_option_count, 2);
+    omps_usage_write(f, indent, "ompscale export DIR", omps_history_options,
+                     omps_history_option_count, 3);
     fprintf(f, "%sompscale --help | --version\n", indent);
 }
 
@@ -98,6 +107,20 @@ static const char usage_text[] =
     "run.could_not_run, or --faults FILE's SIDE<TAB>ROUND<TAB>CONFIGURATION<TAB>WHY\n"
     "lines) is faulted: undecided, with why, unless a regression is confirmed.  It writes\n"
     "compare.csv and compare.md to DIR (default NEW_DIR; created when absent).\n"
+    "history add records complete run directories in a SQLite history (default\n"
+    "results/history.sqlite): commit, machine, environment, each configuration's\n"
+    "rounds, speedup and efficiency, and fit.csv's Amdahl f; a run added again is\n"
+    "recognised (machine.json's date and a hash of runs.csv) and left alone; an\n"
+    "interrupted run is refused unless --allow-interrupted.  history check reads\n"
+    "each configuration's series per machine in commit order (seconds, speedup,\n"
+    "efficiency, f; rounds of 2+ threads on their usual placement) and finds change\n"
+    "points by E-divisive means with a t-test at p < A (default 0.001): exit 1\n"
+    "when one in the last K runs (default 1) is for the worse, naming it, 0 when\n"
+    "none, 3 when no series has 5 runs; --report DIR writes DIR/changes.csv.\n"
+    "history plot draws DIR/trend-*.png and DIR/index.html, the changes first.\n"
+    "export writes DIR's medians with their 95% intervals as Bencher's metric\n"
+    "format, github-action-benchmark's customSmallerIsBetter JSON or an Otava CSV,\n"
+    "to stdout or --out FILE.\n"
     "Exit codes: 0 success, 1 a result failed verification (run) or a regression\n"
     "was confirmed (compare), 2 bad usage or input (also a plan over its budget,\n"
     "or a run directory in use), 3 undecided (compare: a configuration not\n"
@@ -172,6 +195,10 @@ int main(int argc, char **argv)
         return omps_cmd_fit(argc - 2, argv + 2);
     if (strcmp(cmd, "page") == 0)
         return omps_cmd_page(argc - 2, argv + 2);
+    if (strcmp(cmd, "history") == 0)
+        return omps_cmd_history(argc - 2, argv + 2);
+    if (strcmp(cmd, "export") == 0)
+        return omps_cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc - 2, argv + 2);
     fprintf(stderr, "ompscale: unknown command '%s' (see 'ompscale --help')\n", cmd);

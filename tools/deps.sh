@@ -8,7 +8,7 @@
 set -euo pipefail
 
 packages=(cmake make gcc g++ pkg-config git libbenchmark-dev libjansson-dev
-          libcsv-dev libhwloc-dev openmpi-bin libopenmpi-dev gnuplot-nox
+          libcsv-dev libhwloc-dev libsqlite3-dev openmpi-bin libopenmpi-dev gnuplot-nox
           fonts-dejavu-core chromium)
 [ "${1:-}" = llvm ] && packages+=(clang libomp-dev libclang-rt-dev)
 

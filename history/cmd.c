@@ -1,0 +1,350 @@
+/*
+ * The `ompscale history` and `ompscale export` commands (history.h): their
+ * options, the verdict of `history check` and changes.csv.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv_write.h"
+#include "errors.h"
+#include "history.h"
+#include "options.h"
+#include "parse.h"
+#include "store.h"
+
+enum { OPT_DB, OPT_ALLOW_INTERRUPTED, OPT_REPORT, OPT_LAST, OPT_ALPHA, OPT_OUT, OPT_FORMAT };
+
+/* Form 0 is `history add`, 1 `history check`, 2 `history plot`, 3 `export`. */
+const struct omps_option omps_history_options[] = {
+    {OPT_DB, "--db", 1, "[--db FILE]", 0},
+    {OPT_ALLOW_INTERRUPTED, "--allow-interrupted", 0, "[--allow-interrupted]", 0},
+    {OPT_DB, "--db", 1, "[--db FILE]", 1},
+    {OPT_REPORT, "--report", 1, "[--report DIR]", 1},
+    {OPT_LAST, "--last", 1, "[--last K]", 1},
+    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 1},
+    {OPT_DB, "--db", 1, "[--db FILE]", 2},
+    {OPT_OUT, "--out", 1, "--out DIR", 2},
+    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 2},
+    {OPT_FORMAT, "--format", 1, "--format bencher|github-action-benchmark|otava", 3},
+    {OPT_OUT, "--out", 1, "[--out FILE]", 3},
+};
+const size_t omps_history_option_count =
+    sizeof omps_history_options / sizeof omps_history_options[0];
+
+struct history_args {
+    const char *db, *report, *out, *format;
+    const char *dirs[256];
+    size_t ndirs;
+    long last;
+    double alpha;
+    int allow_interrupted;
+};
+
+/* The option of that form named arg ("--name" or "--name=value"). */
+static const struct omps_option *find_option(const char *arg, int form, const char **value)
+{
+    const size_t len = strcspn(arg, "=");
+    for (size_t i = 0; i < omps_history_option_count; i++) {
+        const struct omps_option *o = &omps_history_options[i];
+        if (o->form == form && strlen(o->name) == len && strncmp(o->name, arg, len) == 0) {
+            *value = arg[len] == '=' ? arg + len + 1 : NULL;
+            return o;
+        }
+    }
+    return NULL;
+}
+
+/* Applies one option's value; returns 0, or -1 with err. */
+static int apply(int id, const char *value, struct history_args *a, char *err, size_t len)
+{
+    long v = 0;
+    double d = 0;
+    switch (id) {
+    case OPT_DB: a->db = value; return 0;
+    case OPT_REPORT: a->report = value; return 0;
+    case OPT_OUT: a->out = value; return 0;
+    case OPT_FORMAT: a->format = value; return 0;
+    case OPT_LAST:
+        if (omps_parse_long(value, 1, 1000000, &v) == 0) {
+            a->last = v;
+            return 0;
+        }
+        snprintf(err, len, "--last: '%s' is not a whole number of runs from 1", value);
+        return -1;
+    default:
+        if (omps_parse_double(value, &d) == 0 && d > 0 && d < 1) {
+            a->alpha = d;
+            return 0;
+        }
+        snprintf(err, len, "--alpha: '%s' is not a number in (0, 1)", value);
+        return -1;
+    }
+}
+
+/* Parses argv (after the subcommand) for form; returns 0, or -1 with err. */
+static int parse_args(int argc, char **argv, int form, struct history_args *a, char *err,
+                      size_t len)
+{
+    *a = (struct history_args){.db = OMPS_HISTORY_DEFAULT_DB, .last = 1,
+                               .alpha = OMPS_CHANGE_ALPHA};
+    for (int i = 0; i < argc; i++) {
+        const char *value = NULL;
+        const struct omps_option *o =
+            strncmp(argv[i], "--", 2) == 0 ? find_option(argv[i], form, &value) : NULL;
+        if (o == NULL && strncmp(argv[i], "--", 2) == 0) {
+            snprintf(err, len, "unexpected option '%s' (see 'ompscale --help')", argv[i]);
+            return -1;
+        }
+        if (o == NULL) {
+            if (a->ndirs == sizeof a->dirs / sizeof a->dirs[0]) {
+                snprintf(err, len, "too many directories (at most 256 at once)");
+                return -1;
+            }
+            a->dirs[a->ndirs++] = argv[i];
+            continue;
+        }
+        if (!o->takes_value) {
+            a->allow_interrupted = 1;
+            continue;
+        }
+        if (value == NULL && i + 1 >= argc) {
+            snprintf(err, len, "%s needs a value", o->name);
+            return -1;
+        }
+        if (apply(o->id, value != NULL ? value : argv[++i], a, err, len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int cmd_add(struct history_args *a)
+{
+    if (a->ndirs == 0) {
+        fprintf(stderr, "ompscale: history add needs at least one run directory\n");
+        return 2;
+    }
+    sqlite3 *db = NULL;
+    char err[4600];
+    if (omps_store_open(a->db, 1, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "ompscale: history add: %s\n", err);
+        return 2;
+    }
+    int code = 0;
+    for (size_t i = 0; i < a->ndirs && code == 0; i++) {
+        struct omps_history_added out;
+        if (omps_history_add_dir(db, a->dirs[i], a->allow_interrupted, &out, err,
+                                 sizeof err) != OMPS_OK) {
+            fprintf(stderr, "ompscale: history add: %s\n", err);
+            code = 2;
+        } else if (out.already) {
+            printf("%s: already in %s as run %lld (%s): unchanged\n", a->dirs[i], a->db,
+                   out.run, out.identity);
+        } else {
+            printf("%s: added to %s as run %lld%s", a->dirs[i], a->db, out.run,
+                   out.fits ? "" : " (no fit.csv: Amdahl f not recorded; plots/plot.sh "
+                   "or 'ompscale fit DIR' writes it)");
+            if (out.skipped > 0)
+                printf("; %zu configurations left out (failed verification or no rounds)",
+                       out.skipped);
+            putchar('\n');
+        }
+    }
+    sqlite3_close(db);
+    return code;
+}
+
+/* Prints one change for the worse in the last K runs. */
+static void print_regression(const struct omps_history_machine *m,
+                             const struct omps_history_series *s, const struct omps_change *c)
+{
+    const size_t r = s->points[c->index].run;
+    const int ratio = s->measure != OMPS_MEASURE_AMDAHL_F;
+    const double k = ratio ? 100.0 : 1.0;
+    printf("regression: %s %s, first at commit %.12s (run %zu of %zu, %s): %+.*f%s "
+           "[%+.*f, %+.*f] (%.4g -> %.4g), p = %.2g\n",
+           s->name, omps_measure_name(s->measure), m->runs[r].commit, r + 1, m->nruns,
+           m->runs[r].date, ratio ? 1 : 4, k * c->step, ratio ? "%" : "", ratio ? 1 : 4,
+           k * c->step_low, ratio ? 1 : 4, k * c->step_high, c->before, c->after, c->p);
+}
+
+/* The verdict over every machine: 1 when a judged series changed for the
+ * worse in its machine's last K runs, else 0; 3 when no series could be
+ * judged. */
+static int verdict(const struct omps_history *h, size_t last)
+{
+    size_t judged = 0, worse = 0, series = 0, left_out = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        const struct omps_history_machine *m = &h->machines[i];
+        for (size_t j = 0; j < m->nseries; j++) {
+            const struct omps_history_series *s = &m->series[j];
+            series++;
+            left_out += s->other_placement > 0;
+            judged += s->judged;
+            for (size_t c = 0; s->judged && c < s->nchanges; c++) {
+                const size_t r = s->points[s->changes[c].index].run;
+                if (r + last >= m->nruns && omps_change_is_worse(s, &s->changes[c])) {
+                    print_regression(m, s, &s->changes[c]);
+                    worse++;
+                }
+            }
+        }
+    }
+    fprintf(stderr, "ompscale: history: %zu machines, %zu series, %zu judged (%d runs or more, "
+            "the newest among them), %zu with runs left out on another placement; %zu "
+            "changes for the worse in the last %zu runs\n", h->count, series, judged,
+            OMPS_HISTORY_MIN_POINTS, left_out, worse, last);
+    if (worse > 0)
+        return 1;
+    if (judged == 0) {
+        fprintf(stderr, "ompscale: history: too short to decide: no series has %d runs "
+                "with its machine's newest\n", OMPS_HISTORY_MIN_POINTS);
+        return 3;
+    }
+    return 0;
+}
+
+static void write_change(FILE *f, const struct omps_change_row *row)
+{
+    int first = 1;
+    OMPS_CHANGES_COLUMNS(OMPS_CSV_WRITE_COLUMN)
+    fputc('\n', f);
+}
+
+int omps_history_write_changes(const char *dir, const struct omps_history *h, size_t last)
+{
+    struct omps_outfile o;
+    if (omps_make_dirs(dir) != 0 || omps_outfile_open(&o, dir, "changes.csv") != 0)
+        return OMPS_EIO;
+    fprintf(o.f, "%s\n", OMPS_CHANGES_HEADER);
+    for (size_t i = 0; i < h->count; i++) {
+        const struct omps_history_machine *m = &h->machines[i];
+        for (size_t j = 0; j < m->nseries; j++) {
+            const struct omps_history_series *s = &m->series[j];
+            for (size_t c = 0; c < s->nchanges; c++) {
+                const size_t r = s->points[s->changes[c].index].run;
+                const struct omps_change_row row = {
+                    .machine = m->fingerprint, .series = s, .run = &m->runs[r],
+                    .change = &s->changes[c], .run_number = r + 1,
+                    .worse = omps_change_is_worse(s, &s->changes[c]),
+                    .recent = r + last >= m->nruns};
+                write_change(o.f, &row);
+            }
+        }
+    }
+    return omps_outfile_commit(&o);
+}
+
+/* Opens the store read-only and loads its series; 0 or an exit code. */
+static int load(const struct history_args *a, struct omps_history *h, const char *what)
+{
+    sqlite3 *db = NULL;
+    char err[4600];
+    int rc = omps_store_open(a->db, 0, &db, err, sizeof err);
+    if (rc == 0)
+        rc = omps_history_load(db, a->alpha, h, err, sizeof err);
+    sqlite3_close(db);
+    if (rc == 0)
+        return 0;
+    fprintf(stderr, "ompscale: history %s: %s\n", what, err);
+    omps_history_free(h);
+    return 2;
+}
+
+static int cmd_check(struct history_args *a)
+{
+    struct omps_history h = {0};
+    if (a->ndirs > 0) {
+        fprintf(stderr, "ompscale: history check: unexpected argument '%s'\n", a->dirs[0]);
+        return 2;
+    }
+    int code = load(a, &h, "check");
+    if (code == 0 && a->report != NULL &&
+        omps_history_write_changes(a->report, &h, (size_t)a->last) != 0) {
+        fprintf(stderr, "ompscale: history check: cannot write %s/changes.csv: %s\n",
+                a->report, strerror(errno));
+        code = 2;
+    }
+    if (code == 0)
+        code = verdict(&h, (size_t)a->last);
+    omps_history_free(&h);
+    return code;
+}
+
+static int cmd_plot(struct history_args *a)
+{
+    struct omps_history h = {0};
+    if (a->out == NULL || a->ndirs > 0) {
+        fprintf(stderr, "ompscale: history plot needs --out DIR and no other argument\n");
+        return 2;
+    }
+    int code = load(a, &h, "plot");
+    if (code == 0 && omps_history_write_changes(a->out, &h, 1) != 0) {
+        fprintf(stderr, "ompscale: history plot: cannot write %s: %s\n", a->out,
+                strerror(errno));
+        code = 2;
+    }
+    if (code == 0 && omps_history_plot(&h, a->out) != 0)
+        code = 2;
+    omps_history_free(&h);
+    return code;
+}
+
+int omps_cmd_history(int argc, char **argv)
+{
+    static const char *const subcommands[] = {"add", "check", "plot"};
+    for (int form = 0; argc > 0 && form < 3; form++) {
+        if (strcmp(argv[0], subcommands[form]) != 0)
+            continue;
+        struct history_args a;
+        char err[256];
+        if (parse_args(argc - 1, argv + 1, form, &a, err, sizeof err) != 0) {
+            fprintf(stderr, "ompscale: history %s: %s\n", subcommands[form], err);
+            return 2;
+        }
+        return form == 0 ? cmd_add(&a) : form == 1 ? cmd_check(&a) : cmd_plot(&a);
+    }
+    fprintf(stderr, "ompscale: history needs add, check or plot (see 'ompscale --help')\n");
+    return 2;
+}
+
+int omps_cmd_export(int argc, char **argv)
+{
+    struct history_args a;
+    char err[4600] = "";
+    if (parse_args(argc, argv, 3, &a, err, sizeof err) != 0 || a.ndirs != 1 || a.format == NULL) {
+        fprintf(stderr, "ompscale: export: %s\n",
+                err[0] != '\0' && a.ndirs <= 1 ? err : "needs DIR and --format");
+        return 2;
+    }
+    struct omps_outfile o = {0};
+    FILE *f = stdout;
+    if (a.out != NULL) {
+        /* The file appears whole or not at all, beside its final name. */
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", a.out);
+        char *slash = strrchr(dir, '/');
+        const char *name = slash != NULL ? slash + 1 : a.out;
+        if (slash != NULL)
+            *slash = '\0';
+        if (omps_outfile_open(&o, slash != NULL ? dir : ".", name) != 0) {
+            fprintf(stderr, "ompscale: export: cannot write %s: %s\n", a.out, strerror(errno));
+            return 2;
+        }
+        f = o.f;
+    }
+    const int rc = omps_history_export(a.dirs[0], a.format, f, err, sizeof err);
+    if (rc != OMPS_OK) {
+        fprintf(stderr, "ompscale: export: %s\n", err);
+        omps_outfile_abort(&o);
+        return 2;
+    }
+    if (a.out != NULL && omps_outfile_commit(&o) != 0) {
+        fprintf(stderr, "ompscale: export: cannot write %s: %s\n", a.out, strerror(errno));
+        return 2;
+    }
+    return 0;
+}
