@@ -1,8 +1,9 @@
 /* The run's page: DIR/index.html from the files the run and the plot stage
  * wrote.  Everything a file lacks is said on the page, not left out. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 #include "page.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -516,6 +517,40 @@ static void compare_section(FILE *f, const char *dir)
     fclose(in);
 }
 
+/* A link to the history's page (ompscale history plot) with the count of
+ * recent changes for the worse its changes.csv lists. */
+static void history_line(FILE *f, const char *page)
+{
+    if (page == NULL)
+        return;
+    char full[PATH_MAX], csv[PATH_MAX + 16];
+    const char *href = realpath(page, full) != NULL ? full : page;
+    const char *slash = strrchr(href, '/');
+    /* changes.csv lies beside the page. */
+    snprintf(csv, sizeof csv, "%.*schanges.csv", slash != NULL ? (int)(slash - href + 1) : 0,
+             href);
+    struct omps_table t;
+    char err[256];
+    long worse = -1;
+    if (omps_table_read(csv, &t, err, sizeof err) == OMPS_OK) {
+        const int d = omps_table_column(&t, "direction"), r = omps_table_column(&t, "recent");
+        worse = 0;
+        for (size_t i = 0; d >= 0 && r >= 0 && i < t.nrows; i++)
+            worse += strcmp(omps_table_cell(&t, i, (size_t)d), "worse") == 0 &&
+                     strcmp(omps_table_cell(&t, i, (size_t)r), "1") == 0;
+        omps_table_free(&t);
+    }
+    fputs("<p>History of these runs: <a href=\"", f);
+    text(f, href);
+    fputs("\">", f);
+    text(f, page);
+    if (worse >= 0)
+        fprintf(f, "</a> (%ld change%s for the worse at the newest run)</p>\n", worse,
+                worse == 1 ? "" : "s");
+    else
+        fputs("</a></p>\n", f);
+}
+
 static const char style[] =
     "body{font-family:sans-serif;max-width:1240px;margin:1em auto;padding:0 1em;color:#222}"
     "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}"
@@ -550,8 +585,8 @@ static void answer_section(FILE *f, const char *dir, const struct catalogue *c)
     }
 }
 
-static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
-                      const struct catalogue *c)
+static int write_page(FILE *f, const char *dir, const char *history,
+                      const struct omps_table *sum, const struct catalogue *c)
 {
     static const char *const cols[] = {"kernel", "params", "n", "threads", "schedule", "chunk",
                                        "repetitions", "median_s", "ci_low_s", "ci_high_s",
@@ -565,6 +600,7 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
     fputs("<h1>ompscale run: ", f);
     text(f, dir);
     fputs("</h1>\n", f);
+    history_line(f, history);
     answer_section(f, dir, c);
     machine_section(f, dir, c);
     picture_sections(f, dir, c);
@@ -578,8 +614,13 @@ static int write_page(FILE *f, const char *dir, const struct omps_table *sum,
 
 int omps_cmd_page(int argc, char **argv)
 {
-    if (argc != 1) {
-        fprintf(stderr, "ompscale: usage: ompscale page DIR\n");
+    const char *history = NULL;
+    if (argc == 3 && strcmp(argv[1], "--history") == 0)
+        history = argv[2];
+    else if (argc == 2 && strncmp(argv[1], "--history=", 10) == 0)
+        history = argv[1] + 10;
+    if (argc != 1 && history == NULL) {
+        fprintf(stderr, "ompscale: usage: ompscale page DIR [--history PAGE]\n");
         return 2;
     }
     const char *dir = argv[0];
@@ -594,7 +635,7 @@ int omps_cmd_page(int argc, char **argv)
     catalogue_read(dir, &pictures);
     struct omps_outfile out;
     int rc = omps_outfile_open(&out, dir, "index.html");
-    if (rc == OMPS_OK && write_page(out.f, dir, &sum, &pictures) != 0) {
+    if (rc == OMPS_OK && write_page(out.f, dir, history, &sum, &pictures) != 0) {
         omps_outfile_abort(&out);
         rc = OMPS_EIO;
     } else if (rc == OMPS_OK) {

@@ -74,11 +74,10 @@ static int t_test(const double *y, int log_scale, struct omps_change *c)
         ss += (y[i] - m) * (y[i] - m);
     }
     const double df = (double)(n1 + n2 - 2);
-    const double se = sqrt(ss / df * (1.0 / (double)n1 + 1.0 / (double)n2));
+    const double sd = fmax(sqrt(ss / df), OMPS_CHANGE_RESOLUTION);
+    const double se = sd * sqrt(1.0 / (double)n1 + 1.0 / (double)n2);
     const double diff = m2 - m1, half = omps_t975((int)df) * se;
-    /* Segments without any spread give no measure of the noise (a fit
-     * pinned at its bound, say): nothing can be judged against it. */
-    c->p = se > 0.0 ? omps_student_p(diff / se, df) : 1.0;
+    c->p = omps_student_p(diff / se, df);
     c->before = log_scale ? exp(m1) : m1;
     c->after = log_scale ? exp(m2) : m2;
     c->step = log_scale ? expm1(diff) : diff;

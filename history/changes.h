@@ -23,6 +23,12 @@ struct omps_change {
     double p;                 /* the t-test's two-sided p-value */
 };
 
+/* The noise no series is taken to be quieter than: 0.1% on a log scale
+ * (times, speedups), 0.001 on f's own.  Segments that hardly vary (a fit
+ * pinned at its bound, a clock's quantum) would otherwise make any step
+ * look certain. */
+#define OMPS_CHANGE_RESOLUTION 1e-3
+
 /* The default false-alarm rate of one test of one split (Otava's
  * max_pvalue default). */
 #define OMPS_CHANGE_ALPHA 0.001

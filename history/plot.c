@@ -63,7 +63,9 @@ static int write_trend_data(FILE *f, const struct omps_history_machine *m,
         if (s->measure != OMPS_MEASURE_SECONDS || !omps_key_same_series(&s->key, &best->key))
             continue;
         const double ref = series_median(s);
-        fprintf(f, "%s\"%d threads\"\n", blocks > 0 ? "\n\n" : "", omps_key_cores(&s->key));
+        const int cores = omps_key_cores(&s->key);
+        fprintf(f, "%s\"%d %s\"\n", blocks > 0 ? "\n\n" : "", cores,
+                cores == 1 ? "core" : "cores");
         for (size_t j = 0; j < s->count; j++) {
             const struct omps_history_point *p = &s->points[j];
             fprintf(f, "%zu %.9g %.9g %.9g\n", p->run + 1, p->value / ref,
@@ -111,8 +113,11 @@ static int trend_picture(FILE *gp, const char *dir, size_t mi,
     if (fclose(f) != 0)
         return -1;
     char title[700];
-    snprintf(title, sizeof title, "%s at schedule %s%s (machine %zu)", best->key.kernel->name,
-             omps_schedule_name(best->key.schedule.kind), best->key.params_text, mi + 1);
+    const int params = best->key.params_text[0] != '\0';
+    snprintf(title, sizeof title, "%s%s%s%s, n %llu, schedule %s (machine %zu)",
+             best->key.kernel->name, params ? " [" : "", best->key.params_text,
+             params ? "]" : "", (unsigned long long)best->key.n,
+             omps_schedule_name(best->key.schedule.kind), mi + 1);
     write_change_marks(gp, m, best);
     fprintf(gp, "set output '%s.png'\nset title \"%s\" noenhanced\n", file, title);
     fprintf(gp, "set xrange [0.5:%zu.5]\n", m->nruns);

@@ -108,9 +108,9 @@ static int check_store(sqlite3 *db, int writable, long long *version, char *err,
     return 0;
 }
 
-/* Brings the store to the current schema inside one write transaction,
- * reading its version again there, since another writer may have migrated
- * it meanwhile. */
+/* Checks the store and brings it to the current schema inside one write
+ * transaction, so that two writers opening a new file at once see it
+ * either empty or created whole, never half of each. */
 static int migrate(sqlite3 *db, char *err, size_t err_len)
 {
     long long version = 0;
@@ -130,6 +130,18 @@ static int migrate(sqlite3 *db, char *err, size_t err_len)
     return rc;
 }
 
+/* Checks a store opened to read, its facts read in one transaction so that
+ * a writer creating it meanwhile is seen whole or not at all. */
+static int check_read_only(sqlite3 *db, char *err, size_t err_len)
+{
+    long long version = 0;
+    int rc = omps_store_exec(db, "BEGIN", err, err_len);
+    if (rc == 0)
+        rc = check_store(db, 0, &version, err, err_len);
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    return rc;
+}
+
 int omps_store_open(const char *path, int writable, sqlite3 **db, char *err, size_t err_len)
 {
     struct stat st;
@@ -145,10 +157,7 @@ int omps_store_open(const char *path, int writable, sqlite3 **db, char *err, siz
         snprintf(why, sizeof why, "%s", *db != NULL ? sqlite3_errmsg(*db) : "out of memory");
     if (rc == 0) {
         sqlite3_busy_timeout(*db, 30000);
-        long long version = 0;
-        rc = check_store(*db, writable, &version, why, sizeof why);
-        if (rc == 0 && version < OMPS_HISTORY_SCHEMA)
-            rc = migrate(*db, why, sizeof why);
+        rc = writable ? migrate(*db, why, sizeof why) : check_read_only(*db, why, sizeof why);
     }
     if (rc == 0)
         rc = omps_store_exec(*db, "PRAGMA foreign_keys = ON", why, sizeof why);
