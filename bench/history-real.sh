@@ -35,7 +35,7 @@ s = open(path).read()
 s = s.replace('static void midpoint_run(', 'static volatile double midpoint_sink;\n\nstatic void midpoint_run(', 1)
 s = s.replace('#pragma omp parallel\n', '    double extra = 0.0;\n#pragma omp parallel\n', 1)
 loop = '#pragma omp for simd schedule(runtime) reduction(+ : sum, terms)'
-more = ('#pragma omp for schedule(runtime) reduction(+ : extra)\n'
+more = ('#pragma omp for simd schedule(runtime) reduction(+ : extra)\n'
         '        for (int64_t i = 0; i < n / 100 * %d; i++)\n'
         '            extra += omps_pi_term(i, h);\n' % extra)
 s = s.replace(loop, more + loop, 1)

@@ -221,7 +221,8 @@
     X(step_unit, TEXT, row->series->measure == OMPS_MEASURE_AMDAHL_F ? "difference" : "ratio") \
     X(p_value, NUMBER, row->change->p)                                         \
     X(direction, TEXT, row->worse ? "worse" : "better")                        \
-    X(recent, INT, row->recent)
+    X(recent, INT, row->recent)                                                \
+    X(p_holm, NUMBER, row->change->p_holm)
 
 /* ",name" for one column: a list's names joined, past its first comma. */
 #define OMPS_COLUMN_NAME(name, type, value) "," #name

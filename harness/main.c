@@ -32,7 +32,7 @@ static void write_synopsis(FILE *f)
     omps_usage_write(f, indent, "ompscale run", omps_run_options, omps_run_option_count, 1);
     fprintf(f, "%sompscale summarize DIR\n", indent);
     omps_usage_write(f, indent, "ompscale fit DIR", omps_fit_options, omps_fit_option_count, 0);
-    fprintf(f, "%sompscale page DIR\n", indent);
+    fprintf(f, "%sompscale page DIR [--history PAGE]\n", indent);
     omps_usage_write(f, indent, "ompscale compare BASE_DIR NEW_DIR", omps_compare_option_table,
                      omps_compare_option_count, 0);
     omps_usage_write(f, indent, "ompscale history add DIR...", omps_history_options,
@@ -115,8 +115,9 @@ static const char usage_text[] =
     "each configuration's series per machine in commit order (seconds, speedup,\n"
     "efficiency, f; rounds of 2+ threads on their usual placement) and finds change\n"
     "points by E-divisive means with a t-test at p < A (default 0.001): exit 1\n"
-    "when one in the last K runs (default 1) is for the worse, naming it, 0 when\n"
-    "none, 3 when no series has 5 runs; --report DIR writes DIR/changes.csv.\n"
+    "when one in the last K runs (default 1) is for the worse and stays below 0.05\n"
+    "Holm-adjusted over the series, naming it, 0 when none, 3 when no series has\n"
+    "5 runs; --report DIR writes DIR/changes.csv.  page --history PAGE links it.\n"
     "history plot draws DIR/trend-*.png and DIR/index.html, the changes first.\n"
     "export writes DIR's medians with their 95% intervals as Bencher's metric\n"
     "format, github-action-benchmark's customSmallerIsBetter JSON or an Otava CSV,\n"

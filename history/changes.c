@@ -214,6 +214,8 @@ long omps_change_points(const double *x, size_t n, int log_scale, double alpha,
     if (rc == 0) {
         divide(y, n, log_scale, alpha, at, &count);
         prune(y, n, log_scale, alpha, at, &count);
+        for (size_t i = 0; i < count; i++)
+            at[i].p_holm = NAN;
         memcpy(out, at, (count < max ? count : max) * sizeof *out);
         rc = (long)count;
     }

@@ -21,6 +21,9 @@ struct omps_change {
                                  after - before */
     double step_low, step_high; /* its 95% interval */
     double p;                 /* the t-test's two-sided p-value */
+    double p_holm;            /* p Holm-adjusted over a history's judged
+                                 series (omps_history_confirm); NaN: not a
+                                 recent change for the worse */
 };
 
 /* The noise no series is taken to be quieter than: 0.1% on a log scale

@@ -157,26 +157,28 @@ static int cmd_add(struct history_args *a)
     return code;
 }
 
-/* Prints one change for the worse in the last K runs. */
-static void print_regression(const struct omps_history_machine *m,
-                             const struct omps_history_series *s, const struct omps_change *c)
+/* Prints one recent change for the worse: a regression when confirmed
+ * over the judged series, else unconfirmed. */
+static void print_change(const struct omps_history_machine *m,
+                         const struct omps_history_series *s, const struct omps_change *c)
 {
     const size_t r = s->points[c->index].run;
     const int ratio = s->measure != OMPS_MEASURE_AMDAHL_F;
     const double k = ratio ? 100.0 : 1.0;
-    printf("regression: %s %s, first at commit %.12s (run %zu of %zu, %s): %+.*f%s "
-           "[%+.*f, %+.*f] (%.4g -> %.4g), p = %.2g\n",
-           s->name, omps_measure_name(s->measure), m->runs[r].commit, r + 1, m->nruns,
-           m->runs[r].date, ratio ? 1 : 4, k * c->step, ratio ? "%" : "", ratio ? 1 : 4,
-           k * c->step_low, ratio ? 1 : 4, k * c->step_high, c->before, c->after, c->p);
+    printf("%s: %s %s, first at commit %.12s (run %zu of %zu, %s): %+.*f%s "
+           "[%+.*f, %+.*f] (%.4g -> %.4g), p = %.2g, Holm-adjusted %.2g\n",
+           c->p_holm < OMPS_HISTORY_FAMILY_ALPHA ? "regression" : "unconfirmed", s->name,
+           omps_measure_name(s->measure), m->runs[r].commit, r + 1, m->nruns, m->runs[r].date,
+           ratio ? 1 : 4, k * c->step, ratio ? "%" : "", ratio ? 1 : 4, k * c->step_low,
+           ratio ? 1 : 4, k * c->step_high, c->before, c->after, c->p, c->p_holm);
 }
 
-/* The verdict over every machine: 1 when a judged series changed for the
- * worse in its machine's last K runs, else 0; 3 when no series could be
- * judged. */
-static int verdict(const struct omps_history *h, size_t last)
+/* The verdict over every machine (after omps_history_confirm): 1 when a
+ * judged series' recent change for the worse is confirmed, else 0; 3 when
+ * no series could be judged. */
+static int verdict(const struct omps_history *h, size_t last, long confirmed)
 {
-    size_t judged = 0, worse = 0, series = 0, left_out = 0;
+    size_t judged = 0, recent = 0, series = 0, left_out = 0;
     for (size_t i = 0; i < h->count; i++) {
         const struct omps_history_machine *m = &h->machines[i];
         for (size_t j = 0; j < m->nseries; j++) {
@@ -184,20 +186,20 @@ static int verdict(const struct omps_history *h, size_t last)
             series++;
             left_out += s->other_placement > 0;
             judged += s->judged;
-            for (size_t c = 0; s->judged && c < s->nchanges; c++) {
-                const size_t r = s->points[s->changes[c].index].run;
-                if (r + last >= m->nruns && omps_change_is_worse(s, &s->changes[c])) {
-                    print_regression(m, s, &s->changes[c]);
-                    worse++;
+            for (size_t c = 0; c < s->nchanges; c++) {
+                if (!isnan(s->changes[c].p_holm)) {
+                    print_change(m, s, &s->changes[c]);
+                    recent++;
                 }
             }
         }
     }
     fprintf(stderr, "ompscale: history: %zu machines, %zu series, %zu judged (%d runs or more, "
             "the newest among them), %zu with runs left out on another placement; %zu "
-            "changes for the worse in the last %zu runs\n", h->count, series, judged,
-            OMPS_HISTORY_MIN_POINTS, left_out, worse, last);
-    if (worse > 0)
+            "changes for the worse in the last %zu runs, %ld confirmed (Holm over the judged "
+            "series, %g)\n", h->count, series, judged, OMPS_HISTORY_MIN_POINTS, left_out, recent,
+            last, confirmed, OMPS_HISTORY_FAMILY_ALPHA);
+    if (confirmed > 0)
         return 1;
     if (judged == 0) {
         fprintf(stderr, "ompscale: history: too short to decide: no series has %d runs "
@@ -262,6 +264,11 @@ static int cmd_check(struct history_args *a)
         return 2;
     }
     int code = load(a, &h, "check");
+    const long confirmed = code == 0 ? omps_history_confirm(&h, (size_t)a->last) : 0;
+    if (confirmed < 0) {
+        fprintf(stderr, "ompscale: history check: out of memory\n");
+        code = 2;
+    }
     if (code == 0 && a->report != NULL &&
         omps_history_write_changes(a->report, &h, (size_t)a->last) != 0) {
         fprintf(stderr, "ompscale: history check: cannot write %s/changes.csv: %s\n",
@@ -269,7 +276,7 @@ static int cmd_check(struct history_args *a)
         code = 2;
     }
     if (code == 0)
-        code = verdict(&h, (size_t)a->last);
+        code = verdict(&h, (size_t)a->last, confirmed);
     omps_history_free(&h);
     return code;
 }
@@ -282,6 +289,8 @@ static int cmd_plot(struct history_args *a)
         return 2;
     }
     int code = load(a, &h, "plot");
+    if (code == 0 && omps_history_confirm(&h, 1) < 0)
+        code = 2;
     if (code == 0 && omps_history_write_changes(a->out, &h, 1) != 0) {
         fprintf(stderr, "ompscale: history plot: cannot write %s: %s\n", a->out,
                 strerror(errno));

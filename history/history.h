@@ -89,6 +89,11 @@ struct omps_history {
     size_t count;
 };
 
+/* The family-wise false-alarm rate of one history check: a recent change
+ * for the worse fails the check only when its p-value, Holm-adjusted over
+ * every judged series, is below it (the gate's own alpha). */
+#define OMPS_HISTORY_FAMILY_ALPHA 0.05
+
 /* The fewest points a series needs before its newest ones are judged. */
 #define OMPS_HISTORY_MIN_POINTS 5
 
@@ -103,6 +108,16 @@ struct omps_history {
 int omps_history_load(sqlite3 *db, double alpha, struct omps_history *h, char *err,
                       size_t err_len);
 void omps_history_free(struct omps_history *h);
+
+/*
+ * Sets p_holm of every change for the worse that starts in its machine's
+ * last `last` runs in a judged series: Holm's step-down adjustment of their
+ * p-values over the judged series of the whole history (each series tested
+ * once at most, by its most significant recent change).  Returns how many
+ * are confirmed (p_holm < OMPS_HISTORY_FAMILY_ALPHA), or -1 when out of
+ * memory.
+ */
+long omps_history_confirm(struct omps_history *h, size_t last);
 
 /* The measure's name in changes.csv ("seconds", "speedup", "efficiency",
  * "amdahl_f"), and whether a rise is worse (seconds, f) or a fall. */

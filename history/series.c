@@ -18,7 +18,6 @@
 struct stored_point {
     struct omps_key key;
     size_t run;
-    double speedup, speedup_low, speedup_high, efficiency;
     double *seconds, *probe; /* its rounds */
     size_t rounds;
 };
@@ -131,8 +130,7 @@ static int load_points(sqlite3 *db, const struct omps_history_machine *m, struct
                        char *err, size_t err_len)
 {
     static const char sql[] =
-        "SELECT p.id, p.run, p.key, p.speedup, p.speedup_ci_low, p.speedup_ci_high,"
-        " p.efficiency, d.seconds, d.probe_ns FROM points p JOIN runs r ON p.run = r.id"
+        "SELECT p.id, p.run, p.key, d.seconds, d.probe_ns FROM points p JOIN runs r ON p.run = r.id"
         " JOIN rounds d ON d.point = p.id WHERE r.machine = ? ORDER BY p.id, d.round";
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -157,16 +155,12 @@ static int load_points(sqlite3 *db, const struct omps_history_machine *m, struct
             }
             out->points = p;
             p = &out->points[out->count++];
-            *p = (struct stored_point){.key = k,
-                                       .run = omps_history_run_index(m, sqlite3_column_int64(st, 1)),
-                                       .speedup = column_number(st, 3),
-                                       .speedup_low = column_number(st, 4),
-                                       .speedup_high = column_number(st, 5),
-                                       .efficiency = column_number(st, 6)};
+            *p = (struct stored_point){
+                .key = k, .run = omps_history_run_index(m, sqlite3_column_int64(st, 1))};
         }
         if (!skip)
-            rc = add_round(&out->points[out->count - 1], sqlite3_column_double(st, 7),
-                           column_number(st, 8));
+            rc = add_round(&out->points[out->count - 1], sqlite3_column_double(st, 3),
+                           column_number(st, 4));
     }
     sqlite3_finalize(st);
     return rc;
@@ -238,9 +232,23 @@ static int usual_placement(const struct stored_point *p, size_t n, int *class_of
     return best;
 }
 
-/* One run's value: the median of its rounds on the usual placement (all of
- * them when usual is -1), with the order-statistic interval from six
- * rounds on.  Returns 0 when no round is on it. */
+static int by_value(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * One run's value: the median of the faster half of its rounds on the
+ * usual placement (all of them when usual is -1), with the order-statistic
+ * interval of that median from six such rounds on.  Interference on a
+ * shared machine only ever adds time, so the slower half holds most of it;
+ * the faster half's median keeps a median's robustness and, unlike the
+ * fastest round alone, hardly moves with the number of rounds.  Between
+ * ten --quick runs of one build here it spread 0.065 (log sd, the median
+ * over configurations) against 0.084 for the median of every round.
+ * Returns the rounds on the placement; 0 when there are none.
+ */
 static size_t run_value(const struct stored_point *p, const int *class_of, int usual,
                         struct omps_history_point *out)
 {
@@ -250,12 +258,14 @@ static size_t run_value(const struct stored_point *p, const int *class_of, int u
         if (usual < 0 || class_of[r] < 0 || class_of[r] == usual)
             v[n++] = p->seconds[r];
     }
+    const size_t half = (n + 1) / 2;
+    qsort(v, n, sizeof *v, by_value);
     out->run = p->run;
     out->rounds = n;
-    out->value = n > 0 ? omps_median_inplace(v, n) : NAN;
+    out->value = n > 0 ? omps_median_inplace(v, half) : NAN;
     out->low = out->high = NAN;
     if (n > 0)
-        omps_median_interval(v, n, &out->low, &out->high);
+        omps_median_interval(v, half, &out->low, &out->high);
     free(v);
     return n;
 }
@@ -286,28 +296,56 @@ static int seconds_series(struct omps_history_machine *m, const struct stored_po
     return OMPS_OK;
 }
 
-/* The speedup and efficiency series of a configuration on more than one
- * core (at one core both are 1 by definition). */
-static int scaling_series(struct omps_history_machine *m, const struct stored_point *p, size_t n)
+/* The seconds series of the key that k's speedup divides: the same
+ * series at one thread (and one rank), or -1. */
+static long base_series(const struct omps_history_machine *m, const struct omps_key *k)
 {
-    const int cores = omps_key_cores(&p[0].key);
-    if (cores < 2)
-        return OMPS_OK;
-    for (int e = 0; e < 2; e++) {
-        struct omps_history_series *s =
-            omps_history_new_series(m, e == 0 ? OMPS_MEASURE_SPEEDUP : OMPS_MEASURE_EFFICIENCY, n);
+    struct omps_key base = *k;
+    base.threads = 1;
+    base.ranks = k->ranks > 0 ? 1 : k->ranks;
+    for (size_t i = 0; i < m->nseries; i++) {
+        if (m->series[i].measure == OMPS_MEASURE_SECONDS &&
+            omps_key_compare(&m->series[i].key, &base) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* The point of series s from run `run`, or NULL. */
+static const struct omps_history_point *point_of(const struct omps_history_series *s, size_t run)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        if (s->points[i].run == run)
+            return &s->points[i];
+    }
+    return NULL;
+}
+
+/* The speedup and efficiency series of seconds series `at` (more than one
+ * core), from the same run values as the times, so that they are as robust
+ * as those: each run's one-core value over its own, the interval crosswise
+ * (summary.csv's rule). */
+static int scaling_series(struct omps_history_machine *m, size_t at)
+{
+    const int cores = omps_key_cores(&m->series[at].key);
+    const long b = cores > 1 ? base_series(m, &m->series[at].key) : -1;
+    for (int e = 0; b >= 0 && e < 2; e++) {
+        struct omps_history_series *s = omps_history_new_series(
+            m, e == 0 ? OMPS_MEASURE_SPEEDUP : OMPS_MEASURE_EFFICIENCY, m->series[at].count);
         if (s == NULL)
             return OMPS_ENOMEM;
-        s->key = p[0].key;
-        omps_key_name(&p[0].key, s->name, sizeof s->name);
+        const struct omps_history_series *t = &m->series[at], *base = &m->series[b];
+        s->key = t->key;
+        memcpy(s->name, t->name, sizeof s->name);
         const double scale = e == 0 ? 1.0 : 1.0 / cores;
-        for (size_t i = 0; i < n; i++) {
-            if (!(p[i].speedup > 0.0))
+        for (size_t i = 0; i < t->count; i++) {
+            const struct omps_history_point *p = &t->points[i], *one = point_of(base, p->run);
+            if (one == NULL)
                 continue;
             s->points[s->count++] = (struct omps_history_point){
-                .run = p[i].run, .value = e == 0 ? p[i].speedup : p[i].efficiency,
-                .low = p[i].speedup_low * scale, .high = p[i].speedup_high * scale,
-                .rounds = p[i].rounds};
+                .run = p->run, .value = one->value / p->value * scale,
+                .low = one->low / p->high * scale, .high = one->high / p->low * scale,
+                .rounds = p->rounds};
         }
     }
     return OMPS_OK;
@@ -323,10 +361,11 @@ static int point_series(struct omps_history_machine *m, struct stored *st)
         while (j < st->count && omps_key_compare(&st->points[i].key, &st->points[j].key) == 0)
             j++;
         rc = seconds_series(m, st->points + i, j - i);
-        if (rc == OMPS_OK)
-            rc = scaling_series(m, st->points + i, j - i);
         i = j;
     }
+    const size_t times = m->nseries;
+    for (size_t i = 0; rc == OMPS_OK && i < times; i++)
+        rc = scaling_series(m, i);
     return rc;
 }
 
@@ -388,4 +427,54 @@ void omps_history_free(struct omps_history *h)
     }
     free(h->machines);
     *h = (struct omps_history){0};
+}
+
+/* A judged series' most significant recent change for the worse, or NULL. */
+static struct omps_change *recent_worse(const struct omps_history_machine *m,
+                                        struct omps_history_series *s, size_t last)
+{
+    struct omps_change *best = NULL;
+    for (size_t c = 0; s->judged && c < s->nchanges; c++) {
+        struct omps_change *ch = &s->changes[c];
+        if (s->points[ch->index].run + last >= m->nruns && omps_change_is_worse(s, ch) &&
+            (best == NULL || ch->p < best->p))
+            best = ch;
+    }
+    return best;
+}
+
+static int by_p(const void *a, const void *b)
+{
+    const struct omps_change *x = *(struct omps_change *const *)a;
+    const struct omps_change *y = *(struct omps_change *const *)b;
+    return (x->p > y->p) - (x->p < y->p);
+}
+
+long omps_history_confirm(struct omps_history *h, size_t last)
+{
+    size_t judged = 0, n = 0;
+    for (size_t i = 0; i < h->count; i++) {
+        for (size_t j = 0; j < h->machines[i].nseries; j++)
+            judged += h->machines[i].series[j].judged;
+    }
+    struct omps_change **c = malloc((judged + 1) * sizeof *c);
+    if (c == NULL)
+        return -1;
+    for (size_t i = 0; i < h->count; i++) {
+        for (size_t j = 0; j < h->machines[i].nseries; j++) {
+            struct omps_change *r = recent_worse(&h->machines[i], &h->machines[i].series[j], last);
+            if (r != NULL)
+                c[n++] = r;
+        }
+    }
+    qsort(c, n, sizeof *c, by_p);
+    long confirmed = 0;
+    double running = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        running = fmax(running, fmin(1.0, (double)(judged - k) * c[k]->p));
+        c[k]->p_holm = running;
+        confirmed += running < OMPS_HISTORY_FAMILY_ALPHA;
+    }
+    free(c);
+    return confirmed;
 }

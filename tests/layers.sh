@@ -5,7 +5,8 @@
 # each layer).  The build enforces the same by those directories; this test
 # says which include broke it.
 #
-#   kernels <- core <- harness, fit, gate <- harness/main.c
+#   kernels <- core <- harness, fit, gate <- history (over fit and gate)
+#   <- harness/main.c
 #
 # Usage: layers.sh SOURCE_DIR
 set -euo pipefail
@@ -21,7 +22,8 @@ allowed() {
     harness) echo "harness core kernels generated" ;;
     fit) echo "fit core kernels" ;;
     gate) echo "gate core kernels" ;;
-    main) echo "harness fit gate core kernels generated" ;;
+    history) echo "history fit gate core kernels" ;;
+    main) echo "harness history fit gate core kernels generated" ;;
     esac
 }
 
@@ -30,13 +32,14 @@ allowed() {
 home() {
     case $1 in build_info.h | git_info.h) echo generated; return ;; esac
     local d
-    for d in kernels core harness fit gate; do
+    for d in kernels core harness fit gate history; do
         [ -e "$d/$1" ] && { echo "$d"; return; }
     done
     echo none
 }
 
-for f in kernels/*.[ch] core/*.[ch] harness/*.[ch] harness/*.cc fit/*.[ch] gate/*.[ch]; do
+for f in kernels/*.[ch] core/*.[ch] harness/*.[ch] harness/*.cc fit/*.[ch] gate/*.[ch] \
+    history/*.[ch]; do
     layer=${f%%/*}
     [ "$f" = harness/main.c ] && layer=main
     while IFS= read -r header; do
@@ -51,7 +54,7 @@ for f in kernels/*.[ch] core/*.[ch] harness/*.[ch] harness/*.cc fit/*.[ch] gate/
     done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
 done
 # The whole tree, tests and benchmarks too, includes no relative path.
-if grep -rn '#[[:space:]]*include[[:space:]]*"\.\./' kernels core harness fit gate tests bench; then
+if grep -rn '#[[:space:]]*include[[:space:]]*"\.\./' kernels core harness fit gate history tests bench; then
     echo "FAIL: the includes above name a relative path"
     fail=$((fail + 1))
 fi

@@ -349,6 +349,9 @@ static void test_placement(void)
     CHECK(s != NULL && s->count == 10 && s->judged && s->nchanges == 1);
     CHECK(s != NULL && s->nchanges == 1 && s->points[s->changes[0].index].run == 11 &&
           omps_change_is_worse(s, &s->changes[0]) && fabs(s->changes[0].step - 0.3) < 0.03);
+    /* One judged series: Holm leaves its p as it is, and confirms it. */
+    CHECK_INT_EQ(omps_history_confirm(&h, 1), 1);
+    CHECK(s != NULL && s->nchanges == 1 && s->changes[0].p_holm == s->changes[0].p);
     omps_history_free(&h);
 }
 
