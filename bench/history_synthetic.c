@@ -8,8 +8,9 @@
  * real store (in memory) and the real series and change-point code.
  *
  * Usage: bench_history_synthetic [TRIALS [RUNS [STEP [SD_RUN [SD_ROUND
- *                                [ROUNDS [PLACEMENT_SHARE [ALPHA]]]]]]]]
- * (defaults 20 40 0.10 0.02 0.05 5 0.1 0.001).  Prints, for one thread and
+ *                                [ROUNDS [PLACEMENT_SHARE [ALPHA [INTERFERE]]]]]]]]]
+ * (defaults 20 40 0.10 0.02 0.05 5 0.1 0.001 0.1; INTERFERE: the share of
+ * rounds that interference makes 1.2 to 2 times slower).  Prints, for one thread and
  * two: step histories where the change was found at the right run +-1,
  * and flat histories with any change point at all.
  */
@@ -37,7 +38,7 @@ static double normal(void)
 
 struct params {
     int runs, rounds;
-    double step, sd_run, sd_round, share, alpha;
+    double step, sd_run, sd_round, share, alpha, interfere;
 };
 
 static int sql(sqlite3 *db, const char *text)
@@ -69,7 +70,10 @@ static int add_run(sqlite3 *db, const struct params *p, int run, double slow)
         const double offset = p->sd_run * normal();
         const int other = threads == 2 && uniform() < p->share;
         for (int r = 0; rc == 0 && r < p->rounds; r++) {
-            const double t = (threads == 1 ? 1e-3 : 0.55e-3) * slow * (other ? 1.7 : 1.0) *
+            /* Interference only adds time: now and then a round is 1.2 to
+             * 2 times slower. */
+            const double hit = uniform() < p->interfere ? 1.2 + 0.8 * uniform() : 1.0;
+            const double t = (threads == 1 ? 1e-3 : 0.55e-3) * slow * (other ? 1.7 : 1.0) * hit *
                              exp(offset + p->sd_round * normal());
             const double probe = (other ? 60.0 : 180.0) * exp(0.1 * normal());
             snprintf(text, sizeof text, "INSERT INTO rounds VALUES (%d, %d, %.17g, %.17g)",
@@ -104,9 +108,15 @@ static int trial(const struct params *p, int at, int found[2])
         const struct omps_history_series *s = &h.machines[0].series[i];
         if (s->measure != OMPS_MEASURE_SECONDS)
             continue;
+        /* Runs on the other placement are not in the series, so the change
+         * is placed among the runs that are: the first measured at or
+         * after the step is the right one. */
+        long first = 0;
+        while (first < (long)s->count && (long)s->points[first].run < at)
+            first++;
         for (size_t c = 0; c < s->nchanges; c++) {
-            const long run = (long)s->points[s->changes[c].index].run;
-            if (at == 0 || (labs(run - at) <= 1 && omps_change_is_worse(s, &s->changes[c])))
+            const long index = (long)s->changes[c].index;
+            if (at == 0 || (labs(index - first) <= 1 && omps_change_is_worse(s, &s->changes[c])))
                 found[s->key.threads - 1] = 1;
         }
     }
@@ -124,7 +134,8 @@ int main(int argc, char **argv)
                        .sd_round = argc > 5 ? atof(argv[5]) : 0.05,
                        .rounds = argc > 6 ? atoi(argv[6]) : 5,
                        .share = argc > 7 ? atof(argv[7]) : 0.1,
-                       .alpha = argc > 8 ? atof(argv[8]) : OMPS_CHANGE_ALPHA};
+                       .alpha = argc > 8 ? atof(argv[8]) : OMPS_CHANGE_ALPHA,
+                       .interfere = argc > 9 ? atof(argv[9]) : 0.1};
     int step_found[2] = {0, 0}, flat_found[2] = {0, 0};
     for (int t = 0; t < trials; t++) {
         int f[2];
@@ -139,9 +150,10 @@ int main(int argc, char **argv)
         flat_found[0] += f[0];
         flat_found[1] += f[1];
     }
-    printf("runs %d, step %+.0f%%, between-run sd %.3f, round sd %.3f, %d rounds, other "
-           "placement %.0f%% of 2-thread runs, alpha %g\n", p.runs, 100 * p.step, p.sd_run,
-           p.sd_round, p.rounds, 100 * p.share, p.alpha);
+    printf("runs %d, step %+.0f%%, between-run sd %.3f, round sd %.3f, %d rounds, %.0f%% of "
+           "rounds interfered with, other placement %.0f%% of 2-thread runs, alpha %g\n", p.runs,
+           100 * p.step, p.sd_run, p.sd_round, p.rounds, 100 * p.interfere, 100 * p.share,
+           p.alpha);
     for (int t = 0; t < 2; t++)
         printf("  %d thread%s: step found at its run +-1 in %d of %d; a change point in %d of "
                "%d flat histories\n", t + 1, t ? "s" : "", step_found[t], trials, flat_found[t],

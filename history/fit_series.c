@@ -1,7 +1,11 @@
 /*
  * The Amdahl f series of a machine's runs (internal.h): one per fitted
  * series of fit.csv (kernel, params, n, schedule, chunk, environment and
- * threads per rank), with f's 95% interval.
+ * threads per rank), with f's 95% interval.  Only fits over three core
+ * counts or more count: through two points f is the speedup at the second
+ * one rewritten (f = (cores/S - 1)/(cores - 1)), which its speedup series
+ * already judges from more robust run values; on a 2-core machine here
+ * such an f moved by 0.47 between runs of one build.
  */
 #include <math.h>
 #include <stdint.h>
@@ -61,7 +65,7 @@ int omps_history_fit_series(sqlite3 *db, struct omps_history_machine *m, char *e
         "SELECT f.kernel, f.params, f.n, f.schedule, f.chunk, f.environment,"
         " f.threads_per_rank, f.run, f.value, f.ci_low, f.ci_high FROM fits f"
         " JOIN runs r ON f.run = r.id WHERE r.machine = ? AND f.parameter = 'f'"
-        " AND f.value IS NOT NULL ORDER BY f.kernel, f.params, f.n, f.schedule, f.chunk,"
+        " AND f.value IS NOT NULL AND f.points >= 3 ORDER BY f.kernel, f.params, f.n, f.schedule, f.chunk,"
         " f.environment, f.threads_per_rank";
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
