@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "history.h"
+#include "internal.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -70,14 +71,6 @@ static int step_once(sqlite3 *db, sqlite3_stmt *st, char *err, size_t err_len)
     return rc == SQLITE_DONE ? 0 : OMPS_EIO;
 }
 
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err, size_t err_len)
-{
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
-        return 0;
-    snprintf(err, err_len, "%s", sqlite3_errmsg(db));
-    return OMPS_EIO;
-}
-
 /* The run's row: its commit, machine and environment, from machine.json. */
 static int insert_run(sqlite3 *db, const struct omps_side *s, const char *identity,
                       long long *run, char *err, size_t err_len)
@@ -88,7 +81,7 @@ static int insert_run(sqlite3 *db, const struct omps_side *s, const char *identi
         " ompscale_version, host, state, seed, omp_environment, system, machine_json, source,"
         " added) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st = NULL;
-    if (prepare(db, sql, &st, err, err_len) != 0)
+    if (omps_history_prepare(db, sql, &st, err, err_len) != 0)
         return OMPS_EIO;
     json_t *m = s->machine;
     char machine[512], added[32];
@@ -170,7 +163,7 @@ static int insert_point(sqlite3 *db, long long run, const struct summary *sum, s
         " speedup, speedup_ci_low, speedup_ci_high, efficiency)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     sqlite3_stmt *st = NULL;
-    if (prepare(db, sql, &st, err, err_len) != 0)
+    if (omps_history_prepare(db, sql, &st, err, err_len) != 0)
         return OMPS_EIO;
     const struct omps_key *k = &set->key;
     char name[512];
@@ -193,7 +186,7 @@ static int insert_point(sqlite3 *db, long long run, const struct summary *sum, s
     int rc = step_once(db, st, err, err_len);
     const long long point = sqlite3_last_insert_rowid(db);
     for (size_t r = 0; rc == 0 && r < set->count; r++) {
-        rc = prepare(db, "INSERT INTO rounds (point, round, seconds, probe_ns) VALUES (?,?,?,?)",
+        rc = omps_history_prepare(db, "INSERT INTO rounds (point, round, seconds, probe_ns) VALUES (?,?,?,?)",
                      &st, err, err_len);
         if (rc != 0)
             break;
@@ -271,7 +264,7 @@ static int insert_fits(sqlite3 *db, long long run, const char *dir, int *have, c
         if (strcmp(omps_table_cell(&t, r, (size_t)col[12]), "amdahl") != 0)
             continue;
         sqlite3_stmt *st = NULL;
-        rc = prepare(db, sql, &st, err, err_len);
+        rc = omps_history_prepare(db, sql, &st, err, err_len);
         if (rc != 0)
             break;
         sqlite3_bind_int64(st, 1, run);

@@ -53,11 +53,6 @@ static int fit_key(sqlite3_stmt *st, struct omps_key *k)
     return 0;
 }
 
-static double number_or_nan(sqlite3_stmt *st, int i)
-{
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
-}
-
 int omps_history_fit_series(sqlite3 *db, struct omps_history_machine *m, char *err,
                             size_t err_len)
 {
@@ -65,13 +60,11 @@ int omps_history_fit_series(sqlite3 *db, struct omps_history_machine *m, char *e
         "SELECT f.kernel, f.params, f.n, f.schedule, f.chunk, f.environment,"
         " f.threads_per_rank, f.run, f.value, f.ci_low, f.ci_high FROM fits f"
         " JOIN runs r ON f.run = r.id WHERE r.machine = ? AND f.parameter = 'f'"
-        " AND f.value IS NOT NULL AND f.points >= 3 ORDER BY f.kernel, f.params, f.n, f.schedule, f.chunk,"
-        " f.environment, f.threads_per_rank";
+        " AND f.value IS NOT NULL AND f.points >= 3 ORDER BY f.kernel, f.params, f.n,"
+        " f.schedule, f.chunk, f.environment, f.threads_per_rank";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, err_len, "%s", sqlite3_errmsg(db));
+    if (omps_history_prepare(db, sql, &st, err, err_len) != OMPS_OK)
         return OMPS_EIO;
-    }
     sqlite3_bind_text(st, 1, m->fingerprint, -1, SQLITE_STATIC);
     struct omps_history_series *s = NULL;
     int rc = OMPS_OK;
@@ -97,7 +90,7 @@ int omps_history_fit_series(sqlite3 *db, struct omps_history_machine *m, char *e
         if (s->count < m->nruns)
             s->points[s->count++] = (struct omps_history_point){
                 .run = run, .value = sqlite3_column_double(st, 8),
-                .low = number_or_nan(st, 9), .high = number_or_nan(st, 10)};
+                .low = omps_history_column_number(st, 9), .high = omps_history_column_number(st, 10)};
     }
     sqlite3_finalize(st);
     /* The rows of one series come in store order; the series is in run

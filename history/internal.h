@@ -20,6 +20,14 @@ int omps_history_fit_series(sqlite3 *db, struct omps_history_machine *m, char *e
 struct omps_history_series *omps_history_new_series(struct omps_history_machine *m,
                                                     enum omps_measure measure, size_t room);
 
+/* Column i of the current row as a number, NaN for NULL. */
+double omps_history_column_number(sqlite3_stmt *st, int i);
+
+/* Prepares sql on db into *st; returns OMPS_OK, or OMPS_EIO with err
+ * saying SQLite's reason. */
+int omps_history_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err,
+                         size_t err_len);
+
 /* The index of the run with store id `id` among m's runs (SIZE_MAX: none). */
 size_t omps_history_run_index(const struct omps_history_machine *m, long long id);
 

@@ -45,9 +45,18 @@ int omps_change_is_worse(const struct omps_history_series *s, const struct omps_
     return omps_measure_rise_is_worse(s->measure) ? c->step > 0.0 : c->step < 0.0;
 }
 
-static double column_number(sqlite3_stmt *st, int i)
+double omps_history_column_number(sqlite3_stmt *st, int i)
 {
     return sqlite3_column_type(st, i) == SQLITE_NULL ? NAN : sqlite3_column_double(st, i);
+}
+
+int omps_history_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, char *err,
+                         size_t err_len)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK)
+        return OMPS_OK;
+    snprintf(err, err_len, "%s", sqlite3_errmsg(db));
+    return OMPS_EIO;
 }
 
 static void copy_column(sqlite3_stmt *st, int i, char *buf, size_t len)
@@ -64,10 +73,8 @@ static int load_runs(sqlite3 *db, struct omps_history *h, char *err, size_t err_
         "SELECT machine, id, git_commit, commit_time, run_date FROM runs ORDER BY machine,"
         " julianday(nullif(commit_time, '')), julianday(run_date), id";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, err_len, "%s", sqlite3_errmsg(db));
+    if (omps_history_prepare(db, sql, &st, err, err_len) != OMPS_OK)
         return OMPS_EIO;
-    }
     int rc = OMPS_OK;
     while (rc == OMPS_OK && sqlite3_step(st) == SQLITE_ROW) {
         const char *fp = (const char *)sqlite3_column_text(st, 0);
@@ -133,10 +140,8 @@ static int load_points(sqlite3 *db, const struct omps_history_machine *m, struct
         "SELECT p.id, p.run, p.key, d.seconds, d.probe_ns FROM points p JOIN runs r ON p.run = r.id"
         " JOIN rounds d ON d.point = p.id WHERE r.machine = ? ORDER BY p.id, d.round";
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        snprintf(err, err_len, "%s", sqlite3_errmsg(db));
+    if (omps_history_prepare(db, sql, &st, err, err_len) != OMPS_OK)
         return OMPS_EIO;
-    }
     sqlite3_bind_text(st, 1, m->fingerprint, -1, SQLITE_STATIC);
     long long last = -1;
     int rc = OMPS_OK, skip = 0;
@@ -160,7 +165,7 @@ static int load_points(sqlite3 *db, const struct omps_history_machine *m, struct
         }
         if (!skip)
             rc = add_round(&out->points[out->count - 1], sqlite3_column_double(st, 3),
-                           column_number(st, 4));
+                           omps_history_column_number(st, 4));
     }
     sqlite3_finalize(st);
     return rc;
