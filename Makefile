@@ -9,7 +9,8 @@ RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build toolchains bench study quick plots baseline perf-check test test-sanitize \
+.PHONY: all deps build toolchains bench study quick plots baseline perf-check test test-cluster \
+	test-sanitize \
 	test-race fuzz clean
 
 all: build
@@ -100,6 +101,13 @@ perf-check: build
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The multi-node tests again with Slurm and munge installed (as root): the
+# namespace cluster's two nodes and fleet, and a real slurmctld and slurmd
+# (docs/cluster.md).  make test runs them too, skipping what is missing.
+test-cluster: build
+	@tools/deps.sh cluster
+	@cd $(BUILD) && ctest --output-on-failure -R '^(two_nodes|fleet|slurm)$$'
 
 # Without MPI: Open MPI's own allocations outlive MPI_Finalize, which
 # LeakSanitizer reports as leaks of ours; make test runs the process kernels.

@@ -190,6 +190,25 @@
     X(gain_ci_high, NUMBER, row->hi)                                           \
     X(advice, TEXT, row->advice)
 
+/* fleet.csv (ompscale fleet): one row per node and configuration (row is
+ * a const struct omps_fleet_row *, gate.h): the node's rounds judged
+ * against the other nodes' pooled, as compare judges NEW against BASE. */
+#define OMPS_FLEET_COLUMNS(X)                                                  \
+    X(node, TEXT, row->host)                                                   \
+    X(dir, TEXT, row->dir)                                                     \
+    OMPS_KEY_COLUMNS(X, OMPS_JUDGED_KEY(row->j))                               \
+    OMPS_AXIS_COLUMNS(X, OMPS_JUDGED_KEY(row->j))                              \
+    X(ranks, INT, omps_key_ranks(OMPS_JUDGED_KEY(row->j)))                     \
+    X(node_rounds, UINT, row->j->n_new)                                        \
+    X(others_rounds, UINT, row->j->n_base)                                     \
+    X(node_s, NUMBER, row->j->new_s)                                           \
+    X(others_s, NUMBER, row->j->base_s)                                        \
+    X(ratio, NUMBER, row->j->ratio)                                            \
+    X(ratio_low, NUMBER, row->j->lo)                                           \
+    X(ratio_high, NUMBER, row->j->hi)                                          \
+    X(p_beyond_holm, NUMBER, row->j->p_beyond_holm)                            \
+    X(verdict, TEXT, row->j->verdict)
+
 /* changes.csv (ompscale history check): one row per change point (row is
  * a const struct omps_change_row *, history.h).  A series of Amdahl f has
  * no thread count (the fit is over them) and names its environment as
@@ -256,5 +275,6 @@ enum omps_advice_column { OMPS_ADVICE_COLUMNS(OMPS_ADVICE_INDEX) OMPS_ADVICE_NCO
 #define OMPS_HEADLINE_HEADER (OMPS_HEADLINE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_ADVICE_HEADER (OMPS_ADVICE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_CHANGES_HEADER (OMPS_CHANGES_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_FLEET_HEADER (OMPS_FLEET_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

@@ -202,6 +202,46 @@ static void noise_list(FILE *f, json_t *system)
     fputs("</ul>\n", f);
 }
 
+/* The nodes the ranks ran on, one row each, and in red how they differ
+ * when they are not alike (their rows then mix machines). */
+static void nodes_table(FILE *f, json_t *m)
+{
+    static const char *const cols[] = {"host", "cpu_model", "logical_cpus", "cores",
+                                       "packages", "numa_nodes", "l3_domains", "llc_bytes",
+                                       "omp_runtime", "ranks"};
+    json_t *nodes = json_object_get(m, "nodes");
+    if (json_array_size(nodes) == 0)
+        return;
+    const char *differ = json_string_value(json_object_get(m, "nodes_differ"));
+    fprintf(f, "<p%s>The ranks ran on %zu node%s%s", differ ? " class=\"missing\"" : "",
+            json_array_size(nodes), json_array_size(nodes) == 1 ? "" : "s",
+            differ ? ", not alike: " : ".");
+    if (differ != NULL) {
+        text(f, differ);
+        fputs("; their rows mix those machines.", f);
+    }
+    fputs("</p>\n<div class=\"wide\"><table><tr>", f);
+    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++)
+        fprintf(f, "<th>%s</th>", cols[c]);
+    fputs("</tr>\n", f);
+    for (size_t i = 0; i < json_array_size(nodes); i++) {
+        fputs("<tr>", f);
+        for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
+            json_t *v = json_object_get(json_array_get(nodes, i), cols[c]);
+            char *cell = v != NULL ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+            fputs("<td>", f);
+            if (json_is_string(v))
+                text(f, json_string_value(v));
+            else if (cell != NULL)
+                text(f, cell);
+            fputs("</td>", f);
+            free(cell);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+}
+
 /* The number at key of o, or NaN. */
 static double number(json_t *o, const char *key)
 {
@@ -307,6 +347,7 @@ static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
     time_account(f, json_object_get(m, "run"));
     noise_list(f, json_object_get(m, "system"));
     busy_rounds(f, dir);
+    nodes_table(f, m);
     fputs("<table class=\"facts\">\n", f);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         machine_row(f, keys[i], json_object_get(m, keys[i]));

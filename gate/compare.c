@@ -166,7 +166,7 @@ static struct omps_rounds *find_set(struct omps_side *s, const struct omps_key *
     return NULL;
 }
 
-static struct omps_rounds *add_set(struct omps_side *s, const struct omps_key *key)
+struct omps_rounds *omps_gate_add_set(struct omps_side *s, const struct omps_key *key)
 {
     struct omps_rounds *set = find_set(s, key);
     if (set != NULL)
@@ -180,11 +180,7 @@ static struct omps_rounds *add_set(struct omps_side *s, const struct omps_key *k
     return set;
 }
 
-/* Adds one verified repetition: a new round, or a faster time for a round
- * already seen, with the probe taken before that repetition's visit (the
- * placement the round's value ran on).  Rows come in any order, so rounds
- * are kept sorted. */
-static int add_round(struct omps_rounds *set, long round, double seconds, double probe)
+int omps_gate_add_round(struct omps_rounds *set, long round, double seconds, double probe)
 {
     size_t i = 0;
     while (i < set->count && set->round[i] < round)
@@ -228,7 +224,7 @@ static int add_fault(struct omps_side *s, const char *name, long round, const ch
                  name);
         return OMPS_EFORMAT;
     }
-    struct omps_rounds *set = add_set(s, &key);
+    struct omps_rounds *set = omps_gate_add_set(s, &key);
     if (set == NULL)
         return OMPS_ENOMEM;
     /* The first fault is kept, but one whose round is known beats one
@@ -368,13 +364,13 @@ int omps_gate_load_side(struct omps_side *s, const char *dir, char *err, size_t 
     s->others_busy = rc == OMPS_OK ? median_busy(&runs) : NAN;
     for (size_t r = 0; rc == OMPS_OK && r < runs.count; r++) {
         const struct omps_run_record *row = &runs.rows[r];
-        struct omps_rounds *set = add_set(s, &row->key);
+        struct omps_rounds *set = omps_gate_add_set(s, &row->key);
         rc = set == NULL ? OMPS_ENOMEM : OMPS_OK;
         if (rc == OMPS_OK && !row->verified)
             set->unverified = 1;
         else if (rc == OMPS_OK)
-            rc = add_round(set, runs.has_round ? row->round : row->repetition, row->seconds,
-                           row->probe_ns);
+            rc = omps_gate_add_round(set, runs.has_round ? row->round : row->repetition,
+                                     row->seconds, row->probe_ns);
     }
     omps_runs_free(&runs);
     if (rc == OMPS_OK)

@@ -51,6 +51,16 @@ struct omps_side {
  * naming the file; free with omps_gate_free_side either way.
  */
 int omps_gate_load_side(struct omps_side *s, const char *dir, char *err, size_t err_len);
+
+/* The set of key in s, added empty when s has none; NULL when out of
+ * memory. */
+struct omps_rounds *omps_gate_add_set(struct omps_side *s, const struct omps_key *key);
+
+/* Adds one verified repetition to set: a new round, or a faster time for a
+ * round already seen, with the probe taken before that repetition's visit
+ * (the placement the round's value ran on).  Rows come in any order, so
+ * rounds are kept sorted.  Returns OMPS_OK or OMPS_ENOMEM. */
+int omps_gate_add_round(struct omps_rounds *set, long round, double seconds, double probe);
 void omps_gate_free_side(struct omps_side *s);
 
 /* One configuration's judgement. */

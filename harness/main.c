@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "fit.h"
+#include "fleet.h"
 #include "history.h"
 #include "page.h"
 #include "machine.h"
@@ -35,6 +36,8 @@ static void write_synopsis(FILE *f)
     fprintf(f, "%sompscale page DIR [--history PAGE]\n", indent);
     omps_usage_write(f, indent, "ompscale compare BASE_DIR NEW_DIR", omps_compare_option_table,
                      omps_compare_option_count, 0);
+    omps_usage_write(f, indent, "ompscale fleet DIR1 DIR2...", omps_fleet_options,
+                     omps_fleet_option_count, 0);
     omps_usage_write(f, indent, "ompscale history add DIR...", omps_history_options,
                      omps_history_option_count, 0);
     omps_usage_write(f, indent, "ompscale history check", omps_history_options,
@@ -107,6 +110,11 @@ static const char usage_text[] =
     "run.could_not_run, or --faults FILE's SIDE<TAB>ROUND<TAB>CONFIGURATION<TAB>WHY\n"
     "lines) is faulted: undecided, with why, unless a regression is confirmed.  It writes\n"
     "compare.csv and compare.md to DIR (default NEW_DIR; created when absent).\n"
+    "fleet judges each node's run directory (one plan, one directory per node)\n"
+    "against the other nodes' rounds pooled, as compare would (unpaired, Holm over\n"
+    "the configurations, alpha A (default 0.05) shared out over the nodes): a node\n"
+    "slower than the others by more than PCT% (default 10) is named and the exit\n"
+    "code is 1; fleet.csv and fleet.html go to --report DIR (default results/fleet).\n"
     "history add records complete run directories in a SQLite history (default\n"
     "results/history.sqlite): commit, machine, environment, each configuration's\n"
     "rounds, speedup and efficiency, and fit.csv's Amdahl f; a run added again is\n"
@@ -198,6 +206,8 @@ int main(int argc, char **argv)
         return omps_cmd_page(argc - 2, argv + 2);
     if (strcmp(cmd, "history") == 0)
         return omps_cmd_history(argc - 2, argv + 2);
+    if (strcmp(cmd, "fleet") == 0)
+        return omps_cmd_fleet(argc - 2, argv + 2);
     if (strcmp(cmd, "export") == 0)
         return omps_cmd_export(argc - 2, argv + 2);
     if (strcmp(cmd, "compare") == 0)

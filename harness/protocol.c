@@ -120,13 +120,22 @@ void omps_proto_node_line(char *out, size_t len, const char *record, int ranks)
 
 int omps_proto_read_node(char *line, struct omps_node *n)
 {
-    char *f[5];
-    if (omps_proto_split(line, f, 5) != 5 || strcmp(f[0], "node") != 0 ||
-        omps_parse_long(f[3], 0, 1L << 30, &n->logical_cpus) != 0 ||
-        omps_parse_long(f[4], 0, 1L << 30, &n->ranks) != 0)
+    enum { FIELDS = 11 };
+    char *f[FIELDS];
+    long counts[6], ranks;
+    if (omps_proto_split(line, f, FIELDS) != FIELDS || strcmp(f[0], "node") != 0 ||
+        omps_parse_long(f[FIELDS - 1], 0, 1L << 30, &ranks) != 0)
         return OMPS_EINVAL;
+    for (int i = 0; i < 6; i++) {
+        if (omps_parse_long(f[3 + i], 0, 0x7fffffffffffffffL, &counts[i]) != 0)
+            return OMPS_EINVAL;
+    }
+    *n = (struct omps_node){.logical_cpus = counts[0], .cores = counts[1],
+                            .packages = counts[2], .numa_nodes = counts[3],
+                            .l3_domains = counts[4], .llc_bytes = counts[5], .ranks = ranks};
     snprintf(n->host, sizeof n->host, "%s", f[1]);
     snprintf(n->cpu_model, sizeof n->cpu_model, "%s", f[2]);
+    snprintf(n->runtime, sizeof n->runtime, "%s", f[9]);
     return OMPS_OK;
 }
 

@@ -10,7 +10,8 @@
  *                     rep ITERATIONS SECONDS VERIFIED RESULT   (per repetition)
  *                     time SETUP POISON PREPARE VERIFY WARMUP SEARCH
  *                     failure WHY | error WHY
- *                     node HOST CPU_MODEL LOGICAL_CPUS RANKS   (rank 0 of a
+ *                     node HOST CPU_MODEL LOGICAL_CPUS CORES PACKAGES NUMA_NODES
+ *                          L3_DOMAINS LLC_BYTES RUNTIME RANKS   (rank 0 of a
  *                           group, one per host, before its first answer)
  *                     done   (a visit's answer ends)
  */
@@ -63,8 +64,9 @@ void omps_proto_write_time(FILE *f, const struct omps_sweep_time *was,
 /* Reads a "time" line into t (its other fields zero); 0 or OMPS_EINVAL. */
 int omps_proto_read_time(const char *line, struct omps_sweep_time *t);
 
-/* The "node" line of one host, record "HOST\tCPU MODEL\tLOGICAL CPUS" with
- * the ranks it ran, into out[len] (ranks.c gathers them). */
+/* The "node" line of one host, its record (the fields above from HOST to
+ * RUNTIME, tab-separated) with the ranks it ran, into out[len] (ranks.c
+ * gathers them). */
 void omps_proto_node_line(char *out, size_t len, const char *record, int ranks);
 
 /* Reads a "node" line into n; 0 or OMPS_EINVAL. */

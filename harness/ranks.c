@@ -12,10 +12,12 @@
 #endif
 
 #include "errors.h"
+#include "machine.h"
 #include "protocol.h"
+#include "topology.h"
 
 /* The size of one rank's record when gathering nodes. */
-#define NODE_RECORD 256
+#define NODE_RECORD 512
 
 int omps_ranks_built(void)
 {
@@ -77,23 +79,39 @@ int omps_ranks_agree(int ok, char *why, size_t why_len)
     return 0;
 }
 
-/* This process's node as one record: host, CPU model, logical CPUs. */
-static void node_record(char *out)
+/* The CPU model /proc/cpuinfo names first. */
+static void cpu_model(char *model, size_t len)
 {
-    char host[64] = "unknown", model[128] = "unknown", line[256];
-    gethostname(host, sizeof host - 1);
+    char line[256];
+    snprintf(model, len, "unknown");
     FILE *f = fopen("/proc/cpuinfo", "r");
     while (f != NULL && fgets(line, sizeof line, f) != NULL) {
         const char *colon = strchr(line, ':');
         if (strncmp(line, "model name", 10) == 0 && colon != NULL) {
-            snprintf(model, sizeof model, "%s", colon + 2);
+            snprintf(model, len, "%s", colon + 2);
             model[strcspn(model, "\n\t")] = '\0';
             break;
         }
     }
     if (f != NULL)
         fclose(f);
-    snprintf(out, NODE_RECORD, "%s\t%s\t%ld", host, model, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+/* This process's node as one record (protocol.h's node fields): host, CPU
+ * model, logical CPUs, its topology from hwloc (cores, packages, NUMA
+ * nodes, L3 domains, the largest cache) and the OpenMP runtime loaded, so
+ * that nodes are compared by what they are, not only by name. */
+static void node_record(char *out)
+{
+    char host[64] = "unknown", model[128], err[256];
+    gethostname(host, sizeof host - 1);
+    cpu_model(model, sizeof model);
+    struct omps_topology t = {0};
+    if (omps_topology_probe(&t, err, sizeof err) != OMPS_OK)
+        t = (struct omps_topology){0};
+    snprintf(out, NODE_RECORD, "%s\t%s\t%ld\t%d\t%d\t%d\t%d\t%.0f\t%s", host, model,
+             sysconf(_SC_NPROCESSORS_ONLN), t.cores, t.packages, t.numa_nodes, t.l3_domains,
+             t.llc_bytes, omps_openmp_runtime());
 }
 
 /* Appends each distinct record of all[0..n) with its count to out. */

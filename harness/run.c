@@ -329,29 +329,62 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
     return run;
 }
 
-/* Whether the nodes the groups of ranks ran on share one CPU model and
- * size (true with none or one). */
-static int nodes_alike(const struct omps_sweep_outcome *o)
+/* The first fact in which node b differs from node a, written as
+ * "FACT (B against A)" into buf; 0 when they are alike.  Nodes are alike
+ * when their CPU model, CPUs, topology, largest cache and OpenMP runtime
+ * agree: then their rows are one machine's numbers. */
+static int node_differs(const struct omps_node *a, const struct omps_node *b, char *buf,
+                        size_t len)
 {
+    const long x[] = {a->logical_cpus, a->cores, a->packages, a->numa_nodes, a->l3_domains};
+    const long y[] = {b->logical_cpus, b->cores, b->packages, b->numa_nodes, b->l3_domains};
+    static const char *const names[] = {"logical_cpus", "cores", "packages", "numa_nodes",
+                                        "l3_domains"};
+    if (strcmp(a->cpu_model, b->cpu_model) != 0)
+        return snprintf(buf, len, "cpu_model (%s against %s)", b->cpu_model, a->cpu_model) > 0;
+    for (int i = 0; i < 5; i++) {
+        if (x[i] != y[i])
+            return snprintf(buf, len, "%s (%ld against %ld)", names[i], y[i], x[i]) > 0;
+    }
+    if (a->llc_bytes != b->llc_bytes)
+        return snprintf(buf, len, "llc_bytes (%lld against %lld)", b->llc_bytes,
+                        a->llc_bytes) > 0;
+    if (strcmp(a->runtime, b->runtime) != 0)
+        return snprintf(buf, len, "omp_runtime (%s against %s)", b->runtime, a->runtime) > 0;
+    return 0;
+}
+
+/* Whether the nodes the groups of ranks ran on are alike (true with none
+ * or one); the first that differs from the first node is said in why. */
+static int nodes_alike(const struct omps_sweep_outcome *o, char *why, size_t len)
+{
+    char fact[400];
     for (size_t i = 1; i < o->nnodes; i++) {
-        if (strcmp(o->nodes[i].cpu_model, o->nodes[0].cpu_model) != 0 ||
-            o->nodes[i].logical_cpus != o->nodes[0].logical_cpus)
+        if (node_differs(&o->nodes[0], &o->nodes[i], fact, sizeof fact)) {
+            snprintf(why, len, "%s differs from %s in %s", o->nodes[i].host, o->nodes[0].host,
+                     fact);
             return 0;
+        }
     }
     return 1;
 }
 
 /* The nodes the groups of ranks ran on: an array of {host, cpu_model,
- * logical_cpus, ranks}. */
+ * logical_cpus, cores, packages, numa_nodes, l3_domains, llc_bytes,
+ * omp_runtime, ranks}. */
 static json_t *nodes_json(const struct omps_sweep_outcome *o)
 {
     json_t *nodes = json_array();
     for (size_t i = 0; i < o->nnodes; i++) {
         const struct omps_node *n = &o->nodes[i];
-        json_array_append_new(nodes, json_pack("{s:s, s:s, s:I, s:I}", "host", n->host,
-                                               "cpu_model", n->cpu_model, "logical_cpus",
-                                               (json_int_t)n->logical_cpus, "ranks",
-                                               (json_int_t)n->ranks));
+        json_array_append_new(
+            nodes, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I}", "host",
+                             n->host, "cpu_model", n->cpu_model, "logical_cpus",
+                             (json_int_t)n->logical_cpus, "cores", (json_int_t)n->cores,
+                             "packages", (json_int_t)n->packages, "numa_nodes",
+                             (json_int_t)n->numa_nodes, "l3_domains", (json_int_t)n->l3_domains,
+                             "llc_bytes", (json_int_t)n->llc_bytes, "omp_runtime", n->runtime,
+                             "ranks", (json_int_t)n->ranks));
     }
     return nodes;
 }
@@ -368,8 +401,12 @@ static int write_machine(const struct run *r, const char *state,
     if (r->system != NULL)
         json_object_set(root, "system", r->system);
     if (o != NULL && o->nnodes > 0) {
+        char why[600] = "";
+        const int alike = nodes_alike(o, why, sizeof why);
         json_object_set_new(root, "nodes", nodes_json(o));
-        json_object_set_new(root, "nodes_alike", json_boolean(nodes_alike(o)));
+        json_object_set_new(root, "nodes_alike", json_boolean(alike));
+        if (!alike)
+            json_object_set_new(root, "nodes_differ", json_string(why));
     }
     const int rc = omps_write_json(r->opts.out_dir, "machine.json", root);
     json_decref(root);
@@ -446,9 +483,10 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
             o->kept, o->rounds, took, o->budget_spent ? " (budget spent)" : "", o->imprecise,
             o->below_minimum, r->opts.repetitions,
             o->seconds > 0 ? 100.0 * o->time.timed / o->seconds : 0.0);
-    if (!nodes_alike(o))
-        fprintf(stderr, "ompscale: the ranks ran on unlike nodes (machine.json's nodes): "
-                "their rows mix those machines and are not one machine's numbers\n");
+    char why[600];
+    if (!nodes_alike(o, why, sizeof why))
+        fprintf(stderr, "ompscale: the ranks ran on unlike nodes: %s (machine.json's nodes); "
+                "their rows mix those machines and are not one machine's numbers\n", why);
     if (o->errors > 0) {
         fprintf(stderr, "ompscale: %s\n", o->error);
         return 2;

@@ -24,6 +24,9 @@ struct omps_node {
     char host[64];
     char cpu_model[128];
     long logical_cpus;
+    long cores, packages, numa_nodes, l3_domains; /* hwloc's counts there */
+    long long llc_bytes;  /* the largest data cache there; 0: unknown */
+    char runtime[160];    /* the OpenMP runtime its ranks loaded */
     long ranks; /* the most ranks one group ran there */
 };
 

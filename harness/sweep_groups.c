@@ -181,10 +181,10 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
     if (omps_child_start(c, launcher ? s->mpirun : binary, args, e, s->swept, s->libomp_dir,
                          launcher, why, len) != OMPS_OK)
         return -1;
-    int got;
+    int got, nodes = 0;
     do
         got = omps_child_read_line(c, line, sizeof line, sweep_now() + hang_limit(s, first), s->stop);
-    while (got == 1 && omps_proto_is(line, "node") && (note_node(s, line), 1));
+    while (got == 1 && omps_proto_is(line, "node") && (note_node(s, line), ++nodes));
     if (got == 1)
         return child_saw(s, e, line, why, len);
     /* A launcher that could not start its ranks ends the sweep (exit 2, with
@@ -195,7 +195,16 @@ static int start_child(struct omps_sweep *s, struct omps_child *c, size_t first,
     omps_child_finish(c, 1, how, sizeof how);
     if (got == -2)
         return -1;
-    if (launcher)
+    /* Ranks that reported their nodes, or ran in an earlier round, did
+     * start: then a node or a rank died under them (its orted killed, a
+     * host gone), which is not a launch that never worked. */
+    const int started = nodes > 0 || s->tally[first].count > 0;
+    if (launcher && started)
+        snprintf(why, len, "mpirun ended before its %d rank%s were ready (it %s) after they had "
+                 "started%s: a node or one of its ranks died; its own message is above",
+                 omps_key_launch_ranks(&cf->key), omps_key_launch_ranks(&cf->key) == 1 ? "" : "s",
+                 how, nodes > 0 ? "" : " in an earlier round");
+    else if (launcher)
         snprintf(why, len, "mpirun did not start %d rank%s (it %s; its own message is above)",
                  omps_key_launch_ranks(&cf->key), omps_key_launch_ranks(&cf->key) == 1 ? "" : "s",
                  how);

@@ -3,14 +3,17 @@
 # As root (or with password-less sudo) it installs what is missing; otherwise
 # it stops and prints the exact command to run.  `deps.sh llvm` adds clang,
 # LLVM's OpenMP runtime with Archer, and the sanitizer and libFuzzer runtimes
-# (make test-race, make fuzz).  Open MPI runs the process kernels across
-# ranks and nodes (--ranks, --hostfile).
+# (make test-race, make fuzz); `deps.sh cluster` adds Slurm and munge
+# (make test-cluster).  Open MPI runs the process kernels across ranks and
+# nodes (--ranks, --hostfile).
 set -euo pipefail
 
 packages=(cmake make gcc g++ pkg-config git libbenchmark-dev libjansson-dev
           libcsv-dev libhwloc-dev libsqlite3-dev openmpi-bin libopenmpi-dev gnuplot-nox
           fonts-dejavu-core chromium)
 [ "${1:-}" = llvm ] && packages+=(clang libomp-dev libclang-rt-dev)
+# `deps.sh cluster`: Slurm and munge for tests/slurm.sh (make test-cluster).
+[ "${1:-}" = cluster ] && packages+=(slurmd slurmctld slurm-client munge)
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "ompscale: not a Debian-based system; install by hand: ${packages[*]}" >&2
