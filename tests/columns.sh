@@ -2,7 +2,8 @@
 # The columns docs/reference.md lists ("The columns, exactly") are the
 # headers a real run writes: runs.csv and summary.csv from a tiny sweep,
 # fit.csv and pictures.csv from its fit, compare.csv from comparing it with itself,
-# changes.csv from a history of it, and the --dry-run plan.
+# changes.csv from a history of it, fleet.csv from a fleet of it twice, and
+# the --dry-run plan.
 #
 # Usage: columns.sh OMPSCALE SOURCE_DIR
 set -u
@@ -44,6 +45,7 @@ mkdir -p "$tmp/work"
 "$bin" compare "$tmp/run" "$tmp/run" --report "$tmp/cmp" >/dev/null 2>&1
 "$bin" history add "$tmp/run" --db "$tmp/h.sqlite" >/dev/null 2>&1
 "$bin" history check --db "$tmp/h.sqlite" --report "$tmp/hist" >/dev/null 2>&1
+"$bin" fleet "$tmp/run" "$tmp/run" --report "$tmp/fleet" >/dev/null 2>&1
 expect runs.csv "$(head -n 1 "$tmp/run/runs.csv")"
 expect summary.csv "$(head -n 1 "$tmp/run/summary.csv")"
 expect fit.csv "$(head -n 1 "$tmp/run/fit.csv" 2>/dev/null)"
@@ -51,6 +53,7 @@ expect advice.csv "$(head -n 1 "$tmp/run/advice.csv" 2>/dev/null)"
 expect headline.csv "$(head -n 1 "$tmp/run/headline.csv" 2>/dev/null)"
 expect pictures.csv "$(head -n 1 "$tmp/run/pictures.csv" 2>/dev/null)"
 expect compare.csv "$(head -n 1 "$tmp/cmp/compare.csv" 2>/dev/null)"
+expect fleet.csv "$(head -n 1 "$tmp/fleet/fleet.csv" 2>/dev/null)"
 expect changes.csv "$(head -n 1 "$tmp/hist/changes.csv" 2>/dev/null)"
 expect --dry-run "$("$bin" "${args[@]}" --dry-run 2>/dev/null | head -n 1)"
 [ "$fail" -eq 0 ]
