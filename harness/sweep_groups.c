@@ -438,7 +438,9 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
                           ? "mpirun, for its ranks,"
                           : "the child";
     if (got == 0 || got == -1) {
-        snprintf(why, sizeof why, "%s %s", who, got == -1 ? "hung, so it was killed" : how);
+        /* Ranks that end mid-visit crashed, or the node under them died. */
+        snprintf(why, sizeof why, "%s %s%s", who, got == -1 ? "hung, so it was killed" : how,
+                 got == 0 && who[0] == 'm' ? ": a rank, or the node it ran on, died" : "");
         group_failure(s, order[k - 1], 0, why);
     } else if (got == 1 && !clean && !*s->stop) {
         fprintf(stderr, "ompscale: %s %s after its visits\n", who, how);
