@@ -81,6 +81,15 @@ cluster_up() {
             dev "${cluster_prefix}b$i" onlink 2>/dev/null
     done
     ip netns exec "${cluster_prefix}n1" sysctl -q -w net.ipv4.ip_forward=1 >/dev/null 2>&1
+    # Each node resolves the others' names: ip netns exec binds
+    # /etc/netns/NAME/hosts over /etc/hosts inside the namespace.
+    for i in $(seq 1 "$n"); do
+        mkdir -p "/etc/netns/${cluster_prefix}n$i"
+        {
+            echo "127.0.0.1 localhost"
+            for j in $(seq 1 "$n"); do echo "$cluster_net.$j node$j"; done
+        } >"/etc/netns/${cluster_prefix}n$i/hosts"
+    done
     write_agent "$work"
     : >"$work/hosts"
     for i in $(seq 1 "$n"); do
@@ -118,6 +127,7 @@ cluster_down() {
             kill -9 "$pid" 2>/dev/null
         done
         ip netns del "${cluster_prefix}n$i" 2>/dev/null
+        rm -rf "/etc/netns/${cluster_prefix}n$i"
     done
     cluster_nodes=0
 }
