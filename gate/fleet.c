@@ -289,35 +289,47 @@ static int load_all(struct fleet *f, char *err, size_t len)
     return -1;
 }
 
-int omps_cmd_fleet(int argc, char **argv)
+/* Frees the fleet's sides and judgements (judged: how many nodes were). */
+static void fleet_free(struct fleet *f, struct node_verdict *v, struct omps_side *others,
+                       size_t judged)
 {
-    struct fleet f;
-    char err[4600];
-    if (parse(argc, argv, &f, err, sizeof err) != 0 || load_all(&f, err, sizeof err) != 0) {
-        fprintf(stderr, "ompscale: fleet: %s\n", err);
-        for (size_t i = 0; i < f.n; i++)
-            omps_gate_free_side(&f.sides[i]);
-        return 2;
-    }
-    struct node_verdict v[MAX_NODES];
-    struct omps_side others[MAX_NODES];
-    size_t named = 0, judged = 0;
-    int rc = OMPS_OK;
-    for (; rc == OMPS_OK && judged < f.n; judged++) {
-        rc = judge_node(&f, judged, &others[judged], &v[judged]);
-        named += rc == OMPS_OK && v[judged].slower > 0;
-    }
-    for (size_t i = 0; rc == OMPS_OK && i < f.n; i++)
-        node_line(stdout, &f, i, &v[i], 0);
-    if (rc == OMPS_OK && (write_csv(&f, v) != 0 || write_page(&f, v, named) != 0))
-        fprintf(stderr, "ompscale: fleet: cannot write %s/fleet.csv or fleet.html: %s\n",
-                f.report, strerror(errno));
-    for (size_t i = 0; i < judged; i++) {
+    for (size_t i = 0; v != NULL && others != NULL && i < judged; i++) {
         free(v[i].j);
         omps_gate_free_side(&others[i]);
     }
-    for (size_t i = 0; i < f.n; i++)
-        omps_gate_free_side(&f.sides[i]);
+    for (size_t i = 0; i < f->n; i++)
+        omps_gate_free_side(&f->sides[i]);
+    free(v);
+    free(others);
+    free(f);
+}
+
+int omps_cmd_fleet(int argc, char **argv)
+{
+    /* A side holds its directory's path: a fleet's sides live on the heap. */
+    struct fleet *f = calloc(1, sizeof *f);
+    char err[4600];
+    if (f == NULL || parse(argc, argv, f, err, sizeof err) != 0 ||
+        load_all(f, err, sizeof err) != 0) {
+        fprintf(stderr, "ompscale: fleet: %s\n", f != NULL ? err : "out of memory");
+        if (f != NULL)
+            fleet_free(f, NULL, NULL, 0);
+        return 2;
+    }
+    struct node_verdict *v = calloc(f->n, sizeof *v);
+    struct omps_side *others = calloc(f->n, sizeof *others);
+    size_t named = 0, judged = 0;
+    int rc = v != NULL && others != NULL ? OMPS_OK : OMPS_ENOMEM;
+    for (; rc == OMPS_OK && judged < f->n; judged++) {
+        rc = judge_node(f, judged, &others[judged], &v[judged]);
+        named += rc == OMPS_OK && v[judged].slower > 0;
+    }
+    for (size_t i = 0; rc == OMPS_OK && i < f->n; i++)
+        node_line(stdout, f, i, &v[i], 0);
+    if (rc == OMPS_OK && (write_csv(f, v) != 0 || write_page(f, v, named) != 0))
+        fprintf(stderr, "ompscale: fleet: cannot write %s/fleet.csv or fleet.html: %s\n",
+                f->report, strerror(errno));
+    fleet_free(f, v, others, judged);
     if (rc != OMPS_OK) {
         fprintf(stderr, "ompscale: fleet: out of memory\n");
         return 2;
