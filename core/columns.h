@@ -1,6 +1,7 @@
 /*
  * The columns of runs.csv, summary.csv, the --dry-run plan, compare.csv,
- * fit.csv, pictures.csv, headline.csv, advice.csv and changes.csv: one X-macro list per file, in the order the file is written,
+ * fit.csv, pictures.csv, headline.csv, advice.csv, fleet.csv and changes.csv: one X-macro
+ * list per file, in the order the file is written,
  * which is the contract (../shared/DESIGN.md).  Each entry is
  * X(name, type, value):
  *   name   the column's header;

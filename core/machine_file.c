@@ -38,12 +38,10 @@ void omps_machine_fingerprint(json_t *m, char *buf, size_t len)
     buf[0] = '\0';
     for (size_t i = 0; i < FACT_COUNT && used < len; i++) {
         json_t *v = json_object_get(m, facts[i]);
-        char *text = v != NULL ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
-        const char *shown = text != NULL ? text : "?";
-        /* A string's quotes are left out: the text is read by people. */
-        const size_t skip = json_is_string(v) ? 1 : 0, n = strlen(shown) - 2 * skip;
-        int w = snprintf(buf + used, len - used, "%s%.*s", i > 0 ? " | " : "", (int)n,
-                         shown + skip);
+        /* A string as itself, without JSON's quotes: people read it. */
+        char *text = v != NULL && !json_is_string(v) ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+        const char *shown = json_is_string(v) ? json_string_value(v) : text != NULL ? text : "?";
+        const int w = snprintf(buf + used, len - used, "%s%s", i > 0 ? " | " : "", shown);
         used += w > 0 ? (size_t)w : 0;
         free(text);
     }
