@@ -89,3 +89,19 @@ int omps_placement_modes(const double *probe_ns, size_t n)
     free(class_of);
     return modes < 0 ? 0 : modes;
 }
+
+int omps_placement_usual(const int *class_of, size_t n, int classes)
+{
+    int usual = -1;
+    size_t most = 0;
+    for (int c = 0; classes > 1 && c < classes; c++) {
+        size_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            count += class_of[i] == c;
+        if (count > most) {
+            most = count;
+            usual = c;
+        }
+    }
+    return usual;
+}

@@ -34,4 +34,10 @@ int omps_placement_classes(const double *probe_ns, size_t n, int *class_of);
  * 0 with fewer than two finite probes (or out of memory). */
 int omps_placement_modes(const double *probe_ns, size_t n);
 
+/* The placement most of class_of[0..n) hold (omps_placement_classes's
+ * classes, the first of equals), or -1 when there are fewer than two
+ * placements: then every probe's round counts.  The history and the fleet
+ * keep a series' rounds on it, as the gate keeps pairs on one placement. */
+int omps_placement_usual(const int *class_of, size_t n, int classes);
+
 #endif

@@ -128,15 +128,11 @@ static int keep_usual_placement(struct fleet *f, const struct omps_key *key, siz
     int *cls = malloc((total + 1) * sizeof *cls);
     const size_t n = probes != NULL && cls != NULL ? sets_of(f, key, sets, probes) : 0;
     const int classes = n > 0 ? omps_placement_classes(probes, n, cls) : 0;
-    size_t count[16] = {0}, usual = 0;
-    for (size_t r = 0; r < n; r++)
-        count[cls[r] >= 0 && cls[r] < 16 ? cls[r] : 0]++;
-    for (int c = 1; c < classes && c < 16; c++)
-        usual = count[c] > count[usual] ? (size_t)c : usual;
-    for (size_t i = 0, at = 0; classes > 1 && i < f->n; i++) {
+    const int usual = omps_placement_usual(cls, n, classes);
+    for (size_t i = 0, at = 0; usual >= 0 && i < f->n; i++) {
         size_t kept = 0;
         for (size_t r = 0; sets[i] != NULL && r < sets[i]->count; r++, at++) {
-            if (cls[at] >= 0 && (size_t)cls[at] != usual)
+            if (cls[at] >= 0 && cls[at] != usual)
                 continue;
             sets[i]->round[kept] = sets[i]->round[r];
             sets[i]->seconds[kept] = sets[i]->seconds[r];

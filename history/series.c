@@ -221,20 +221,7 @@ static int usual_placement(const struct stored_point *p, size_t n, int *class_of
     }
     const int classes = probes != NULL ? omps_placement_classes(probes, total, class_of) : -1;
     free(probes);
-    if (classes < 2)
-        return -1;
-    size_t best_count = 0;
-    int best = -1;
-    for (int c = 0; c < classes; c++) {
-        size_t count = 0;
-        for (size_t i = 0; i < total; i++)
-            count += class_of[i] == c;
-        if (count > best_count) {
-            best_count = count;
-            best = c;
-        }
-    }
-    return best;
+    return omps_placement_usual(class_of, total, classes);
 }
 
 static int by_value(const void *a, const void *b)

@@ -250,6 +250,18 @@ static void test_placement_modes(void)
  * outlier stays with its placement, though 150 and 320 lie twice apart;
  * three placements stay three.
  */
+/* The usual placement: the class most rounds hold (NaN probes, -1, hold
+ * none), the first of equals, and none with fewer than two classes. */
+static void test_placement_usual(void)
+{
+    const int mixed[] = {0, 1, 1, -1, 1, 0};
+    CHECK_INT_EQ(omps_placement_usual(mixed, 6, 2), 1);
+    const int tied[] = {1, 0, -1, -1};
+    CHECK_INT_EQ(omps_placement_usual(tied, 4, 2), 0);
+    CHECK_INT_EQ(omps_placement_usual(mixed, 6, 1), -1);
+    CHECK_INT_EQ(omps_placement_usual(mixed, 0, 2), -1);
+}
+
 static void test_placement_classes(void)
 {
     double vm[42] = {58.6, 57.4, 66.6, 54.3, 61.5, 56.9, 637.6, NAN, 0.0};
@@ -346,6 +358,7 @@ int main(void)
     test_rate_interval();
     test_placement_modes();
     test_placement_classes();
+    test_placement_usual();
     test_describe();
     test_derive_amdahl();
     test_copy_fraction();
