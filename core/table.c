@@ -2,6 +2,7 @@
 #include "table.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <csv.h>
 
 #include "errors.h"
+#include "parse.h"
 
 /* What the libcsv callbacks build up. */
 struct reader {
@@ -189,4 +191,13 @@ void omps_table_free(struct omps_table *t)
     free(t->cells);
     free(t->lines);
     memset(t, 0, sizeof *t);
+}
+
+double omps_table_number(const struct omps_table *t, size_t row, int col)
+{
+    double v;
+    if (col < 0)
+        return NAN;
+    const char *s = omps_table_cell(t, row, (size_t)col);
+    return *s && omps_parse_double(s, &v) == 0 ? v : NAN;
 }

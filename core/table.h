@@ -31,6 +31,11 @@ int omps_table_column(const struct omps_table *t, const char *name);
 /* Returns the cell at (row, col); both must be in range. */
 const char *omps_table_cell(const struct omps_table *t, size_t row, size_t col);
 
+/* The cell at (row, col) as an optional number: NaN when col is -1 (the
+ * column is absent) or the cell is empty, "nan" or not a finite number, as
+ * every writer here leaves a value that is not there. */
+double omps_table_number(const struct omps_table *t, size_t row, int col);
+
 /* Frees everything the table holds; safe on a zeroed table. */
 void omps_table_free(struct omps_table *t);
 

@@ -49,9 +49,7 @@ static int bad(const struct reader *r, size_t row, int c, const char *what)
 /* An optional number: empty or nan is NaN. */
 static double number(const struct reader *r, size_t row, int c)
 {
-    double v;
-    const char *s = cell(r, row, c);
-    return *s && omps_parse_double(s, &v) == 0 ? v : NAN;
+    return omps_table_number(r->t, row, r->col[c]);
 }
 
 static int read_identity(const struct reader *r, size_t row, struct omps_fit_point *p)

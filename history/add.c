@@ -143,16 +143,6 @@ static int read_summary(const char *dir, struct summary *s, char *err, size_t er
     return OMPS_EFORMAT;
 }
 
-static double summary_number(const struct summary *s, size_t row, int c)
-{
-    if (s->col[c] < 0)
-        return NAN;
-    const char *cell = omps_table_cell(&s->t, row, (size_t)s->col[c]);
-    char *end = NULL;
-    const double v = strtod(cell, &end);
-    return end != cell && *end == '\0' ? v : NAN;
-}
-
 /* One configuration: its point row and its rounds. */
 static int insert_point(sqlite3 *db, long long run, const struct summary *sum, size_t row,
                         const struct omps_rounds *set, char *err, size_t err_len)
@@ -182,7 +172,7 @@ static int insert_point(sqlite3 *db, long long run, const struct summary *sum, s
     sqlite3_bind_text(st, 14, sum->runtime_col >= 0 ? omps_table_cell(&sum->t, row,
                       (size_t)sum->runtime_col) : "", -1, SQLITE_TRANSIENT);
     for (int c = 0; c < S_COUNT; c++)
-        bind_number(st, 15 + c, summary_number(sum, row, c));
+        bind_number(st, 15 + c, omps_table_number(&sum->t, row, sum->col[c]));
     int rc = step_once(db, st, err, err_len);
     const long long point = sqlite3_last_insert_rowid(db);
     for (size_t r = 0; rc == 0 && r < set->count; r++) {

@@ -26,16 +26,6 @@ struct metric {
     size_t repetitions;
 };
 
-static double cell_number(const struct omps_table *t, size_t row, int col)
-{
-    if (col < 0)
-        return NAN;
-    const char *cell = omps_table_cell(t, row, (size_t)col);
-    char *end = NULL;
-    const double v = strtod(cell, &end);
-    return end != cell && *end == '\0' ? v : NAN;
-}
-
 /* Reads DIR/summary.csv into metrics; returns the count, or -1 with err. */
 static long read_metrics(const char *dir, struct metric **out, char *err, size_t err_len)
 {
@@ -66,11 +56,11 @@ static long read_metrics(const char *dir, struct metric **out, char *err, size_t
         }
         struct metric *m = &(*out)[n];
         omps_key_name(&k, m->name, sizeof m->name);
-        m->ns = 1e9 * cell_number(&t, r, median);
-        m->ns_low = 1e9 * cell_number(&t, r, lo);
-        m->ns_high = 1e9 * cell_number(&t, r, hi);
-        m->speedup = cell_number(&t, r, cores) > 1 ? cell_number(&t, r, sp) : NAN;
-        m->repetitions = (size_t)fmax(0.0, cell_number(&t, r, reps));
+        m->ns = 1e9 * omps_table_number(&t, r, median);
+        m->ns_low = 1e9 * omps_table_number(&t, r, lo);
+        m->ns_high = 1e9 * omps_table_number(&t, r, hi);
+        m->speedup = omps_table_number(&t, r, cores) > 1 ? omps_table_number(&t, r, sp) : NAN;
+        m->repetitions = (size_t)fmax(0.0, omps_table_number(&t, r, reps));
         n += isfinite(m->ns);
     }
     omps_table_free(&t);
