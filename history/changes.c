@@ -59,7 +59,21 @@ double omps_student_p(double t, double df)
 /* Student's pooled two-sample t-test of y[first, index) against
  * y[index, last), filling the change's means, step and p-value.  Returns
  * -1 when the segments are too small to test (fewer than three points). */
+static int t_test_pooled(const double *y, int log_scale, double pooled_ss, double pooled_df,
+                         struct omps_change *c);
+
 static int t_test(const double *y, int log_scale, struct omps_change *c)
+{
+    return t_test_pooled(y, log_scale, 0.0, 0.0, c);
+}
+
+/* The same with the noise taken from every segment of the series' current
+ * segmentation (pooled_ss over pooled_df degrees of freedom) instead of the
+ * two compared alone; pooled_df 0 means the two alone.  A change whose
+ * neighbour left it a short segment keeps the power the whole series
+ * gives. */
+static int t_test_pooled(const double *y, int log_scale, double pooled_ss, double pooled_df,
+                         struct omps_change *c)
 {
     const size_t n1 = c->index - c->first, n2 = c->last - c->index;
     if (n1 < 1 || n2 < 1 || n1 + n2 < 3)
@@ -73,7 +87,9 @@ static int t_test(const double *y, int log_scale, struct omps_change *c)
         const double m = i < c->index ? m1 : m2;
         ss += (y[i] - m) * (y[i] - m);
     }
-    const double df = (double)(n1 + n2 - 2);
+    const double df = pooled_df > 0.0 ? pooled_df : (double)(n1 + n2 - 2);
+    if (pooled_df > 0.0)
+        ss = pooled_ss;
     const double sd = fmax(sqrt(ss / df), OMPS_CHANGE_RESOLUTION);
     const double se = sd * sqrt(1.0 / (double)n1 + 1.0 / (double)n2);
     const double diff = m2 - m1, half = omps_t975((int)df) * se;
@@ -153,17 +169,42 @@ static void insert_sorted(struct omps_change *at, size_t *count, const struct om
     (*count)++;
 }
 
-/* Retests every change against the segments between its neighbours and
- * drops the weakest that is no longer below alpha, until all are. */
+/* The squared deviations of y from its segments' means, for the
+ * segmentation by the changes at[0..count); *df is their degrees of
+ * freedom (points less segments). */
+static double within_segments(const double *y, size_t n, const struct omps_change *at,
+                              size_t count, double *df)
+{
+    double ss = 0.0;
+    for (size_t k = 0; k <= count; k++) {
+        const size_t first = k > 0 ? at[k - 1].index : 0, last = k < count ? at[k].index : n;
+        double mean = 0.0;
+        for (size_t i = first; i < last; i++)
+            mean += y[i] / (double)(last - first);
+        for (size_t i = first; i < last; i++)
+            ss += (y[i] - mean) * (y[i] - mean);
+    }
+    *df = (double)n - (double)(count + 1);
+    return ss;
+}
+
+/* Retests every change against the segments between its neighbours, with
+ * the noise of every segment pooled, and drops the weakest that is no
+ * longer below alpha, until all are.  With only the two neighbouring
+ * segments' noise, a 30% step in the newest run was dropped once a
+ * spurious split had left it two points before it (one degree of
+ * freedom); the series' other segments measure the same noise. */
 static void prune(const double *y, size_t n, int log_scale, double alpha, struct omps_change *at,
                   size_t *count)
 {
     for (;;) {
         size_t weakest = *count;
+        double df = 0.0;
+        const double ss = within_segments(y, n, at, *count, &df);
         for (size_t i = 0; i < *count; i++) {
             at[i].first = i > 0 ? at[i - 1].index : 0;
             at[i].last = i + 1 < *count ? at[i + 1].index : n;
-            if (t_test(y, log_scale, &at[i]) != 0)
+            if (t_test_pooled(y, log_scale, ss, df >= 1.0 ? df : 0.0, &at[i]) != 0)
                 at[i].p = 1.0;
             if (!(at[i].p < alpha) && (weakest == *count || at[i].p > at[weakest].p))
                 weakest = i;

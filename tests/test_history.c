@@ -67,6 +67,12 @@ static void test_change_points(void)
     CHECK_INT_EQ(two, 2);
     CHECK(two == 2 && c[0].index == 20 && c[0].step > 0.05 && c[1].index == 40 &&
           c[1].step < -0.1);
+    /* A spurious split two runs before a 30% step at the newest run must
+     * not cost the step its test (history.sh met this series once). */
+    const double newest[] = {0.000338935, 0.000338864, 0.000339053, 0.000339102,
+                             0.000342902, 0.000342663, 0.000438846};
+    const long split = omps_change_points(newest, 7, 1, OMPS_CHANGE_ALPHA, c, 64);
+    CHECK(split >= 1 && c[split - 1].index == 6 && c[split - 1].step > 0.25);
     /* On its own scale a step is a difference. */
     for (size_t i = 0; i < 30; i++)
         x[i] = 0.02 + 0.001 * gaussian() + (i >= 15 ? 0.05 : 0.0);
