@@ -16,23 +16,10 @@
 #include "registry.h"
 #include "columns.h"
 #include "csv_write.h"
+#include "html.h"
 #include "machine_file.h"
 #include "runs_read.h"
 #include "table.h"
-
-/* Writes s with HTML's special characters escaped. */
-static void text(FILE *f, const char *s)
-{
-    for (; s != NULL && *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 static int present(const char *dir, const char *name)
 {
@@ -46,13 +33,13 @@ static void picture(FILE *f, const char *dir, const char *name, const char *alt)
 {
     if (present(dir, name)) {
         fputs("<figure><img src=\"", f);
-        text(f, name);
+        omps_html_text(f, name);
         fputs("\" alt=\"", f);
-        text(f, alt);
+        omps_html_text(f, alt);
         fputs("\"></figure>\n", f);
     } else {
         fputs("<p class=\"missing\">not drawn: ", f);
-        text(f, name);
+        omps_html_text(f, name);
         fputs(" (run plots/plot.sh on this directory; its messages say why)</p>\n", f);
     }
 }
@@ -109,7 +96,7 @@ static void section_pictures(FILE *f, const char *dir, const struct catalogue *c
         const struct omps_kernel *k = omps_kernel_find(catalogue_cell(c, r, OMPS_PICTURE_kernel));
         if (by_kernel && k != NULL && k != last) {
             fputs("<h3>", f);
-            text(f, k->name);
+            omps_html_text(f, k->name);
             fputs("</h3>\n", f);
         }
         last = k;
@@ -140,7 +127,7 @@ static void readable(FILE *f, json_t *v, int depth)
     json_t *item;
     size_t i;
     if (json_is_string(v)) {
-        text(f, json_string_value(v));
+        omps_html_text(f, json_string_value(v));
     } else if (json_is_object(v) && depth == 0) {
         int first = 1;
         json_object_foreach(v, key, item)
@@ -148,7 +135,7 @@ static void readable(FILE *f, json_t *v, int depth)
             fputs(first ? "" : "; ", f);
             first = 0;
             fputs("<i>", f);
-            text(f, key);
+            omps_html_text(f, key);
             fputs("</i> ", f);
             readable(f, item, depth + 1);
         }
@@ -160,7 +147,7 @@ static void readable(FILE *f, json_t *v, int depth)
         }
     } else {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(6));
-        text(f, s ? s : "");
+        omps_html_text(f, s ? s : "");
         free(s);
     }
 }
@@ -168,7 +155,7 @@ static void readable(FILE *f, json_t *v, int depth)
 static void machine_row(FILE *f, const char *label, json_t *v)
 {
     fputs("<tr><th>", f);
-    text(f, label);
+    omps_html_text(f, label);
     fputs("</th><td>", f);
     if (v != NULL)
         readable(f, v, 0);
@@ -196,7 +183,7 @@ static void noise_list(FILE *f, json_t *system)
           f);
     for (size_t i = 0; i < json_array_size(noise); i++) {
         fputs("<li>", f);
-        text(f, json_string_value(json_array_get(noise, i)));
+        omps_html_text(f, json_string_value(json_array_get(noise, i)));
         fputs("</li>", f);
     }
     fputs("</ul>\n", f);
@@ -217,7 +204,7 @@ static void nodes_table(FILE *f, json_t *m)
             json_array_size(nodes), json_array_size(nodes) == 1 ? "" : "s",
             differ ? ", not alike: " : ".");
     if (differ != NULL) {
-        text(f, differ);
+        omps_html_text(f, differ);
         fputs("; their rows mix those machines.", f);
     }
     fputs("</p>\n<div class=\"wide\"><table><tr>", f);
@@ -231,9 +218,9 @@ static void nodes_table(FILE *f, json_t *m)
             char *cell = v != NULL ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
             fputs("<td>", f);
             if (json_is_string(v))
-                text(f, json_string_value(v));
+                omps_html_text(f, json_string_value(v));
             else if (cell != NULL)
-                text(f, cell);
+                omps_html_text(f, cell);
             fputs("</td>", f);
             free(cell);
         }
@@ -284,7 +271,7 @@ static void time_account(FILE *f, json_t *run)
     json_t *trimmed = json_object_get(run, "trimmed");
     for (size_t i = 0; i < json_array_size(trimmed); i++) {
         fputs(i == 0 ? " Left out to keep the budget: " : "; ", f);
-        text(f, json_string_value(json_array_get(trimmed, i)));
+        omps_html_text(f, json_string_value(json_array_get(trimmed, i)));
     }
     if (json_array_size(trimmed) > 0)
         fputs(" (a larger --budget, or --kernels, --threads and --schedules, has them back).", f);
@@ -365,7 +352,7 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
     for (size_t c = 0; c < n && c < 32; c++) {
         at[c] = omps_table_column(t, cols[c]);
         fputs("<th>", f);
-        text(f, cols[c]);
+        omps_html_text(f, cols[c]);
         fputs("</th>", f);
     }
     fputs("</tr>\n", f);
@@ -374,7 +361,7 @@ static void csv_table(FILE *f, const struct omps_table *t, const char *const *co
         for (size_t c = 0; c < n && c < 32; c++) {
             fputs("<td>", f);
             if (at[c] >= 0)
-                text(f, omps_table_cell(t, r, (size_t)at[c]));
+                omps_html_text(f, omps_table_cell(t, r, (size_t)at[c]));
             fputs("</td>", f);
         }
         fputs("</tr>\n", f);
@@ -397,12 +384,12 @@ static void linked(FILE *f, const char *dir, const char *picture, const char *te
         snprintf(shown, sizeof shown, general ? "%.*g" : "%.*f", digits, v);
     if (*picture && present(dir, file) && end != text_value) {
         fputs("<a href=\"", f);
-        text(f, file);
+        omps_html_text(f, file);
         fputs("\">", f);
-        text(f, shown);
+        omps_html_text(f, shown);
         fputs("</a>", f);
     } else {
-        text(f, shown);
+        omps_html_text(f, shown);
     }
 }
 
@@ -421,9 +408,9 @@ static void headline_row(FILE *f, const char *dir, const struct omps_table *t, c
     char rate_picture[300];
     snprintf(rate_picture, sizeof rate_picture, "rate-%s", CELL(kernel));
     fputs("<tr><td>", f);
-    text(f, CELL(kernel));
+    omps_html_text(f, CELL(kernel));
     fputs(" <small>", f);
-    text(f, CELL(series));
+    omps_html_text(f, CELL(series));
     fprintf(f, "</small></td><td>%s</td><td>", CELL(threads));
     linked(f, dir, CELL(picture), CELL(speedup), 2, 0);
     interval(f, CELL(speedup_ci_low), CELL(speedup_ci_high), 2);
@@ -443,9 +430,9 @@ static void headline_row(FILE *f, const char *dir, const struct omps_table *t, c
     fputs("</td><td>", f);
     linked(f, dir, *CELL(bound_fraction) ? rate_picture : CELL(picture), CELL(rate), 3, 1);
     fputs(" ", f);
-    text(f, CELL(rate_unit));
+    omps_html_text(f, CELL(rate_unit));
     fputs("</td><td>", f);
-    text(f, CELL(limit));
+    omps_html_text(f, CELL(limit));
     fputs("</td></tr>\n", f);
 #undef CELL
 }
@@ -519,7 +506,7 @@ static void advice_section(FILE *f, const char *dir)
               "SMT) gives advice.</p>\n", f);
     for (size_t r = 0; ac >= 0 && r < t.nrows; r++) {
         fputs(r == 0 ? "<ul class=\"advice\"><li>" : "<li>", f);
-        text(f, omps_table_cell(&t, r, (size_t)ac));
+        omps_html_text(f, omps_table_cell(&t, r, (size_t)ac));
         fputs(r + 1 == t.nrows ? "</li></ul>\n" : "</li>\n", f);
     }
     omps_table_free(&t);
@@ -536,7 +523,7 @@ static void fits_section(FILE *f, const char *dir)
     fputs("<h2>Fits (95% intervals)</h2>\n", f);
     if (omps_table_read(path, &t, err, sizeof err) != OMPS_OK) {
         fputs("<p class=\"missing\">fit.csv is missing or unreadable (", f);
-        text(f, err);
+        omps_html_text(f, err);
         fputs("); run plots/plot.sh on this directory.</p>\n", f);
         return;
     }
@@ -553,7 +540,7 @@ static void compare_section(FILE *f, const char *dir)
         return;
     fputs("<h2>Regression gate (compare.md)</h2>\n<pre>", f);
     while (fgets(line, sizeof line, in) != NULL)
-        text(f, line);
+        omps_html_text(f, line);
     fputs("</pre>\n", f);
     fclose(in);
 }
@@ -582,9 +569,9 @@ static void history_line(FILE *f, const char *page)
         omps_table_free(&t);
     }
     fputs("<p>History of these runs: <a href=\"", f);
-    text(f, href);
+    omps_html_text(f, href);
     fputs("\">", f);
-    text(f, page);
+    omps_html_text(f, page);
     if (worse >= 0)
         fprintf(f, "</a> (%ld change%s for the worse at the newest run)</p>\n", worse,
                 worse == 1 ? "" : "s");
@@ -639,7 +626,7 @@ static int write_page(FILE *f, const char *dir, const char *history,
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                "<title>ompscale run</title>\n<style>%s</style></head><body>\n", style);
     fputs("<h1>ompscale run: ", f);
-    text(f, dir);
+    omps_html_text(f, dir);
     fputs("</h1>\n", f);
     history_line(f, history);
     answer_section(f, dir, c);

@@ -19,6 +19,7 @@
 #include "csv_write.h"
 #include "errors.h"
 #include "gate.h"
+#include "html.h"
 #include "machine_file.h"
 #include "options.h"
 #include "parse.h"
@@ -230,23 +231,30 @@ static int write_csv(const struct fleet *f, const struct node_verdict *v)
     return omps_outfile_commit(&o);
 }
 
-/* One line per node: named when slower, and by how much at its worst. */
+/* One line per node: named when slower, and by how much at its worst; in
+ * the page as a list item, escaped. */
 static void node_line(FILE *out, const struct fleet *f, size_t i, const struct node_verdict *v,
                       int html)
 {
-    char name[256] = "";
-    if (v->slower > 0)
-        omps_key_name(OMPS_JUDGED_KEY(&v->j[v->worst]), name, sizeof name);
+    char name[256] = "", line[1200];
     const struct omps_judgement *w = v->slower > 0 ? &v->j[v->worst] : NULL;
-    fprintf(out, html ? "<li class=\"%s\">" : "%s", html ? (w ? "slow" : "ok") : "");
-    if (w != NULL)
-        fprintf(out, "%s (%s): slower than the other nodes in %zu of %zu configurations, most "
-                "in %s: %.3gx [%.3g, %.3g] their time", host_of(&f->sides[i]), f->dirs[i],
-                v->slower, v->k, name, w->ratio, w->lo, w->hi);
-    else
-        fprintf(out, "%s (%s): in line with the other nodes (%zu configurations)",
-                host_of(&f->sides[i]), f->dirs[i], v->k);
-    fputs(html ? "</li>\n" : "\n", out);
+    if (w != NULL) {
+        omps_key_name(OMPS_JUDGED_KEY(w), name, sizeof name);
+        snprintf(line, sizeof line, "%s (%s): slower than the other nodes in %zu of %zu "
+                 "configurations, most in %s: %.3gx [%.3g, %.3g] their time",
+                 host_of(&f->sides[i]), f->dirs[i], v->slower, v->k, name, w->ratio, w->lo,
+                 w->hi);
+    } else {
+        snprintf(line, sizeof line, "%s (%s): in line with the other nodes (%zu configurations)",
+                 host_of(&f->sides[i]), f->dirs[i], v->k);
+    }
+    if (!html) {
+        fprintf(out, "%s\n", line);
+        return;
+    }
+    fprintf(out, "<li class=\"%s\">", w != NULL ? "slow" : "ok");
+    omps_html_text(out, line);
+    fputs("</li>\n", out);
 }
 
 static int write_page(const struct fleet *f, const struct node_verdict *v, size_t named)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "csv_write.h"
+#include "html.h"
 #include "history.h"
 #include "registry.h"
 #include "stats.h"
@@ -154,21 +155,6 @@ static int run_gnuplot(const char *dir)
     return 0;
 }
 
-/* Writes s as HTML text. */
-static void html_text(FILE *f, const char *s)
-{
-    for (; *s != '\0'; s++) {
-        if (*s == '<')
-            fputs("&lt;", f);
-        else if (*s == '>')
-            fputs("&gt;", f);
-        else if (*s == '&')
-            fputs("&amp;", f);
-        else
-            fputc(*s, f);
-    }
-}
-
 /* One table row per change point, the recent changes for the worse first. */
 static void changes_table(FILE *f, const struct omps_history *h)
 {
@@ -189,7 +175,7 @@ static void changes_table(FILE *f, const struct omps_history *h)
                     const size_t r = s->points[ch->index].run;
                     const double k = s->measure == OMPS_MEASURE_AMDAHL_F ? 1.0 : 100.0;
                     fprintf(f, "<tr><td>%zu</td><td>", i + 1);
-                    html_text(f, s->name);
+                    omps_html_text(f, s->name);
                     fprintf(f, "</td><td>%s</td><td><code>%.12s</code> %s</td><td>%zu of %zu"
                             "</td><td>%+.*f%s [%+.*f, %+.*f]</td><td>%.2g</td><td class=\"%s\">"
                             "%s</td></tr>\n", omps_measure_name(s->measure), m->runs[r].commit,
@@ -222,7 +208,7 @@ static int write_page(const char *dir, const struct omps_history *h, char (*file
           "<h2>Machines</h2>\n<ol>\n", f);
     for (size_t i = 0; i < h->count; i++) {
         fputs("<li>", f);
-        html_text(f, h->machines[i].fingerprint);
+        omps_html_text(f, h->machines[i].fingerprint);
         fprintf(f, ": %zu runs</li>\n", h->machines[i].nruns);
     }
     fputs("</ol>\n<h2>Trends</h2>\n", f);

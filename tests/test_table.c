@@ -1,12 +1,14 @@
 #define _POSIX_C_SOURCE 200809L
 /* The CSV writer's quoting read back through the libcsv table reader, the
- * outfile's all-or-nothing rename, and the reader's errors on bad files. */
+ * outfile's all-or-nothing rename, the reader's errors on bad files, its
+ * optional numbers, and the HTML escape the pages share. */
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "csv_write.h"
 #include "table.h"
+#include "html.h"
 #include "errors.h"
 #include "registry.h"
 #include "check.h"
@@ -101,6 +103,37 @@ static void test_bad_files(void)
     CHECK_INT_EQ(read_file("short.csv", &t), OMPS_EFORMAT);
 }
 
+/* Names and paths reach the pages escaped, in elements and attributes. */
+static void test_html_text(void)
+{
+    char buf[128] = "";
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    omps_html_text(f, "a<b>&\"c\" d");
+    omps_html_text(f, NULL);
+    fclose(f);
+    CHECK_STR_EQ(buf, "a&lt;b&gt;&amp;&quot;c&quot; d");
+}
+
+/* summary.csv's optional numbers: empty, nan, absent or not a number is
+ * NaN. */
+static void test_table_number(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/numbers.csv", dir);
+    FILE *f = fopen(path, "w");
+    fputs("a,b\n1.5,\nnan,x\n", f);
+    fclose(f);
+    struct omps_table t;
+    char why[256];
+    CHECK_INT_EQ(omps_table_read(path, &t, why, sizeof why), OMPS_OK);
+    CHECK_NEAR(omps_table_number(&t, 0, 0), 1.5, 0);
+    CHECK(isnan(omps_table_number(&t, 0, 1)));
+    CHECK(isnan(omps_table_number(&t, 1, 0)));
+    CHECK(isnan(omps_table_number(&t, 1, 1)));
+    CHECK(isnan(omps_table_number(&t, 0, -1)));
+    omps_table_free(&t);
+}
+
 int main(void)
 {
     if (mkdtemp(dir) == NULL)
@@ -108,6 +141,8 @@ int main(void)
     test_round_trip();
     test_abort_leaves_nothing();
     test_bad_files();
+    test_html_text();
+    test_table_number();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0)
