@@ -14,20 +14,32 @@
 
 /*
  * A file written under a temporary name in its final directory and renamed
- * into place by omps_outfile_commit, so readers never see half a file.
+ * into place by omps_outfile_commit, so readers never see half a file: on
+ * a full disk, a signal (core/interrupt.h removes the temporary) or a
+ * power cut (the next writer into the directory removes a dead process's
+ * temporaries), the old file stays or no file appears.
  */
 struct omps_outfile {
     char path[4096];
     char tmp[4096];
     FILE *f;
+    int slot;  /* core/interrupt.h's, for the temporary */
+    int error; /* errno of the failed open or commit, 0 */
 };
 
-/* Creates DIR/NAME's temporary file.  Returns 0 or OMPS_EIO (errno set). */
+/* Creates DIR/NAME's temporary file, after removing DIR's temporaries of
+ * processes that are gone.  Returns 0 or OMPS_EIO (errno set). */
 int omps_outfile_open(struct omps_outfile *o, const char *dir, const char *name);
 
-/* Flushes, closes and renames into place.  Returns 0 or OMPS_EIO; on error
- * the temporary file is removed. */
+/* Flushes, fsyncs, closes and renames into place, then fsyncs the
+ * directory, so a power cut after it returns leaves the new file whole.
+ * A temporary another writer filled (f == NULL) is fsynced and renamed.
+ * Returns 0 or OMPS_EIO (errno set: ENOSPC for a full disk); on error the
+ * temporary file is removed and the old file, if any, is untouched. */
 int omps_outfile_commit(struct omps_outfile *o);
+
+/* The message for a failed open or commit: "cannot write PATH: REASON". */
+void omps_outfile_error(const struct omps_outfile *o, char *err, size_t len);
 
 /* Closes and removes the temporary file; safe on a file never opened. */
 void omps_outfile_abort(struct omps_outfile *o);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "files.h"
 #include "gate.h"
 #include "machine_file.h"
 #include "options.h"
@@ -476,6 +477,12 @@ int omps_compare(const struct omps_compare_options *o)
 {
     struct omps_side base = {0}, new = {0};
     char err[4500] = "";
+    /* A run compared with itself is unchanged by construction. */
+    if (omps_same_run(o->base_dir, o->new_dir)) {
+        fprintf(stderr, "ompscale: compare: %.2000s and %.2000s are the same run (one directory, "
+                "or copies of one runs.csv): nothing to compare\n", o->base_dir, o->new_dir);
+        return 2;
+    }
     int rc = omps_gate_load_side(&base, o->base_dir, err, sizeof err);
     if (rc == OMPS_OK)
         rc = omps_gate_load_side(&new, o->new_dir, err, sizeof err);

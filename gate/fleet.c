@@ -18,6 +18,7 @@
 
 #include "csv_write.h"
 #include "errors.h"
+#include "files.h"
 #include "gate.h"
 #include "html.h"
 #include "machine_file.h"
@@ -49,6 +50,8 @@ struct node_verdict {
     size_t k;
     size_t slower;       /* configurations confirmed slower than the others */
     size_t worst;        /* the one with the largest ratio among them */
+    size_t decided;      /* configurations judged: slower, unchanged or faster */
+    size_t undecided, missing, added; /* and those that were not */
 };
 
 static int parse(int argc, char **argv, struct fleet *f, char *err, size_t len)
@@ -200,7 +203,12 @@ static int judge_node(const struct fleet *f, size_t node, struct omps_side *othe
     if (rc == OMPS_OK)
         rc = omps_gate_judge(others, &f->sides[node], &o, &v->j, &v->k);
     for (size_t c = 0; rc == OMPS_OK && c < v->k; c++) {
-        if (strcmp(v->j[c].verdict, "regression") != 0)
+        const char *verdict = v->j[c].verdict;
+        v->decided += strcmp(verdict, "regression") == 0 || strcmp(verdict, "unchanged") == 0 ||
+                      strcmp(verdict, "improvement") == 0;
+        v->missing += strcmp(verdict, "missing") == 0;
+        v->added += strcmp(verdict, "added") == 0;
+        if (strcmp(verdict, "regression") != 0)
             continue;
         if (v->slower++ == 0 || v->j[c].ratio > v->j[v->worst].ratio)
             v->worst = c;
@@ -216,11 +224,18 @@ static void write_row(FILE *out, const struct omps_fleet_row *row)
     fputc('\n', f);
 }
 
-static int write_csv(const struct fleet *f, const struct node_verdict *v)
+static int write_csv(const struct fleet *f, const struct node_verdict *v, char *why,
+                     size_t len)
 {
     struct omps_outfile o;
-    if (omps_make_dirs(f->report) != 0 || omps_outfile_open(&o, f->report, "fleet.csv") != 0)
+    if (omps_make_dirs(f->report) != 0) {
+        snprintf(why, len, "--report: cannot make '%.4000s': %s", f->report, strerror(errno));
         return -1;
+    }
+    if (omps_outfile_open(&o, f->report, "fleet.csv") != 0) {
+        omps_outfile_error(&o, why, len);
+        return -1;
+    }
     fprintf(o.f, "%s\n", OMPS_FLEET_HEADER);
     for (size_t i = 0; i < f->n; i++) {
         for (size_t c = 0; c < v[i].k; c++) {
@@ -228,7 +243,10 @@ static int write_csv(const struct fleet *f, const struct node_verdict *v)
             write_row(o.f, &row);
         }
     }
-    return omps_outfile_commit(&o);
+    if (omps_outfile_commit(&o) == 0)
+        return 0;
+    omps_outfile_error(&o, why, len);
+    return -1;
 }
 
 /* One line per node: named when slower, and by how much at its worst; in
@@ -244,27 +262,35 @@ static void node_line(FILE *out, const struct fleet *f, size_t i, const struct n
                  "configurations, most in %s: %.3gx [%.3g, %.3g] their time",
                  host_of(&f->sides[i]), f->dirs[i], v->slower, v->k, name, w->ratio, w->lo,
                  w->hi);
+    } else if (v->decided == 0) {
+        snprintf(line, sizeof line, "%s (%s): not judged: none of its %zu configurations was "
+                 "decided against the other nodes (%zu only on the others, %zu only here, %zu "
+                 "within the noise)", host_of(&f->sides[i]), f->dirs[i], v->k, v->missing,
+                 v->added, v->k - v->missing - v->added);
     } else {
-        snprintf(line, sizeof line, "%s (%s): in line with the other nodes (%zu configurations)",
-                 host_of(&f->sides[i]), f->dirs[i], v->k);
+        snprintf(line, sizeof line, "%s (%s): in line with the other nodes (%zu of %zu "
+                 "configurations decided)", host_of(&f->sides[i]), f->dirs[i], v->decided, v->k);
     }
     if (!html) {
         fprintf(out, "%s\n", line);
         return;
     }
-    fprintf(out, "<li class=\"%s\">", w != NULL ? "slow" : "ok");
+    fprintf(out, "<li class=\"%s\">", w != NULL ? "slow" : v->decided == 0 ? "unjudged" : "ok");
     omps_html_text(out, line);
     fputs("</li>\n", out);
 }
 
-static int write_page(const struct fleet *f, const struct node_verdict *v, size_t named)
+static int write_page(const struct fleet *f, const struct node_verdict *v, size_t named,
+                      char *why, size_t len)
 {
     struct omps_outfile o;
-    if (omps_outfile_open(&o, f->report, "fleet.html") != 0)
+    if (omps_outfile_open(&o, f->report, "fleet.html") != 0) {
+        omps_outfile_error(&o, why, len);
         return -1;
+    }
     fprintf(o.f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                  "<title>ompscale fleet</title><style>body{font-family:sans-serif;max-width:"
-                 "1100px;margin:1em auto}.slow{color:#b00}</style></head><body>\n"
+                 "1100px;margin:1em auto}.slow{color:#b00}.unjudged{color:#a60}</style></head><body>\n"
                  "<h1>ompscale fleet: %zu nodes</h1>\n<p>%zu node%s slower than the others by "
                  "more than %.0f%% (Holm over configurations, alpha %.3g shared out over the "
                  "nodes); every judgement is in <a href=\"fleet.csv\">fleet.csv</a>.</p>\n<ul>\n",
@@ -272,12 +298,45 @@ static int write_page(const struct fleet *f, const struct node_verdict *v, size_
     for (size_t i = 0; i < f->n; i++)
         node_line(o.f, f, i, &v[i], 1);
     fputs("</ul>\n</body></html>\n", o.f);
-    return omps_outfile_commit(&o);
+    if (omps_outfile_commit(&o) == 0)
+        return 0;
+    omps_outfile_error(&o, why, len);
+    return -1;
+}
+
+/* Refuses a node named twice: judged against itself, any node looks like
+ * the others. */
+static int refuse_repeats(const struct fleet *f, char *err, size_t len)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        for (size_t j = 0; j < i; j++) {
+            if (omps_same_run(f->dirs[j], f->dirs[i])) {
+                snprintf(err, len, "%.2000s and %.2000s are the same run (one directory, or "
+                         "copies of one runs.csv): each node needs its own", f->dirs[j],
+                         f->dirs[i]);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* fleet.csv and fleet.html; 0, or 2 (said on stderr) when either could
+ * not be written whole. */
+static int write_reports(const struct fleet *f, const struct node_verdict *v, size_t named)
+{
+    char why[4400];
+    if (write_csv(f, v, why, sizeof why) == 0 && write_page(f, v, named, why, sizeof why) == 0)
+        return 0;
+    fprintf(stderr, "ompscale: fleet: %s\n", why);
+    return 2;
 }
 
 /* Loads every node's directory; a node on another machine is said. */
 static int load_all(struct fleet *f, char *err, size_t len)
 {
+    if (refuse_repeats(f, err, len) != 0)
+        return -1;
     for (size_t i = 0; i < f->n; i++) {
         if (omps_gate_load_side(&f->sides[i], f->dirs[i], err, len) != OMPS_OK)
             return -1;
@@ -322,21 +381,24 @@ int omps_cmd_fleet(int argc, char **argv)
     }
     struct node_verdict *v = calloc(f->n, sizeof *v);
     struct omps_side *others = calloc(f->n, sizeof *others);
-    size_t named = 0, judged = 0;
+    size_t named = 0, unjudged = 0, judged = 0;
     int rc = v != NULL && others != NULL ? OMPS_OK : OMPS_ENOMEM;
     for (; rc == OMPS_OK && judged < f->n; judged++) {
         rc = judge_node(f, judged, &others[judged], &v[judged]);
         named += rc == OMPS_OK && v[judged].slower > 0;
+        unjudged += rc == OMPS_OK && v[judged].decided == 0;
     }
     for (size_t i = 0; rc == OMPS_OK && i < f->n; i++)
         node_line(stdout, f, i, &v[i], 0);
-    if (rc == OMPS_OK && (write_csv(f, v) != 0 || write_page(f, v, named) != 0))
-        fprintf(stderr, "ompscale: fleet: cannot write %s/fleet.csv or fleet.html: %s\n",
-                f->report, strerror(errno));
+    const int wrote = rc == OMPS_OK ? write_reports(f, v, named) : 0;
     fleet_free(f, v, others, judged);
     if (rc != OMPS_OK) {
         fprintf(stderr, "ompscale: fleet: out of memory\n");
         return 2;
     }
-    return named > 0 ? 1 : 0;
+    /* A fleet that judged nothing on some node passes nothing. */
+    if (named == 0 && unjudged > 0)
+        fprintf(stderr, "ompscale: fleet: %zu node%s not judged: nothing comparable with the "
+                "other nodes was decided (exit 3)\n", unjudged, unjudged == 1 ? " was" : "s were");
+    return named > 0 ? 1 : unjudged > 0 ? 3 : wrote;
 }

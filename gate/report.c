@@ -29,7 +29,12 @@ int omps_gate_conclude(const struct omps_judgement *v, size_t k,
                           count_verdict(v, k, "faulted");
     const int improvements = count_verdict(v, k, "improvement");
     const int compared = (int)k - count_verdict(v, k, "added");
-    const int doubt = *why_inconclusive != '\0' || compared == 0;
+    int in_both = 0;
+    for (size_t i = 0; i < k; i++)
+        in_both += v[i].base != NULL && v[i].new != NULL && v[i].base->count > 0 &&
+                   v[i].new->count > 0;
+    /* A gate that compared nothing passes nothing. */
+    const int doubt = *why_inconclusive != '\0' || in_both == 0;
     const int code = regressions || unverified ? 1 : undecided || doubt ? 3 : 0;
     snprintf(headline, len,
              "%s: %d regression(s) beyond +%.3g%%, %d unverified, %d undecided, "
@@ -37,7 +42,7 @@ int omps_gate_conclude(const struct omps_judgement *v, size_t k,
              code == 1 ? "FAIL" : code == 3 ? "INCONCLUSIVE" : "PASS", regressions,
              o->threshold * 100, unverified, undecided, improvements, compared,
              doubt ? "; " : "",
-             *why_inconclusive ? why_inconclusive : compared == 0 ? "nothing in common" : "");
+             *why_inconclusive ? why_inconclusive : in_both == 0 ? "nothing in common" : "");
     return code;
 }
 

@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "csv_write.h"
+#include "interrupt.h"
 #include "parse.h"
 
 #define LOCK_NAME ".ompscale.lock"
@@ -67,21 +68,6 @@ int omps_journal_lock(struct omps_journal *j, const char *dir, char *err,
     return OMPS_OK;
 }
 
-void omps_remove_stale_temporaries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4400];
-    while (d != NULL && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] != '.' || strstr(e->d_name, ".tmp-") == NULL)
-            continue;
-        if (snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
-            unlink(path);
-    }
-    if (d != NULL)
-        closedir(d);
-}
-
 void omps_journal_clear(struct omps_journal *j)
 {
     static const char *const earlier[] = {"runs.csv",     "summary.csv", "fit.csv",
@@ -92,7 +78,7 @@ void omps_journal_clear(struct omps_journal *j)
         if (path_in(j, earlier[i], path, sizeof path) == 0)
             unlink(path);
     }
-    omps_remove_stale_temporaries(j->dir);
+    omps_remove_stale_temporaries(j->dir, 1);
 }
 
 int omps_journal_start(struct omps_journal *j, const char *header)

@@ -43,10 +43,6 @@ int omps_journal_start(struct omps_journal *j, const char *header);
  * version's columns), or OMPS_EIO (errno set). */
 int omps_journal_reopen(struct omps_journal *j, const char *header);
 
-/* Removes DIR's temporary files (".NAME.tmp-PID") that a killed process
- * left; call it only while holding the lock. */
-void omps_remove_stale_temporaries(const char *dir);
-
 /* Appends one block of whole lines in one write and fsyncs it.  Returns 0 or
  * OMPS_EIO (errno set). */
 int omps_journal_append(struct omps_journal *j, const char *block, size_t len);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "interrupt.h"
 #include "registry.h"
 #include "build_info.h"
 #include "cli.h"
@@ -173,6 +174,10 @@ static int cmd_compare(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Every command ends at once on SIGINT or SIGTERM (exit 130), its
+     * temporary files removed; the sweep asks for the signal to wait for
+     * the end of its visit (core/interrupt.h). */
+    omps_interrupt_install(&interrupted);
     if (argc < 2) {
         write_synopsis(stderr);
         return 2;

@@ -18,6 +18,7 @@
 #include "registry.h"
 #include "build_info.h"
 #include "csv_write.h"
+#include "interrupt.h"
 #include "journal.h"
 #include "machine.h"
 #include "machine_file.h"
@@ -426,7 +427,7 @@ static int open_journal(struct run *r)
     if (r->opts.resume_dir == NULL)
         omps_journal_clear(&r->journal);
     else
-        omps_remove_stale_temporaries(dir);
+        omps_remove_stale_temporaries(dir, 1);
     rc = write_machine(r, "running", NULL);
     if (rc == OMPS_OK && r->opts.resume_dir == NULL) {
         rc = omps_journal_start(&r->journal, OMPS_RUNS_HEADER);
@@ -445,26 +446,6 @@ static int open_journal(struct run *r)
         snprintf(r->err, sizeof r->err, "--out: cannot write to '%s': %s", dir,
                  strerror(errno));
     return rc;
-}
-
-static void catch_interrupts(void (*handler)(int))
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = handler;
-    /* A second Ctrl-C ends the process at once; the journal loses nothing. */
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
-
-static volatile sig_atomic_t *stop_flag;
-
-static void on_interrupt(int sig)
-{
-    (void)sig;
-    *stop_flag = 1;
 }
 
 static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
@@ -498,6 +479,31 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
     return 0;
 }
 
+/* Commits gbench.json, which Google Benchmark wrote through its own
+ * stream, only when it is whole JSON: a full disk cuts it anywhere, and
+ * its stream's errors are not all seen.  0 or OMPS_EIO with err set. */
+static int commit_gbench(struct omps_outfile *json, int rc, char *err, size_t len)
+{
+    if (rc != OMPS_OK) {
+        omps_outfile_abort(json);
+        return rc;
+    }
+    json_error_t e;
+    json_t *whole = json_load_file(json->tmp, 0, &e);
+    json_decref(whole);
+    if (whole == NULL) {
+        snprintf(err, len, "%.600s: Google Benchmark's output is not whole JSON (%s; a full "
+                 "disk?); the old file, if any, is kept", json->path, e.text);
+        omps_outfile_abort(json);
+        return OMPS_EIO;
+    }
+    if (omps_outfile_commit(json) != OMPS_OK) {
+        omps_outfile_error(json, err, len);
+        return OMPS_EIO;
+    }
+    return OMPS_OK;
+}
+
 /* Runs the sweep into the locked directory and writes what follows it. */
 static int sweep_and_finish(struct run *r, const char *argv0, volatile sig_atomic_t *stop)
 {
@@ -513,10 +519,7 @@ static int sweep_and_finish(struct run *r, const char *argv0, volatile sig_atomi
     json.f = NULL;
     rc = omps_sweep_run(&r->opts, &r->plan, r->opts.resume_dir ? &r->done : NULL,
                         &r->journal, json.tmp, argv0, stop, &o, r->err, sizeof r->err);
-    if (rc == OMPS_OK || rc == OMPS_EIO)
-        rc = omps_outfile_commit(&json) == OMPS_OK ? rc : OMPS_EIO;
-    else
-        omps_outfile_abort(&json);
+    rc = commit_gbench(&json, rc, r->err, sizeof r->err);
     if (rc == OMPS_OK && omps_summarize_dir(dir, r->err, sizeof r->err) != OMPS_OK)
         rc = OMPS_EIO;
     if (rc == OMPS_OK)
@@ -601,10 +604,9 @@ static void say_noise(json_t *system)
 int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t *stop)
 {
     struct run r = {.journal = {.lock_fd = -1, .runs_fd = -1}};
-    /* From the start, so a Ctrl-C while planning still ends as an ordinary
-     * interrupted run (an empty journal that --resume can finish). */
-    stop_flag = stop;
-    catch_interrupts(on_interrupt);
+    /* Until the sweep starts, a signal ends the run at once (exit 130,
+     * core/interrupt.h): planning, calibration and the latency map write
+     * nothing a reader could see half of. */
     int rc = omps_machine_probe(&r.machine, r.err, sizeof r.err);
     /* Read before the sweep's own load counts in the load average. */
     r.system = omps_system_json(omps_system_root(), r.machine.logical_cpus);
@@ -628,8 +630,13 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
         if (rc == OMPS_ENOMEM)
             snprintf(r.err, sizeof r.err, "out of memory while measuring core-to-core latency");
     }
-    if (rc == OMPS_OK && !r.opts.dry_run)
+    /* From the journal on, a signal only asks the sweep to stop after its
+     * visit: every completed batch is kept and the run ends as interrupted,
+     * which --resume finishes. */
+    if (rc == OMPS_OK && !r.opts.dry_run) {
+        omps_interrupt_defer(1);
         rc = open_journal(&r);
+    }
     if (rc != OMPS_OK || r.opts.dry_run) {
         run_free(&r);
         return rc != OMPS_OK ? fail(r.err) : 0;

@@ -13,28 +13,12 @@
 #include <time.h>
 
 #include "errors.h"
+#include "files.h"
 #include "gate.h"
 #include "machine_file.h"
 #include "key_read.h"
 #include "store.h"
 #include "table.h"
-
-/* A hash of the file's bytes (64-bit FNV-1a), so the same run added twice
- * is recognised however its directory was copied or renamed. */
-static int file_hash(const char *path, uint64_t *hash)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return OMPS_EIO;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    int c;
-    while ((c = getc(f)) != EOF)
-        h = (h ^ (uint64_t)(unsigned char)c) * 0x100000001b3ULL;
-    const int bad = ferror(f);
-    fclose(f);
-    *hash = h;
-    return bad ? OMPS_EIO : 0;
-}
 
 static const char *text_of(json_t *m, const char *name, const char *absent)
 {
@@ -279,7 +263,7 @@ static int run_identity(const struct omps_side *s, char *buf, size_t len, char *
     char path[4200];
     uint64_t h = 0;
     snprintf(path, sizeof path, "%s/runs.csv", s->dir);
-    if (file_hash(path, &h) != 0) {
+    if (omps_file_hash(path, &h) != 0) {
         snprintf(err, err_len, "%.4000s: cannot read", path);
         return OMPS_EIO;
     }

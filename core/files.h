@@ -1,0 +1,20 @@
+/*
+ * Facts about files that more than one command needs: a hash of a file's
+ * bytes and whether two paths are one run directory.
+ */
+#ifndef OMPSCALE_FILES_H
+#define OMPSCALE_FILES_H
+
+#include <stdint.h>
+
+/* A hash of the file's bytes (64-bit FNV-1a), so the same run is
+ * recognised however its directory was copied or renamed.  Returns 0 or
+ * OMPS_EIO (errno set). */
+int omps_file_hash(const char *path, uint64_t *hash);
+
+/* Whether run directories a and b are one: the same directory (one device
+ * and inode, however it is spelled) or copies holding the same runs.csv,
+ * byte for byte.  A directory that cannot be read is not the same. */
+int omps_same_run(const char *a, const char *b);
+
+#endif

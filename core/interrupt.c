@@ -1,0 +1,145 @@
+#define _POSIX_C_SOURCE 200809L
+#include "interrupt.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SLOTS 64
+
+/* What the handler undoes.  A slot is filled before it is marked used and
+ * unmarked before it is reused, so the handler only ever reads whole
+ * entries; it reads nothing else. */
+struct slot {
+    volatile sig_atomic_t used; /* 0 free, 1 file, 2 child, 3 process group */
+    pid_t pid;
+    char path[4096];
+};
+
+static struct slot slots[SLOTS];
+static volatile sig_atomic_t *raised;
+static volatile sig_atomic_t deferred;
+static volatile sig_atomic_t arrived;
+
+/* Only async-signal-safe calls: unlink, kill, write, _exit. */
+static void end_now(void)
+{
+    for (int i = 0; i < SLOTS; i++) {
+        if (slots[i].used == 1)
+            unlink(slots[i].path);
+        else if (slots[i].used == 2 || slots[i].used == 3)
+            kill(slots[i].used == 3 ? -slots[i].pid : slots[i].pid, SIGKILL);
+    }
+    static const char msg[] = "ompscale: interrupted\n";
+    ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(130);
+}
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    const int second = arrived;
+    arrived = 1;
+    if (raised != NULL)
+        *raised = 1;
+    if (!deferred || second)
+        end_now();
+}
+
+void omps_interrupt_install(volatile sig_atomic_t *flag)
+{
+    raised = flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);
+    sigaddset(&sa.sa_mask, SIGTERM);
+    /* A signal the parent chose to ignore stays ignored: the sweep's kept
+     * children ignore the terminal's Ctrl-C and are ended by the sweep. */
+    const int sigs[] = {SIGINT, SIGTERM};
+    for (int i = 0; i < 2; i++) {
+        struct sigaction old;
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+void omps_interrupt_defer(int on)
+{
+    deferred = on;
+    if (!on && arrived)
+        end_now();
+}
+
+int omps_interrupted(void)
+{
+    return arrived;
+}
+
+/* A free slot, filled by fill before it is marked with kind. */
+static int take_slot(int kind, pid_t pid, const char *path)
+{
+    for (int i = 0; i < SLOTS; i++) {
+        if (slots[i].used != 0)
+            continue;
+        slots[i].pid = pid;
+        snprintf(slots[i].path, sizeof slots[i].path, "%s", path != NULL ? path : "");
+        __atomic_signal_fence(__ATOMIC_SEQ_CST);
+        slots[i].used = kind;
+        return i;
+    }
+    return -1;
+}
+
+int omps_interrupt_track_file(const char *path)
+{
+    return take_slot(1, 0, path);
+}
+
+int omps_interrupt_track_child(pid_t pid, int group)
+{
+    return pid > 0 ? take_slot(group ? 3 : 2, pid, NULL) : -1;
+}
+
+void omps_interrupt_forget(int slot)
+{
+    if (slot >= 0 && slot < SLOTS)
+        slots[slot].used = 0;
+}
+
+/* The PID of a ".NAME.tmp-PID" name, or 0 when name is not one. */
+static pid_t temporary_pid(const char *name)
+{
+    const char *tag = strstr(name, ".tmp-");
+    if (name[0] != '.' || tag == NULL)
+        return 0;
+    char *end;
+    errno = 0;
+    const long pid = strtol(tag + 5, &end, 10);
+    return errno == 0 && *end == '\0' && pid > 0 ? (pid_t)pid : 0;
+}
+
+int omps_remove_stale_temporaries(const char *dir, int all)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return 0;
+    int removed = 0;
+    char path[8192];
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        const pid_t pid = temporary_pid(e->d_name);
+        /* A live process (or one we may not signal) still owns its file. */
+        if (pid == 0 || pid == getpid() || (!all && (kill(pid, 0) == 0 || errno == EPERM)))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        removed += unlink(path) == 0;
+    }
+    closedir(d);
+    return removed;
+}
