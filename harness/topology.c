@@ -24,25 +24,48 @@ static hwloc_bitmap_t usable_set(hwloc_topology_t topo)
     return use;
 }
 
+/* The largest topology planned: 16,384 PUs plan in under a second, and
+ * hwloc's own build of a synthetic topology grows faster than its size
+ * (65,536 PUs: a minute and 3.6 GB). */
+#define OMPS_MAX_PUS 16384
+
+/* The object of type that holds core c: an ancestor, or for a NUMA node
+ * (a memory child in hwloc 2) one attached to an ancestor; NULL if none. */
+static hwloc_obj_t holder_of(hwloc_obj_t c, hwloc_obj_type_t type)
+{
+    for (hwloc_obj_t p = c; p != NULL; p = p->parent) {
+        if (p->type == type)
+            return p;
+        for (hwloc_obj_t m = p->memory_first_child; type == HWLOC_OBJ_NUMANODE && m != NULL;
+             m = m->next_sibling) {
+            if (m->type == type && m->cpuset != NULL && hwloc_bitmap_isincluded(c->cpuset,
+                                                                                 m->cpuset))
+                return m;
+        }
+    }
+    return NULL;
+}
+
 /* Counts objects of a type that hold a usable PU; *most gets the most usable
- * cores one of them holds (when most is not NULL). */
+ * cores one of them holds (when most is not NULL).  Each core is assigned
+ * to its holder once, so the cost grows with the cores, not their square
+ * (16,384 PUs took 20 s the other way). */
 static int count_type(hwloc_topology_t topo, hwloc_const_bitmap_t use,
                       hwloc_obj_type_t type, int *most)
 {
     int count = 0, best = 0;
     for (hwloc_obj_t o = hwloc_get_next_obj_by_type(topo, type, NULL); o != NULL;
-         o = hwloc_get_next_obj_by_type(topo, type, o)) {
-        if (o->cpuset == NULL || !hwloc_bitmap_intersects(o->cpuset, use))
-            continue;
-        count++;
-        int cores = 0;
-        for (hwloc_obj_t c = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, NULL);
-             c != NULL; c = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, c))
-            cores += hwloc_bitmap_isincluded(c->cpuset, o->cpuset) &&
-                     hwloc_bitmap_intersects(c->cpuset, use);
-        if (cores > best)
-            best = cores;
+         o = hwloc_get_next_obj_by_type(topo, type, o))
+        count += o->cpuset != NULL && hwloc_bitmap_intersects(o->cpuset, use);
+    const int n = hwloc_get_nbobjs_by_type(topo, type);
+    int *cores = most != NULL && n > 0 ? calloc((size_t)n, sizeof *cores) : NULL;
+    for (hwloc_obj_t c = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, NULL);
+         cores != NULL && c != NULL; c = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_CORE, c)) {
+        const hwloc_obj_t o = hwloc_bitmap_intersects(c->cpuset, use) ? holder_of(c, type) : NULL;
+        if (o != NULL && o->logical_index < (unsigned)n && ++cores[o->logical_index] > best)
+            best = cores[o->logical_index];
     }
+    free(cores);
     if (most != NULL)
         *most = best;
     return count;
@@ -72,6 +95,21 @@ static void fill_counts(struct omps_topology *t, hwloc_topology_t topo,
     }
 }
 
+/* The PUs a synthetic description makes: the product of every level's
+ * count ("pack:2 l3:8(size=32MB) core:8 pu:2" makes 256); 0 when it names
+ * none, for hwloc to refuse. */
+static double synthetic_pus(const char *syn)
+{
+    double pus = 0;
+    for (const char *p = strchr(syn, ':'); p != NULL; p = strchr(p + 1, ':')) {
+        char *end;
+        const long n = strtol(p + 1, &end, 10);
+        if (end != p + 1 && n > 0)
+            pus = (pus > 0 ? pus : 1) * (double)n;
+    }
+    return pus;
+}
+
 int omps_topology_probe(struct omps_topology *t, char *err, size_t err_len)
 {
     memset(t, 0, sizeof *t);
@@ -84,6 +122,14 @@ int omps_topology_probe(struct omps_topology *t, char *err, size_t err_len)
      * description; a plan for the wrong machine must not pass as the asked
      * one, so the description is applied, and checked, here. */
     const char *syn = getenv("HWLOC_SYNTHETIC");
+    const double pus = syn != NULL ? synthetic_pus(syn) : 0;
+    if (pus > OMPS_MAX_PUS) {
+        snprintf(err, err_len, "HWLOC_SYNTHETIC: '%.200s' has %.0f PUs; ompscale plans for at most "
+                 "%d (hwloc alone takes minutes and gigabytes to build more)", syn, pus,
+                 OMPS_MAX_PUS);
+        hwloc_topology_destroy(topo);
+        return OMPS_EINVAL;
+    }
     if (syn != NULL && *syn != '\0' && hwloc_topology_set_synthetic(topo, syn) != 0) {
         snprintf(err, err_len, "HWLOC_SYNTHETIC: '%s' is not a synthetic topology hwloc "
                  "accepts (for example \"pack:2 l3:8 core:8 pu:2\")", syn);
