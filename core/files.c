@@ -2,6 +2,7 @@
 #include "files.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "errors.h"
@@ -33,4 +34,19 @@ int omps_same_run(const char *a, const char *b)
     snprintf(pa, sizeof pa, "%s/runs.csv", a);
     snprintf(pb, sizeof pb, "%s/runs.csv", b);
     return omps_file_hash(pa, &ha) == 0 && omps_file_hash(pb, &hb) == 0 && ha == hb;
+}
+
+int omps_png_whole(const char *path)
+{
+    static const unsigned char head[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    static const unsigned char tail[12] = {0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82};
+    unsigned char a[8], b[12];
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return 0;
+    const int ok = fread(a, 1, sizeof a, f) == sizeof a && fseek(f, -12L, SEEK_END) == 0 &&
+                   fread(b, 1, sizeof b, f) == sizeof b && memcmp(a, head, sizeof a) == 0 &&
+                   memcmp(b, tail, sizeof b) == 0;
+    fclose(f);
+    return ok;
 }

@@ -17,4 +17,9 @@ int omps_file_hash(const char *path, uint64_t *hash);
  * byte for byte.  A directory that cannot be read is not the same. */
 int omps_same_run(const char *a, const char *b);
 
+/* Whether path is a whole PNG: its signature first and its IEND chunk
+ * last.  gnuplot exits 0 on a full disk with its picture cut anywhere, so
+ * its exit status alone says nothing. */
+int omps_png_whole(const char *path);
+
 #endif

@@ -125,6 +125,21 @@ static pid_t temporary_pid(const char *name)
     return errno == 0 && *end == '\0' && pid > 0 ? (pid_t)pid : 0;
 }
 
+int omps_remove_folder(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL)
+        return -1;
+    char file[8448];
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            snprintf(file, sizeof file, "%.8000s/%s", path, e->d_name) < (int)sizeof file)
+            unlink(file);
+    }
+    closedir(d);
+    return rmdir(path);
+}
+
 int omps_remove_stale_temporaries(const char *dir, int all)
 {
     DIR *d = opendir(dir);
@@ -138,7 +153,7 @@ int omps_remove_stale_temporaries(const char *dir, int all)
         if (pid == 0 || pid == getpid() || (!all && (kill(pid, 0) == 0 || errno == EPERM)))
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        removed += unlink(path) == 0;
+        removed += unlink(path) == 0 || omps_remove_folder(path) == 0;
     }
     closedir(d);
     return removed;

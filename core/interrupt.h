@@ -40,11 +40,16 @@ int omps_interrupt_track_child(pid_t pid, int group);
 /* Forgets a slot from either call above; -1 is ignored. */
 void omps_interrupt_forget(int slot);
 
-/* Removes DIR's temporary files (".NAME.tmp-PID", csv_write.h) whose
+/* Removes DIR's temporary files (".NAME.tmp-PID", csv_write.h), and
+ * staging folders of that name with the files in them, whose
  * process PID is gone, or every one when all (a caller that holds DIR's
  * lock, so that no other writer can be at work there): the leftovers of a
  * command killed with SIGKILL or by a power cut.  Returns how many it
  * removed. */
 int omps_remove_stale_temporaries(const char *dir, int all);
+
+/* Removes a staging folder and the files in it (it holds no folders);
+ * 0 or -1. */
+int omps_remove_folder(const char *path);
 
 #endif

@@ -9,8 +9,12 @@
 
 #include <jansson.h>
 
-/* Loads DIR/machine.json, which must be a JSON object.  Returns it (the
- * caller's to json_decref), or NULL with err saying "PATH:LINE: why". */
+/* Loads DIR/machine.json, which must be a JSON object whose known keys
+ * have the kinds ompscale writes ("physical_cores" a whole number of 1 or
+ * more, "seed" a whole number, "state" running, complete or interrupted,
+ * ...; core/machine_file.c's schema), with no key twice.  Returns it (the
+ * caller's to json_decref), or NULL with err saying "PATH:LINE: why" or
+ * "PATH: "KEY" is VALUE where KIND belongs". */
 json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len);
 
 /* The machine facts that make two runs comparable: the CPU model, the

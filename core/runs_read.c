@@ -126,9 +126,14 @@ int omps_runs_read(const char *path, struct omps_runs *runs, char *err, size_t e
 {
     struct omps_table t;
     memset(runs, 0, sizeof *runs);
-    int rc = omps_table_read(path, &t, err, err_len);
+    int rc = omps_table_read_journal(path, &t, err, err_len);
     if (rc != OMPS_OK)
         return rc;
+    runs->cut_line = t.cut_line;
+    if (t.cut_line != 0)
+        fprintf(stderr, "ompscale: warning: %s:%zu: the last line is cut short (a power cut or "
+                "a full disk); reading the %zu whole rows before it\n", path, t.cut_line,
+                t.nrows);
     struct reader r = {.t = &t, .path = path, .err = err, .err_len = err_len};
     rc = find_columns(&r);
     runs->has_round = r.col[OMPS_RUNS_round] >= 0;

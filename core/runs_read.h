@@ -28,13 +28,16 @@ struct omps_runs {
     struct omps_run_record *rows;
     size_t count;
     int has_round; /* the file has a round column */
+    size_t cut_line; /* a last line cut short and left out; 0: none */
 };
 
 /*
  * Reads path.  The key columns, seconds and verified are required, in any
  * position; repetition, oversubscribed and round are read when present
  * (without repetition, each row counts as its own);
- * other columns are ignored.  Returns 0; OMPS_EIO when the file cannot be
+ * other columns are ignored.  A last line cut short (a power cut or a full
+ * disk while the journal was appended) is left out with a warning on
+ * stderr, and runs->cut_line says where.  Returns 0; OMPS_EIO when the file cannot be
  * read; OMPS_EFORMAT with err "PATH:LINE: what" (a missing column, an
  * unknown kernel, a bad number); OMPS_ENOMEM.  Free with omps_runs_free.
  */

@@ -21,6 +21,8 @@ struct reader {
     size_t line;      /* the line being fed */
     size_t bad_line;  /* first ragged row's line, 0 if none */
     size_t bad_fields;
+    size_t nul_line;  /* the first line with a NUL byte, 0 if none */
+    int journal;      /* a last line without its newline is left out */
     int nomem;
 };
 
@@ -117,6 +119,18 @@ static int feed(FILE *f, struct csv_parser *p, struct reader *r)
     int rc = 0;
     while (rc == 0 && (len = getline(&line, &cap, f)) > 0) {
         r->line++;
+        /* A NUL byte would end a field early without a word: a damaged
+         * file, refused. */
+        if (memchr(line, '\0', (size_t)len) != NULL) {
+            r->nul_line = r->line;
+            break;
+        }
+        /* Every writer ends its rows with a newline: a journal's last line
+         * without one was cut by a power cut or a full disk. */
+        if (r->journal && line[len - 1] != '\n') {
+            r->t->cut_line = r->line;
+            break;
+        }
         if (csv_parse(p, line, (size_t)len, on_field, on_row, r) != (size_t)len)
             rc = -1;
     }
@@ -126,8 +140,8 @@ static int feed(FILE *f, struct csv_parser *p, struct reader *r)
     return rc;
 }
 
-int omps_table_read(const char *path, struct omps_table *t, char *err,
-                    size_t err_len)
+static int read_table(const char *path, struct omps_table *t, int journal, char *err,
+                      size_t err_len)
 {
     memset(t, 0, sizeof *t);
     FILE *f = fopen(path, "r");
@@ -136,14 +150,18 @@ int omps_table_read(const char *path, struct omps_table *t, char *err,
         return OMPS_EIO;
     }
     struct csv_parser p;
-    struct reader r = {.t = t};
+    struct reader r = {.t = t, .journal = journal};
     int rc = OMPS_OK;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL) != 0) {
         fclose(f);
         return OMPS_ENOMEM;
     }
     csv_set_space_func(&p, no_space);
-    if (feed(f, &p, &r) != 0) {
+    const int fed = feed(f, &p, &r);
+    if (r.nul_line != 0) {
+        snprintf(err, err_len, "%s:%zu: a NUL byte: the file is damaged", path, r.nul_line);
+        rc = OMPS_EFORMAT;
+    } else if (fed != 0) {
         snprintf(err, err_len, "%s:%zu: malformed CSV (%s)", path, r.line,
                  csv_strerror(csv_error(&p)));
         rc = OMPS_EFORMAT;
@@ -165,6 +183,16 @@ int omps_table_read(const char *path, struct omps_table *t, char *err,
     if (rc != OMPS_OK)
         omps_table_free(t);
     return rc;
+}
+
+int omps_table_read(const char *path, struct omps_table *t, char *err, size_t err_len)
+{
+    return read_table(path, t, 0, err, err_len);
+}
+
+int omps_table_read_journal(const char *path, struct omps_table *t, char *err, size_t err_len)
+{
+    return read_table(path, t, 1, err, err_len);
 }
 
 int omps_table_column(const struct omps_table *t, const char *name)

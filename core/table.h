@@ -14,16 +14,24 @@ struct omps_table {
     size_t nrows;
     char **cells;   /* [nrows * ncols], row-major */
     size_t *lines;  /* [nrows]: the line each row ends on */
+    size_t cut_line; /* omps_table_read_journal: a last line left out, 0 */
 };
 
 /*
  * Reads path.  Every row must have as many fields as the header.  Returns 0;
  * OMPS_EIO when the file cannot be read; OMPS_EFORMAT when it is empty,
- * malformed or ragged (err says "PATH:LINE: what"); OMPS_ENOMEM.  On error t
- * holds nothing to free.
+ * malformed, ragged or holds a NUL byte (err says "PATH:LINE: what");
+ * OMPS_ENOMEM.  On error t holds nothing to free.
  */
 int omps_table_read(const char *path, struct omps_table *t, char *err,
                     size_t err_len);
+
+/* As omps_table_read, for a journal appended a row at a time (runs.csv):
+ * a last line without its newline, cut by a power cut or a full disk, is
+ * left out and its number put in t->cut_line; the rows before it are read
+ * as usual. */
+int omps_table_read_journal(const char *path, struct omps_table *t, char *err,
+                            size_t err_len);
 
 /* Returns the index of the named column, or -1. */
 int omps_table_column(const struct omps_table *t, const char *name);

@@ -24,6 +24,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "fit.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -698,9 +699,12 @@ int omps_cmd_fit(int argc, char **argv)
     }
     c.in = &in;
     rc = write_fits(dir, &c, a.work);
-    if (rc != 0)
+    if (rc != 0) {
+        const int e = errno != 0 ? errno : EIO;
         fprintf(stderr, "ompscale: fit: cannot write fit.csv, headline.csv, advice.csv or "
-                "pictures.csv in '%s' or the data in '%s'\n", dir, a.work ? a.work : "-");
+                "pictures.csv in '%s'%s%s%s: %s\n", dir, a.work ? " or the data in '" : "",
+                a.work ? a.work : "", a.work ? "'" : "", strerror(e));
+    }
     omps_fit_input_free(&in);
     return rc == 0 ? 0 : 2;
 }

@@ -4,6 +4,7 @@
 #include "page.h"
 
 #include <limits.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -661,7 +662,8 @@ int omps_cmd_page(int argc, char **argv)
     }
     struct catalogue pictures;
     catalogue_read(dir, &pictures);
-    struct omps_outfile out;
+    struct omps_outfile out = {.error = 0};
+    errno = 0;
     int rc = omps_outfile_open(&out, dir, "index.html");
     if (rc == OMPS_OK && write_page(out.f, dir, history, &sum, &pictures) != 0) {
         omps_outfile_abort(&out);
@@ -672,7 +674,8 @@ int omps_cmd_page(int argc, char **argv)
     omps_table_free(&sum);
     omps_table_free(&pictures.t);
     if (rc != OMPS_OK) {
-        fprintf(stderr, "ompscale: page: cannot write %s/index.html\n", dir);
+        const int e = out.error != 0 ? out.error : errno != 0 ? errno : EIO;
+        fprintf(stderr, "ompscale: page: cannot write %s/index.html: %s\n", dir, strerror(e));
         return 2;
     }
     return 0;

@@ -153,13 +153,22 @@ int omps_journal_reopen(struct omps_journal *j, const char *header)
 int omps_journal_append(struct omps_journal *j, const char *block, size_t len)
 {
     /* One write per block: a process killed between writes leaves whole
-     * blocks; a short write (a full disk) is finished or reported. */
+     * blocks; a short write (a full disk) is finished, or cut back to the
+     * last whole block and reported, so the journal never ends in half a
+     * row that this process wrote. */
+    struct stat st;
+    const off_t before = fstat(j->runs_fd, &st) == 0 ? st.st_size : -1;
     while (len > 0) {
         const ssize_t w = write(j->runs_fd, block, len);
         if (w < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (w <= 0) {
+            const int saved = w < 0 ? errno : ENOSPC;
+            if (before >= 0 && ftruncate(j->runs_fd, before) != 0)
+                (void)0; /* the readers take a cut last line (runs_read.h) */
+            errno = saved;
             return OMPS_EIO;
+        }
         block += w;
         len -= (size_t)w;
     }

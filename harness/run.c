@@ -145,7 +145,6 @@ static int check_same(struct run *r, const char *dir)
 static int load_resumed(struct run *r, const char *dir)
 {
     char path[4200];
-    json_error_t je;
     /* The lock without machine.json: ompscale made this directory and was
      * killed before its first write. */
     snprintf(path, sizeof path, "%s/.ompscale.lock", dir);
@@ -156,13 +155,15 @@ static int load_resumed(struct run *r, const char *dir)
                  "before it wrote machine.json); start it again without --resume", dir);
         return OMPS_EINVAL;
     }
-    r->resumed = json_load_file(path, 0, &je);
+    char why[1024];
+    r->resumed = omps_machine_file_load(dir, why, sizeof why);
     json_t *state = json_object_get(r->resumed, "state");
     json_t *run = json_object_get(r->resumed, "run");
-    if (r->resumed == NULL || !json_is_string(state) ||
+    if (r->resumed == NULL || !json_is_string(state) || !json_is_integer(json_object_get(
+                                                           r->resumed, "seed")) ||
         !json_is_array(json_object_get(run, "argv"))) {
-        snprintf(r->err, sizeof r->err, "--resume: '%s' is not an ompscale run directory "
-                 "(%s)", dir, r->resumed ? "machine.json has no state and arguments" : je.text);
+        snprintf(r->err, sizeof r->err, "--resume: '%.300s' is not an ompscale run directory "
+                 "(%.600s)", dir, r->resumed ? "machine.json has no state, seed and arguments" : why);
         return OMPS_EINVAL;
     }
     if (strcmp(json_string_value(state), "complete") == 0) {

@@ -306,22 +306,45 @@ static int insert_all(sqlite3 *db, const struct omps_side *s, const struct summa
     return rc;
 }
 
+/* Reads and checks DIR as an add would, without the store: its rounds,
+ * state, summary and identity.  0, or an error with err set. */
+static int prepare(const char *dir, int allow_interrupted, struct omps_side *s,
+                   struct summary *sum, char *identity, size_t identity_len, char *err,
+                   size_t err_len)
+{
+    int rc = omps_gate_load_side(s, dir, err, err_len);
+    if (rc == OMPS_OK && strcmp(s->state, "complete") != 0 && !allow_interrupted) {
+        snprintf(err, err_len, "%.3000s: the run is %s, not complete (--allow-interrupted "
+                 "records it anyway)", dir, s->state);
+        rc = OMPS_EINVAL;
+    }
+    if (rc == OMPS_OK)
+        rc = read_summary(dir, sum, err, err_len);
+    if (rc == OMPS_OK)
+        rc = run_identity(s, identity, identity_len, err, err_len);
+    return rc;
+}
+
+int omps_history_check_dir(const char *dir, int allow_interrupted, char *err, size_t err_len)
+{
+    struct omps_side s = {0};
+    struct summary sum = {0};
+    char identity[160];
+    const int rc = prepare(dir, allow_interrupted, &s, &sum, identity, sizeof identity, err,
+                           err_len);
+    omps_table_free(&sum.t);
+    omps_gate_free_side(&s);
+    return rc;
+}
+
 int omps_history_add_dir(sqlite3 *db, const char *dir, int allow_interrupted,
                          struct omps_history_added *out, char *err, size_t err_len)
 {
     struct omps_side s = {0};
     struct summary sum = {0};
     *out = (struct omps_history_added){0};
-    int rc = omps_gate_load_side(&s, dir, err, err_len);
-    if (rc == OMPS_OK && strcmp(s.state, "complete") != 0 && !allow_interrupted) {
-        snprintf(err, err_len, "%.3000s: the run is %s, not complete (--allow-interrupted "
-                 "records it anyway)", dir, s.state);
-        rc = OMPS_EINVAL;
-    }
-    if (rc == OMPS_OK)
-        rc = read_summary(dir, &sum, err, err_len);
-    if (rc == OMPS_OK)
-        rc = run_identity(&s, out->identity, sizeof out->identity, err, err_len);
+    int rc = prepare(dir, allow_interrupted, &s, &sum, out->identity, sizeof out->identity,
+                     err, err_len);
     if (rc == OMPS_OK)
         rc = omps_store_exec(db, "BEGIN IMMEDIATE", err, err_len);
     if (rc == OMPS_OK) {

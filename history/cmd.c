@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csv_write.h"
 #include "errors.h"
+#include "interrupt.h"
 #include "history.h"
 #include "options.h"
 #include "parse.h"
@@ -121,39 +123,114 @@ static int parse_args(int argc, char **argv, int form, struct history_args *a, c
     return 0;
 }
 
+/* A store this add is making: removed (with its journal) on a signal
+ * (core/interrupt.h) or a failure until a run is committed into it, so a
+ * refused or failed first add leaves no file behind.  Another add that
+ * opens the new file meanwhile and commits first makes it a store with
+ * runs, and then it is kept. */
+struct new_store {
+    const char *path;
+    int made;     /* the file did not exist before this add */
+    int slots[2]; /* core/interrupt.h's, for the file and its journal */
+};
+
+static void new_store_watch(struct new_store *n, const char *path)
+{
+    char journal[4200];
+    n->path = path;
+    n->made = access(path, F_OK) != 0;
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    n->slots[0] = n->made ? omps_interrupt_track_file(path) : -1;
+    n->slots[1] = n->made ? omps_interrupt_track_file(journal) : -1;
+}
+
+static void new_store_keep(struct new_store *n)
+{
+    omps_interrupt_forget(n->slots[0]);
+    omps_interrupt_forget(n->slots[1]);
+    n->slots[0] = n->slots[1] = -1;
+    n->made = 0;
+}
+
+/* After a failure: the file this add made, when it holds no run. */
+static void new_store_drop(struct new_store *n)
+{
+    sqlite3 *db = NULL;
+    long long runs = 0;
+    if (n->made && sqlite3_open_v2(n->path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM runs", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            runs = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    if (n->made && runs == 0) {
+        char journal[4200];
+        snprintf(journal, sizeof journal, "%s-journal", n->path);
+        unlink(n->path);
+        unlink(journal);
+    }
+    new_store_keep(n);
+}
+
+/* Adds every directory, each in its own transaction; 0 or 2. */
+static int add_each(sqlite3 *db, struct history_args *a, struct new_store *n)
+{
+    char err[4600];
+    for (size_t i = 0; i < a->ndirs; i++) {
+        struct omps_history_added out;
+        if (omps_history_add_dir(db, a->dirs[i], a->allow_interrupted, &out, err,
+                                 sizeof err) != OMPS_OK) {
+            fprintf(stderr, "ompscale: history add: %s: %s\n", a->db, err);
+            return 2;
+        }
+        new_store_keep(n);
+        if (out.already) {
+            printf("%s: already in %s as run %lld (%s): unchanged\n", a->dirs[i], a->db,
+                   out.run, out.identity);
+            continue;
+        }
+        printf("%s: added to %s as run %lld%s", a->dirs[i], a->db, out.run,
+               out.fits ? "" : " (no fit.csv: Amdahl f not recorded; plots/plot.sh "
+               "or 'ompscale fit DIR' writes it)");
+        if (out.skipped > 0)
+            printf("; %zu configurations left out (failed verification or no rounds)",
+                   out.skipped);
+        putchar('\n');
+    }
+    return 0;
+}
+
 static int cmd_add(struct history_args *a)
 {
     if (a->ndirs == 0) {
         fprintf(stderr, "ompscale: history add needs at least one run directory\n");
         return 2;
     }
-    sqlite3 *db = NULL;
     char err[4600];
-    if (omps_store_open(a->db, 1, &db, err, sizeof err) != 0) {
-        fprintf(stderr, "ompscale: history add: %s\n", err);
-        return 2;
-    }
-    int code = 0;
-    for (size_t i = 0; i < a->ndirs && code == 0; i++) {
-        struct omps_history_added out;
-        if (omps_history_add_dir(db, a->dirs[i], a->allow_interrupted, &out, err,
-                                 sizeof err) != OMPS_OK) {
+    /* Every directory is read and checked before the store is opened: a
+     * refused add makes and changes nothing. */
+    for (size_t i = 0; i < a->ndirs; i++) {
+        if (omps_history_check_dir(a->dirs[i], a->allow_interrupted, err, sizeof err) != 0) {
             fprintf(stderr, "ompscale: history add: %s\n", err);
-            code = 2;
-        } else if (out.already) {
-            printf("%s: already in %s as run %lld (%s): unchanged\n", a->dirs[i], a->db,
-                   out.run, out.identity);
-        } else {
-            printf("%s: added to %s as run %lld%s", a->dirs[i], a->db, out.run,
-                   out.fits ? "" : " (no fit.csv: Amdahl f not recorded; plots/plot.sh "
-                   "or 'ompscale fit DIR' writes it)");
-            if (out.skipped > 0)
-                printf("; %zu configurations left out (failed verification or no rounds)",
-                       out.skipped);
-            putchar('\n');
+            return 2;
         }
     }
+    struct new_store n;
+    new_store_watch(&n, a->db);
+    sqlite3 *db = NULL;
+    int code = 0;
+    if (omps_store_open(a->db, 1, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "ompscale: history add: %s\n", err);
+        code = 2;
+    } else {
+        code = add_each(db, a, &n);
+    }
     sqlite3_close(db);
+    if (code != 0)
+        new_store_drop(&n);
+    new_store_keep(&n);
     return code;
 }
 
@@ -331,6 +408,11 @@ int omps_cmd_export(int argc, char **argv)
     }
     struct omps_outfile o = {0};
     FILE *f = stdout;
+    const char *base = a.out != NULL ? strrchr(a.out, '/') : NULL;
+    if (a.out != NULL && (*a.out == '\0' || (base != NULL && base[1] == '\0'))) {
+        fprintf(stderr, "ompscale: export: --out: '%s' names no file\n", a.out);
+        return 2;
+    }
     if (a.out != NULL) {
         /* The file appears whole or not at all, beside its final name. */
         char dir[4096];
@@ -352,7 +434,7 @@ int omps_cmd_export(int argc, char **argv)
         return 2;
     }
     if (a.out != NULL && omps_outfile_commit(&o) != 0) {
-        fprintf(stderr, "ompscale: export: cannot write %s: %s\n", a.out, strerror(errno));
+        fprintf(stderr, "ompscale: export: cannot write %s: %s\n", a.out, strerror(o.error));
         return 2;
     }
     return 0;

@@ -38,6 +38,11 @@ struct omps_history_added {
 int omps_history_add_dir(sqlite3 *db, const char *dir, int allow_interrupted,
                          struct omps_history_added *out, char *err, size_t err_len);
 
+/* Reads and checks DIR as omps_history_add_dir would, without a store, so
+ * that an add refused for its input never makes or touches one.  Returns
+ * OMPS_OK or the error add would give, with err set. */
+int omps_history_check_dir(const char *dir, int allow_interrupted, char *err, size_t err_len);
+
 /* The measures a history keeps per configuration, each its own series. */
 enum omps_measure {
     OMPS_MEASURE_SECONDS,    /* the run's median over its rounds' values */

@@ -12,10 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "csv_write.h"
+#include "files.h"
+#include "interrupt.h"
 #include "html.h"
 #include "history.h"
 #include "registry.h"
@@ -135,10 +138,12 @@ static const char script_head[] =
     "set grid ytics lc rgb '#dddddd'\nset key outside right top\n"
     "set style data yerrorlines\n";
 
-/* Runs gnuplot on DIR/trends.gp in DIR; 0, or -1 with a message. */
+/* Runs gnuplot on STAGE/trends.gp in STAGE; 0, or -1 with a message.  A
+ * signal meanwhile kills it (core/interrupt.h). */
 static int run_gnuplot(const char *dir)
 {
     const pid_t pid = fork();
+    const int slot = omps_interrupt_track_child(pid, 0);
     if (pid == 0) {
         if (chdir(dir) == 0)
             execlp("gnuplot", "gnuplot", "trends.gp", (char *)NULL);
@@ -147,8 +152,9 @@ static int run_gnuplot(const char *dir)
         _exit(127);
     }
     int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
+    const int waited = pid > 0 && waitpid(pid, &status, 0) == pid;
+    omps_interrupt_forget(slot);
+    if (!waited || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         fprintf(stderr, "ompscale: history plot: gnuplot failed on %s/trends.gp\n", dir);
         return -1;
     }
@@ -218,32 +224,88 @@ static int write_page(const char *dir, const struct omps_history *h, char (*file
     return omps_outfile_commit(&o);
 }
 
-int omps_history_plot(const struct omps_history *h, const char *dir)
+/* Writes STAGE/trends.gp and a data file per picture; 0 or -1 with a
+ * message.  files gets the pictures' base names. */
+static int write_scripts(const struct omps_history *h, const char *stage, char (*files)[600],
+                         size_t *nfiles)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/trends.gp", dir);
+    char path[4300];
+    snprintf(path, sizeof path, "%s/trends.gp", stage);
     FILE *gp = fopen(path, "w");
-    char (*files)[600] = calloc(omps_kernel_count() * (h->count + 1) + 1, sizeof *files);
-    size_t nfiles = 0;
-    int rc = gp != NULL && files != NULL ? 0 : -1;
+    int rc = gp != NULL ? 0 : -1;
     if (gp != NULL)
         fputs(script_head, gp);
     for (size_t i = 0; rc == 0 && i < h->count; i++) {
         for (size_t k = 0; rc == 0 && k < omps_kernel_count(); k++) {
             const long b = best_series(&h->machines[i], omps_kernel_at(k));
             if (b >= 0)
-                rc = trend_picture(gp, dir, i, &h->machines[i], &h->machines[i].series[b],
-                                   files[nfiles++], sizeof files[0]);
+                rc = trend_picture(gp, stage, i, &h->machines[i], &h->machines[i].series[b],
+                                   files[(*nfiles)++], sizeof files[0]);
         }
     }
+    if (gp != NULL && (fflush(gp) != 0 || ferror(gp)))
+        rc = -1;
+    const int saved = errno;
     if (gp != NULL && fclose(gp) != 0)
         rc = -1;
     if (rc != 0)
-        fprintf(stderr, "ompscale: history plot: cannot write %s: %s\n", path, strerror(errno));
+        fprintf(stderr, "ompscale: history plot: cannot write %s: %s\n", path,
+                strerror(saved != 0 ? saved : errno));
+    return rc;
+}
+
+/* Checks every picture in STAGE is a whole PNG, then moves the pictures,
+ * their data and the script over DIR's; 0 or -1 with a message. */
+static int install(const char *stage, const char *dir, char (*files)[600], size_t nfiles)
+{
+    char from[4800], to[4800];
+    for (size_t i = 0; i < nfiles; i++) {
+        snprintf(from, sizeof from, "%s/%s.png", stage, files[i]);
+        if (!omps_png_whole(from)) {
+            fprintf(stderr, "ompscale: history plot: %s/%s.png: not a whole picture (a full "
+                    "disk?); the old pictures are kept\n", dir, files[i]);
+            return -1;
+        }
+    }
+    static const char *const kinds[] = {"png", "dat"};
+    for (size_t i = 0; i < nfiles; i++) {
+        for (int k = 0; k < 2; k++) {
+            snprintf(from, sizeof from, "%s/%s.%s", stage, files[i], kinds[k]);
+            snprintf(to, sizeof to, "%s/%s.%s", dir, files[i], kinds[k]);
+            if (rename(from, to) != 0)
+                return -1;
+        }
+    }
+    snprintf(from, sizeof from, "%s/trends.gp", stage);
+    snprintf(to, sizeof to, "%s/trends.gp", dir);
+    return rename(from, to);
+}
+
+int omps_history_plot(const struct omps_history *h, const char *dir)
+{
+    /* Everything is drawn in a staging folder first (a dead process's is
+     * removed here), so a full disk or a signal leaves the old pictures,
+     * data and page as they were. */
+    char stage[4200];
+    omps_remove_stale_temporaries(dir, 0);
+    snprintf(stage, sizeof stage, "%s/.history-plot.tmp-%ld", dir, (long)getpid());
+    if (mkdir(stage, 0777) != 0) {
+        fprintf(stderr, "ompscale: history plot: cannot write %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    char (*files)[600] = calloc(omps_kernel_count() * (h->count + 1) + 1, sizeof *files);
+    size_t nfiles = 0;
+    int rc = files != NULL ? write_scripts(h, stage, files, &nfiles) : -1;
     if (rc == 0 && nfiles > 0)
-        rc = run_gnuplot(dir);
+        rc = run_gnuplot(stage);
     if (rc == 0)
-        rc = write_page(dir, h, files, nfiles);
+        rc = install(stage, dir, files, nfiles);
+    if (rc == 0 && write_page(dir, h, files, nfiles) != 0) {
+        fprintf(stderr, "ompscale: history plot: cannot write %s/index.html: %s\n", dir,
+                strerror(errno));
+        rc = -1;
+    }
     free(files);
+    omps_remove_folder(stage);
     return rc;
 }

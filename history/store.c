@@ -151,6 +151,11 @@ int omps_store_open(const char *path, int writable, sqlite3 **db, char *err, siz
         snprintf(err, err_len, "%s: no such history ('ompscale history add' makes one)", path);
         return OMPS_EIO;
     }
+    if (*path == '\0' || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+        snprintf(err, err_len, "--db: '%s' is %s, not a history file", path,
+                 *path == '\0' ? "empty" : S_ISDIR(st.st_mode) ? "a directory" : "not a file");
+        return OMPS_EINVAL;
+    }
     const int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
     int rc = sqlite3_open_v2(path, db, flags, NULL) == SQLITE_OK ? 0 : OMPS_EIO;
     if (rc != 0)

@@ -7,11 +7,17 @@
 # rounds; and RUN_DIR/pictures.csv, the catalogue of every picture (per
 # kernel and per family, the latency map, environments and sweeps) with
 # its data in a scratch directory.  gnuplot then draws the catalogue
-# (draw.sh), after removing an earlier plot's pictures, and `ompscale page`
-# writes index.html from it.  Prints one line
-# per fit or skipped fit.  Exit 0 (a skipped fit is not an error), 2 when the
-# files are missing or malformed, or ompscale or gnuplot is absent; a failed
-# run leaves no fit.csv behind.  --fit-only writes fit.csv and draws nothing.
+# (draw.sh) into a staging folder inside RUN_DIR; each picture is checked
+# (a whole PNG, a whole SVG) before it replaces the old one, `ompscale page`
+# writes index.html once they are in place, and only then are an earlier
+# plot's pictures that this one lacks removed: a full disk or a signal never
+# leaves a cut picture under its final name, nor a page that links a
+# missing one.  Prints one line per fit or skipped fit.  Exit 0 (a skipped
+# fit is not an error), 1 when a picture could not be drawn (the page names
+# it), 2 when the files are missing or malformed, or ompscale or gnuplot is
+# absent, 130 on SIGINT or SIGTERM (within about 0.1 s; nothing of this
+# plot is left, the old pictures and page stay).  A failed fit leaves no
+# fit.csv behind.  --fit-only writes fit.csv and draws nothing.
 # OMPSCALE names the binary (default build/ompscale beside this folder).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,21 +30,37 @@ dir=${1:-results/latest}
 ompscale=${OMPSCALE:-$here/../build/ompscale}
 
 die() { echo "plots: $*" >&2; exit 2; }
-rm -f "$dir/fit.csv"
 [ -r "$dir/summary.csv" ] || die "$dir/summary.csv: no such file (run 'ompscale run' first)"
 [ -x "$ompscale" ] || die "$ompscale not built (make build, or set OMPSCALE)"
 [ "$draw" -eq 0 ] || command -v gnuplot >/dev/null 2>&1 || die "gnuplot not found (install gnuplot-nox)"
+dir=$(cd "$dir" && pwd)
 
+. "$here/signals.sh"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-"$ompscale" fit "$dir" --data "$work" || exit 2
+stage=$dir/.plot-stage-$$
+on_exit() { rm -rf "$work" "$stage"; }
+trap on_exit EXIT
+trap on_signal INT TERM
+
+if ! run_child "$ompscale" fit "$dir" --data "$work"; then
+    rm -f "$dir/fit.csv"
+    exit 2
+fi
 [ "$draw" -eq 1 ] || exit 0
 . "$here/../tools/csv.sh"
 . "$here/draw.sh"
+remove_dead_stages "$dir"
+mkdir "$stage"
 drawn=0
+draw_all "$work" "$dir" "$stage" || drawn=$?
+# The pictures replace the old ones, then the page, as one step that a
+# signal waits for: the page never links a picture that is not there.
+commit_begin
+install_pictures "$dir" "$stage"
+page_rc=0
+"$ompscale" page "$dir" || page_rc=2
 remove_old_pictures "$dir"
-draw_all "$work" "$dir" || drawn=$?
-# The page comes last and names any picture that failed to draw.
-"$ompscale" page "$dir" || exit 2
+commit_end
+[ "$page_rc" -eq 0 ] || exit 2
 echo "plots: open $dir/index.html"
 exit "$drawn"
