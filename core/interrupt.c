@@ -1,7 +1,9 @@
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* syscall */
 #include "interrupt.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,8 @@
  * unmarked before it is reused, so the handler only ever reads whole
  * entries; it reads nothing else. */
 struct slot {
-    volatile sig_atomic_t used; /* 0 free, 1 file, 2 child, 3 process group */
+    volatile sig_atomic_t used; /* 0 free, 1 file, 2 child, 3 process group,
+                                   4 staging folder */
     pid_t pid;
     char path[4096];
 };
@@ -24,12 +27,36 @@ static volatile sig_atomic_t *raised;
 static volatile sig_atomic_t deferred;
 static volatile sig_atomic_t arrived;
 
-/* Only async-signal-safe calls: unlink, kill, write, _exit. */
+/* Empties and removes a staging folder with the system calls themselves
+ * (opendir and readdir may allocate, which a handler must not). */
+static void remove_folder_now(const char *path)
+{
+    static char buf[8192];
+    const int fd = open(path, O_RDONLY | O_DIRECTORY);
+    for (long n; fd >= 0 && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0;) {
+        for (long at = 0; at < n;) {
+            /* struct linux_dirent64: inode, offset, record length, type, name. */
+            const unsigned short len = *(const unsigned short *)(buf + at + 16);
+            const char *name = buf + at + 19;
+            if (!(name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))))
+                unlinkat(fd, name, 0);
+            at += len;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    rmdir(path);
+}
+
+/* Only async-signal-safe calls: unlink, open, getdents64, kill, write,
+ * _exit. */
 static void end_now(void)
 {
     for (int i = 0; i < SLOTS; i++) {
         if (slots[i].used == 1)
             unlink(slots[i].path);
+        else if (slots[i].used == 4)
+            remove_folder_now(slots[i].path);
         else if (slots[i].used == 2 || slots[i].used == 3)
             kill(slots[i].used == 3 ? -slots[i].pid : slots[i].pid, SIGKILL);
     }
@@ -100,6 +127,11 @@ static int take_slot(int kind, pid_t pid, const char *path)
 int omps_interrupt_track_file(const char *path)
 {
     return take_slot(1, 0, path);
+}
+
+int omps_interrupt_track_folder(const char *path)
+{
+    return take_slot(4, 0, path);
 }
 
 int omps_interrupt_track_child(pid_t pid, int group)

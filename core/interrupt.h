@@ -33,6 +33,10 @@ int omps_interrupted(void);
  * removed on a signal).  path is copied. */
 int omps_interrupt_track_file(const char *path);
 
+/* Registers a staging folder (holding files, no folders) that the handler
+ * empties and removes; as omps_interrupt_track_file otherwise. */
+int omps_interrupt_track_folder(const char *path);
+
 /* Registers a child process (or, when group, its process group) that the
  * handler kills with SIGKILL before the process ends. */
 int omps_interrupt_track_child(pid_t pid, int group);

@@ -293,6 +293,7 @@ int omps_history_plot(const struct omps_history *h, const char *dir)
         fprintf(stderr, "ompscale: history plot: cannot write %s: %s\n", dir, strerror(errno));
         return -1;
     }
+    const int slot = omps_interrupt_track_folder(stage);
     char (*files)[600] = calloc(omps_kernel_count() * (h->count + 1) + 1, sizeof *files);
     size_t nfiles = 0;
     int rc = files != NULL ? write_scripts(h, stage, files, &nfiles) : -1;
@@ -307,5 +308,6 @@ int omps_history_plot(const struct omps_history *h, const char *dir)
     }
     free(files);
     omps_remove_folder(stage);
+    omps_interrupt_forget(slot);
     return rc;
 }

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "errors.h"
@@ -156,8 +157,19 @@ int omps_store_open(const char *path, int writable, sqlite3 **db, char *err, siz
                  *path == '\0' ? "empty" : S_ISDIR(st.st_mode) ? "a directory" : "not a file");
         return OMPS_EINVAL;
     }
-    const int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    /* A writer killed mid-transaction (a signal, SIGKILL, a power cut)
+     * leaves a hot journal that only a connection allowed to write can roll
+     * back: a reader then opens the file to write and asks for no writes
+     * (query_only), so its first read restores the last commit. */
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    const int recover = !writable && access(journal, F_OK) == 0 && access(path, W_OK) == 0;
+    const int flags = writable  ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                      : recover ? SQLITE_OPEN_READWRITE
+                                : SQLITE_OPEN_READONLY;
     int rc = sqlite3_open_v2(path, db, flags, NULL) == SQLITE_OK ? 0 : OMPS_EIO;
+    if (rc == 0 && recover)
+        rc = omps_store_exec(*db, "PRAGMA query_only = 1", why, sizeof why);
     if (rc != 0)
         snprintf(why, sizeof why, "%s", *db != NULL ? sqlite3_errmsg(*db) : "out of memory");
     if (rc == 0) {
