@@ -115,7 +115,9 @@ static const char usage_text[] =
     "against the other nodes' rounds pooled, as compare would (unpaired, Holm over\n"
     "the configurations, alpha A (default 0.05) shared out over the nodes): a node\n"
     "slower than the others by more than PCT% (default 10) is named and the exit\n"
-    "code is 1; fleet.csv and fleet.html go to --report DIR (default results/fleet).\n"
+    "code is 1; 3 when a node had nothing decided against the others; the same run\n"
+    "named twice is refused (exit 2, and so in compare); fleet.csv and fleet.html\n"
+    "go to --report DIR (default results/fleet).\n"
     "history add records complete run directories in a SQLite history (default\n"
     "results/history.sqlite): commit, machine, environment, each configuration's\n"
     "rounds, speedup and efficiency, and fit.csv's Amdahl f; a run added again is\n"
@@ -135,8 +137,9 @@ static const char usage_text[] =
     "was confirmed (compare), 2 bad usage or input (also a plan over its budget,\n"
     "or a run directory in use), 3 undecided (compare: a configuration not\n"
     "decided, faulted, missing from NEW, a side interrupted, or different machines;\n"
-    "--inconclusive pass|fail maps it to 0 or 1), 130 interrupted (completed\n"
-    "batches are kept).\n";
+    "--inconclusive pass|fail maps it to 0 or 1), 130 interrupted by SIGINT or\n"
+    "SIGTERM (any command, at once, its temporary files removed; run keeps its\n"
+    "completed batches).\n";
 
 static int cmd_list(void)
 {
