@@ -86,15 +86,8 @@ void omps_interrupt_install(volatile sig_atomic_t *flag)
     sigemptyset(&sa.sa_mask);
     sigaddset(&sa.sa_mask, SIGINT);
     sigaddset(&sa.sa_mask, SIGTERM);
-    /* A signal the parent chose to ignore stays ignored: the sweep's kept
-     * children ignore the terminal's Ctrl-C and are ended by the sweep. */
-    const int sigs[] = {SIGINT, SIGTERM};
-    for (int i = 0; i < 2; i++) {
-        struct sigaction old;
-        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-            continue;
-        sigaction(sigs[i], &sa, NULL);
-    }
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 void omps_interrupt_defer(int on)

@@ -14,9 +14,11 @@
 #include <signal.h>
 #include <sys/types.h>
 
-/* Installs the handler for SIGINT and SIGTERM, except for a signal the
- * process was started ignoring; flag is raised by every signal, whatever
- * the mode.  Called once, first thing in main. */
+/* Installs the handler for SIGINT and SIGTERM (a script's background job
+ * starts with SIGINT ignored; `kill -INT` still ends it); flag is raised
+ * by every signal, whatever the mode.  Called once, first thing in main,
+ * by every command but the sweep's kept child, which ignores the
+ * terminal's Ctrl-C and is ended by the sweep. */
 void omps_interrupt_install(volatile sig_atomic_t *flag);
 
 /* While deferred (on != 0) a first signal only raises the flag, for a

@@ -51,7 +51,7 @@ struct node_verdict {
     size_t slower;       /* configurations confirmed slower than the others */
     size_t worst;        /* the one with the largest ratio among them */
     size_t decided;      /* configurations judged: slower, unchanged or faster */
-    size_t undecided, missing, added; /* and those that were not */
+    size_t missing, added; /* only on the others, only here */
 };
 
 static int parse(int argc, char **argv, struct fleet *f, char *err, size_t len)

@@ -179,8 +179,10 @@ int main(int argc, char **argv)
 {
     /* Every command ends at once on SIGINT or SIGTERM (exit 130), its
      * temporary files removed; the sweep asks for the signal to wait for
-     * the end of its visit (core/interrupt.h). */
-    omps_interrupt_install(&interrupted);
+     * the end of its visit (core/interrupt.h).  The sweep's kept child
+     * keeps the dispositions its parent gave it. */
+    if (argc < 2 || strcmp(argv[1], "child") != 0)
+        omps_interrupt_install(&interrupted);
     if (argc < 2) {
         write_synopsis(stderr);
         return 2;

@@ -85,14 +85,14 @@ install_pictures() {
     while read -r base; do
         [ -n "$base" ] && rm -f "$dir/$base.png" "$dir/$base.svg"
     done <"$stage/.failed"
-    if [ -r "$dir/.pictures" ]; then
-        mv -f "$dir/.pictures" "$dir/.pictures.old"
-    else
-        # A directory from before the list: every name this stage draws.
-        (cd "$dir" && ls -1 {speedup,efficiency,karp-flatt,rate,environments,chunks,splits}-*.png \
-            {overview,overheads,contention,false-sharing,core-to-core}.png 2>/dev/null |
-            sed 's/\.png$//') >"$dir/.pictures.old" || true
-    fi
+    # The last plot's list, and every name this stage draws by pattern (a
+    # directory from before the list has only those).
+    {
+        [ -r "$dir/.pictures" ] && cat "$dir/.pictures"
+        (cd "$dir" && ls -1 {speedup,efficiency,karp-flatt,rate,environments,chunks,splits}-*.{png,svg} \
+            {overview,overheads,contention,false-sharing,core-to-core}.{png,svg} 2>/dev/null |
+            sed 's/\.\(png\|svg\)$//')
+    } | sort -u >"$dir/.pictures.old" || true
     mv -f "$stage/.drawn" "$dir/.pictures"
 }
 

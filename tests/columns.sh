@@ -40,12 +40,14 @@ expect() {
 
 args=(run --quick --kernels copy,midpoint --threads 1,2 --schedules static --repetitions 1 --seed 1)
 "$bin" "${args[@]}" --out "$tmp/run" 2>"$tmp/err" || { echo "FAIL: the sweep: $(tail -2 "$tmp/err")"; exit 1; }
+# compare and fleet refuse one run twice: a second run of the same plan.
+"$bin" "${args[@]}" --out "$tmp/run2" 2>"$tmp/err" || { echo "FAIL: the sweep: $(tail -2 "$tmp/err")"; exit 1; }
 mkdir -p "$tmp/work"
 "$bin" fit "$tmp/run" --seed 1 --data "$tmp/work" 2>/dev/null || echo "note: the fit said more than nothing"
-"$bin" compare "$tmp/run" "$tmp/run" --report "$tmp/cmp" >/dev/null 2>&1
+"$bin" compare "$tmp/run" "$tmp/run2" --report "$tmp/cmp" >/dev/null 2>&1
 "$bin" history add "$tmp/run" --db "$tmp/h.sqlite" >/dev/null 2>&1
 "$bin" history check --db "$tmp/h.sqlite" --report "$tmp/hist" >/dev/null 2>&1
-"$bin" fleet "$tmp/run" "$tmp/run" --report "$tmp/fleet" >/dev/null 2>&1
+"$bin" fleet "$tmp/run" "$tmp/run2" --report "$tmp/fleet" >/dev/null 2>&1
 expect runs.csv "$(head -n 1 "$tmp/run/runs.csv")"
 expect summary.csv "$(head -n 1 "$tmp/run/summary.csv")"
 expect fit.csv "$(head -n 1 "$tmp/run/fit.csv" 2>/dev/null)"

@@ -44,7 +44,14 @@ for column in bind places wait_policy toolchain runtime; do
 done
 
 # The gate keeps environments apart and names them.
-"$bin" compare "$tmp/env" "$tmp/env" --report "$tmp/gate" >"$tmp/gate.out" 2>&1
+# compare refuses one run twice: a copy with one time a little longer.
+cp -r "$tmp/env" "$tmp/env2"
+csv_run 'FNR == 1 { csv_header($0, col); s = csv_need(col, "seconds"); print; next }
+         FNR == 2 { n = csv_split($0, f); f[s] = f[s] * 1.001; line = f[1]
+                    for (i = 2; i <= n; i++) line = line "," f[i]
+                    print line; next }
+         { print }' "$tmp/env/runs.csv" >"$tmp/env2/runs.csv"
+"$bin" compare "$tmp/env" "$tmp/env2" --report "$tmp/gate" >"$tmp/gate.out" 2>&1
 grep -q "threads=2 static:0 bind=spread;wait_policy=passive" "$tmp/gate/compare.md" \
     || bad "compare.md does not name the environment: $(sed -n 8p "$tmp/gate/compare.md")"
 [ "$(grep -c 'copy n=' "$tmp/gate/compare.md")" -eq $((2 * want)) ] \

@@ -32,11 +32,8 @@ fill() {
     true
 }
 
-whole_png() {
-    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
-        [ "$(tail -c 12 "$1" | od -An -tx1 | tr -d ' \n')" = 0000000049454e44ae426082 ]
-}
-whole_svg() { head -c 512 "$1" | grep -q '<svg' && tail -c 64 "$1" | grep -q '</svg>'; }
+# whole_picture FILE: the plot stage's own check (plots/draw.sh).
+. "$(dirname "$plot")/draw.sh"
 
 # no_half DIR WHAT: no empty file, no cut picture, no temporary in DIR.
 no_half() {
@@ -45,8 +42,7 @@ no_half() {
         [ -f "$f" ] || continue
         [ -s "$f" ] || { bad "$what: $(basename "$f") is empty"; continue; }
         case $f in
-            *.png) whole_png "$f" || bad "$what: $(basename "$f") is a cut PNG" ;;
-            *.svg) whole_svg "$f" || bad "$what: $(basename "$f") is a cut SVG" ;;
+            *.png | *.svg) whole_picture "$f" || bad "$what: $(basename "$f") is a cut picture" ;;
         esac
     done
     ls -A "$d" | grep -q -e '\.tmp-' -e '^\.plot-stage' && bad "$what: a temporary is left: $(ls -A "$d" | grep -e tmp -e stage)"

@@ -38,12 +38,12 @@ check_journal() {
 }
 
 # unstarted N DIR MODE: a process killed before it wrote machine.json (the
-# sanitizers' start-up widens that window) may leave DIR with nothing but
-# the lock and a temporary; --resume must say so, and a plain run there
-# must finish.
+# sanitizers' start-up widens that window), or interrupted before its
+# journal (MODE early), may leave DIR with nothing but the lock and a
+# temporary; --resume must say so, and a plain run there must finish.
 unstarted() {
     local i=$1 out=$2
-    [ "$3" = killed ] || { bad "trial $i: no machine.json after an orderly end"; return 1; }
+    [ "$3" = killed ] || [ "$3" = early ] || { bad "trial $i: no machine.json after an orderly end"; return 1; }
     local left
     left=$( (ls -A "$out" 2>/dev/null || true) | grep -v -e '^\.ompscale\.lock$' -e '^\.machine\.json\.tmp-' )
     [ -z "$left" ] || { bad "trial $i: killed before machine.json, but left $left"; return 1; }
@@ -77,6 +77,10 @@ trial() {
     # A signal that lands before main installed its handlers takes the
     # default action: the process dies silently, as a SIGKILL would.
     [ ! -f "$out/machine.json" ] && [ ! -s "$tmp/t$i.err" ] && mode=killed
+    # A signal before the journal (planning, calibration, the latency map)
+    # ends the run at once with exit 130 and writes no machine.json.
+    [ ! -f "$out/machine.json" ] && [ "$rc" -eq 130 ] && grep -q "interrupted" "$tmp/t$i.err" &&
+        mode=early
     if [ ! -f "$out/machine.json" ]; then
         unstarted "$i" "$out" "$mode" || return
         rc=0 mode=finished
@@ -118,5 +122,5 @@ for i in $(seq 26 30); do trial "$i" killed KILL; done
 trial 31 killed INT INT
 rm -rf "$tmp"/t*
 
-echo "$pass passed ($unstarted_trials killed before they started), $fail failed"
+echo "$pass passed ($unstarted_trials ended before their journal), $fail failed"
 [ "$fail" -eq 0 ]

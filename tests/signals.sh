@@ -20,11 +20,8 @@ tmp=$(mktemp -d)
 fail=0 pass=0
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
-whole_png() {
-    [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
-        [ "$(tail -c 12 "$1" | od -An -tx1 | tr -d ' \n')" = 0000000049454e44ae426082 ]
-}
-whole_svg() { head -c 512 "$1" | grep -q '<svg' && tail -c 64 "$1" | grep -q '</svg>'; }
+# whole_picture FILE: the plot stage's own check (plots/draw.sh).
+. "$(dirname "$plot")/draw.sh"
 
 # intact DIR WHAT: no temporary, stage, empty file or cut picture; the
 # page's pictures are there.
@@ -36,8 +33,7 @@ intact() {
         [ -f "$f" ] || continue
         [ -s "$f" ] || [ "$(basename "$f")" = filler ] || bad "$what: $(basename "$f") is empty"
         case $f in
-            *.png) whole_png "$f" || bad "$what: $(basename "$f") is a cut PNG" ;;
-            *.svg) whole_svg "$f" || bad "$what: $(basename "$f") is a cut SVG" ;;
+            *.png | *.svg) whole_picture "$f" || bad "$what: $(basename "$f") is a cut picture" ;;
         esac
     done
     if [ -f "$d/index.html" ]; then
