@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,17 +49,23 @@ static void remove_folder_now(const char *path)
     rmdir(path);
 }
 
-/* Only async-signal-safe calls: unlink, open, getdents64, kill, write,
- * _exit. */
+/* Only async-signal-safe calls: kill, waitpid, unlink, open, getdents64,
+ * write, _exit. */
 static void end_now(void)
 {
+    /* The children first, and waited for, so that none writes into a
+     * staging folder after it is removed. */
+    for (int i = 0; i < SLOTS; i++) {
+        if (slots[i].used == 2 || slots[i].used == 3) {
+            kill(slots[i].used == 3 ? -slots[i].pid : slots[i].pid, SIGKILL);
+            waitpid(slots[i].pid, NULL, 0);
+        }
+    }
     for (int i = 0; i < SLOTS; i++) {
         if (slots[i].used == 1)
             unlink(slots[i].path);
         else if (slots[i].used == 4)
             remove_folder_now(slots[i].path);
-        else if (slots[i].used == 2 || slots[i].used == 3)
-            kill(slots[i].used == 3 ? -slots[i].pid : slots[i].pid, SIGKILL);
     }
     static const char msg[] = "ompscale: interrupted\n";
     ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);

@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,8 +143,16 @@ static const char script_head[] =
  * signal meanwhile kills it (core/interrupt.h). */
 static int run_gnuplot(const char *dir)
 {
+    /* Signals wait while the child is made and registered, so a signal
+     * never finds gnuplot running unregistered. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &old);
     const pid_t pid = fork();
-    const int slot = omps_interrupt_track_child(pid, 0);
+    const int slot = pid > 0 ? omps_interrupt_track_child(pid, 0) : -1;
+    sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid == 0) {
         if (chdir(dir) == 0)
             execlp("gnuplot", "gnuplot", "trends.gp", (char *)NULL);
