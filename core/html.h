@@ -1,6 +1,7 @@
 /*
- * Text into an HTML page: the run's page, the history's and the fleet's
- * write every name and value through this one escape.
+ * The one page frame and text escape of the run's page, the history's and
+ * the fleet's: each starts with omps_html_begin, writes every name and
+ * value through omps_html_text, and ends with omps_html_end.
  */
 #ifndef OMPSCALE_HTML_H
 #define OMPSCALE_HTML_H
@@ -11,5 +12,12 @@
  * path or a host can stand in an element or an attribute; NULL writes
  * nothing. */
 void omps_html_text(FILE *f, const char *s);
+
+/* Writes the page's head (UTF-8, the shared style, then extra_style, which
+ * may be NULL) and its <h1>: "ompscale " then title, escaped. */
+void omps_html_begin(FILE *f, const char *title, const char *extra_style);
+
+/* Closes the page. */
+void omps_html_end(FILE *f);
 
 #endif

@@ -1,40 +1,23 @@
 #include "machine_file.h"
 
+#include "machine_keys.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The type each known top-level key must have, when present (an older
- * file may lack any of them): what ompscale writes (harness/machine.c,
- * harness/run.c), so that a damaged or hand-edited file is refused rather
- * than read as zeros. */
-enum kind { TEXT, WHOLE, NUMBER, FLAG, OBJECT, LIST };
+/* Each key of machine_keys.h with its kind, least value and roles. */
 struct field {
     const char *name;
-    enum kind kind;
-    double min; /* WHOLE and NUMBER: the least value */
+    enum omps_machine_kind kind;
+    double min; /* a number's least value */
+    int roles;
 };
-static const struct field schema[] = {
-    {"date", TEXT, 0},           {"host", TEXT, 0},
-    {"cpu_model", TEXT, 0},      {"physical_cores", WHOLE, 1},
-    {"logical_cpus", WHOLE, 1},  {"usable_cpus", WHOLE, 1},
-    {"affinity", TEXT, 0},       {"llc_bytes", WHOLE, 0},
-    {"cache_line_bytes", WHOLE, 0}, {"caches", LIST, 0},
-    {"compiler", TEXT, 0},       {"compiler_flags", TEXT, 0},
-    {"build_type", TEXT, 0},     {"openmp_version", WHOLE, 0},
-    {"omp_runtime", TEXT, 0},    {"omp_environment", OBJECT, 0},
-    {"git_commit", TEXT, 0},     {"git_dirty", FLAG, 0},
-    {"ompscale_version", TEXT, 0}, {"topology", OBJECT, 0},
-    {"division_ns", NUMBER, 0},  {"fma_gflops", NUMBER, 0},
-    {"git_commit_time", TEXT, 0}, {"copy_stores", TEXT, 0},
-    {"calibration", OBJECT, 0},  {"transparent_hugepages", OBJECT, 0},
-    {"core_to_core_ns", OBJECT, 0}, {"state", TEXT, 0},
-    {"seed", WHOLE, 0},          {"run", OBJECT, 0},
-    {"system", OBJECT, 0},       {"nodes", LIST, 0},
-    {"nodes_alike", FLAG, 0},    {"nodes_differ", TEXT, 0},
-};
+#define OMPS_MACHINE_FIELD(name, kind, least, roles) {#name, kind, least, roles},
+static const struct field schema[] = {OMPS_MACHINE_KEYS(OMPS_MACHINE_FIELD)};
+#define KEY_COUNT (sizeof schema / sizeof schema[0])
 
-static const char *kind_name(enum kind k)
+static const char *kind_name(enum omps_machine_kind k)
 {
     static const char *const names[] = {"a string", "a whole number", "a number",
                                         "true or false", "an object", "a list"};
@@ -44,15 +27,15 @@ static const char *kind_name(enum kind k)
 static int has_kind(json_t *v, const struct field *f)
 {
     switch (f->kind) {
-    case TEXT:
+    case OMPS_MK_TEXT:
         return json_is_string(v);
-    case WHOLE:
+    case OMPS_MK_WHOLE:
         return json_is_integer(v) && (double)json_integer_value(v) >= f->min;
-    case NUMBER:
+    case OMPS_MK_NUMBER:
         return json_is_number(v) && json_number_value(v) >= f->min;
-    case FLAG:
+    case OMPS_MK_FLAG:
         return json_is_boolean(v);
-    case OBJECT:
+    case OMPS_MK_OBJECT:
         return json_is_object(v);
     default:
         return json_is_array(v);
@@ -63,16 +46,15 @@ static int has_kind(json_t *v, const struct field *f)
  * there is none. */
 static int check_schema(json_t *m, const char *path, char *err, size_t err_len)
 {
-    for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++) {
+    for (size_t i = 0; i < KEY_COUNT; i++) {
         json_t *v = json_object_get(m, schema[i].name);
         if (v == NULL || has_kind(v, &schema[i]))
             continue;
         char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        const int number = schema[i].kind == OMPS_MK_WHOLE || schema[i].kind == OMPS_MK_NUMBER;
         snprintf(err, err_len, "%s: \"%s\" is %.60s where %s%s belongs", path, schema[i].name,
                  text != NULL ? text : "?", kind_name(schema[i].kind),
-                 (schema[i].kind == WHOLE || schema[i].kind == NUMBER) && schema[i].min > 0
-                     ? " of 1 or more"
-                     : schema[i].kind == WHOLE || schema[i].kind == NUMBER ? " of 0 or more" : "");
+                 number && schema[i].min > 0 ? " of 1 or more" : number ? " of 0 or more" : "");
         free(text);
         return -1;
     }
@@ -101,31 +83,44 @@ json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len)
     return NULL;
 }
 
-/* The facts that make two runs comparable, in the fingerprint's order. */
-static const char *const facts[] = {"cpu_model", "physical_cores", "logical_cpus",
-                                    "omp_runtime"};
-#define FACT_COUNT (sizeof facts / sizeof facts[0])
+const char *omps_machine_mismatch(json_t *a, json_t *b, int roles)
+{
+    for (size_t i = 0; i < KEY_COUNT; i++) {
+        if ((schema[i].roles & roles) == 0)
+            continue;
+        json_t *x = json_object_get(a, schema[i].name), *y = json_object_get(b, schema[i].name);
+        if ((x == NULL) != (y == NULL) || (x != NULL && !json_equal(x, y)))
+            return schema[i].name;
+    }
+    return NULL;
+}
 
 const char *omps_machines_differ(json_t *a, json_t *b)
 {
-    for (size_t i = 0; i < FACT_COUNT; i++) {
-        json_t *x = json_object_get(a, facts[i]), *y = json_object_get(b, facts[i]);
-        if ((x == NULL) != (y == NULL) || (x != NULL && !json_equal(x, y)))
-            return facts[i];
+    return omps_machine_mismatch(a, b, OMPS_SAME_MACHINE);
+}
+
+int omps_machine_key_known(const char *name)
+{
+    for (size_t i = 0; i < KEY_COUNT; i++) {
+        if (strcmp(schema[i].name, name) == 0)
+            return 1;
     }
-    return NULL;
+    return 0;
 }
 
 void omps_machine_fingerprint(json_t *m, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < FACT_COUNT && used < len; i++) {
-        json_t *v = json_object_get(m, facts[i]);
+    for (size_t i = 0; i < KEY_COUNT && used < len; i++) {
+        if ((schema[i].roles & OMPS_SAME_MACHINE) == 0)
+            continue;
+        json_t *v = json_object_get(m, schema[i].name);
         /* A string as itself, without JSON's quotes: people read it. */
         char *text = v != NULL && !json_is_string(v) ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
         const char *shown = json_is_string(v) ? json_string_value(v) : text != NULL ? text : "?";
-        const int w = snprintf(buf + used, len - used, "%s%s", i > 0 ? " | " : "", shown);
+        const int w = snprintf(buf + used, len - used, "%s%s", used > 0 ? " | " : "", shown);
         used += w > 0 ? (size_t)w : 0;
         free(text);
     }

@@ -17,11 +17,19 @@
  * "PATH: "KEY" is VALUE where KIND belongs". */
 json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len);
 
-/* The machine facts that make two runs comparable: the CPU model, the
- * physical cores, the logical CPUs and the OpenMP runtime.  Returns the
- * first that differs between a and b (or is present in only one of them),
- * or NULL when they are the same machine. */
+/* The first key of machine_keys.h with one of roles (OMPS_SAME_MACHINE,
+ * OMPS_SAME_HOST, OMPS_SAME_BUILD, or'd) whose value differs between a and
+ * b (or is present in only one of them), in the list's order; NULL when
+ * none does.  The one "same" predicate: the gate, the fleet, the fits and
+ * the history ask for the same machine, --resume for all three. */
+const char *omps_machine_mismatch(json_t *a, json_t *b, int roles);
+
+/* omps_machine_mismatch for OMPS_SAME_MACHINE: the CPU model, the
+ * physical cores, the logical CPUs and the OpenMP runtime. */
 const char *omps_machines_differ(json_t *a, json_t *b);
+
+/* Whether name is a key of machine_keys.h. */
+int omps_machine_key_known(const char *name);
 
 /* Writes those facts of m as one line, "CPU | 2 | 2 | libgomp", into buf:
  * two runs have the same fingerprint exactly when omps_machines_differ

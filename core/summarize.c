@@ -10,6 +10,7 @@
 
 #include "errors.h"
 #include "csv_write.h"
+#include "machine_file.h"
 #include "placement.h"
 #include "runs_read.h"
 #include "stats.h"
@@ -172,9 +173,8 @@ static int write_rows(const char *dir, const struct omps_summary_row *rows, size
 /* The division probe machine.json recorded, or NaN. */
 static double recorded_division_ns(const char *dir)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    json_t *m = json_load_file(path, 0, NULL);
+    char why[512];
+    json_t *m = omps_machine_file_load(dir, why, sizeof why);
     json_t *v = json_object_get(m, "division_ns");
     const double ns = json_is_number(v) && json_number_value(v) > 0 ? json_number_value(v) : NAN;
     json_decref(m);

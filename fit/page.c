@@ -580,19 +580,15 @@ static void history_line(FILE *f, const char *page)
         fputs("</a></p>\n", f);
 }
 
+/* The run page's own style, after the shared one (core/html.h). */
 static const char style[] =
-    "body{font-family:sans-serif;max-width:1240px;margin:1em auto;padding:0 1em;color:#222}"
-    "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}"
-    "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
     "table.facts td{overflow-wrap:anywhere}table.facts th{white-space:nowrap}"
-    "img{max-width:100%;border:1px solid #eee}figure{margin:0.5em 0}"
-    "table.headline td:last-child{min-width:12em;max-width:26em}small{color:#666}"
-    ".missing{color:#b00}.noise{color:#8a4b00;margin:0.2em 0}"
+    "figure{margin:0.5em 0}table.headline td:last-child{min-width:12em;max-width:26em}"
+    ".noise{color:#8a4b00;margin:0.2em 0}"
     ".answer{display:flex;gap:1em;align-items:flex-start}.answer>div{flex:1;min-width:0}"
     ".answer>div.roof{flex:0 0 400px;margin-top:3.2em}table.headline{font-size:0.78em}"
     "table.headline td:nth-child(3),table.headline td:nth-child(5){white-space:nowrap}"
-    ".roof ul.advice{font-size:0.85em;padding-left:1.2em}"
-    "h1{margin:0.3em 0;font-size:1.6em}h2{margin:0.5em 0 0.3em}.wide{overflow-x:auto}";
+    ".roof ul.advice{font-size:0.85em;padding-left:1.2em}.wide{overflow-x:auto}";
 
 /* The first screen: the scaling kernels' headline beside the roofline and
  * the advice; the overheads' and counters' rows after them. */
@@ -624,11 +620,9 @@ static int write_page(FILE *f, const char *dir, const char *history,
                                        "placement_modes", "bind", "places", "wait_policy",
                                        "toolchain", "runtime", "result_bitwise",
                                        "result_spread"};
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-               "<title>ompscale run</title>\n<style>%s</style></head><body>\n", style);
-    fputs("<h1>ompscale run: ", f);
-    omps_html_text(f, dir);
-    fputs("</h1>\n", f);
+    char title[4200];
+    snprintf(title, sizeof title, "run: %s", dir);
+    omps_html_begin(f, title, style);
     history_line(f, history);
     answer_section(f, dir, c);
     machine_section(f, dir, c);
@@ -637,7 +631,7 @@ static int write_page(FILE *f, const char *dir, const char *history,
     fputs("<h2>Summary (95% intervals over rounds)</h2>\n", f);
     csv_table(f, sum, cols, sizeof cols / sizeof cols[0]);
     compare_section(f, dir);
-    fputs("</body></html>\n", f);
+    omps_html_end(f);
     return ferror(f) ? -1 : 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "machine_file.h"
 #include "registry.h"
 
 /* Whether p and q lie on one sweep curve: the same configuration but for
@@ -239,9 +240,8 @@ void pic_environments_picture(struct pic_catalogue *c, const struct omps_kernel 
  */
 static int latency_file(struct pic_catalogue *c, const char *dir, struct pic_text *cpus)
 {
-    char path[4400];
-    snprintf(path, sizeof path, "%s/machine.json", dir);
-    json_t *m = json_load_file(path, 0, NULL);
+    char why[512];
+    json_t *m = omps_machine_file_load(dir, why, sizeof why);
     json_t *map = json_object_get(m, "core_to_core_ns");
     json_t *list = json_object_get(map, "cpus"), *ns = json_object_get(map, "ns");
     const size_t n = json_array_size(list);

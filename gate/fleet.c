@@ -288,16 +288,23 @@ static int write_page(const struct fleet *f, const struct node_verdict *v, size_
         omps_outfile_error(&o, why, len);
         return -1;
     }
-    fprintf(o.f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                 "<title>ompscale fleet</title><style>body{font-family:sans-serif;max-width:"
-                 "1100px;margin:1em auto}.slow{color:#b00}.unjudged{color:#a60}</style></head><body>\n"
-                 "<h1>ompscale fleet: %zu nodes</h1>\n<p>%zu node%s slower than the others by "
+    char title[64];
+    snprintf(title, sizeof title, "fleet: %zu nodes", f->n);
+    omps_html_begin(o.f, title, NULL);
+    size_t unjudged = 0;
+    for (size_t i = 0; i < f->n; i++)
+        unjudged += v[i].slower == 0 && v[i].decided == 0;
+    fprintf(o.f, "<p>%zu node%s slower than the others by "
                  "more than %.0f%% (Holm over configurations, alpha %.3g shared out over the "
-                 "nodes); every judgement is in <a href=\"fleet.csv\">fleet.csv</a>.</p>\n<ul>\n",
-            f->n, named, named == 1 ? " is" : "s are", 100 * f->threshold, f->alpha);
+                 "nodes)%s; every judgement is in <a href=\"fleet.csv\">fleet.csv</a>.</p>\n"
+                 "<ul>\n",
+            named, named == 1 ? " is" : "s are", 100 * f->threshold, f->alpha,
+            unjudged > 0 ? "; the nodes not judged had nothing decided against the others, so "
+                           "the fleet cannot say they are in line" : "");
     for (size_t i = 0; i < f->n; i++)
         node_line(o.f, f, i, &v[i], 1);
-    fputs("</ul>\n</body></html>\n", o.f);
+    fputs("</ul>\n", o.f);
+    omps_html_end(o.f);
     if (omps_outfile_commit(&o) == 0)
         return 0;
     omps_outfile_error(&o, why, len);

@@ -22,6 +22,7 @@
 #include "journal.h"
 #include "machine.h"
 #include "machine_file.h"
+#include "machine_keys.h"
 #include "plan.h"
 #include "probe.h"
 #include "ranks.h"
@@ -101,24 +102,6 @@ static int parse(struct run *r, int argc, char **argv)
 
 /* ---- resume ----------------------------------------------------------- */
 
-/* Keys of machine.json that must match for a run to be continued, beyond
- * the same machine (omps_machines_differ): the host and its topology. */
-static const char *const same_host_keys[] = {"host", "topology"};
-static const char *const same_build_keys[] = {"ompscale_version", "git_commit", "git_dirty",
-                                              "compiler", "compiler_flags"};
-
-static int differs(json_t *old, json_t *now, const char *const *keys, size_t n,
-                   const char **which)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!json_equal(json_object_get(old, keys[i]), json_object_get(now, keys[i]))) {
-            *which = keys[i];
-            return 1;
-        }
-    }
-    return 0;
-}
-
 static int check_same(struct run *r, const char *dir)
 {
     json_t *now = omps_machine_json(&r->machine);
@@ -126,9 +109,14 @@ static int check_same(struct run *r, const char *dir)
     int rc = OMPS_OK;
     if (now == NULL)
         return OMPS_ENOMEM;
-    if (differs(r->resumed, now, same_build_keys, 5, &which) ||
-        differs(r->resumed, now, same_host_keys, 2, &which) ||
-        (which = omps_machines_differ(r->resumed, now)) != NULL) {
+    /* The same build on the same host of the same machine (machine_keys.h);
+     * another version first, since --force cannot continue that. */
+    if (!json_equal(json_object_get(r->resumed, "ompscale_version"),
+                    json_object_get(now, "ompscale_version")))
+        which = "ompscale_version";
+    else if ((which = omps_machine_mismatch(r->resumed, now, OMPS_SAME_BUILD)) == NULL)
+        which = omps_machine_mismatch(r->resumed, now, OMPS_SAME_HOST | OMPS_SAME_MACHINE);
+    if (which != NULL) {
         if (strcmp(which, "ompscale_version") == 0 || !r->opts.force) {
             snprintf(r->err, sizeof r->err,
                      "--resume: %s was made with another %s%s", dir, which,

@@ -213,11 +213,7 @@ static int write_page(const char *dir, const struct omps_history *h, char (*file
     if (omps_outfile_open(&o, dir, "index.html") != 0)
         return -1;
     FILE *f = o.f;
-    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ompscale history"
-          "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
-          "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;"
-          "font-size:90%}.worse{color:#c0392b}.better{color:#27ae60}img{max-width:100%}"
-          "</style></head><body>\n<h1>ompscale history</h1>\n", f);
+    omps_html_begin(f, "history", NULL);
     changes_table(f, h);
     fputs("<p>Every change point is in <a href=\"changes.csv\">changes.csv</a>.</p>\n"
           "<h2>Machines</h2>\n<ol>\n", f);
@@ -229,7 +225,7 @@ static int write_page(const char *dir, const struct omps_history *h, char (*file
     fputs("</ol>\n<h2>Trends</h2>\n", f);
     for (size_t i = 0; i < nfiles; i++)
         fprintf(f, "<p><img src=\"%s.png\" alt=\"%s\"></p>\n", files[i], files[i]);
-    fputs("</body></html>\n", f);
+    omps_html_end(f);
     return omps_outfile_commit(&o);
 }
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The columns docs/reference.md lists ("The columns, exactly") are the
 # headers a real run writes: runs.csv and summary.csv from a tiny sweep,
-# fit.csv and pictures.csv from its fit, compare.csv from comparing it with itself,
-# changes.csv from a history of it, fleet.csv from a fleet of it twice, and
-# the --dry-run plan.
+# fit.csv and pictures.csv from its fit, compare.csv from comparing it with a second run,
+# changes.csv from a history of it, fleet.csv from a fleet of it and a second
+# run, the --dry-run plan, and machine.json's top-level keys.
 #
 # Usage: columns.sh OMPSCALE SOURCE_DIR
 set -u
@@ -58,4 +58,14 @@ expect compare.csv "$(head -n 1 "$tmp/cmp/compare.csv" 2>/dev/null)"
 expect fleet.csv "$(head -n 1 "$tmp/fleet/fleet.csv" 2>/dev/null)"
 expect changes.csv "$(head -n 1 "$tmp/hist/changes.csv" 2>/dev/null)"
 expect --dry-run "$("$bin" "${args[@]}" --dry-run 2>/dev/null | head -n 1)"
+# machine.json: every top-level key the run wrote is on the documented line.
+keys=$(documented machine.json)
+written=$(sed -n 's/^  "\([a-z_0-9]*\)":.*/\1/p' "$tmp/run/machine.json")
+for key in $written; do
+    case ",$keys," in
+        *",$key,"*) ;;
+        *) echo "FAIL: machine.json writes '$key', which docs/reference.md does not list"; fail=$((fail + 1)) ;;
+    esac
+done
+[ -n "$written" ] && [ -n "$keys" ] && echo "ok: machine.json" || { echo "FAIL: machine.json's keys"; fail=$((fail + 1)); }
 [ "$fail" -eq 0 ]

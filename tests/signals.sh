@@ -31,7 +31,8 @@ intact() {
     ls -A "$d" | grep -q -e '\.tmp-' -e '^\.plot-stage' && bad "$what: left $(ls -A "$d" | grep -e tmp -e stage | head -3)"
     for f in "$d"/*; do
         [ -f "$f" ] || continue
-        [ -s "$f" ] || [ "$(basename "$f")" = filler ] || bad "$what: $(basename "$f") is empty"
+        # SQLite's own rollback journal may be left empty: not a hot journal.
+        [ -s "$f" ] || [ "${f%-journal}" != "$f" ] || bad "$what: $(basename "$f") is empty"
         case $f in
             *.png | *.svg) whole_picture "$f" || bad "$what: $(basename "$f") is a cut picture" ;;
         esac

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "csv_write.h"
+#include "machine_file.h"
 #include "stats.h"
 #include "table.h"
 #include "registry.h"
@@ -239,6 +240,18 @@ static void check_json(const char *name, const char *key)
     for (size_t i = 0; root && !strcmp(name, "machine.json") && i < 11; i++)
         CHECK_REPORT(json_object_get(root, machine_keys[i]) != NULL, "machine.json lacks %s",
                      machine_keys[i]);
+    /* Every key written is one of core/machine_keys.h's, and the whole file
+     * passes the one loader's kinds. */
+    const char *k;
+    json_t *v;
+    json_object_foreach(strcmp(name, "machine.json") == 0 ? root : NULL, k, v)
+        CHECK_REPORT(omps_machine_key_known(k), "machine.json writes '%s', which "
+                     "core/machine_keys.h lacks", k);
+    char why[1024];
+    json_t *loaded = strcmp(name, "machine.json") == 0 ? omps_machine_file_load(dir, why, sizeof why)
+                                                      : NULL;
+    CHECK_REPORT(loaded != NULL || strcmp(name, "machine.json") != 0, "%s", why);
+    json_decref(loaded);
     json_decref(root);
 }
 
