@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "errors.h"
+
 #define USAGE_WIDTH 88
 
 const struct omps_option *omps_option_find(const struct omps_option *opts, size_t count,
@@ -28,4 +30,10 @@ void omps_usage_write(FILE *f, const char *lead, const char *head,
         column += fprintf(f, " %s", opts[i].usage);
     }
     fputc('\n', f);
+}
+
+int omps_option_unhandled(const char *name, char *err, size_t err_len)
+{
+    snprintf(err, err_len, "%s has no handler in this build (a bug: please report it)", name);
+    return OMPS_EINVAL;
 }

@@ -30,4 +30,11 @@ const struct omps_option *omps_option_find(const struct omps_option *opts, size_
 void omps_usage_write(FILE *f, const char *lead, const char *head,
                       const struct omps_option *opts, size_t count, int form);
 
+/* For an option that is in a command's table but that its parser has no
+ * case for: says so in err ("--name has no handler in this build (a bug:
+ * please report it)") and returns OMPS_EINVAL, so that such an option is
+ * refused rather than setting another one; tests/synopsis.sh tries every
+ * option of every command for this message. */
+int omps_option_unhandled(const char *name, char *err, size_t err_len);
+
 #endif

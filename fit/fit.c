@@ -592,29 +592,44 @@ static int apply_fit_option(int id, const char *value, struct fit_args *a, uint6
             return -1;
         a->with[a->nwith++] = value;
         return 0;
-    default:
+    case OPT_SEED:
         if (omps_parse_long(value, 0, 0x7fffffffffffffffL, &v) != 0)
             return -1;
         *seed = (uint64_t)v;
         return 0;
+    default:
+        return -2; /* in the table without a case here (a bug) */
     }
 }
 
 static int parse_fit_args(int argc, char **argv, struct fit_args *a, uint64_t *seed)
 {
+    char err[512];
     for (int i = 0; i < argc; i++) {
-        const struct omps_option *opt =
-            omps_option_find(omps_fit_options, omps_fit_option_count, argv[i], strlen(argv[i]));
-        if (opt != NULL && i + 1 < argc &&
-            apply_fit_option(opt->id, argv[i + 1], a, seed) == 0) {
-            i++;
-        } else if (opt == NULL && a->dir == NULL && strncmp(argv[i], "--", 2) != 0) {
-            a->dir = argv[i];
-        } else {
-            fprintf(stderr, "ompscale: fit: unexpected argument '%s' (see 'ompscale --help')\n",
-                    argv[i]);
-            return -1;
+        const char *arg = argv[i];
+        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+        const struct omps_option *opt = omps_option_find(
+            omps_fit_options, omps_fit_option_count, arg, eq ? (size_t)(eq - arg) : strlen(arg));
+        if (opt == NULL && a->dir == NULL && strncmp(arg, "--", 2) != 0) {
+            a->dir = arg;
+            continue;
         }
+        const char *value = eq != NULL ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
+        const int rc = opt != NULL && value != NULL ? apply_fit_option(opt->id, value, a, seed)
+                                                    : -1;
+        if (rc == 0) {
+            i += eq == NULL;
+            continue;
+        }
+        if (rc == -2)
+            omps_option_unhandled(opt->name, err, sizeof err);
+        else if (opt != NULL)
+            snprintf(err, sizeof err, "%s: '%s' will not do (see 'ompscale --help')", opt->name,
+                     value != NULL ? value : "(none)");
+        else
+            snprintf(err, sizeof err, "unexpected argument '%s' (see 'ompscale --help')", arg);
+        fprintf(stderr, "ompscale: fit: %s\n", err);
+        return -1;
     }
     if (a->dir != NULL)
         return 0;

@@ -103,10 +103,12 @@ static int parse_number_option(int id, const char *value, struct omps_compare_op
 static int apply_option(const struct omps_option *opt, const char *value,
                         struct omps_compare_options *o, char *err, size_t err_len)
 {
-    if (!opt->takes_value) {
+    if (opt->id == OPT_ALLOW_DIFFERENT) {
         o->allow_different_machines = 1;
         return OMPS_OK;
     }
+    if (!opt->takes_value)
+        return omps_option_unhandled(opt->name, err, err_len);
     if (value == NULL) {
         snprintf(err, err_len, "%s needs a value", opt->name);
         return OMPS_EINVAL;
@@ -122,8 +124,11 @@ static int apply_option(const struct omps_option *opt, const char *value,
         return parse_looks(value, o, err, err_len);
     case OPT_INCONCLUSIVE:
         return parse_inconclusive(value, o, err, err_len);
-    default:
+    case OPT_THRESHOLD:
+    case OPT_ALPHA:
         return parse_number_option(opt->id, value, o, err, err_len);
+    default:
+        return omps_option_unhandled(opt->name, err, err_len);
     }
 }
 
@@ -136,10 +141,19 @@ int omps_parse_compare_args(int argc, char **argv,
     *o = (struct omps_compare_options){.threshold = 0.05, .alpha = 0.05};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        const struct omps_option *opt =
-            omps_option_find(omps_compare_option_table, omps_compare_option_count, a, strlen(a));
+        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+        const struct omps_option *opt = omps_option_find(
+            omps_compare_option_table, omps_compare_option_count, a,
+            eq != NULL ? (size_t)(eq - a) : strlen(a));
+        if (opt != NULL && eq != NULL && !opt->takes_value) {
+            snprintf(err, err_len, "%s takes no value", opt->name);
+            return OMPS_EINVAL;
+        }
         if (opt != NULL) {
-            const char *value = opt->takes_value && i + 1 < argc ? argv[++i] : NULL;
+            const char *value = !opt->takes_value ? NULL
+                                : eq != NULL      ? eq + 1
+                                : i + 1 < argc    ? argv[++i]
+                                                  : NULL;
             if (apply_option(opt, value, o, err, err_len))
                 return OMPS_EINVAL;
         } else if (strncmp(a, "--", 2) == 0 || ndirs == 2) {

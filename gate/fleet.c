@@ -54,34 +54,53 @@ struct node_verdict {
     size_t missing, added; /* only on the others, only here */
 };
 
+/* Applies one option's value; 0, or -1 with err. */
+static int apply(const struct omps_option *o, const char *value, struct fleet *f, char *err,
+                 size_t len)
+{
+    double v = 0;
+    const int number = omps_parse_double(value, &v) == 0;
+    switch (o->id) {
+    case OPT_REPORT:
+        f->report = value;
+        return 0;
+    case OPT_ALPHA:
+        if (number && v > 0 && v < 1) {
+            f->alpha = v;
+            return 0;
+        }
+        snprintf(err, len, "--alpha: '%s' is not a number in (0, 1)", value);
+        return -1;
+    case OPT_THRESHOLD:
+        if (number && v >= 0 && v < 1000) {
+            f->threshold = v / 100.0;
+            return 0;
+        }
+        snprintf(err, len, "--threshold: '%s' is not a number in [0, 1000)", value);
+        return -1;
+    default:
+        return omps_option_unhandled(o->name, err, len);
+    }
+}
+
 static int parse(int argc, char **argv, struct fleet *f, char *err, size_t len)
 {
     *f = (struct fleet){.threshold = 0.10, .alpha = 0.05, .report = "results/fleet"};
     for (int i = 0; i < argc; i++) {
-        const struct omps_option *o =
-            omps_option_find(omps_fleet_options, omps_fleet_option_count, argv[i], strlen(argv[i]));
-        double v = 0;
+        const char *eq = strncmp(argv[i], "--", 2) == 0 ? strchr(argv[i], '=') : NULL;
+        const struct omps_option *o = omps_option_find(
+            omps_fleet_options, omps_fleet_option_count, argv[i],
+            eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]));
         if (o == NULL && strncmp(argv[i], "--", 2) != 0 && f->n < MAX_NODES) {
             f->dirs[f->n++] = argv[i];
             continue;
         }
-        if (o == NULL || i + 1 >= argc) {
+        if (o == NULL || (eq == NULL && i + 1 >= argc)) {
             snprintf(err, len, "unexpected argument '%s' (see 'ompscale --help')", argv[i]);
             return -1;
         }
-        const char *value = argv[++i];
-        if (o->id == OPT_REPORT) {
-            f->report = value;
-        } else if (omps_parse_double(value, &v) != 0 ||
-                   (o->id == OPT_ALPHA ? !(v > 0 && v < 1) : !(v >= 0 && v < 1000))) {
-            snprintf(err, len, "%s: '%s' is not a number in %s", o->name, value,
-                     o->id == OPT_ALPHA ? "(0, 1)" : "[0, 1000)");
+        if (apply(o, eq != NULL ? eq + 1 : argv[++i], f, err, len) != 0)
             return -1;
-        } else if (o->id == OPT_ALPHA) {
-            f->alpha = v;
-        } else {
-            f->threshold = v / 100.0;
-        }
     }
     if (f->n >= 2)
         return 0;

@@ -513,10 +513,12 @@ static int apply_valued_option(int id, const char *name, const char *value,
     }
     if (id == OPT_SIZE)
         return omps_parse_size(value, &o->sizes[o->nsizes++], err, err_len);
-    return omps_parse_set(value, &o->sets[o->nsets++], err, err_len);
+    if (id == OPT_SET)
+        return omps_parse_set(value, &o->sets[o->nsets++], err, err_len);
+    return omps_option_unhandled(name, err, err_len);
 }
 
-/* The field a flag sets. */
+/* The field a flag sets; NULL for an option without one (a bug). */
 static int *flag_field(int id, struct omps_run_options *o)
 {
     switch (id) {
@@ -524,7 +526,8 @@ static int *flag_field(int id, struct omps_run_options *o)
     case OPT_DRY_RUN: return &o->dry_run;
     case OPT_FORCE: return &o->force;
     case OPT_AUTO_ENVIRONMENTS: return &o->auto_environments;
-    default: return &o->oversubscribe;
+    case OPT_OVERSUBSCRIBE: return &o->oversubscribe;
+    default: return NULL;
     }
 }
 
@@ -548,7 +551,10 @@ int omps_parse_run_args(int argc, char **argv, int logical_cpus,
             return OMPS_EINVAL;
         }
         if (!opt->takes_value) {
-            *flag_field(opt->id, opts) = 1;
+            int *field = flag_field(opt->id, opts);
+            if (field == NULL)
+                return omps_option_unhandled(opt->name, err, err_len);
+            *field = 1;
             continue;
         }
         const char *value = eq != NULL ? eq + 1 : NULL;

@@ -61,7 +61,8 @@ static const struct omps_option *find_option(const char *arg, int form, const ch
 }
 
 /* Applies one option's value; returns 0, or -1 with err. */
-static int apply(int id, const char *value, struct history_args *a, char *err, size_t len)
+static int apply(int id, const char *name, const char *value, struct history_args *a, char *err,
+                 size_t len)
 {
     long v = 0;
     double d = 0;
@@ -77,13 +78,15 @@ static int apply(int id, const char *value, struct history_args *a, char *err, s
         }
         snprintf(err, len, "--last: '%s' is not a whole number of runs from 1", value);
         return -1;
-    default:
+    case OPT_ALPHA:
         if (omps_parse_double(value, &d) == 0 && d > 0 && d < 1) {
             a->alpha = d;
             return 0;
         }
         snprintf(err, len, "--alpha: '%s' is not a number in (0, 1)", value);
         return -1;
+    default:
+        return omps_option_unhandled(name, err, len);
     }
 }
 
@@ -109,15 +112,17 @@ static int parse_args(int argc, char **argv, int form, struct history_args *a, c
             a->dirs[a->ndirs++] = argv[i];
             continue;
         }
-        if (!o->takes_value) {
+        if (o->id == OPT_ALLOW_INTERRUPTED) {
             a->allow_interrupted = 1;
             continue;
         }
+        if (!o->takes_value)
+            return omps_option_unhandled(o->name, err, len);
         if (value == NULL && i + 1 >= argc) {
             snprintf(err, len, "%s needs a value", o->name);
             return -1;
         }
-        if (apply(o->id, value != NULL ? value : argv[++i], a, err, len) != 0)
+        if (apply(o->id, o->name, value != NULL ? value : argv[++i], a, err, len) != 0)
             return -1;
     }
     return 0;
