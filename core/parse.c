@@ -105,3 +105,25 @@ int omps_make_dirs(const char *dir)
     }
     return 0;
 }
+
+int omps_parse_alpha(const char *value, double *alpha, char *err, size_t err_len)
+{
+    double v;
+    if (omps_parse_double(value, &v) == 0 && v > 0 && v < 1) {
+        *alpha = v;
+        return 0;
+    }
+    snprintf(err, err_len, "--alpha: '%s' is not a number in (0, 1)", value);
+    return -1;
+}
+
+int omps_parse_threshold(const char *value, double *fraction, char *err, size_t err_len)
+{
+    double v;
+    if (omps_parse_double(value, &v) == 0 && v >= 0 && v < 1000) {
+        *fraction = v / 100.0;
+        return 0;
+    }
+    snprintf(err, err_len, "--threshold: '%s' is not a percentage in [0, 1000)", value);
+    return -1;
+}

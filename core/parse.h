@@ -19,4 +19,12 @@ int omps_parse_duration(const char *text, double *seconds);
 /* Creates dir and its missing parents, like mkdir -p; 0 or -1 (errno). */
 int omps_make_dirs(const char *dir);
 
+/* --alpha A of compare, fleet and history: a level in (0, 1).  Returns 0,
+ * or -1 with err "--alpha: 'A' is not a number in (0, 1)". */
+int omps_parse_alpha(const char *value, double *alpha, char *err, size_t err_len);
+
+/* --threshold PCT of compare and fleet: a percentage in [0, 1000), stored
+ * as a fraction.  Returns 0, or -1 with err naming the option. */
+int omps_parse_threshold(const char *value, double *fraction, char *err, size_t err_len);
+
 #endif

@@ -77,28 +77,6 @@ const struct omps_option omps_compare_option_table[] = {
 const size_t omps_compare_option_count =
     sizeof omps_compare_option_table / sizeof omps_compare_option_table[0];
 
-/* Parses --threshold PCT or --alpha A. */
-static int parse_number_option(int id, const char *value, struct omps_compare_options *o,
-                               char *err, size_t err_len)
-{
-    double v;
-    const int number = omps_parse_double(value, &v) == 0;
-    if (id == OPT_ALPHA) {
-        if (number && v > 0 && v < 1) {
-            o->alpha = v;
-            return OMPS_OK;
-        }
-        snprintf(err, err_len, "--alpha: '%s' is not a number in (0, 1)", value);
-        return OMPS_EINVAL;
-    }
-    if (number && v >= 0 && v < 1000) {
-        o->threshold = v / 100.0;
-        return OMPS_OK;
-    }
-    snprintf(err, err_len, "--threshold: '%s' is not a percentage in [0, 1000)", value);
-    return OMPS_EINVAL;
-}
-
 /* Applies one option; value is NULL for a flag or a value that is missing. */
 static int apply_option(const struct omps_option *opt, const char *value,
                         struct omps_compare_options *o, char *err, size_t err_len)
@@ -125,8 +103,10 @@ static int apply_option(const struct omps_option *opt, const char *value,
     case OPT_INCONCLUSIVE:
         return parse_inconclusive(value, o, err, err_len);
     case OPT_THRESHOLD:
+        return omps_parse_threshold(value, &o->threshold, err, err_len) == 0 ? OMPS_OK
+                                                                             : OMPS_EINVAL;
     case OPT_ALPHA:
-        return parse_number_option(opt->id, value, o, err, err_len);
+        return omps_parse_alpha(value, &o->alpha, err, err_len) == 0 ? OMPS_OK : OMPS_EINVAL;
     default:
         return omps_option_unhandled(opt->name, err, err_len);
     }

@@ -58,26 +58,14 @@ struct node_verdict {
 static int apply(const struct omps_option *o, const char *value, struct fleet *f, char *err,
                  size_t len)
 {
-    double v = 0;
-    const int number = omps_parse_double(value, &v) == 0;
     switch (o->id) {
     case OPT_REPORT:
         f->report = value;
         return 0;
     case OPT_ALPHA:
-        if (number && v > 0 && v < 1) {
-            f->alpha = v;
-            return 0;
-        }
-        snprintf(err, len, "--alpha: '%s' is not a number in (0, 1)", value);
-        return -1;
+        return omps_parse_alpha(value, &f->alpha, err, len);
     case OPT_THRESHOLD:
-        if (number && v >= 0 && v < 1000) {
-            f->threshold = v / 100.0;
-            return 0;
-        }
-        snprintf(err, len, "--threshold: '%s' is not a number in [0, 1000)", value);
-        return -1;
+        return omps_parse_threshold(value, &f->threshold, err, len);
     default:
         return omps_option_unhandled(o->name, err, len);
     }

@@ -65,7 +65,6 @@ static int apply(int id, const char *name, const char *value, struct history_arg
                  size_t len)
 {
     long v = 0;
-    double d = 0;
     switch (id) {
     case OPT_DB: a->db = value; return 0;
     case OPT_REPORT: a->report = value; return 0;
@@ -79,12 +78,7 @@ static int apply(int id, const char *name, const char *value, struct history_arg
         snprintf(err, len, "--last: '%s' is not a whole number of runs from 1", value);
         return -1;
     case OPT_ALPHA:
-        if (omps_parse_double(value, &d) == 0 && d > 0 && d < 1) {
-            a->alpha = d;
-            return 0;
-        }
-        snprintf(err, len, "--alpha: '%s' is not a number in (0, 1)", value);
-        return -1;
+        return omps_parse_alpha(value, &a->alpha, err, len);
     default:
         return omps_option_unhandled(name, err, len);
     }
