@@ -1,10 +1,12 @@
 /*
  * The small parsers every layer shares: whole numbers, finite numbers and
- * durations, each all or nothing (a trailing character is an error), and
- * mkdir -p.
+ * durations, each all or nothing (a trailing character is an error), the
+ * gate's --alpha and --threshold, and mkdir -p.
  */
 #ifndef OMPS_PARSE_H
 #define OMPS_PARSE_H
+
+#include <stddef.h>
 
 /* Parses a whole decimal integer in [lo, hi]; 0 or OMPS_EINVAL. */
 int omps_parse_long(const char *text, long lo, long hi, long *out);
