@@ -33,9 +33,16 @@ run_child() {
     return "$rc"
 }
 
-commit_begin() { committing=1; }
+# errexit is off while committing: a signal the handler only notes during
+# a command there could otherwise end the script with that command's
+# status (seen: exit 1 midway through removing old pictures).
+commit_begin() {
+    committing=1
+    set +e
+}
 
 commit_end() {
+    set -e
     committing=0
     if [ "$pending" -eq 1 ]; then
         echo "plots: interrupted (after the pictures and page were replaced)" >&2
