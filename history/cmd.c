@@ -124,9 +124,11 @@ static int parse_args(int argc, char **argv, int form, struct history_args *a, c
 
 /* A store this add is making: removed (with its journal) on a signal
  * (core/interrupt.h) or a failure until a run is committed into it, so a
- * refused or failed first add leaves no file behind.  Another add that
- * opens the new file meanwhile and commits first makes it a store with
- * runs, and then it is kept. */
+ * refused or failed first add leaves no file behind.  After a failure it
+ * is removed only when it holds no run, so another add that opened the new
+ * file meanwhile and committed keeps its run; a signal in that window does
+ * not look, and would remove that run too (two first adds at once, one of
+ * them interrupted). */
 struct new_store {
     const char *path;
     int made;     /* the file did not exist before this add */
