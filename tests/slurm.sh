@@ -133,6 +133,8 @@ done
 
 # submit NAME MODE ARGS...: the batch script users copy, on every node, with
 # a time limit of 4 minutes; sbatch --wait returns the job's exit code.
+# submit NAME MODE ARGS...: the job's exit code must be 0, or one of
+# $ALSO_OK (a fleet of two noisy nodes may judge nothing: exit 3).
 submit() {
     local name=$1 mode=$2 rc
     shift 2
@@ -141,7 +143,8 @@ submit() {
         "$src/tools/slurm-run.sh" "$@" >"$tmp/$name.sbatch" 2>&1
     rc=$?
     [ "$rc" -ne 124 ] || no "$name: sbatch --wait did not return within 300 s"
-    [ "$rc" -eq 0 ] || no "$name: the job failed: exit $rc: $(cat "$tmp/$name.sbatch"; tail -n 5 "$tmp/$name.out")"
+    [ "$rc" -eq 0 ] || [[ " ${ALSO_OK:-} " == *" $rc "* ]] ||
+        no "$name: the job failed: exit $rc: $(cat "$tmp/$name.sbatch"; tail -n 5 "$tmp/$name.out")"
     grep -q "^Submitted batch job" "$tmp/$name.sbatch" || no "$name: sbatch did not submit"
     grep -q "ompscale: job [0-9]*: $nodes node(s)" "$tmp/$name.out" ||
         no "$name: the job did not say what it ran on"
@@ -172,7 +175,11 @@ for name in $names; do
         no "the ranks did not run on $name under Slurm"
 done
 if [ "$nodes" -gt 1 ]; then
-    submit fleet fleet --quick --kernels midpoint --threads 1,2 --repetitions 8
+    # Both nodes share this machine's two CPUs at once: a node may have
+    # nothing decided against the other, which the fleet says (exit 3)
+    # rather than calling it in line; this checks the plumbing, and
+    # tests/fleet.sh the verdicts.
+    ALSO_OK=3 submit fleet fleet --quick --kernels midpoint --threads 1,2 --repetitions 8
     for name in $names; do check_run "$tmp/fleet/fleet/$name" 8; done
     [ -s "$tmp/fleet/fleet-report/fleet.csv" ] || no "MODE=fleet wrote no fleet report"
 fi
