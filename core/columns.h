@@ -257,6 +257,7 @@
 #define OMPS_PICTURE_INDEX(name, type, value) OMPS_PICTURE_##name,
 #define OMPS_HEADLINE_INDEX(name, type, value) OMPS_HEADLINE_##name,
 #define OMPS_ADVICE_INDEX(name, type, value) OMPS_ADVICE_##name,
+#define OMPS_FIT_INDEX(name, type, value) OMPS_FIT_##name,
 enum omps_runs_column { OMPS_RUNS_COLUMNS(OMPS_RUNS_INDEX) OMPS_RUNS_NCOLUMNS };
 enum omps_summary_column { OMPS_SUMMARY_COLUMNS(OMPS_SUMMARY_INDEX) OMPS_SUMMARY_NCOLUMNS };
 enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE_NCOLUMNS };
@@ -264,6 +265,7 @@ enum omps_headline_column {
     OMPS_HEADLINE_COLUMNS(OMPS_HEADLINE_INDEX) OMPS_HEADLINE_NCOLUMNS
 };
 enum omps_advice_column { OMPS_ADVICE_COLUMNS(OMPS_ADVICE_INDEX) OMPS_ADVICE_NCOLUMNS };
+enum omps_fit_column { OMPS_FIT_COLUMNS(OMPS_FIT_INDEX) OMPS_FIT_NCOLUMNS };
 
 /* The header lines (no newline), as string constants. */
 #define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)

@@ -204,6 +204,14 @@ int omps_table_column(const struct omps_table *t, const char *name)
     return -1;
 }
 
+int omps_table_columns(const struct omps_table *t, const char *const *names, size_t n, int *col)
+{
+    int absent = 0;
+    for (size_t i = 0; i < n; i++)
+        absent += (col[i] = omps_table_column(t, names[i])) < 0;
+    return absent;
+}
+
 const char *omps_table_cell(const struct omps_table *t, size_t row, size_t col)
 {
     return t->cells[row * t->ncols + col];

@@ -36,6 +36,11 @@ int omps_table_read_journal(const char *path, struct omps_table *t, char *err,
 /* Returns the index of the named column, or -1. */
 int omps_table_column(const struct omps_table *t, const char *name);
 
+/* col[i] = the index of names[i] (-1 when absent) for i < n: a file's
+ * columns looked up by its core/columns.h list, so that col[OMPS_FIT_value]
+ * is fit.csv's value column.  Returns how many are absent. */
+int omps_table_columns(const struct omps_table *t, const char *const *names, size_t n, int *col);
+
 /* Returns the cell at (row, col); both must be in range. */
 const char *omps_table_cell(const struct omps_table *t, size_t row, size_t col);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "columns.h"
 #include "errors.h"
 #include "files.h"
 #include "gate.h"
@@ -207,14 +208,44 @@ static int insert_points(sqlite3 *db, long long run, const struct omps_side *s,
     return rc;
 }
 
+/* fit.csv's columns the history keeps, in the fits table's order after
+ * its run (core/columns.h's constants: no reader indexes by number). */
+static const int fit_kept[] = {OMPS_FIT_kernel,      OMPS_FIT_params,    OMPS_FIT_n,
+                               OMPS_FIT_schedule,    OMPS_FIT_chunk,     OMPS_FIT_environment,
+                               OMPS_FIT_threads_per_rank, OMPS_FIT_parameter, OMPS_FIT_value,
+                               OMPS_FIT_ci_low,      OMPS_FIT_ci_high,   OMPS_FIT_points};
+#define FIT_KEPT (sizeof fit_kept / sizeof fit_kept[0])
+
+/* Inserts one amdahl row of fit.csv; 0 or OMPS_EIO. */
+static int insert_fit(sqlite3 *db, long long run, const struct omps_table *t, size_t r,
+                      const int *col, char *err, size_t err_len)
+{
+    static const char sql[] = "INSERT INTO fits (run, kernel, params, n, schedule, chunk,"
+                              " environment, threads_per_rank, parameter, value, ci_low,"
+                              " ci_high, points) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    sqlite3_stmt *st = NULL;
+    if (omps_history_prepare(db, sql, &st, err, err_len) != 0)
+        return OMPS_EIO;
+    sqlite3_bind_int64(st, 1, run);
+    for (size_t c = 0; c < FIT_KEPT; c++) {
+        const int at = col[fit_kept[c]];
+        const char *cell = at >= 0 ? omps_table_cell(t, r, (size_t)at) : "0";
+        /* An empty number (a fit that could not say) is NULL. */
+        const int number = fit_kept[c] == OMPS_FIT_value || fit_kept[c] == OMPS_FIT_ci_low ||
+                           fit_kept[c] == OMPS_FIT_ci_high || fit_kept[c] == OMPS_FIT_points;
+        if (*cell == '\0' && number)
+            sqlite3_bind_null(st, (int)c + 2);
+        else
+            sqlite3_bind_text(st, (int)c + 2, cell, -1, SQLITE_TRANSIENT);
+    }
+    return step_once(db, st, err, err_len);
+}
+
 /* fit.csv's Amdahl f of every series, when the run has a fit.csv. */
 static int insert_fits(sqlite3 *db, long long run, const char *dir, int *have, char *err,
                        size_t err_len)
 {
-    static const char *const names[] = {"kernel", "params", "n", "schedule", "chunk",
-                                        "environment", "threads_per_rank", "parameter",
-                                        "value", "ci_low", "ci_high", "points", "model"};
-    enum { NAMES = sizeof names / sizeof names[0] };
+    static const char *const names[] = {OMPS_FIT_COLUMNS(OMPS_COLUMN_STRING)};
     char path[4200];
     snprintf(path, sizeof path, "%s/fit.csv", dir);
     struct omps_table t = {0};
@@ -223,33 +254,25 @@ static int insert_fits(sqlite3 *db, long long run, const char *dir, int *have, c
     if (probe == NULL)
         return 0;
     fclose(probe);
-    int rc = omps_table_read(path, &t, err, err_len), col[NAMES];
-    for (int c = 0; rc == OMPS_OK && c < NAMES; c++) {
-        col[c] = omps_table_column(&t, names[c]);
-        if (col[c] < 0 && c != 6) {
-            snprintf(err, err_len, "%.4000s: no column '%s'", path, names[c]);
+    int col[OMPS_FIT_NCOLUMNS];
+    int rc = omps_table_read(path, &t, err, err_len);
+    if (rc == OMPS_OK)
+        omps_table_columns(&t, names, OMPS_FIT_NCOLUMNS, col);
+    /* Every kept column but threads_per_rank, which older files lack. */
+    for (size_t c = 0; rc == OMPS_OK && c < FIT_KEPT; c++) {
+        if (col[fit_kept[c]] < 0 && fit_kept[c] != OMPS_FIT_threads_per_rank) {
+            snprintf(err, err_len, "%.4000s: no column '%s'", path, names[fit_kept[c]]);
             rc = OMPS_EFORMAT;
         }
     }
-    static const char sql[] = "INSERT INTO fits (run, kernel, params, n, schedule, chunk,"
-                              " environment, threads_per_rank, parameter, value, ci_low,"
-                              " ci_high, points) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    if (rc == OMPS_OK && col[OMPS_FIT_model] < 0) {
+        snprintf(err, err_len, "%.4000s: no column 'model'", path);
+        rc = OMPS_EFORMAT;
+    }
     for (size_t r = 0; rc == OMPS_OK && r < t.nrows; r++) {
-        if (strcmp(omps_table_cell(&t, r, (size_t)col[12]), "amdahl") != 0)
+        if (strcmp(omps_table_cell(&t, r, (size_t)col[OMPS_FIT_model]), "amdahl") != 0)
             continue;
-        sqlite3_stmt *st = NULL;
-        rc = omps_history_prepare(db, sql, &st, err, err_len);
-        if (rc != 0)
-            break;
-        sqlite3_bind_int64(st, 1, run);
-        for (int c = 0; c < 12; c++) {
-            const char *cell = col[c] >= 0 ? omps_table_cell(&t, r, (size_t)col[c]) : "0";
-            if (*cell == '\0' && c >= 8)
-                sqlite3_bind_null(st, c + 2);
-            else
-                sqlite3_bind_text(st, c + 2, cell, -1, SQLITE_TRANSIENT);
-        }
-        rc = step_once(db, st, err, err_len);
+        rc = insert_fit(db, run, &t, r, col, err, err_len);
         *have = 1;
     }
     omps_table_free(&t);

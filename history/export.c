@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "csv_write.h"
+#include "columns.h"
 #include "errors.h"
 #include "history.h"
 #include "key_read.h"
@@ -36,9 +37,12 @@ static long read_metrics(const char *dir, struct metric **out, char *err, size_t
     if (omps_table_read(path, &t, err, err_len) != OMPS_OK)
         return -1;
     const int missing = omps_key_columns_find(&t, key_col);
-    const int median = omps_table_column(&t, "median_s"), lo = omps_table_column(&t, "ci_low_s"),
-              hi = omps_table_column(&t, "ci_high_s"), sp = omps_table_column(&t, "speedup"),
-              reps = omps_table_column(&t, "repetitions"), cores = omps_table_column(&t, "cores");
+    static const char *const names[] = {OMPS_SUMMARY_COLUMNS(OMPS_COLUMN_STRING)};
+    int col[OMPS_SUMMARY_NCOLUMNS];
+    omps_table_columns(&t, names, OMPS_SUMMARY_NCOLUMNS, col);
+    const int median = col[OMPS_SUMMARY_median_s], lo = col[OMPS_SUMMARY_ci_low_s],
+              hi = col[OMPS_SUMMARY_ci_high_s], sp = col[OMPS_SUMMARY_speedup],
+              reps = col[OMPS_SUMMARY_repetitions], cores = col[OMPS_SUMMARY_cores];
     *out = calloc(t.nrows + 1, sizeof **out);
     long n = *out != NULL && missing < 0 && median >= 0 ? 0 : -1;
     if (n < 0)
