@@ -461,10 +461,26 @@ int sweep_visit(struct omps_sweep *s, size_t i)
         snprintf(why, sizeof why, "%.300s: Google Benchmark ran nothing", name);
         sweep_mark_dead(s, t, why, "Google Benchmark ran nothing");
     }
+    sweep_end_visit(s, t, t0, at_start.setup);
+    return rc != OMPS_OK ? rc : s->io_failed;
+}
+
+int sweep_begin_visit(struct omps_sweep *s, size_t k, size_t n, size_t i)
+{
+    if (sweep_now() - s->started + sweep_visit_cost(s, i) > s->opts->budget) {
+        s->out->budget_spent = 1;
+        return 0;
+    }
+    sweep_show_progress(s, k, n, i);
+    sweep_probe_placement(s);
+    return 1;
+}
+
+void sweep_end_visit(struct omps_sweep *s, struct tally *t, double t0, double setup_before)
+{
     sweep_adapt_iterations(t, s->plan->min_time);
     /* A state's set-up is paid once, not by every visit to come. */
-    t->visit_s = sweep_now() - t0 - (is->setup - at_start.setup);
-    return rc != OMPS_OK ? rc : s->io_failed;
+    t->visit_s = sweep_now() - t0 - (s->out->time.setup - setup_before);
 }
 
 /* ---- rounds ----------------------------------------------------------- */
@@ -638,13 +654,9 @@ static int run_round(struct omps_sweep *s, size_t *order)
      * groups of ranks, after them. */
     const size_t local = s->plan->children ? 0 : move_ranked_last(s, order, n);
     for (size_t k = 0; k < local && !*s->stop; k++) {
-        if (sweep_now() - s->started + sweep_visit_cost(s, order[k]) > s->opts->budget) {
-            s->out->budget_spent = 1;
-            return 1;
-        }
-        sweep_show_progress(s, k, n, order[k]);
         s->check_salt = sweep_check_salt(s, order[k]);
-        sweep_probe_placement(s);
+        if (!sweep_begin_visit(s, k, n, order[k]))
+            return 1;
         const int rc = sweep_visit(s, order[k]);
         if (rc != OMPS_OK)
             return rc;

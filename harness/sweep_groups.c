@@ -292,8 +292,7 @@ static int child_visit(struct omps_sweep *s, struct omps_child *c, size_t i)
         group_failure(s, i, 0, "the child timed nothing");
         return 1;
     }
-    sweep_adapt_iterations(t, s->plan->min_time);
-    t->visit_s = sweep_now() - t0 - (s->out->time.setup - was.setup);
+    sweep_end_visit(s, t, t0, was.setup);
     return 1;
 }
 
@@ -412,13 +411,10 @@ static int run_group(struct omps_sweep *s, const size_t *order, size_t n, size_t
     int rc = OMPS_OK, got = 1;
     size_t k = 0;
     for (; k < n && got == 1 && !*s->stop; k++) {
-        if (sweep_now() - s->started + sweep_visit_cost(s, order[k]) > s->opts->budget) {
-            s->out->budget_spent = 1;
+        if (!sweep_begin_visit(s, done + k, total, order[k])) {
             rc = 1;
             break;
         }
-        sweep_show_progress(s, done + k, total, order[k]);
-        sweep_probe_placement(s);
         got = child_visit(s, c, order[k]);
         sweep_note_minimum(s);
     }

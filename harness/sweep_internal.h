@@ -182,6 +182,17 @@ void sweep_adapt_iterations(struct tally *t, double min_time);
 /* The progress line (a terminal only) for visit k of n, configuration i. */
 void sweep_show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t i);
 
+/* The start of every visit, wherever it runs (here, in a kept child, in a
+ * group of ranks): 0 when the visit of i would pass the budget, which is
+ * then marked spent; else 1, after the progress line (visit k of n) and
+ * the round's placement probe.  The one budget check of the rounds. */
+int sweep_begin_visit(struct omps_sweep *s, size_t k, size_t n, size_t i);
+
+/* The end of every visit that timed something: the next iteration count,
+ * and what the visit cost from t0, less a state's set-up (s->out->time's
+ * setup was setup_before when it began). */
+void sweep_end_visit(struct omps_sweep *s, struct tally *t, double t0, double setup_before);
+
 /* Records when every configuration first had its minimum repetitions. */
 void sweep_note_minimum(struct omps_sweep *s);
 
