@@ -37,7 +37,10 @@ render() {
         why=
         if ! run_child env -C "$work" gnuplot -e "$settings; TERM='$term'; OUT='$base.$term'" \
             "$here/$script" 2>"$work/gnuplot.err"; then
-            why=$(tail -n 1 "$work/gnuplot.err")
+            # Its last line that says something (gnuplot may end with a
+            # blank one), or a failure all the same.
+            why=$(grep -v '^[[:space:]]*$' "$work/gnuplot.err" | tail -n 1)
+            why=${why:-gnuplot failed}
         elif ! whole_picture "$base.$term"; then
             why="not a whole $term file (a full disk?)"
         fi
@@ -74,16 +77,20 @@ draw_all() {
 
 # install_pictures DIR STAGE: each whole picture renamed over the old one
 # (one file system, so each replacement is atomic); a picture that failed
-# loses its old files too, so the page names it rather than showing an
-# earlier run's.  DIR/.pictures becomes this plot's list; the earlier list
-# goes to DIR/.pictures.old for remove_old_pictures.
+# has its old files set aside (renamed, which needs no room), so the page
+# names it rather than showing an earlier run's.  DIR/.pictures becomes
+# this plot's list; the earlier list goes to DIR/.pictures.old.
 install_pictures() {
-    local dir=$1 stage=$2 base
+    local dir=$1 stage=$2 base f
     while read -r base; do
         [ -n "$base" ] && mv -f "$stage/$base.png" "$stage/$base.svg" "$dir/"
     done <"$stage/.drawn"
+    : >"$stage/.aside"
     while read -r base; do
-        [ -n "$base" ] && rm -f "$dir/$base.png" "$dir/$base.svg"
+        for f in "$base.png" "$base.svg"; do
+            [ -n "$base" ] && [ -e "$dir/$f" ] && mv -f "$dir/$f" "$stage/$f.aside" &&
+                echo "$f" >>"$stage/.aside"
+        done
     done <"$stage/.failed"
     # The last plot's list, and every name this stage draws by pattern (a
     # directory from before the list has only those).
@@ -93,19 +100,28 @@ install_pictures() {
             {overview,overheads,contention,false-sharing,core-to-core}.{png,svg} 2>/dev/null |
             sed 's/\.\(png\|svg\)$//')
     } | sort -u >"$dir/.pictures.old" || true
-    mv -f "$stage/.drawn" "$dir/.pictures"
+    cp "$stage/.drawn" "$dir/.pictures"
 }
 
-# remove_old_pictures DIR: an earlier plot's pictures that this plot did
-# not draw (a kernel or environment this run lacks), once the page that
-# linked them is replaced.
-remove_old_pictures() {
-    local dir=$1 base
-    [ -r "$dir/.pictures.old" ] || return 0
-    while read -r base; do
-        [ -n "$base" ] && ! grep -qxF "$base" "$dir/.pictures" &&
-            rm -f "$dir/$base.png" "$dir/$base.svg"
-    done <"$dir/.pictures.old"
+# finish_pictures DIR STAGE PAGE_OK: once the page is written (PAGE_OK 1),
+# the set-aside pictures go and so do an earlier plot's pictures this one
+# lacks; when it could not be (a full disk), the old page still links them,
+# so the set-aside ones come back and the earlier list is kept for the next
+# plot to clear.
+finish_pictures() {
+    local dir=$1 stage=$2 ok=$3 f base
+    if [ "$ok" -eq 1 ]; then
+        rm -f "$stage"/*.aside
+        while read -r base; do
+            [ -n "$base" ] && ! grep -qxF "$base" "$dir/.pictures" &&
+                rm -f "$dir/$base.png" "$dir/$base.svg"
+        done <"$dir/.pictures.old"
+    else
+        while read -r f; do
+            [ -n "$f" ] && mv -f "$stage/$f.aside" "$dir/$f"
+        done <"$stage/.aside"
+        sort -u "$dir/.pictures.old" "$dir/.pictures" -o "$dir/.pictures"
+    fi
     rm -f "$dir/.pictures.old"
 }
 

@@ -9,10 +9,11 @@
 # its data in a scratch directory.  gnuplot then draws the catalogue
 # (draw.sh) into a staging folder inside RUN_DIR; each picture is checked
 # (a whole PNG, a whole SVG) before it replaces the old one, `ompscale page`
-# writes index.html once they are in place, and only then are an earlier
-# plot's pictures that this one lacks removed: a full disk or a signal never
-# leaves a cut picture under its final name, nor a page that links a
-# missing one.  Prints one line per fit or skipped fit.  Exit 0 (a skipped
+# writes index.html once they are in place, and only once it is written are
+# an earlier plot's pictures that this one lacks removed (a page that could
+# not be written keeps the old one and the pictures it links): a full disk
+# or a signal never leaves a cut picture under its final name, nor a page
+# that links a missing one.  Prints one line per fit or skipped fit.  Exit 0 (a skipped
 # fit is not an error), 1 when a picture could not be drawn (the page names
 # it), 2 when the files are missing or malformed, or ompscale or gnuplot is
 # absent, 130 on SIGINT or SIGTERM (within about 0.1 s; nothing of this
@@ -57,10 +58,11 @@ draw_all "$work" "$dir" "$stage" || drawn=$?
 # signal waits for: the page never links a picture that is not there.
 commit_begin
 install_pictures "$dir" "$stage"
-page_rc=0
-"$ompscale" page "$dir" || page_rc=2
-remove_old_pictures "$dir"
+page_ok=1
+"$ompscale" page "$dir" || page_ok=0
+finish_pictures "$dir" "$stage" "$page_ok"
 commit_end
+page_rc=$((page_ok == 1 ? 0 : 2))
 [ "$page_rc" -eq 0 ] || exit 2
 echo "plots: open $dir/index.html"
 exit "$drawn"

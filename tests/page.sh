@@ -64,5 +64,31 @@ else
     [ "$full" -gt $((blank * 5)) ] || bad "screenshot $full bytes against a blank page's $blank"
     echo "browser: screenshot $full bytes, blank page $blank"
 fi
+
+# A redraw in which one picture fails and the page cannot be written (a
+# wrapper whose fit names a missing script for speedup-copy, and whose page
+# fails): the old page stays, and so does every picture it links; then a
+# redraw whose page is written drops the failed picture and names it.
+cp -r "$tmp/run" "$tmp/redraw"
+cat >"$tmp/wrapper" <<EOF
+#!/usr/bin/env bash
+[ "\$1" = page ] && [ -n "\${FAIL_PAGE:-}" ] && exit 2
+"$bin" "\$@" || exit \$?
+[ "\$1" = fit ] && sed -i 's/^speedup-copy,\\([^,]*\\),\\([^,]*\\),[^,]*,/speedup-copy,\\1,\\2,missing.gp,/' "\$2/pictures.csv"
+exit 0
+EOF
+chmod +x "$tmp/wrapper"
+before=$(md5sum <"$tmp/redraw/index.html")
+FAIL_PAGE=1 OMPSCALE=$tmp/wrapper bash "$plot" "$tmp/redraw" >"$tmp/redraw.out" 2>&1
+[ $? -eq 2 ] || bad "a redraw whose page failed did not exit 2"
+[ "$(md5sum <"$tmp/redraw/index.html")" = "$before" ] || bad "the old page was replaced"
+for f in $(grep -o 'src="[^"]*\.png"' "$tmp/redraw/index.html" | sed 's/src="//; s/"$//'); do
+    [ -f "$tmp/redraw/$f" ] || bad "the old page links $f, which a failed redraw removed"
+done
+OMPSCALE=$tmp/wrapper bash "$plot" "$tmp/redraw" >"$tmp/redraw.out" 2>&1
+[ ! -e "$tmp/redraw/speedup-copy.png" ] || bad "the picture that failed to redraw is still shown"
+grep -q "not drawn: speedup-copy.png" "$tmp/redraw/index.html" || bad "the failed picture is not named"
+ls -A "$tmp/redraw" | grep -q -e aside -e stage -e '\.tmp-' && bad "a redraw left $(ls -A "$tmp/redraw" | grep -e aside -e stage -e tmp)"
+
 [ "$fail" -eq 0 ] && echo "page: pass"
 exit "$fail"
