@@ -329,54 +329,60 @@ static int insert_all(sqlite3 *db, const struct omps_side *s, const struct summa
     return rc;
 }
 
-/* Reads and checks DIR as an add would, without the store: its rounds,
- * state, summary and identity.  0, or an error with err set. */
-static int prepare(const char *dir, int allow_interrupted, struct omps_side *s,
-                   struct summary *sum, char *identity, size_t identity_len, char *err,
-                   size_t err_len)
+/* A run directory read and checked for the store: its rounds and
+ * machine.json, its summary and its identity. */
+struct omps_history_input {
+    struct omps_side side;
+    struct summary sum;
+    char identity[160];
+};
+
+void omps_history_input_free(struct omps_history_input *run)
 {
-    int rc = omps_gate_load_side(s, dir, err, err_len);
-    if (rc == OMPS_OK && strcmp(s->state, "complete") != 0 && !allow_interrupted) {
+    if (run == NULL)
+        return;
+    omps_table_free(&run->sum.t);
+    omps_gate_free_side(&run->side);
+    free(run);
+}
+
+int omps_history_read_dir(const char *dir, int allow_interrupted,
+                          struct omps_history_input **out, char *err, size_t err_len)
+{
+    struct omps_history_input *run = calloc(1, sizeof *run);
+    *out = NULL;
+    if (run == NULL) {
+        snprintf(err, err_len, "out of memory");
+        return OMPS_ENOMEM;
+    }
+    int rc = omps_gate_load_side(&run->side, dir, err, err_len);
+    if (rc == OMPS_OK && strcmp(run->side.state, "complete") != 0 && !allow_interrupted) {
         snprintf(err, err_len, "%.3000s: the run is %s, not complete (--allow-interrupted "
-                 "records it anyway)", dir, s->state);
+                 "records it anyway)", dir, run->side.state);
         rc = OMPS_EINVAL;
     }
     if (rc == OMPS_OK)
-        rc = read_summary(dir, sum, err, err_len);
+        rc = read_summary(dir, &run->sum, err, err_len);
     if (rc == OMPS_OK)
-        rc = run_identity(s, identity, identity_len, err, err_len);
+        rc = run_identity(&run->side, run->identity, sizeof run->identity, err, err_len);
+    if (rc == OMPS_OK)
+        *out = run;
+    else
+        omps_history_input_free(run);
     return rc;
 }
 
-int omps_history_check_dir(const char *dir, int allow_interrupted, char *err, size_t err_len)
-{
-    struct omps_side s = {0};
-    struct summary sum = {0};
-    char identity[160];
-    const int rc = prepare(dir, allow_interrupted, &s, &sum, identity, sizeof identity, err,
-                           err_len);
-    omps_table_free(&sum.t);
-    omps_gate_free_side(&s);
-    return rc;
-}
-
-int omps_history_add_dir(sqlite3 *db, const char *dir, int allow_interrupted,
+int omps_history_add_run(sqlite3 *db, const struct omps_history_input *run,
                          struct omps_history_added *out, char *err, size_t err_len)
 {
-    struct omps_side s = {0};
-    struct summary sum = {0};
     *out = (struct omps_history_added){0};
-    int rc = prepare(dir, allow_interrupted, &s, &sum, out->identity, sizeof out->identity,
-                     err, err_len);
-    if (rc == OMPS_OK)
-        rc = omps_store_exec(db, "BEGIN IMMEDIATE", err, err_len);
+    snprintf(out->identity, sizeof out->identity, "%s", run->identity);
+    int rc = omps_store_exec(db, "BEGIN IMMEDIATE", err, err_len);
     if (rc == OMPS_OK) {
-        rc = insert_all(db, &s, &sum, out->identity, out, err, err_len);
+        rc = insert_all(db, &run->side, &run->sum, run->identity, out, err, err_len);
         rc = rc == 0 ? omps_store_exec(db, "COMMIT", err, err_len) : rc;
         if (rc != 0)
             sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
-    omps_table_free(&sum.t);
-    omps_gate_free_side(&s);
     return rc;
 }

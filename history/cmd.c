@@ -175,14 +175,14 @@ static void new_store_drop(struct new_store *n)
     new_store_keep(n);
 }
 
-/* Adds every directory, each in its own transaction; 0 or 2. */
-static int add_each(sqlite3 *db, struct history_args *a, struct new_store *n)
+/* Adds every run read, each in its own transaction; 0 or 2. */
+static int add_each(sqlite3 *db, struct history_args *a, struct omps_history_input **runs,
+                    struct new_store *n)
 {
     char err[4600];
     for (size_t i = 0; i < a->ndirs; i++) {
         struct omps_history_added out;
-        if (omps_history_add_dir(db, a->dirs[i], a->allow_interrupted, &out, err,
-                                 sizeof err) != OMPS_OK) {
+        if (omps_history_add_run(db, runs[i], &out, err, sizeof err) != OMPS_OK) {
             fprintf(stderr, "ompscale: history add: %s: %s\n", a->db, err);
             return 2;
         }
@@ -203,6 +203,27 @@ static int add_each(sqlite3 *db, struct history_args *a, struct new_store *n)
     return 0;
 }
 
+/* Opens the store (made when absent) and adds the runs; 0 or 2. */
+static int add_to_store(struct history_args *a, struct omps_history_input **runs)
+{
+    char err[4600];
+    struct new_store n;
+    new_store_watch(&n, a->db);
+    sqlite3 *db = NULL;
+    int code = 0;
+    if (omps_store_open(a->db, 1, &db, err, sizeof err) != 0) {
+        fprintf(stderr, "ompscale: history add: %s\n", err);
+        code = 2;
+    } else {
+        code = add_each(db, a, runs, &n);
+    }
+    sqlite3_close(db);
+    if (code != 0)
+        new_store_drop(&n);
+    new_store_keep(&n);
+    return code;
+}
+
 static int cmd_add(struct history_args *a)
 {
     if (a->ndirs == 0) {
@@ -212,26 +233,22 @@ static int cmd_add(struct history_args *a)
     char err[4600];
     /* Every directory is read and checked before the store is opened: a
      * refused add makes and changes nothing. */
-    for (size_t i = 0; i < a->ndirs; i++) {
-        if (omps_history_check_dir(a->dirs[i], a->allow_interrupted, err, sizeof err) != 0) {
+    struct omps_history_input **runs = calloc(a->ndirs, sizeof *runs);
+    int code = runs != NULL ? 0 : 2;
+    if (runs == NULL)
+        fprintf(stderr, "ompscale: history add: out of memory\n");
+    for (size_t i = 0; code == 0 && i < a->ndirs; i++) {
+        if (omps_history_read_dir(a->dirs[i], a->allow_interrupted, &runs[i], err,
+                                  sizeof err) != 0) {
             fprintf(stderr, "ompscale: history add: %s\n", err);
-            return 2;
+            code = 2;
         }
     }
-    struct new_store n;
-    new_store_watch(&n, a->db);
-    sqlite3 *db = NULL;
-    int code = 0;
-    if (omps_store_open(a->db, 1, &db, err, sizeof err) != 0) {
-        fprintf(stderr, "ompscale: history add: %s\n", err);
-        code = 2;
-    } else {
-        code = add_each(db, a, &n);
-    }
-    sqlite3_close(db);
-    if (code != 0)
-        new_store_drop(&n);
-    new_store_keep(&n);
+    if (code == 0)
+        code = add_to_store(a, runs);
+    for (size_t i = 0; runs != NULL && i < a->ndirs; i++)
+        omps_history_input_free(runs[i]);
+    free(runs);
     return code;
 }
 

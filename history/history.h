@@ -25,23 +25,34 @@ struct omps_history_added {
     char identity[160]; /* machine.json's date and the hash of runs.csv */
 };
 
+/* A run directory read and checked for the store (omps_history_read_dir). */
+struct omps_history_input;
+
 /*
- * Records the run directory DIR in db in one transaction: the run
- * (commit, commit time, date, machine fingerprint, environment, toolchain
- * and runtime, the whole machine.json), each verified configuration of
- * summary.csv with its rounds (runs.csv) and fit.csv's Amdahl f when the
- * run has one.  A run already recorded (the same identity) is left as it
- * is.  A run whose machine.json state is not complete is refused
- * (OMPS_EINVAL) unless allow_interrupted.  Returns OMPS_OK, or an error
- * with err naming the file or the store's reason; nothing is written then.
+ * Reads DIR as the store keeps it: its rounds (runs.csv), machine.json,
+ * summary.csv and its identity.  A run whose machine.json state is not
+ * complete is refused (OMPS_EINVAL) unless allow_interrupted.  Returns
+ * OMPS_OK with *out set (free with omps_history_input_free), or an error
+ * with err naming the file.  No store is needed, so an add refused for its
+ * input never makes or touches one.
  */
-int omps_history_add_dir(sqlite3 *db, const char *dir, int allow_interrupted,
+int omps_history_read_dir(const char *dir, int allow_interrupted,
+                          struct omps_history_input **out, char *err, size_t err_len);
+
+/*
+ * Records a run read by omps_history_read_dir in db in one transaction:
+ * the run (commit, commit time, date, machine fingerprint, environment,
+ * toolchain and runtime, the whole machine.json), each verified
+ * configuration of summary.csv with its rounds and fit.csv's Amdahl f when
+ * the run has one.  A run already recorded (the same identity) is left as
+ * it is.  Returns OMPS_OK, or an error with err naming the file or the
+ * store's reason; nothing is written then.
+ */
+int omps_history_add_run(sqlite3 *db, const struct omps_history_input *run,
                          struct omps_history_added *out, char *err, size_t err_len);
 
-/* Reads and checks DIR as omps_history_add_dir would, without a store, so
- * that an add refused for its input never makes or touches one.  Returns
- * OMPS_OK or the error add would give, with err set. */
-int omps_history_check_dir(const char *dir, int allow_interrupted, char *err, size_t err_len);
+/* Frees what omps_history_read_dir read; NULL is ignored. */
+void omps_history_input_free(struct omps_history_input *run);
 
 /* The measures a history keeps per configuration, each its own series. */
 enum omps_measure {
