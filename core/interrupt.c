@@ -17,8 +17,7 @@
  * unmarked before it is reused, so the handler only ever reads whole
  * entries; it reads nothing else. */
 struct slot {
-    volatile sig_atomic_t used; /* 0 free, 1 file, 2 child, 3 process group,
-                                   4 staging folder */
+    volatile sig_atomic_t used; /* 0 free, 1 file, 2 child, 3 staging folder */
     pid_t pid;
     char path[4096];
 };
@@ -28,9 +27,11 @@ static volatile sig_atomic_t *raised;
 static volatile sig_atomic_t deferred;
 static volatile sig_atomic_t arrived;
 
-/* Empties and removes a staging folder with the system calls themselves
- * (opendir and readdir may allocate, which a handler must not). */
-static void remove_folder_now(const char *path)
+/* Empties and removes a staging folder with the system calls themselves,
+ * so that the handler can call it too: opendir and readdir may allocate,
+ * which a handler must not.  Its buffer is shared: a handler that
+ * interrupts a caller here ends the process after its own pass. */
+int omps_remove_folder(const char *path)
 {
     static char buf[8192];
     const int fd = open(path, O_RDONLY | O_DIRECTORY);
@@ -44,28 +45,29 @@ static void remove_folder_now(const char *path)
             at += len;
         }
     }
-    if (fd >= 0)
-        close(fd);
-    rmdir(path);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return rmdir(path);
 }
 
 /* Only async-signal-safe calls: kill, waitpid, unlink, open, getdents64,
- * write, _exit. */
+ * rmdir, write, _exit. */
 static void end_now(void)
 {
     /* The children first, and waited for, so that none writes into a
      * staging folder after it is removed. */
     for (int i = 0; i < SLOTS; i++) {
-        if (slots[i].used == 2 || slots[i].used == 3) {
-            kill(slots[i].used == 3 ? -slots[i].pid : slots[i].pid, SIGKILL);
+        if (slots[i].used == 2) {
+            kill(slots[i].pid, SIGKILL);
             waitpid(slots[i].pid, NULL, 0);
         }
     }
     for (int i = 0; i < SLOTS; i++) {
         if (slots[i].used == 1)
             unlink(slots[i].path);
-        else if (slots[i].used == 4)
-            remove_folder_now(slots[i].path);
+        else if (slots[i].used == 3)
+            omps_remove_folder(slots[i].path);
     }
     static const char msg[] = "ompscale: interrupted\n";
     ssize_t ignored = write(STDERR_FILENO, msg, sizeof msg - 1);
@@ -104,12 +106,7 @@ void omps_interrupt_defer(int on)
         end_now();
 }
 
-int omps_interrupted(void)
-{
-    return arrived;
-}
-
-/* A free slot, filled by fill before it is marked with kind. */
+/* A free slot, filled before it is marked with kind. */
 static int take_slot(int kind, pid_t pid, const char *path)
 {
     for (int i = 0; i < SLOTS; i++) {
@@ -131,12 +128,12 @@ int omps_interrupt_track_file(const char *path)
 
 int omps_interrupt_track_folder(const char *path)
 {
-    return take_slot(4, 0, path);
+    return take_slot(3, 0, path);
 }
 
-int omps_interrupt_track_child(pid_t pid, int group)
+int omps_interrupt_track_child(pid_t pid)
 {
-    return pid > 0 ? take_slot(group ? 3 : 2, pid, NULL) : -1;
+    return pid > 0 ? take_slot(2, pid, NULL) : -1;
 }
 
 void omps_interrupt_forget(int slot)
@@ -155,21 +152,6 @@ static pid_t temporary_pid(const char *name)
     errno = 0;
     const long pid = strtol(tag + 5, &end, 10);
     return errno == 0 && *end == '\0' && pid > 0 ? (pid_t)pid : 0;
-}
-
-int omps_remove_folder(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return -1;
-    char file[8448];
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-            snprintf(file, sizeof file, "%.8000s/%s", path, e->d_name) < (int)sizeof file)
-            unlink(file);
-    }
-    closedir(d);
-    return rmdir(path);
 }
 
 int omps_remove_stale_temporaries(const char *dir, int all)

@@ -26,9 +26,6 @@ void omps_interrupt_install(volatile sig_atomic_t *flag);
  * Turning deferral off after a signal arrived ends the process at once. */
 void omps_interrupt_defer(int on);
 
-/* Whether a signal has arrived. */
-int omps_interrupted(void);
-
 /* Registers a temporary file the handler removes if the process is ended
  * before it is committed or removed; returns a slot for omps_interrupt_
  * forget, or -1 when every slot is taken (the file is then only not
@@ -39,9 +36,9 @@ int omps_interrupt_track_file(const char *path);
  * empties and removes; as omps_interrupt_track_file otherwise. */
 int omps_interrupt_track_folder(const char *path);
 
-/* Registers a child process (or, when group, its process group) that the
- * handler kills with SIGKILL before the process ends. */
-int omps_interrupt_track_child(pid_t pid, int group);
+/* Registers a child process that the handler kills with SIGKILL, and
+ * waits for, before it removes files and folders and the process ends. */
+int omps_interrupt_track_child(pid_t pid);
 
 /* Forgets a slot from either call above; -1 is ignored. */
 void omps_interrupt_forget(int slot);
@@ -55,7 +52,7 @@ void omps_interrupt_forget(int slot);
 int omps_remove_stale_temporaries(const char *dir, int all);
 
 /* Removes a staging folder and the files in it (it holds no folders);
- * 0 or -1. */
+ * 0 or -1.  Async-signal-safe: the handler removes folders with it. */
 int omps_remove_folder(const char *path);
 
 #endif

@@ -151,7 +151,7 @@ static int run_gnuplot(const char *dir)
     sigaddset(&block, SIGTERM);
     sigprocmask(SIG_BLOCK, &block, &old);
     const pid_t pid = fork();
-    const int slot = pid > 0 ? omps_interrupt_track_child(pid, 0) : -1;
+    const int slot = pid > 0 ? omps_interrupt_track_child(pid) : -1;
     sigprocmask(SIG_SETMASK, &old, NULL);
     if (pid == 0) {
         if (chdir(dir) == 0)
