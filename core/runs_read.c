@@ -110,8 +110,7 @@ static int find_columns(struct reader *r)
                  omps_key_column_names[missing]);
         return OMPS_EFORMAT;
     }
-    for (int c = 0; c < OMPS_RUNS_NCOLUMNS; c++)
-        r->col[c] = omps_table_column(r->t, column_names[c]);
+    omps_table_columns(r->t, column_names, OMPS_RUNS_NCOLUMNS, r->col);
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
         if (r->col[required[i]] < 0) {
             snprintf(r->err, r->err_len, "%s:1: no '%s' column", r->path,

@@ -128,8 +128,7 @@ static int read_summary(const char *dir, struct omps_fit_input *in, char *err, s
         snprintf(err, err_len, "%s:1: no '%s' column", path, omps_key_column_names[missing]);
         rc = OMPS_EFORMAT;
     }
-    for (int c = 0; c < OMPS_SUMMARY_NCOLUMNS; c++)
-        r.col[c] = omps_table_column(&t, names[c]);
+    omps_table_columns(&t, names, OMPS_SUMMARY_NCOLUMNS, r.col);
     if (rc == OMPS_OK && r.col[OMPS_SUMMARY_median_s] < 0) {
         snprintf(err, err_len, "%s:1: no 'median_s' column", path);
         rc = OMPS_EFORMAT;

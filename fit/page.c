@@ -71,9 +71,8 @@ static void catalogue_read(const char *dir, struct catalogue *c)
     char path[4400], err[512];
     snprintf(path, sizeof path, "%s/pictures.csv", dir);
     memset(c, 0, sizeof *c);
-    c->ok = omps_table_read(path, &c->t, err, sizeof err) == OMPS_OK;
-    for (int i = 0; c->ok && i < OMPS_PICTURE_NCOLUMNS; i++)
-        c->ok = (c->col[i] = omps_table_column(&c->t, names[i])) >= 0;
+    c->ok = omps_table_read(path, &c->t, err, sizeof err) == OMPS_OK &&
+            omps_table_columns(&c->t, names, OMPS_PICTURE_NCOLUMNS, c->col) == 0;
 }
 
 static const char *catalogue_cell(const struct catalogue *c, size_t row, int col)
@@ -477,9 +476,7 @@ static int headline_read(FILE *f, const char *dir, struct omps_table *t, int *co
     char path[4400], err[512];
     snprintf(path, sizeof path, "%s/headline.csv", dir);
     const int read = omps_table_read(path, t, err, sizeof err) == OMPS_OK;
-    int ok = read;
-    for (int i = 0; ok && i < OMPS_HEADLINE_NCOLUMNS; i++)
-        ok = (col[i] = omps_table_column(t, names[i])) >= 0;
+    const int ok = read && omps_table_columns(t, names, OMPS_HEADLINE_NCOLUMNS, col) == 0;
     if (!ok) {
         fputs("<h2>How it scales here</h2>\n<p class=\"missing\">headline.csv is missing or "
               "unreadable: run plots/plot.sh on this directory.</p>\n", f);
