@@ -25,14 +25,23 @@ whole_picture() {
     esac
 }
 
+# The names drawn and failed in this plot, and the set-aside files, are
+# kept in memory, not in list files: on a full disk appending to a list
+# fails as the pictures do, and a lost name once made the commit remove a
+# picture the page links.
+drawn_names=()
+failed_names=()
+catalogue_names=()
+
 # render WORK SCRIPT BASE SETTINGS: BASE.png and BASE.svg from a gnuplot
 # script given SETTINGS (its -e variables), run in WORK, where the data
 # files SETTINGS names lie; BASE is absolute, in the staging folder.  A
 # failure (gnuplot's, or a picture that is not whole) is reported, both
-# files of that picture are dropped, the name goes to the stage's .failed
-# list, and the other pictures are still drawn.
+# files of that picture are dropped, the name goes to failed_names, and
+# the other pictures are still drawn.
 render() {
     local work=$1 script=$2 base=$3 settings=$4 term why
+    catalogue_names+=("$(basename "$base")")
     for term in png svg; do
         why=
         if ! run_child env -C "$work" gnuplot -e "$settings; TERM='$term'; OUT='$base.$term'" \
@@ -47,12 +56,12 @@ render() {
         if [ -n "$why" ]; then
             echo "plots: $(basename "$base").$term: $why" >&2
             rm -f "$base.png" "$base.svg"
-            basename "$base" >>"$(dirname "$base")/.failed"
+            failed_names+=("$(basename "$base")")
             draw_failed=1
             return 0
         fi
     done
-    basename "$base" >>"$(dirname "$base")/.drawn"
+    drawn_names+=("$(basename "$base")")
 }
 
 # A picture that fails is reported and the others are still drawn (and the
@@ -62,8 +71,6 @@ draw_failed=0
 # draw_all WORK DIR STAGE: every picture of DIR/pictures.csv, into STAGE.
 draw_all() {
     local work=$1 dir=$2 stage=$3 file script data title
-    : >"$stage/.drawn"
-    : >"$stage/.failed"
     while IFS=$'\t' read -r file script data title; do
         render "$work" "$script" "$stage/$file" "$data; TITLE='$title'"
     done < <(csv_run 'FNR == 1 { csv_header($0, col)
@@ -75,54 +82,62 @@ draw_all() {
     return "$draw_failed"
 }
 
-# install_pictures DIR STAGE: each whole picture renamed over the old one
-# (one file system, so each replacement is atomic); a picture that failed
-# has its old files set aside (renamed, which needs no room), so the page
-# names it rather than showing an earlier run's.  DIR/.pictures becomes
-# this plot's list; the earlier list goes to DIR/.pictures.old.
-install_pictures() {
-    local dir=$1 stage=$2 base f
-    while read -r base; do
-        [ -n "$base" ] && mv -f "$stage/$base.png" "$stage/$base.svg" "$dir/"
-    done <"$stage/.drawn"
-    : >"$stage/.aside"
-    while read -r base; do
-        for f in "$base.png" "$base.svg"; do
-            [ -n "$base" ] && [ -e "$dir/$f" ] && mv -f "$dir/$f" "$stage/$f.aside" &&
-                echo "$f" >>"$stage/.aside"
-        done
-    done <"$stage/.failed"
-    # The last plot's list, and every name this stage draws by pattern (a
-    # directory from before the list has only those).
+# earlier_names DIR: an earlier plot's pictures, one name a line: its list
+# DIR/.pictures, and every name this stage draws by pattern (a directory
+# from before the list has only those).
+earlier_names() {
     {
-        [ -r "$dir/.pictures" ] && cat "$dir/.pictures"
-        (cd "$dir" && ls -1 {speedup,efficiency,karp-flatt,rate,environments,chunks,splits}-*.{png,svg} \
+        [ -r "$1/.pictures" ] && cat "$1/.pictures"
+        (cd "$1" && ls -1 {speedup,efficiency,karp-flatt,rate,environments,chunks,splits}-*.{png,svg} \
             {overview,overheads,contention,false-sharing,core-to-core}.{png,svg} 2>/dev/null |
             sed 's/\.\(png\|svg\)$//')
-    } | sort -u >"$dir/.pictures.old" || true
-    cp "$stage/.drawn" "$dir/.pictures"
+    } | sort -u
+}
+
+# install_pictures DIR STAGE: each whole picture renamed over the old one
+# (one file system, so each replacement is atomic); a picture that failed
+# has its old files set aside as STAGE/NAME.aside (a rename, which needs no
+# room), so the page names it rather than showing an earlier run's.
+install_pictures() {
+    local dir=$1 stage=$2 base f
+    earlier=$(earlier_names "$dir")
+    for base in "${drawn_names[@]}"; do
+        mv -f "$stage/$base.png" "$stage/$base.svg" "$dir/"
+    done
+    for base in "${failed_names[@]}"; do
+        for f in "$base.png" "$base.svg"; do
+            [ -e "$dir/$f" ] && mv -f "$dir/$f" "$stage/$f.aside"
+        done
+    done
+    true
 }
 
 # finish_pictures DIR STAGE PAGE_OK: once the page is written (PAGE_OK 1),
-# the set-aside pictures go and so do an earlier plot's pictures this one
-# lacks; when it could not be (a full disk), the old page still links them,
-# so the set-aside ones come back and the earlier list is kept for the next
-# plot to clear.
+# the set-aside pictures go and so do an earlier plot's pictures that are
+# not in this plot's catalogue, and DIR/.pictures becomes this catalogue;
+# when it could not be (a full disk), the old page still links them, so the
+# set-aside ones come back and the list keeps the earlier names as well.
+# The list is written whole or not at all; without it the next plot still
+# finds every name drawn by pattern.
 finish_pictures() {
-    local dir=$1 stage=$2 ok=$3 f base
+    local dir=$1 stage=$2 ok=$3 a base
+    local -A keep=()
+    for base in "${catalogue_names[@]}"; do keep[$base]=1; done
     if [ "$ok" -eq 1 ]; then
         rm -f "$stage"/*.aside
-        while read -r base; do
-            [ -n "$base" ] && ! grep -qxF "$base" "$dir/.pictures" &&
-                rm -f "$dir/$base.png" "$dir/$base.svg"
-        done <"$dir/.pictures.old"
+        for base in $earlier; do
+            [ -n "${keep[$base]:-}" ] || rm -f "$dir/$base.png" "$dir/$base.svg"
+        done
     else
-        while read -r f; do
-            [ -n "$f" ] && mv -f "$stage/$f.aside" "$dir/$f"
-        done <"$stage/.aside"
-        sort -u "$dir/.pictures.old" "$dir/.pictures" -o "$dir/.pictures"
+        for a in "$stage"/*.aside; do
+            [ -e "$a" ] && mv -f "$a" "$dir/$(basename "${a%.aside}")"
+        done
+        for base in $earlier; do keep[$base]=1; done
     fi
-    rm -f "$dir/.pictures.old"
+    if ! printf '%s\n' "${!keep[@]}" | sort >"$dir/.pictures.tmp-$$" ||
+        ! mv -f "$dir/.pictures.tmp-$$" "$dir/.pictures"; then
+        rm -f "$dir/.pictures.tmp-$$"
+    fi
 }
 
 # remove_dead_stages DIR: staging folders of plots killed with SIGKILL or
