@@ -9,6 +9,19 @@
 
 #include "errors.h"
 
+int omps_parse_u64(const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    if (text == NULL || *text < '0' || *text > '9')
+        return OMPS_EINVAL;
+    errno = 0;
+    const unsigned long long v = strtoull(text, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return OMPS_EINVAL;
+    *out = (uint64_t)v;
+    return OMPS_OK;
+}
+
 /* Reads one "<number><unit>" term of a duration; returns its seconds or a
  * negative number when it is malformed. */
 static double duration_term(const char **cursor)

@@ -7,9 +7,13 @@
 #define OMPS_PARSE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Parses a whole decimal integer in [lo, hi]; 0 or OMPS_EINVAL. */
 int omps_parse_long(const char *text, long lo, long hi, long *out);
+
+/* Parses a whole decimal number of 64 bits, no sign; 0 or OMPS_EINVAL. */
+int omps_parse_u64(const char *text, uint64_t *out);
 
 /* Parses a finite decimal number; 0 or OMPS_EINVAL. */
 int omps_parse_double(const char *text, double *out);

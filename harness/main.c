@@ -17,6 +17,8 @@
 #include "page.h"
 #include "machine.h"
 #include "run.h"
+#include "child_main.h"
+#include "launch.h"
 #include "sweep.h"
 #ifdef OMPS_HAVE_MPI
 #include "spawn.h"
@@ -205,7 +207,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "summarize") == 0)
         return omps_cmd_summarize(argc - 2, argv + 2);
     if (strcmp(cmd, "child") == 0)
-        return omps_sweep_child(argc - 2, argv + 2, argv[0]);
+        return omps_visit_child(argc - 2, argv + 2, argv[0], omps_launch_node_record);
 #ifdef OMPS_HAVE_MPI
     if (strcmp(cmd, "spawned") == 0)
         return omps_spawned_main(argc - 1, argv + 1);

@@ -9,7 +9,7 @@
 #include "errors.h"
 #include "registry.h"
 #include "plan.h"
-#include "ranks.h"
+#include "launch.h"
 
 /* Memory a sweep may plan to use, as a share of physical memory. */
 #define MEMORY_SHARE 0.8

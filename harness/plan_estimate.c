@@ -8,7 +8,8 @@
 #include "errors.h"
 #include "pi_terms.h"
 #include "plan.h"
-#include "ranks.h"
+#include "launch.h"
+#include "visit.h"
 
 /* The time model behind the estimate.  Its rates (first touch, memory
  * streams, child start-up) are measured before planning (calibrate.h); what
@@ -68,15 +69,11 @@ int omps_plan_count_states(struct omps_plan *plan)
     return OMPS_OK;
 }
 
-/* A state this many times the largest cache cannot be held there, and one
- * smaller than this is reloaded in well under a millisecond. */
-#define WARM_CACHE_MULTIPLE 2.0
-#define WARM_MIN_BYTES (1024.0 * 1024.0)
-
+/* The visitor's own rule (visit.h), so that the estimate counts the
+ * warm-ups the visits will make. */
 int omps_plan_warms_data(const struct omps_plan *plan, double bytes)
 {
-    return bytes >= WARM_MIN_BYTES &&
-           (plan->llc_bytes <= 0 || bytes <= WARM_CACHE_MULTIPLE * plan->llc_bytes);
+    return omps_visit_warms_data(plan->llc_bytes, bytes);
 }
 
 /* Seconds one run of c takes where its memory streams bound it (a

@@ -25,7 +25,7 @@
 #include "machine_keys.h"
 #include "plan.h"
 #include "probe.h"
-#include "ranks.h"
+#include "launch.h"
 #include "summarize.h"
 #include "sweep.h"
 #include "system.h"

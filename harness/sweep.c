@@ -1,41 +1,53 @@
-/* Running a plan in shuffled rounds through the Google Benchmark shim. */
+/* The rounds of a sweep: which configurations each round visits, in what
+ * order, within what budget, and every visit's answer recorded the same way
+ * wherever it ran (venue.h). */
 #define _DEFAULT_SOURCE
-#include "sweep_internal.h"
+#include "sweep.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-#include <omp.h>
-
-#include "errors.h"
-#include "parse.h"
-#include "protocol.h"
-#include "registry.h"
 #include "csv_write.h"
-#include "gbench_shim.h"
-#include "child.h"
-#include "ranks.h"
+#include "errors.h"
 #include "latency.h"
-#include "stats.h"
+#include "parse.h"
+#include "tally.h"
+#include "venue.h"
 
 /* No configuration is visited more often than this, whatever its noise. */
 #define MAX_REPETITIONS 100
 /* Kernel states kept alive together may take this share of memory. */
 #define LIVE_MEMORY_SHARE 0.5
 
-/* In rank 0 of a group of several, sends the others the next step. */
-void sweep_relay(const struct omps_sweep *s, int command, long runs, const char *line)
+/* The venues a sweep can use: this process, its children, the imitation. */
+enum { VENUE_LOCAL, VENUE_CHILDREN, VENUE_IMITATE, VENUES };
+
+struct omps_sweep {
+    const struct omps_run_options *opts;
+    const struct omps_plan *plan;
+    struct omps_tally *tally;
+    size_t *group; /* each configuration's first config with its state */
+    double live_cap;
+    volatile sig_atomic_t *stop;
+    struct omps_journal *journal;
+    double started;
+    int show_progress;
+    struct omps_sweep_outcome *out;
+    int io_failed;
+    long round;
+    double probe_ns; /* the visit's cache-line round trip; NaN: none */
+    struct omps_venue venue[VENUES];
+    int opened[VENUES];
+    int imitate; /* OMPSCALE_VENUE=imitate: every visit goes to the imitation */
+};
+
+static double now(void)
 {
-    if (s->ranks.rank != 0 || s->ranks.size < 2)
-        return;
-    struct relay r = {.command = command, .runs = runs};
-    snprintf(r.line, sizeof r.line, "%s", line ? line : "");
-    omps_ranks_share(&r, sizeof r);
+    return omps_visit_now();
 }
 
 /* splitmix64: a small, well-mixed generator; each round's order comes from
@@ -48,201 +60,33 @@ static uint64_t mix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void omps_sweep_time_add(struct omps_sweep_time *a, const struct omps_sweep_time *b)
+/* The venue configuration i runs in. */
+static struct omps_venue *venue_of(struct omps_sweep *s, size_t i)
 {
-    a->timed += b->timed;
-    a->setup += b->setup;
-    a->poison += b->poison;
-    a->prepare += b->prepare;
-    a->verify += b->verify;
-    a->warmup += b->warmup;
-    a->search += b->search;
-    a->children += b->children;
-    a->probes += b->probes;
+    if (s->imitate)
+        return &s->venue[VENUE_IMITATE];
+    if (s->plan->children || omps_key_launch_ranks(&s->plan->configs[i].key) != 0)
+        return &s->venue[VENUE_CHILDREN];
+    return &s->venue[VENUE_LOCAL];
 }
 
-double omps_sweep_time_overhead(const struct omps_sweep_time *t)
-{
-    return t->setup + t->poison + t->prepare + t->verify + t->warmup + t->search +
-           t->children + t->probes;
-}
-
-/* ---- Google Benchmark hooks ------------------------------------------ */
-
-const struct omps_config *sweep_current(const struct omps_sweep *s)
-{
-    return &s->plan->configs[s->current];
-}
-
-/* Poisons the outputs before a batch: at the sampled positions of a
- * sampled check, else all of them, unless the last full verification left
- * them poisoned and nothing has run since. */
-int sweep_hook_begin(void *ctx, long runs, char *why, size_t why_len)
-{
-    struct omps_sweep *s = ctx;
-    struct live *l = &s->live[s->now_live];
-    (void)why;
-    (void)why_len;
-    sweep_relay(s, RELAY_BATCH, runs, NULL);
-    /* A child's batches are measured by its parent (sweep_groups.c). */
-    if (s->answer == NULL) {
-        s->load_child = 0;
-        omps_load_read(&s->load_start, 0);
-    }
-    omps_team_reset(&s->team);
-    const struct omps_kernel *k = sweep_current(s)->key.kernel;
-    const double t0 = sweep_now();
-    if (s->check_salt != 0 && k->poison_sample != NULL)
-        k->poison_sample(s->state, s->check_salt, sweep_current(s)->key.schedule.chunk);
-    else if (k->poison != NULL && !l->poisoned)
-        k->poison(s->state);
-    s->out->time.poison += sweep_now() - t0;
-    /* The batch's runs write the outputs. */
-    l->poisoned = 0;
-    l->warm_threads = sweep_current(s)->key.threads;
-    return 0;
-}
-
-void sweep_hook_prepare(void *ctx)
-{
-    struct omps_sweep *s = ctx;
-    const double t0 = sweep_now();
-    sweep_current(s)->key.kernel->prepare(s->state);
-    s->out->time.prepare += sweep_now() - t0;
-}
-
-/* Whether a test asked this visit's runs to lose their work:
- * OMPSCALE_SKIP_RUNS=KERNEL for every visit of KERNEL, KERNEL:V from each
- * configuration's V-th visit on (so that only later visits' checks, often
- * sampled ones, can catch it). */
-static int skipping(const struct omps_sweep *s, const struct omps_kernel *k)
-{
-    const size_t len = strcspn(s->skip_runs, ":");
-    long from = 1;
-    if (strlen(k->name) != len || strncmp(s->skip_runs, k->name, len) != 0)
-        return 0;
-    if (s->skip_runs[len] == ':' && omps_parse_long(s->skip_runs + len + 1, 1, 1L << 30, &from))
-        return 0;
-    return s->tally[s->current].count + 1 >= (size_t)from;
-}
-
-/* A test's way to lose a kernel's work (skipping): that kernel's timed runs
- * start a team that reports itself as the kernel would and writes nothing,
- * so that only its outputs can tell, and they must (a poisoned output, or a
- * stale one from another kernel of its state family, must not verify). */
-void sweep_hook_body(void *ctx)
-{
-    struct omps_sweep *s = ctx;
-    const struct omps_kernel *k = sweep_current(s)->key.kernel;
-    if (s->skip_runs != NULL && skipping(s, k)) {
-#pragma omp parallel
-        omps_team_note(&s->team);
-        return;
-    }
-    k->run(s->state, &s->team);
-}
-
-void sweep_abort(void)
-{
-    signal(SIGABRT, SIG_DFL);
-    raise(SIGABRT);
-}
-
-/* A test's way to make one rank misbehave, so that the verdict can be seen
- * to reach rank 0: OMPSCALE_RANK_FAULT=R damages rank R's result, and
- * OMPSCALE_RANK_FAULT=crash:R makes rank R abort. */
-static void rank_fault(const struct omps_sweep *s)
-{
-    const char *given = getenv("OMPSCALE_RANK_FAULT");
-    const int crash = given != NULL && strncmp(given, "crash:", 6) == 0;
-    long rank;
-    if (given == NULL || s->ranks.size == 0 ||
-        omps_parse_long(given + (crash ? 6 : 0), 0, OMPS_MAX_RANKS, &rank) != 0 ||
-        rank != s->ranks.rank)
-        return;
-    if (crash)
-        sweep_abort();
-    if (sweep_current(s)->key.kernel->corrupt != NULL)
-        sweep_current(s)->key.kernel->corrupt(s->state);
-}
-
-int sweep_hook_end(void *ctx, char *why, size_t why_len)
-{
-    struct omps_sweep *s = ctx;
-    const struct omps_kernel *k = sweep_current(s)->key.kernel;
-    if (k->ranked != OMPS_RANKED_NO)
-        rank_fault(s);
-    s->result = k->result != NULL ? k->result(s->state) : NAN;
-    const double t0 = sweep_now();
-    int ok;
-    if (s->check_salt != 0 && k->verify_sample != NULL) {
-        ok = k->verify_sample(s->state, s->check_salt, sweep_current(s)->key.schedule.chunk, why,
-                              why_len) == 0;
-    } else if (k->verify_poison != NULL) {
-        ok = k->verify_poison(s->state, why, why_len) == 0;
-        s->live[s->now_live].poisoned = 1;
-    } else {
-        ok = k->verify(s->state, why, why_len) == 0;
-    }
-    ok = ok && omps_team_check(&s->team, why, why_len) == 0;
-    s->out->time.verify += sweep_now() - t0;
-    /* Each rank checked its part; rank 0 answers for the group. */
-    if (s->ranks.size > 1)
-        ok = omps_ranks_agree(ok, why, why_len);
-    return ok;
-}
-
-static int hook_stop(void *ctx)
-{
-    struct omps_sweep *s = ctx;
-    return *s->stop != 0;
-}
-
-int sweep_add_seconds(struct tally *t, double seconds)
-{
-    if (t->count == t->cap) {
-        const size_t cap = t->cap ? 2 * t->cap : 16;
-        double *grown = realloc(t->seconds, cap * sizeof *grown);
-        if (grown == NULL)
-            return OMPS_ENOMEM;
-        t->seconds = grown;
-        t->cap = cap;
-    }
-    t->seconds[t->count++] = seconds;
-    return OMPS_OK;
-}
-
-/* Recomputes the relative half-width of t's median interval. */
-void sweep_update_width(struct tally *t)
-{
-    t->width = INFINITY;
-    if (t->count == 0)
-        return;
-    double *sorted = malloc(t->count * sizeof *sorted);
-    if (sorted == NULL)
-        return;
-    memcpy(sorted, t->seconds, t->count * sizeof *sorted);
-    double lo, hi;
-    const double median = omps_median_inplace(sorted, t->count);
-    if (omps_median_interval(sorted, t->count, &lo, &hi) == 0 && median > 0)
-        t->width = 0.5 * (hi - lo) / median;
-    free(sorted);
-}
+/* ---- recording a visit ------------------------------------------------ */
 
 /* Appends one row per repetition to the journal in one block. */
-static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, size_t first)
+static int journal_rows(struct omps_sweep *s, size_t i, const struct omps_visit_answer *a,
+                        size_t first, const char *runtime)
 {
     char *block = NULL;
     size_t len = 0;
-    const double busy = omps_load_since(&s->load_start, s->load_child);
+    const double busy = omps_load_since(&a->load_start, a->load_child);
+    const struct omps_config *c = &s->plan->configs[i];
     FILE *f = open_memstream(&block, &len);
     if (f == NULL)
         return OMPS_ENOMEM;
-    for (int i = 0; i < r->repetitions; i++) {
-        const struct omps_run_row row = {&sweep_current(s)->key, (int)(first + (size_t)i),
-                                         r->seconds[i], r->verified[i],
-                                         sweep_current(s)->oversubscribed, s->round,
-                                         s->probe_ns, s->runtime, s->result, busy};
+    for (int r = 0; r < a->repetitions; r++) {
+        const struct omps_run_row row = {&c->key, (int)(first + (size_t)r), a->seconds[r],
+                                         a->verified[r], c->oversubscribed, s->round,
+                                         s->probe_ns, runtime, a->result, busy};
         omps_csv_run_row(f, &row);
     }
     if (fclose(f) != 0) {
@@ -254,167 +98,114 @@ static int journal_rows(struct omps_sweep *s, const struct omps_gb_result *r, si
     return rc;
 }
 
-/* See sweep_internal.h. */
-void sweep_mark_dead(struct omps_sweep *s, struct tally *t, const char *error,
-                     const char *reason)
+/* Marks configuration i as one that could not run: error is the line the
+ * run ends with (the first one's), reason what machine.json's
+ * run.could_not_run records beside its name. */
+static void mark_dead(struct omps_sweep *s, size_t i, const char *error, const char *reason)
 {
     char name[256];
-    t->dead = 1;
+    s->tally[i].dead = 1;
     s->out->errors++;
     if (s->out->error[0] == '\0')
         snprintf(s->out->error, sizeof s->out->error, "%s", error);
-    omps_key_name(&sweep_current(s)->key, name, sizeof name);
+    omps_key_name(&s->plan->configs[i].key, name, sizeof name);
     const size_t used = strlen(s->out->dead);
     snprintf(s->out->dead + used, sizeof s->out->dead - used, "%s\t%s\n", name, reason);
 }
 
-void sweep_note_failure(struct omps_sweep *s, const char *why)
+/* Reports a verification failure of configuration i. */
+static void note_failure(struct omps_sweep *s, size_t i, const char *why)
 {
     char name[256];
-    omps_key_name(&sweep_current(s)->key, name, sizeof name);
+    omps_key_name(&s->plan->configs[i].key, name, sizeof name);
     s->out->failures++;
     fprintf(stderr, "%sompscale: verification failed: %s: %s\n",
             s->show_progress ? "\r\033[K" : "", name, why ? why : "a repetition did not verify");
 }
 
-/* In a child: hands a visit's result to the parent, one line per fact
- * (the protocol is described at omps_sweep_child). */
-static void answer_result(struct omps_sweep *s, const struct omps_gb_result *r)
+/* Marks configuration i as failed verification (failed) or as unable to
+ * run, naming why on standard error. */
+static void group_failure(struct omps_sweep *s, size_t i, int failed, const char *why,
+                          int broken)
 {
-    if (r->error != NULL)
-        omps_proto_write_text(s->answer, "error", r->error);
-    for (int i = 0; r->error == NULL && i < r->repetitions; i++)
-        omps_proto_write_rep(s->answer, r->iterations, r->seconds[i], r->verified[i], s->result);
-    if (r->failure != NULL)
-        omps_proto_write_text(s->answer, "failure", r->failure);
-    fflush(s->answer);
+    if (failed) {
+        s->tally[i].failed = 1;
+        note_failure(s, i, why);
+        return;
+    }
+    char name[256], error[512];
+    omps_key_name(&s->plan->configs[i].key, name, sizeof name);
+    snprintf(error, sizeof error, "%.200s: %.300s", name, why);
+    mark_dead(s, i, error, why);
+    /* mpirun that cannot start ranks will not start the next group either. */
+    fprintf(stderr, "%sompscale: %s: %s; %s\n", s->show_progress ? "\r\033[K" : "", name, why,
+            broken ? "the sweep stops, keeping what it has done" : "the sweep goes on");
 }
 
-void sweep_report(void *ctx, const struct omps_gb_result *r)
+/* Records a visit's answer for configuration i: the tally, the time
+ * account, the journal. */
+static void record(struct omps_sweep *s, size_t i, const struct omps_visit_answer *a,
+                   const char *runtime)
 {
-    struct omps_sweep *s = ctx;
-    struct tally *t = &s->tally[s->current];
-    if (s->answer != NULL)
-        answer_result(s, r);
-    if (r->error != NULL) {
+    struct omps_tally *t = &s->tally[i];
+    omps_sweep_time_add(&s->out->time, &a->time);
+    if (a->error[0] != '\0') {
         if (!*s->stop)
-            sweep_mark_dead(s, t, r->error, r->error);
+            mark_dead(s, i, a->error, a->error);
         return;
     }
     const size_t first = t->count;
-    for (int i = 0; i < r->repetitions; i++) {
-        if (sweep_add_seconds(t, r->seconds[i]) != OMPS_OK)
+    for (int r = 0; r < a->repetitions; r++) {
+        if (omps_tally_add(t, a->seconds[r]) != OMPS_OK)
             s->io_failed = OMPS_ENOMEM;
-        t->failed |= !r->verified[i];
-        s->out->time.timed += r->seconds[i] * (double)r->iterations;
+        t->failed |= !a->verified[r];
     }
     if (t->iterations == 0)
-        t->iterations = r->iterations;
-    /* A child's parent journals and reports; the child only answers. */
-    if (s->answer == NULL && journal_rows(s, r, first) != OMPS_OK && !s->io_failed)
+        t->iterations = a->iterations;
+    if (journal_rows(s, i, a, first, runtime) != OMPS_OK && !s->io_failed)
         s->io_failed = OMPS_EIO;
-    s->out->visits += (size_t)r->repetitions;
-    sweep_update_width(t);
-    if (t->failed && s->answer == NULL)
-        sweep_note_failure(s, r->failure);
+    s->out->visits += (size_t)a->repetitions;
+    omps_tally_update_width(t);
+    if (t->failed)
+        note_failure(s, i, a->failure[0] ? a->failure : NULL);
+    omps_tally_note_untimed(t, omps_sweep_time_untimed(&a->time), a->sampled);
 }
-
-const struct omps_gb_hooks omps_sweep_hooks = {
-    sweep_hook_begin, sweep_hook_prepare, sweep_hook_body, sweep_hook_end, hook_stop, sweep_report};
 
 /* ---- one visit -------------------------------------------------------- */
 
-/* The once-a-visit untimed seconds, from the account before (was) and
- * after a visit. */
-double sweep_untimed_since(const struct omps_sweep_time *was, const struct omps_sweep_time *is)
+/* What the next visit of i should cost: the estimate before any visit; the
+ * last visit's cost, less any state set-up, once there is a later visit to
+ * go on (a first visit also searched for its iteration count, about half
+ * its cost). */
+static double visit_cost(const struct omps_sweep *s, size_t i)
 {
-    return (is->poison - was->poison) + (is->verify - was->verify) +
-           (is->warmup - was->warmup);
-}
-
-/* Records a visit's untimed seconds, apart for full and sampled checks. */
-void sweep_note_untimed(struct tally *t, double untimed, int sampled)
-{
-    if (sampled)
-        t->sampled_s = untimed;
-    else
-        t->untimed_s = untimed;
-}
-
-/* The untimed seconds a visit of t costs on average: a full check one
- * time in OMPS_FULL_CHECK_EVERY where a sampled one has been seen, else
- * every time. */
-static double expected_untimed(const struct tally *t)
-{
-    if (t->sampled_s <= 0)
-        return t->untimed_s;
-    return (t->untimed_s + (OMPS_FULL_CHECK_EVERY - 1) * t->sampled_s) / OMPS_FULL_CHECK_EVERY;
-}
-
-/* Keeps a repetition near its length, the larger of the asked length and
- * OMPS_TIMED_PER_UNTIMED times the visit's untimed seconds: later visits reuse
- * the first visit's iteration count until the count that length needs
- * differs from it by more than a quarter. */
-void sweep_adapt_iterations(struct tally *t, double min_time)
-{
-    if (t->count == 0 || t->iterations <= 0)
-        return;
-    const double per_run = t->seconds[t->count - 1];
-    const double want = fmax(min_time, OMPS_TIMED_PER_UNTIMED * expected_untimed(t));
-    const double runs = fmax(1.0, round(want / per_run));
-    if (runs < 0.8 * (double)t->iterations || runs > 1.25 * (double)t->iterations)
-        t->iterations = (long)runs;
-}
-
-/* Sets the team and schedule, then the warm-up that brings caches, pages
- * and the thread pool back after other configurations ran: one untimed run,
- * or only a team start where the state's last run here had this team size
- * (it is warm), or where its data would not matter (omps_plan_warms_data:
- * too small to take a repetition's time in reloading, or too large for any
- * cache to hold). */
-static void warm_up(struct omps_sweep *s, const struct omps_config *c)
-{
-    struct live *l = &s->live[s->now_live];
-    const double t0 = sweep_now();
-    s->team.want_threads = c->key.threads;
-    s->team.want_kind = c->key.schedule.kind;
-    s->team.want_chunk = c->key.schedule.chunk;
-    const int warm = l->warm_threads == c->key.threads;
-    if (warm || !omps_plan_warms_data(s->plan, l->bytes)) {
-#pragma omp parallel
-        {
-            /* An empty region: the team of this size is started. */
-        }
-    } else {
-        if (c->key.kernel->prepare != NULL)
-            c->key.kernel->prepare(s->state);
-        c->key.kernel->run(s->state, &s->team);
-        l->poisoned = 0;
-        l->warm_threads = c->key.threads;
-    }
-    s->out->time.warmup += sweep_now() - t0;
-}
-
-static void set_team(const struct omps_config *c)
-{
-    omp_set_dynamic(0);
-    omp_set_num_threads(c->key.threads);
-    if (c->key.schedule.kind != 0)
-        omp_set_schedule(c->key.schedule.kind, c->key.schedule.chunk);
-}
-
-void *sweep_start_visit(struct omps_sweep *s, size_t i, char *why, size_t why_len)
-{
+    const struct omps_tally *t = &s->tally[i];
     const struct omps_config *c = &s->plan->configs[i];
-    s->current = i;
-    set_team(c);
-    s->state = sweep_ensure_state(s, c, why, why_len);
-    if (s->state != NULL)
-        warm_up(s, c);
-    return s->state;
+    if (t->visit_s <= 0)
+        return omps_plan_estimate_visit(s->plan, c, t->count == 0);
+    if (t->count == 1)
+        return fmax(omps_plan_estimate_visit(s->plan, c, 0), 0.5 * t->visit_s);
+    return t->visit_s;
 }
 
-uint64_t sweep_check_salt(const struct omps_sweep *s, size_t i)
+/* How long a venue's process may stay silent before it is called hung:
+ * many times what its visit should cost, and never less than a minute,
+ * since a first visit also searches for its iteration count on a machine
+ * that may be loaded.  OMPSCALE_CHILD_TIMEOUT (seconds) replaces it, for
+ * tests and for machines slower than that. */
+static double hang_limit(const struct omps_sweep *s, size_t i)
+{
+    const char *given = getenv("OMPSCALE_CHILD_TIMEOUT");
+    double v;
+    if (given != NULL && omps_parse_double(given, &v) == 0 && v > 0)
+        return v;
+    return fmax(60.0, 20.0 * visit_cost(s, i));
+}
+
+/* How the visit of configuration i checks its outputs: every one on its
+ * first visit and at random visits (0), else at positions this salt
+ * chooses. */
+static uint64_t check_salt(const struct omps_sweep *s, size_t i)
 {
     if (s->tally[i].count == 0)
         return 0;
@@ -424,87 +215,122 @@ uint64_t sweep_check_salt(const struct omps_sweep *s, size_t i)
     return x % OMPS_FULL_CHECK_EVERY == 0 ? 0 : x | 1;
 }
 
-int sweep_visit(struct omps_sweep *s, size_t i)
+static void show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t i)
 {
+    if (!s->show_progress)
+        return;
+    char name[256], elapsed[32], budget[32];
+    omps_key_name(&s->plan->configs[i].key, name, sizeof name);
+    omps_format_duration(now() - s->started, elapsed, sizeof elapsed);
+    omps_format_duration(s->opts->budget, budget, sizeof budget);
+    fprintf(stderr, "\r\033[K[round %ld, %zu/%zu | %s of %s] %s", s->round + 1, k + 1, n,
+            elapsed, budget, name);
+    fflush(stderr);
+}
+
+/* Each visit starts with a short probe of the pair a 2-thread team runs on
+ * (latency.h): the host moves the vCPUs between placements several times a
+ * second here, so a probe at the start of a round often described the
+ * round's first configurations only.  The probe lets summary.csv and
+ * compare tell visits on different placements apart.  About 0.1 ms. */
+static void probe_placement(struct omps_sweep *s)
+{
+    int a, b;
+    const double t0 = now();
+    s->probe_ns = NAN;
+    if (omps_latency_round_pair(&a, &b) == 0)
+        omps_latency_pair(a, b, 3, &s->probe_ns);
+    s->out->time.probes += now() - t0;
+}
+
+/* Records when every configuration that can still run first had its
+ * minimum repetitions (the figure the plan's estimate is checked by). */
+static void note_minimum(struct omps_sweep *s)
+{
+    if (!isnan(s->out->minimum_s))
+        return;
+    for (size_t i = 0; i < s->plan->count; i++) {
+        const struct omps_tally *t = &s->tally[i];
+        if (!t->dead && !t->failed && t->count < (size_t)s->opts->repetitions)
+            return;
+    }
+    s->out->minimum_s = now() - s->started;
+}
+
+/* Visit k of n, configuration i, in venue v, wherever it runs: the one
+ * budget check of the rounds, the progress line and the placement probe,
+ * the venue's visit, its answer recorded, and the next iteration count.
+ * Returns the venue's omps_visit_got, or 2 when the budget is spent; *rc
+ * an error that ends the sweep. */
+static int visit(struct omps_sweep *s, struct omps_venue *v, size_t k, size_t n, size_t i,
+                 int *rc)
+{
+    struct omps_visit_answer a;
+    struct omps_tally *t = &s->tally[i];
     const struct omps_config *c = &s->plan->configs[i];
-    struct tally *t = &s->tally[i];
-    const double t0 = sweep_now();
-    const struct omps_sweep_time at_start = s->out->time;
-    char why[512], name[256];
-    if (sweep_start_visit(s, i, why, sizeof why) == NULL) {
-        sweep_mark_dead(s, t, why, why);
-        /* A child's parent must hear why, not only that nothing was timed. */
-        if (s->answer != NULL)
-            omps_proto_write_text(s->answer, "error", why);
+    if (now() - s->started + visit_cost(s, i) > s->opts->budget) {
+        s->out->budget_spent = 1;
+        return 2;
+    }
+    show_progress(s, k, n, i);
+    probe_placement(s);
+    const struct omps_visit_request q = {&c->key, c->oversubscribed, t->iterations,
+                                         check_salt(s, i), t->count};
+    const double t0 = now(), setup_before = s->out->time.setup;
+    const int got = v->ops->visit(v, i, &q, hang_limit(s, i), &a, rc);
+    if (got != OMPS_GOT_ANSWER)
+        return got;
+    const size_t before = t->count;
+    record(s, i, &a, v->ops->runtime(v));
+    /* A visit that timed nothing would be visited again forever. */
+    if (*rc == OMPS_OK && t->count == before && !t->dead && !*s->stop)
+        group_failure(s, i, 0, "the visit timed nothing", 0);
+    omps_tally_adapt_iterations(t, s->plan->min_time);
+    /* A state's set-up is paid once, not by every visit to come. */
+    t->visit_s = now() - t0 - (s->out->time.setup - setup_before);
+    note_minimum(s);
+    return got;
+}
+
+/* Runs the visits order[0..n) of one group in its venue (done of total
+ * visits of the round before them).  Returns 0, an error code, or 1 when
+ * the budget ended the round. */
+static int run_group(struct omps_sweep *s, struct omps_venue *v, const size_t *order, size_t n,
+                     size_t done, size_t total)
+{
+    char why[512];
+    const double limit = hang_limit(s, order[0]);
+    const int ready = v->ops->begin_group(v, order[0], n, s->round,
+                                          s->tally[order[0]].count > 0, limit, why, sizeof why);
+    if (ready != OMPS_GROUP_READY) {
+        for (size_t k = 0; k < n && !*s->stop; k++)
+            group_failure(s, order[k], ready == OMPS_GROUP_FAILED, why, v->ops->broken(v));
         return OMPS_OK;
     }
-    const struct omps_work w = c->key.kernel->work(c->key.n, c->key.params);
-    const struct omps_gb_options go = {
-        .min_time = s->plan->min_time, .iterations = t->iterations, .repetitions = 1,
-        .has_prepare = c->key.kernel->prepare != NULL, .flops = w.flops,
-        .bytes = w.bytes, .items = w.items};
-    omps_key_name(&c->key, name, sizeof name);
-    const size_t before = t->count;
-    const struct omps_sweep_time was = s->out->time;
-    const double gb0 = sweep_now();
-    const int rc = omps_gb_run_batch(s->gb, name, s, &go);
-    /* Whatever the batch's hooks and timed runs did not take is Google
-     * Benchmark's own: its search for an iteration count, and reporting. */
-    const struct omps_sweep_time *is = &s->out->time;
-    s->out->time.search += sweep_now() - gb0 - (is->poison - was.poison) -
-                           (is->prepare - was.prepare) - (is->verify - was.verify) -
-                           (is->timed - was.timed);
-    sweep_note_untimed(t, sweep_untimed_since(&at_start, is),
-                       s->check_salt != 0 && c->key.kernel->verify_sample != NULL);
-    /* A batch that reported nothing would be visited again forever. */
-    if (rc == OMPS_OK && t->count == before && !t->dead && !*s->stop) {
-        snprintf(why, sizeof why, "%.300s: Google Benchmark ran nothing", name);
-        sweep_mark_dead(s, t, why, "Google Benchmark ran nothing");
-    }
-    sweep_end_visit(s, t, t0, at_start.setup);
-    return rc != OMPS_OK ? rc : s->io_failed;
-}
-
-int sweep_begin_visit(struct omps_sweep *s, size_t k, size_t n, size_t i)
-{
-    if (sweep_now() - s->started + sweep_visit_cost(s, i) > s->opts->budget) {
-        s->out->budget_spent = 1;
-        return 0;
-    }
-    sweep_show_progress(s, k, n, i);
-    sweep_probe_placement(s);
-    return 1;
-}
-
-void sweep_end_visit(struct omps_sweep *s, struct tally *t, double t0, double setup_before)
-{
-    sweep_adapt_iterations(t, s->plan->min_time);
-    /* A state's set-up is paid once, not by every visit to come. */
-    t->visit_s = sweep_now() - t0 - (s->out->time.setup - setup_before);
+    int rc = OMPS_OK, got = OMPS_GOT_ANSWER;
+    size_t k = 0;
+    for (; k < n && got == OMPS_GOT_ANSWER && rc == OMPS_OK && !s->io_failed && !*s->stop; k++)
+        got = visit(s, v, done + k, total, order[k], &rc);
+    const int budget = got == 2;
+    if (budget)
+        got = OMPS_GOT_ANSWER;
+    const int clean = v->ops->end_group(v, order[0], got, why, sizeof why);
+    if (got == OMPS_GOT_ENDED || got == OMPS_GOT_HUNG)
+        group_failure(s, order[k - 1], 0, why, v->ops->broken(v));
+    else if (got == OMPS_GOT_ANSWER && !clean && !*s->stop)
+        fprintf(stderr, "ompscale: %s after its visits\n", why);
+    if (rc != OMPS_OK)
+        return rc;
+    return budget ? 1 : s->io_failed;
 }
 
 /* ---- rounds ----------------------------------------------------------- */
-
-/* What the next visit of i should cost: the estimate before any visit; the
- * last visit's cost, less any state set-up, once there is a later visit to
- * go on (a first visit also searched for its iteration count, about half
- * its cost). */
-double sweep_visit_cost(const struct omps_sweep *s, size_t i)
-{
-    const struct tally *t = &s->tally[i];
-    const struct omps_config *c = &s->plan->configs[i];
-    if (t->visit_s <= 0)
-        return omps_plan_estimate_visit(s->plan, c, t->count == 0);
-    if (t->count == 1)
-        return fmax(omps_plan_estimate_visit(s->plan, c, 0), 0.5 * t->visit_s);
-    return t->visit_s;
-}
 
 /* How much configuration i still needs a visit: infinite below the
  * minimum, its relative interval width while wider than asked, else 0. */
 static double need(const struct omps_sweep *s, size_t i)
 {
-    const struct tally *t = &s->tally[i];
+    const struct omps_tally *t = &s->tally[i];
     if (t->dead || t->failed || t->count >= MAX_REPETITIONS)
         return 0.0;
     if (t->count < (size_t)s->opts->repetitions)
@@ -532,18 +358,18 @@ static size_t select_round(const struct omps_sweep *s, size_t *order, int *trimm
     for (size_t i = 0; i < s->plan->count; i++) {
         if (need(s, i) > 0.0) {
             order[n++] = i;
-            cost += sweep_visit_cost(s, i);
+            cost += visit_cost(s, i);
         }
     }
-    const double left = s->opts->budget - (sweep_now() - s->started);
+    const double left = s->opts->budget - (now() - s->started);
     *trimmed = 0;
     if (cost <= left)
         return n;
     sort_context = s;
     qsort(order, n, sizeof *order, by_need);
     size_t k = 0;
-    for (double spent = 0.0; k < n && spent + sweep_visit_cost(s, order[k]) <= left; k++)
-        spent += sweep_visit_cost(s, order[k]);
+    for (double spent = 0.0; k < n && spent + visit_cost(s, order[k]) <= left; k++)
+        spent += visit_cost(s, order[k]);
     *trimmed = 1;
     return k;
 }
@@ -582,62 +408,36 @@ static void shuffle_round(const struct omps_sweep *s, size_t *order, size_t n)
     }
 }
 
-void sweep_show_progress(const struct omps_sweep *s, size_t k, size_t n, size_t i)
+/* Runs the round's configurations order[0..n), group by group: this
+ * process's first, then the children's, each venue's groups in the order
+ * their first configuration has in the shuffled round.  Returns 0, an
+ * error code, or 1 when the budget ended the round or a venue broke. */
+static int visit_round(struct omps_sweep *s, const size_t *order, size_t n)
 {
-    if (!s->show_progress)
-        return;
-    char name[256], elapsed[32], budget[32];
-    omps_key_name(&s->plan->configs[i].key, name, sizeof name);
-    omps_format_duration(sweep_now() - s->started, elapsed, sizeof elapsed);
-    omps_format_duration(s->opts->budget, budget, sizeof budget);
-    fprintf(stderr, "\r\033[K[round %ld, %zu/%zu | %s of %s] %s", s->round + 1, k + 1, n,
-            elapsed, budget, name);
-    fflush(stderr);
-}
-
-/* Each visit starts with a short probe of the pair a 2-thread team runs on
- * (latency.h): the host moves the vCPUs between placements several times a
- * second here, so a probe at the start of a round often described the
- * round's first configurations only.  The probe lets summary.csv and
- * compare tell visits on different placements apart.  About 0.1 ms. */
-void sweep_probe_placement(struct omps_sweep *s)
-{
-    int a, b;
-    const double t0 = sweep_now();
-    s->probe_ns = NAN;
-    if (omps_latency_round_pair(&a, &b) == 0)
-        omps_latency_pair(a, b, 3, &s->probe_ns);
-    s->out->time.probes += sweep_now() - t0;
-}
-
-/* Records when every configuration that can still run first had its
- * minimum repetitions (the figure the plan's estimate is checked by). */
-void sweep_note_minimum(struct omps_sweep *s)
-{
-    if (!isnan(s->out->minimum_s))
-        return;
-    for (size_t i = 0; i < s->plan->count; i++) {
-        const struct tally *t = &s->tally[i];
-        if (!t->dead && !t->failed && t->count < (size_t)s->opts->repetitions)
-            return;
+    size_t *group = malloc((n + 1) * sizeof *group);
+    char *taken = calloc(n + 1, 1);
+    int rc = group && taken ? OMPS_OK : OMPS_ENOMEM;
+    size_t done = 0;
+    for (int e = 0; e < VENUES; e++) {
+        struct omps_venue *v = &s->venue[e];
+        for (size_t i = 0; rc == OMPS_OK && i < n && !*s->stop; i++) {
+            if (taken[i] || venue_of(s, order[i]) != v || v->ops->broken(v))
+                continue;
+            size_t m = 0;
+            for (size_t j = i; j < n; j++) {
+                if (!taken[j] && venue_of(s, order[j]) == v &&
+                    v->ops->same_group(v, order[j], order[i])) {
+                    group[m++] = order[j];
+                    taken[j] = 1;
+                }
+            }
+            rc = run_group(s, v, group, m, done, n);
+            done += m;
+        }
     }
-    s->out->minimum_s = sweep_now() - s->started;
-}
-
-/* Moves the process kernels' configurations of order[0..n) behind the
- * others, keeping the shuffled order within each part.  Returns how many
- * come first. */
-static size_t move_ranked_last(const struct omps_sweep *s, size_t *order, size_t n)
-{
-    size_t local = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (omps_key_launch_ranks(&s->plan->configs[order[k]].key) != 0)
-            continue;
-        const size_t v = order[k];
-        memmove(order + local + 1, order + local, (k - local) * sizeof *order);
-        order[local++] = v;
-    }
-    return local;
+    free(group);
+    free(taken);
+    return rc;
 }
 
 /* Runs one round; returns 0, an error, or 1 when nothing more is needed. */
@@ -649,35 +449,24 @@ static int run_round(struct omps_sweep *s, size_t *order)
     if (n == 0)
         return 1;
     shuffle_round(s, order, n);
-    /* With environment groups every configuration runs in a child; without
-     * them the OpenMP kernels run here, and only the process kernels in
-     * groups of ranks, after them. */
-    const size_t local = s->plan->children ? 0 : move_ranked_last(s, order, n);
-    for (size_t k = 0; k < local && !*s->stop; k++) {
-        s->check_salt = sweep_check_salt(s, order[k]);
-        if (!sweep_begin_visit(s, k, n, order[k]))
-            return 1;
-        const int rc = sweep_visit(s, order[k]);
-        if (rc != OMPS_OK)
-            return rc;
-        sweep_note_minimum(s);
-    }
-    int rc = OMPS_OK;
-    if (local < n && !*s->stop)
-        rc = sweep_run_round_children(s, order + local, n - local);
+    const int rc = visit_round(s, order, n);
     if (rc == OMPS_OK)
         s->round++;
-    return s->launch_failed ? 1 : rc;
+    /* mpirun that could not start ranks ends the sweep. */
+    for (int e = 0; e < VENUES; e++) {
+        if (s->opened[e] && s->venue[e].ops->broken(&s->venue[e]))
+            return 1;
+    }
+    return rc;
 }
 
 /* ---- set-up and results ----------------------------------------------- */
 
-int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
+static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
 {
     s->tally = calloc(plan->count + 1, sizeof *s->tally);
     s->group = calloc(plan->count + 1, sizeof *s->group);
-    s->live = calloc(plan->count + 1, sizeof *s->live);
-    if (s->tally == NULL || s->group == NULL || s->live == NULL)
+    if (s->tally == NULL || s->group == NULL)
         return OMPS_ENOMEM;
     for (size_t i = 0; i < plan->count; i++) {
         s->tally[i].width = INFINITY;
@@ -690,26 +479,60 @@ int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
         s->group[i] = g;
     }
     s->live_cap = LIVE_MEMORY_SHARE * plan->memory_bytes;
-    omps_set_last_level_cache((uint64_t)plan->llc_bytes);
-    s->skip_runs = getenv("OMPSCALE_SKIP_RUNS");
+    const char *venue = getenv("OMPSCALE_VENUE");
+    s->imitate = venue != NULL && strcmp(venue, "imitate") == 0;
+    omps_venue_local(&s->venue[VENUE_LOCAL]);
+    omps_venue_children(&s->venue[VENUE_CHILDREN]);
+    omps_venue_imitate(&s->venue[VENUE_IMITATE]);
     return OMPS_OK;
 }
 
-void sweep_free(struct omps_sweep *s)
+static void sweep_free(struct omps_sweep *s)
 {
-    while (s->nlive > 0)
-        sweep_drop_state(s, s->nlive - 1);
     for (size_t i = 0; s->tally != NULL && i < s->plan->count; i++)
         free(s->tally[i].seconds);
     free(s->tally);
     free(s->group);
-    free(s->live);
+}
+
+/* Opens the venues this plan needs: this process's always (its Google
+ * Benchmark JSON is the run's gbench.json), the children's for environment
+ * groups and groups of ranks, the imitation when asked for. */
+static int open_venues(struct omps_sweep *s, const char *json_path, const char *argv0,
+                       char *err, size_t err_len)
+{
+    const struct omps_venue_context c = {
+        .opts = s->opts, .plan = s->plan, .run_dir = s->journal->dir, .json_path = json_path,
+        .argv0 = argv0, .live_bytes = s->live_cap, .stop = s->stop, .out = s->out};
+    const int wanted[VENUES] = {1, s->plan->children || s->plan->rank_groups > 0, s->imitate};
+    for (int e = 0; e < VENUES; e++) {
+        if (!wanted[e])
+            continue;
+        s->opened[e] = 1;
+        const int rc = s->venue[e].ops->open(&s->venue[e], &c, err, err_len);
+        if (rc != OMPS_OK)
+            return rc;
+    }
+    return OMPS_OK;
+}
+
+/* Closes every venue opened; 0, or the first one's error. */
+static int close_venues(struct omps_sweep *s)
+{
+    int rc = OMPS_OK;
+    for (int e = VENUES - 1; e >= 0; e--) {
+        if (!s->opened[e])
+            continue;
+        const int closed = s->venue[e].ops->close(&s->venue[e], &s->out->time);
+        rc = rc != OMPS_OK ? rc : closed;
+    }
+    return rc;
 }
 
 static void count_outcome(const struct omps_sweep *s)
 {
     for (size_t i = 0; i < s->plan->count; i++) {
-        const struct tally *t = &s->tally[i];
+        const struct omps_tally *t = &s->tally[i];
         s->out->kept += t->count > 0;
         if (t->dead || t->failed)
             continue;
@@ -717,7 +540,7 @@ static void count_outcome(const struct omps_sweep *s)
         s->out->imprecise += isfinite(s->opts->precision) && t->width > s->opts->precision;
     }
     s->out->rounds = s->round;
-    s->out->seconds = sweep_now() - s->started;
+    s->out->seconds = now() - s->started;
 }
 
 static int sweep_rounds(struct omps_sweep *s)
@@ -734,33 +557,17 @@ static int sweep_rounds(struct omps_sweep *s)
     return rc == 1 ? OMPS_OK : rc;
 }
 
-/* Prepares the parent of environment groups and groups of ranks: which
- * axes it sets, the directory for the children's Google Benchmark JSON,
- * mpirun for process kernels and libomp for gcc+libomp.  Returns 0, or
- * OMPS_EIO / OMPS_EINVAL with err set. */
-static int children_init(struct omps_sweep *s, char *err, size_t err_len)
+/* Counts a resumed run's journaled rows as repetitions taken, and names
+ * each configuration one of them failed. */
+static int load_done(struct omps_sweep *s, const struct omps_runs *done, char *err,
+                     size_t err_len)
 {
-    char dir[4096 + 16];
-    int libomp = 0;
-    for (int a = 0; a < OMPS_AXES; a++)
-        s->swept[a] = s->plan->swept[a];
-    for (size_t i = 0; i < s->plan->count; i++)
-        libomp |= s->plan->configs[i].key.env.value[OMPS_AXIS_TOOLCHAIN] == OMPS_TC_GCC_LIBOMP;
-    snprintf(dir, sizeof dir, "%s/children", s->journal->dir);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, err_len, "%s: %s", dir, strerror(errno));
-        return OMPS_EIO;
+    const int rc = omps_tally_load_done(s->tally, s->plan, done, &s->round, err, err_len);
+    for (size_t i = 0; rc == OMPS_OK && i < s->plan->count; i++) {
+        if (s->tally[i].failed)
+            note_failure(s, i, "a journaled repetition did not verify");
     }
-    s->kept_cap = s->plan->environments;
-    s->kept = calloc(s->kept_cap + 1, sizeof *s->kept);
-    if (s->kept == NULL)
-        return OMPS_ENOMEM;
-    if (s->plan->rank_groups > 0 &&
-        omps_ranks_find_mpirun(s->mpirun, sizeof s->mpirun, err, err_len) != OMPS_OK)
-        return OMPS_EINVAL;
-    if (libomp)
-        return omps_libomp_dir(s->libomp_dir, sizeof s->libomp_dir, err, err_len);
-    return OMPS_OK;
+    return rc;
 }
 
 int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *plan,
@@ -771,41 +578,27 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
 {
     struct omps_sweep s = {.opts = opts, .plan = plan, .stop = stop, .journal = j,
                            .out = out, .show_progress = isatty(STDERR_FILENO)};
-    /* Every configuration must run where OMP_PROC_BIND puts it. */
-    s.team.want_bind = omps_bind_wanted(getenv("OMP_PROC_BIND"));
-    omps_runtime_name(s.runtime, sizeof s.runtime);
     memset(out, 0, sizeof *out);
     out->minimum_s = NAN;
     int rc = sweep_init(&s, plan);
-    void (*old_pipe)(int) = SIG_DFL;
+    /* A child that died leaves a pipe whose writes fail, not a signal. */
     const int groups = plan->children || plan->rank_groups > 0;
-    if (rc == OMPS_OK && groups) {
-        rc = children_init(&s, err, err_len);
-        old_pipe = signal(SIGPIPE, SIG_IGN);
-    }
+    void (*old_pipe)(int) = groups ? signal(SIGPIPE, SIG_IGN) : SIG_DFL;
     if (rc == OMPS_OK && done != NULL)
-        rc = sweep_load_done(&s, done, err, err_len);
-    if (rc == OMPS_OK) {
-        rc = omps_gb_create(&s.gb, argv0, json_path, &omps_sweep_hooks);
-        if (rc == OMPS_EIO)
-            snprintf(err, err_len, "%s: %s", json_path, strerror(errno));
-    }
-    s.started = sweep_now();
-    if (rc == OMPS_OK) {
+        rc = load_done(&s, done, err, err_len);
+    if (rc == OMPS_OK)
+        rc = open_venues(&s, json_path, argv0, err, err_len);
+    s.started = now();
+    if (rc == OMPS_OK)
         rc = sweep_rounds(&s);
-        sweep_end_all_kept(&s);
-        const int closed = omps_gb_finish(s.gb);
-        rc = rc != OMPS_OK ? rc : closed;
-        if (rc == OMPS_EIO && err[0] == '\0')
-            snprintf(err, err_len, "writing %s failed: %s", j->dir, strerror(errno));
-    }
+    const int closed = close_venues(&s);
+    rc = rc != OMPS_OK ? rc : closed;
+    if (rc == OMPS_EIO && err[0] == '\0')
+        snprintf(err, err_len, "writing %s failed: %s", j->dir, strerror(errno));
     out->interrupted = *stop != 0;
     count_outcome(&s);
-    omps_gb_destroy(s.gb);
     sweep_free(&s);
-    free(s.kept);
     if (groups)
         signal(SIGPIPE, old_pipe);
-    omps_libomp_dir_remove(s.libomp_dir);
     return rc;
 }

@@ -16,41 +16,8 @@
 #include "journal.h"
 #include "plan.h"
 #include "runs_read.h"
-
-/* A host that ranks ran on, as rank 0 of a group reported it: machine.json's
- * nodes. */
-#define OMPS_MAX_NODES 64
-struct omps_node {
-    char host[64];
-    char cpu_model[128];
-    long logical_cpus;
-    long cores, packages, numa_nodes, l3_domains; /* hwloc's counts there */
-    long long llc_bytes;  /* the largest data cache there; 0: unknown */
-    char runtime[160];    /* the OpenMP runtime its ranks loaded */
-    long ranks; /* the most ranks one group ran there */
-};
-
-/* Where a sweep's wall time went, in seconds, summed over this process and
- * its children (machine.json's run.time).  What none of these covers (the
- * parent's own bookkeeping, journaling, waiting on pipes) is the rest. */
-struct omps_sweep_time {
-    double timed;    /* Google Benchmark's iterations x real time, reported */
-    double setup;    /* kernel states set up and torn down */
-    double poison;   /* outputs poisoned before a batch */
-    double prepare;  /* the untimed prepare step before every run */
-    double verify;   /* verification (with the poisoning done in its pass) */
-    double warmup;   /* the untimed run or team start before a visit */
-    double search;   /* the rest of Google Benchmark's batches: finding an
-                        iteration count, its own work and reporting */
-    double children; /* starting and ending child processes and mpirun */
-    double probes;   /* the latency probe at the start of each round */
-};
-
-/* Adds every field of b to a. */
-void omps_sweep_time_add(struct omps_sweep_time *a, const struct omps_sweep_time *b);
-
-/* The sum of every field but timed: the accounted overhead. */
-double omps_sweep_time_overhead(const struct omps_sweep_time *t);
+#include "ranks.h"
+#include "visit.h"
 
 /* A run's outcome, for the exit code and machine.json. */
 struct omps_sweep_outcome {
@@ -92,13 +59,5 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
                    const char *json_path, const char *argv0,
                    volatile sig_atomic_t *stop, struct omps_sweep_outcome *out,
                    char *err, size_t err_len);
-
-/*
- * `ompscale child`, run by the sweep itself (never by a user) for each
- * environment group of a round: reads visits from standard input, times and
- * verifies each as the sweep would in its own process, and answers on
- * standard output.  Returns the process exit code.
- */
-int omps_sweep_child(int argc, char **argv, const char *argv0);
 
 #endif

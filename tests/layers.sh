@@ -5,8 +5,12 @@
 # each layer).  The build enforces the same by those directories; this test
 # says which include broke it.
 #
-#   kernels <- core <- harness, fit, gate <- history (over fit and gate)
-#   <- harness/main.c
+#   kernels <- core <- visit <- harness;  core <- fit, gate <- history
+#   (over fit and gate);  all of them <- harness/main.c
+#
+# The visit layer (one visit in this process, the child protocol and the
+# child's main) knows nothing of plans, options or rounds: it includes only
+# itself, the core, the kernels and the generated headers.
 #
 # Usage: layers.sh SOURCE_DIR
 set -euo pipefail
@@ -19,11 +23,12 @@ allowed() {
     case $1 in
     kernels) echo "kernels" ;;
     core) echo "core kernels" ;;
-    harness) echo "harness core kernels generated" ;;
+    visit) echo "visit core kernels generated" ;;
+    harness) echo "harness visit core kernels generated" ;;
     fit) echo "fit core kernels" ;;
     gate) echo "gate core kernels" ;;
     history) echo "history fit gate core kernels" ;;
-    main) echo "harness history fit gate core kernels generated" ;;
+    main) echo "harness visit history fit gate core kernels generated" ;;
     esac
 }
 
@@ -32,14 +37,14 @@ allowed() {
 home() {
     case $1 in build_info.h | git_info.h) echo generated; return ;; esac
     local d
-    for d in kernels core harness fit gate history; do
+    for d in kernels core visit harness fit gate history; do
         [ -e "$d/$1" ] && { echo "$d"; return; }
     done
     echo none
 }
 
-for f in kernels/*.[ch] core/*.[ch] harness/*.[ch] harness/*.cc fit/*.[ch] gate/*.[ch] \
-    history/*.[ch]; do
+for f in kernels/*.[ch] core/*.[ch] visit/*.[ch] visit/*.cc harness/*.[ch] fit/*.[ch] \
+    gate/*.[ch] history/*.[ch]; do
     layer=${f%%/*}
     [ "$f" = harness/main.c ] && layer=main
     while IFS= read -r header; do
@@ -54,7 +59,7 @@ for f in kernels/*.[ch] core/*.[ch] harness/*.[ch] harness/*.cc fit/*.[ch] gate/
     done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$f")
 done
 # The whole tree, tests and benchmarks too, includes no relative path.
-if grep -rn '#[[:space:]]*include[[:space:]]*"\.\./' kernels core harness fit gate history tests bench; then
+if grep -rn '#[[:space:]]*include[[:space:]]*"\.\./' kernels core visit harness fit gate history tests bench; then
     echo "FAIL: the includes above name a relative path"
     fail=$((fail + 1))
 fi

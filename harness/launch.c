@@ -1,23 +1,16 @@
-/* MPI ranks: starting them, relaying to them and gathering from them. */
+/* Groups of MPI ranks from the parent's side: finding mpirun, its command
+ * line, and the record of this host that each rank reports. */
 #define _DEFAULT_SOURCE
-#include "ranks.h"
+#include "launch.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#ifdef OMPS_HAVE_MPI
-#include <mpi.h>
-#endif
-
 #include "errors.h"
 #include "machine.h"
-#include "protocol.h"
 #include "topology.h"
-
-/* The size of one rank's record when gathering nodes. */
-#define NODE_RECORD 512
 
 int omps_ranks_built(void)
 {
@@ -26,57 +19,6 @@ int omps_ranks_built(void)
 #else
     return 0;
 #endif
-}
-
-#ifdef OMPS_HAVE_MPI
-
-int omps_ranks_init(int *argc, char ***argv, struct omps_ranks *r, char *why, size_t why_len)
-{
-    int provided = 0;
-    /* Only the main thread calls MPI, outside the kernels' parallel
-     * regions or in their master thread. */
-    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
-        snprintf(why, why_len, "MPI did not start");
-        return OMPS_EINVAL;
-    }
-    MPI_Comm_rank(MPI_COMM_WORLD, &r->rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &r->size);
-    return OMPS_OK;
-}
-
-void omps_ranks_finalize(void)
-{
-    int started = 0, ended = 0;
-    MPI_Initialized(&started);
-    MPI_Finalized(&ended);
-    if (started && !ended)
-        MPI_Finalize();
-}
-
-void omps_ranks_share(void *buf, size_t len)
-{
-    MPI_Bcast(buf, (int)len, MPI_BYTE, 0, MPI_COMM_WORLD);
-}
-
-int omps_ranks_agree(int ok, char *why, size_t why_len)
-{
-    int rank, size, first;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    const int mine = ok ? size : rank;
-    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-    if (first == size)
-        return 1;
-    char text[512];
-    if (rank == first)
-        snprintf(text, sizeof text, "rank %d: %s", rank, why);
-    if (first != 0 && rank == first)
-        MPI_Send(text, sizeof text, MPI_CHAR, 0, 0, MPI_COMM_WORLD);
-    if (first != 0 && rank == 0)
-        MPI_Recv(text, sizeof text, MPI_CHAR, first, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
-    if (rank == 0)
-        snprintf(why, why_len, "%s", text);
-    return 0;
 }
 
 /* The CPU model /proc/cpuinfo names first. */
@@ -101,7 +43,7 @@ static void cpu_model(char *model, size_t len)
  * model, logical CPUs, its topology from hwloc (cores, packages, NUMA
  * nodes, L3 domains, the largest cache) and the OpenMP runtime loaded, so
  * that nodes are compared by what they are, not only by name. */
-static void node_record(char *out)
+void omps_launch_node_record(char *out, size_t len)
 {
     char host[64] = "unknown", model[128], err[256];
     gethostname(host, sizeof host - 1);
@@ -109,81 +51,10 @@ static void node_record(char *out)
     struct omps_topology t = {0};
     if (omps_topology_probe(&t, err, sizeof err) != OMPS_OK)
         t = (struct omps_topology){0};
-    snprintf(out, NODE_RECORD, "%s\t%s\t%ld\t%d\t%d\t%d\t%d\t%.0f\t%s", host, model,
+    snprintf(out, len, "%s\t%s\t%ld\t%d\t%d\t%d\t%d\t%.0f\t%s", host, model,
              sysconf(_SC_NPROCESSORS_ONLN), t.cores, t.packages, t.numa_nodes, t.l3_domains,
              t.llc_bytes, omps_openmp_runtime());
 }
-
-/* Appends each distinct record of all[0..n) with its count to out. */
-static void distinct_nodes(const char *all, int n, char *out, size_t len)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (int i = 0; i < n; i++) {
-        const char *rec = all + (size_t)i * NODE_RECORD;
-        int seen = 0, count = 0;
-        for (int j = 0; j < n; j++) {
-            seen |= j < i && strcmp(all + (size_t)j * NODE_RECORD, rec) == 0;
-            count += strcmp(all + (size_t)j * NODE_RECORD, rec) == 0;
-        }
-        if (!seen && used < len) {
-            omps_proto_node_line(out + used, len - used, rec, count);
-            used += strlen(out + used);
-        }
-    }
-}
-
-void omps_ranks_nodes(char *out, size_t len)
-{
-    int rank, size;
-    char mine[NODE_RECORD];
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    node_record(mine);
-    char *all = rank == 0 ? calloc((size_t)size, NODE_RECORD) : NULL;
-    MPI_Gather(mine, NODE_RECORD, MPI_CHAR, all, NODE_RECORD, MPI_CHAR, 0, MPI_COMM_WORLD);
-    out[0] = '\0';
-    if (all != NULL)
-        distinct_nodes(all, size, out, len);
-    free(all);
-}
-
-#else /* no MPI: one rank alone, and nothing to launch with */
-
-int omps_ranks_init(int *argc, char ***argv, struct omps_ranks *r, char *why, size_t why_len)
-{
-    (void)argc;
-    (void)argv;
-    r->rank = 0;
-    r->size = 1;
-    snprintf(why, why_len, "this ompscale was built without MPI");
-    return OMPS_EINVAL;
-}
-
-void omps_ranks_finalize(void)
-{
-}
-
-void omps_ranks_share(void *buf, size_t len)
-{
-    (void)buf;
-    (void)len;
-}
-
-int omps_ranks_agree(int ok, char *why, size_t why_len)
-{
-    (void)why;
-    (void)why_len;
-    return ok;
-}
-
-void omps_ranks_nodes(char *out, size_t len)
-{
-    if (len > 0)
-        out[0] = '\0';
-}
-
-#endif
 
 int omps_ranks_find_mpirun(char *path, size_t len, char *err, size_t err_len)
 {
