@@ -51,9 +51,9 @@ void omps_launch_node_record(char *out, size_t len)
     struct omps_topology t = {0};
     if (omps_topology_probe(&t, err, sizeof err) != OMPS_OK)
         t = (struct omps_topology){0};
-    snprintf(out, len, "%s\t%s\t%ld\t%d\t%d\t%d\t%d\t%.0f\t%s", host, model,
+    snprintf(out, len, "%s\t%s\t%ld\t%d\t%d\t%d\t%d\t%llu\t%s", host, model,
              sysconf(_SC_NPROCESSORS_ONLN), t.cores, t.packages, t.numa_nodes, t.l3_domains,
-             t.llc_bytes, omps_openmp_runtime());
+             (unsigned long long)t.llc_bytes, omps_openmp_runtime());
 }
 
 int omps_ranks_find_mpirun(char *path, size_t len, char *err, size_t err_len)

@@ -144,7 +144,7 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
     /* A synthetic machine's sizes, where its description gives them
      * ("l3:2(size=32MB)"), so that --dry-run sizes kernels as there. */
     if (m->topology.synthetic && m->topology.llc_bytes > 0)
-        m->llc_bytes = (uint64_t)m->topology.llc_bytes;
+        m->llc_bytes = m->topology.llc_bytes;
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     m->memory_bytes = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
     m->line_bytes = m->ncaches > 0 ? m->caches[0].line_bytes : 0;

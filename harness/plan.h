@@ -61,7 +61,7 @@ struct omps_plan {
     double state_bytes; /* the memory all distinct kernel states take together */
     double setup_seconds; /* their estimated set-up time */
     double memory_bytes;  /* the machine's physical memory (INFINITY: unknown) */
-    double llc_bytes;     /* the largest cache's size; 0: unknown */
+    uint64_t llc_bytes;   /* the largest cache's size; 0: unknown */
     struct omps_rates rates; /* the cost model's rates (calibrate.h) */
     int share_states;     /* one state serves every team size (one NUMA
                              node: first touch places pages nowhere in

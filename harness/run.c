@@ -337,8 +337,8 @@ static int node_differs(const struct omps_node *a, const struct omps_node *b, ch
             return snprintf(buf, len, "%s (%ld against %ld)", names[i], y[i], x[i]) > 0;
     }
     if (a->llc_bytes != b->llc_bytes)
-        return snprintf(buf, len, "llc_bytes (%lld against %lld)", b->llc_bytes,
-                        a->llc_bytes) > 0;
+        return snprintf(buf, len, "llc_bytes (%llu against %llu)",
+                        (unsigned long long)b->llc_bytes, (unsigned long long)a->llc_bytes) > 0;
     if (strcmp(a->runtime, b->runtime) != 0)
         return snprintf(buf, len, "omp_runtime (%s against %s)", b->runtime, a->runtime) > 0;
     return 0;

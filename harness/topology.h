@@ -8,6 +8,7 @@
 #define OMPSCALE_TOPOLOGY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
@@ -26,7 +27,7 @@ struct omps_topology {
     int cores_per_numa;
     int cores_per_package;
     char cpuset[256];   /* usable PUs as a list, "0-15,32-47" */
-    double llc_bytes;   /* the largest data cache hwloc describes; 0: none */
+    uint64_t llc_bytes; /* the largest data cache hwloc describes; 0: none */
 };
 
 /* Probes the topology with hwloc.  Returns 0, or OMPS_EIO with err set when

@@ -155,7 +155,7 @@ static int child_command(struct children *s, size_t first, size_t n, long round,
     size_t k = launch_args(s, cf, args, 48, text, len / 2);
     const int launcher = k > 0;
     const struct omps_child_args a = {
-        .set = {.min_time = plan->min_time, .llc_bytes = (uint64_t)plan->llc_bytes,
+        .set = {.min_time = plan->min_time, .llc_bytes = plan->llc_bytes,
                 /* The kept children share the memory states may take. */
                 .live_bytes = s->c.live_bytes /
                               (double)(plan->environments > 0 ? plan->environments : 1),

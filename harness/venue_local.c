@@ -23,7 +23,7 @@ static int local_open(struct omps_venue *v, const struct omps_venue_context *c, 
         return OMPS_ENOMEM;
     v->self = l;
     const struct omps_visit_settings set = {
-        .min_time = c->plan->min_time, .llc_bytes = (uint64_t)c->plan->llc_bytes,
+        .min_time = c->plan->min_time, .llc_bytes = c->plan->llc_bytes,
         .live_bytes = c->live_bytes, .share_states = c->plan->share_states, .measure_load = 1};
     omps_runtime_name(l->runtime, sizeof l->runtime);
     const int rc = omps_visitor_open(&l->visitor, &set, c->argv0, c->json_path, c->stop);

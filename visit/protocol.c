@@ -240,7 +240,7 @@ int omps_proto_read_node(char *line, struct omps_node *n)
     }
     *n = (struct omps_node){.logical_cpus = counts[0], .cores = counts[1],
                             .packages = counts[2], .numa_nodes = counts[3],
-                            .l3_domains = counts[4], .llc_bytes = counts[5], .ranks = ranks};
+                            .l3_domains = counts[4], .llc_bytes = (uint64_t)counts[5], .ranks = ranks};
     snprintf(n->host, sizeof n->host, "%s", f[1]);
     snprintf(n->cpu_model, sizeof n->cpu_model, "%s", f[2]);
     snprintf(n->runtime, sizeof n->runtime, "%s", f[9]);

@@ -11,6 +11,7 @@
 #define OMPSCALE_RANKS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* This process's place in its group: rank 0 of 1 outside a group. */
 struct omps_ranks {
@@ -54,7 +55,7 @@ struct omps_node {
     char cpu_model[128];
     long logical_cpus;
     long cores, packages, numa_nodes, l3_domains; /* hwloc's counts there */
-    long long llc_bytes;  /* the largest data cache there; 0: unknown */
+    uint64_t llc_bytes;   /* the largest data cache there; 0: unknown */
     char runtime[160];    /* the OpenMP runtime its ranks loaded */
     long ranks; /* the most ranks one group ran there */
 };

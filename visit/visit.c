@@ -234,10 +234,10 @@ static const struct omps_gb_hooks hooks = {hook_begin, hook_prepare, hook_body,
 #define WARM_CACHE_MULTIPLE 2.0
 #define WARM_MIN_BYTES (1024.0 * 1024.0)
 
-int omps_visit_warms_data(double llc_bytes, double bytes)
+int omps_visit_warms_data(uint64_t llc_bytes, double bytes)
 {
     return bytes >= WARM_MIN_BYTES &&
-           (llc_bytes <= 0 || bytes <= WARM_CACHE_MULTIPLE * llc_bytes);
+           (llc_bytes == 0 || bytes <= WARM_CACHE_MULTIPLE * (double)llc_bytes);
 }
 
 /* Sets the team and schedule, then the warm-up that brings caches, pages
@@ -254,7 +254,7 @@ static void warm_up(struct omps_visitor *v, const struct omps_key *key)
     v->team.want_kind = key->schedule.kind;
     v->team.want_chunk = key->schedule.chunk;
     const int warm = l->warm_threads == key->threads;
-    if (warm || !omps_visit_warms_data((double)v->set.llc_bytes, l->bytes)) {
+    if (warm || !omps_visit_warms_data(v->set.llc_bytes, l->bytes)) {
 #pragma omp parallel
         {
             /* An empty region: the team of this size is started. */

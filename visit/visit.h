@@ -167,7 +167,7 @@ void omps_visitor_drop_state(struct omps_visitor *v, size_t i);
  * of at least 1 MiB that twice the largest cache (llc_bytes; 0: unknown)
  * can hold; a smaller state reloads in a moment and a larger one cannot be
  * held, so for them only the team is started. */
-int omps_visit_warms_data(double llc_bytes, double bytes);
+int omps_visit_warms_data(uint64_t llc_bytes, double bytes);
 
 /* One batch of runs as Google Benchmark would call it, untimed: what a
  * rank that follows rank 0 does when rank 0 times one. */
