@@ -568,69 +568,60 @@ struct fit_args {
     const char *with[OMPS_FIT_MAX_RUNS];
     size_t nwith;
     const char *work; /* --data: where the pictures' data go */
+    long seed;        /* --seed: the bootstrap's */
+    int seed_given;
 };
 
-enum fit_option_id { OPT_WITH, OPT_DATA, OPT_SEED };
+static int set_with(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct fit_args *a = cmd;
+    if (a->nwith + 1 >= OMPS_FIT_MAX_RUNS) {
+        snprintf(err, len, "%s: given more than %d times", name, OMPS_FIT_MAX_RUNS - 2);
+        return -1;
+    }
+    a->with[a->nwith++] = value;
+    return 0;
+}
+
+static int set_seed(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct fit_args *a = cmd;
+    a->seed_given = 1;
+    if (omps_parse_long(value, 0, 0x7fffffffffffffffL, &a->seed) == 0)
+        return 0;
+    snprintf(err, len, "%s: '%s' is not a whole number from 0 to 2^63-1", name, value);
+    return -1;
+}
 
 const struct omps_option omps_fit_options[] = {
-    {OPT_WITH, "--with", 1, "[--with DIR2]...", 0},
-    {OPT_DATA, "--data", 1, "[--data WORK]", 0},
-    {OPT_SEED, "--seed", 1, "[--seed N]", 0},
+    OMPS_OPTION_SET("--with", set_with, "[--with DIR2]...", 0),
+    OMPS_OPTION_TEXT("--data", struct fit_args, work, "[--data WORK]", 0),
+    OMPS_OPTION_SET("--seed", set_seed, "[--seed N]", 0),
 };
 const size_t omps_fit_option_count = sizeof omps_fit_options / sizeof omps_fit_options[0];
 
-/* Applies one option; returns 0, or -1 when its value will not do. */
-static int apply_fit_option(int id, const char *value, struct fit_args *a, uint64_t *seed)
+/* The run directory: the one argument that is not an option. */
+static int set_dir(void *cmd, const char *arg, char *err, size_t len)
 {
-    long v;
-    switch (id) {
-    case OPT_DATA:
-        a->work = value;
+    struct fit_args *a = cmd;
+    if (a->dir == NULL) {
+        a->dir = arg;
         return 0;
-    case OPT_WITH:
-        if (a->nwith + 1 >= OMPS_FIT_MAX_RUNS)
-            return -1;
-        a->with[a->nwith++] = value;
-        return 0;
-    case OPT_SEED:
-        if (omps_parse_long(value, 0, 0x7fffffffffffffffL, &v) != 0)
-            return -1;
-        *seed = (uint64_t)v;
-        return 0;
-    default:
-        return -2; /* in the table without a case here (a bug) */
     }
+    snprintf(err, len, "unexpected argument '%s' (see 'ompscale --help')", arg);
+    return -1;
 }
 
 static int parse_fit_args(int argc, char **argv, struct fit_args *a, uint64_t *seed)
 {
     char err[512];
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
-        const struct omps_option *opt = omps_option_find(
-            omps_fit_options, omps_fit_option_count, arg, eq ? (size_t)(eq - arg) : strlen(arg));
-        if (opt == NULL && a->dir == NULL && strncmp(arg, "--", 2) != 0) {
-            a->dir = arg;
-            continue;
-        }
-        const char *value = eq != NULL ? eq + 1 : i + 1 < argc ? argv[i + 1] : NULL;
-        const int rc = opt != NULL && value != NULL ? apply_fit_option(opt->id, value, a, seed)
-                                                    : -1;
-        if (rc == 0) {
-            i += eq == NULL;
-            continue;
-        }
-        if (rc == -2)
-            omps_option_unhandled(opt->name, err, sizeof err);
-        else if (opt != NULL)
-            snprintf(err, sizeof err, "%s: '%s' will not do (see 'ompscale --help')", opt->name,
-                     value != NULL ? value : "(none)");
-        else
-            snprintf(err, sizeof err, "unexpected argument '%s' (see 'ompscale --help')", arg);
+    const struct omps_command_line line = {omps_fit_options, omps_fit_option_count, -1, set_dir};
+    if (omps_options_parse(&line, argc, argv, a, err, sizeof err) != 0) {
         fprintf(stderr, "ompscale: fit: %s\n", err);
         return -1;
     }
+    if (a->seed_given)
+        *seed = (uint64_t)a->seed;
     if (a->dir != NULL)
         return 0;
     fprintf(stderr, "ompscale: fit needs a run directory\n");

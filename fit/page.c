@@ -632,19 +632,41 @@ static int write_page(FILE *f, const char *dir, const char *history,
     return ferror(f) ? -1 : 0;
 }
 
+/* What `page` was asked. */
+struct page_args {
+    const char *dir;
+    const char *history; /* --history: the history page to link, or NULL */
+};
+
+const struct omps_option omps_page_options[] = {
+    OMPS_OPTION_TEXT("--history", struct page_args, history, "[--history PAGE]", 0),
+};
+const size_t omps_page_option_count = sizeof omps_page_options / sizeof omps_page_options[0];
+
+/* The run directory: the one argument that is not an option. */
+static int set_dir(void *cmd, const char *arg, char *err, size_t len)
+{
+    struct page_args *a = cmd;
+    if (a->dir == NULL) {
+        a->dir = arg;
+        return 0;
+    }
+    snprintf(err, len, "unexpected argument '%s' (see 'ompscale --help')", arg);
+    return -1;
+}
+
 int omps_cmd_page(int argc, char **argv)
 {
-    const char *history = NULL;
-    if (argc == 3 && strcmp(argv[1], "--history") == 0)
-        history = argv[2];
-    else if (argc == 2 && strncmp(argv[1], "--history=", 10) == 0)
-        history = argv[1] + 10;
-    if (argc != 1 && history == NULL) {
-        fprintf(stderr, "ompscale: usage: ompscale page DIR [--history PAGE]\n");
+    struct page_args a = {0};
+    char path[4400], err[512] = "";
+    const struct omps_command_line line = {omps_page_options, omps_page_option_count, -1,
+                                           set_dir};
+    if (omps_options_parse(&line, argc, argv, &a, err, sizeof err) != 0 || a.dir == NULL) {
+        fprintf(stderr, "ompscale: page: %s\n", a.dir == NULL && err[0] == '\0'
+                                                     ? "needs a run directory" : err);
         return 2;
     }
-    const char *dir = argv[0];
-    char path[4400], err[512];
+    const char *dir = a.dir, *history = a.history;
     struct omps_table sum;
     snprintf(path, sizeof path, "%s/summary.csv", dir);
     if (omps_table_read(path, &sum, err, sizeof err) != OMPS_OK) {

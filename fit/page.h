@@ -8,8 +8,15 @@
 #ifndef OMPSCALE_PAGE_H
 #define OMPSCALE_PAGE_H
 
+#include "options.h"
+
 /* Writes DIR/index.html; returns the exit code (0, or 2 with one line on
  * stderr when DIR has no summary.csv or the page cannot be written). */
 int omps_cmd_page(int argc, char **argv);
+
+/* page's options (core/options.h): what the parser accepts and the usage
+ * shows. */
+extern const struct omps_option omps_page_options[];
+extern const size_t omps_page_option_count;
 
 #endif

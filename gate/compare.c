@@ -21,10 +21,12 @@
 
 /* Parses --looks R1,R2,...: strictly increasing round counts, at most
  * OMPS_MAX_LOOKS of them. */
-static int parse_looks(const char *value, struct omps_compare_options *o, char *err,
+static int parse_looks(void *cmd, const char *name, const char *value, char *err,
                        size_t err_len)
 {
+    struct omps_compare_options *o = cmd;
     const char *p = value;
+    (void)name;
     o->nlooks = 0;
     while (*p != '\0') {
         char *end;
@@ -46,9 +48,11 @@ static int parse_looks(const char *value, struct omps_compare_options *o, char *
     return OMPS_EINVAL;
 }
 
-static int parse_inconclusive(const char *value, struct omps_compare_options *o,
-                              char *err, size_t err_len)
+static int parse_inconclusive(void *cmd, const char *name, const char *value, char *err,
+                              size_t err_len)
 {
+    struct omps_compare_options *o = cmd;
+    (void)name;
     if (strcmp(value, "pass") == 0)
         o->inconclusive = OMPS_INCONCLUSIVE_PASS;
     else if (strcmp(value, "fail") == 0)
@@ -60,95 +64,47 @@ static int parse_inconclusive(const char *value, struct omps_compare_options *o,
     return OMPS_OK;
 }
 
-enum compare_option_id {
-    OPT_THRESHOLD, OPT_ALPHA, OPT_REPORT, OPT_ALLOW_DIFFERENT, OPT_INCONCLUSIVE, OPT_LOOKS,
-    OPT_FAULTS
-};
-
 const struct omps_option omps_compare_option_table[] = {
-    {OPT_THRESHOLD, "--threshold", 1, "[--threshold PCT]", 0},
-    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 0},
-    {OPT_REPORT, "--report", 1, "[--report DIR]", 0},
-    {OPT_ALLOW_DIFFERENT, "--allow-different-machines", 0, "[--allow-different-machines]", 0},
-    {OPT_INCONCLUSIVE, "--inconclusive", 1, "[--inconclusive pass|fail]", 0},
-    {OPT_LOOKS, "--looks", 1, "[--looks R1,R2,...]", 0},
-    {OPT_FAULTS, "--faults", 1, "[--faults FILE]", 0},
+    OMPS_OPTION_THRESHOLD(struct omps_compare_options, threshold, 0),
+    OMPS_OPTION_ALPHA(struct omps_compare_options, alpha, 0),
+    OMPS_OPTION_REPORT(struct omps_compare_options, report_dir, 0),
+    OMPS_OPTION_FLAG("--allow-different-machines", struct omps_compare_options,
+                     allow_different_machines, "[--allow-different-machines]", 0),
+    OMPS_OPTION_SET("--inconclusive", parse_inconclusive, "[--inconclusive pass|fail]", 0),
+    OMPS_OPTION_SET("--looks", parse_looks, "[--looks R1,R2,...]", 0),
+    OMPS_OPTION_TEXT("--faults", struct omps_compare_options, faults, "[--faults FILE]", 0),
 };
 const size_t omps_compare_option_count =
     sizeof omps_compare_option_table / sizeof omps_compare_option_table[0];
 
-/* Applies one option; value is NULL for a flag or a value that is missing. */
-static int apply_option(const struct omps_option *opt, const char *value,
-                        struct omps_compare_options *o, char *err, size_t err_len)
+/* BASE_DIR, then NEW_DIR: the arguments that are not options. */
+static int set_dir(void *cmd, const char *arg, char *err, size_t err_len)
 {
-    if (opt->id == OPT_ALLOW_DIFFERENT) {
-        o->allow_different_machines = 1;
-        return OMPS_OK;
-    }
-    if (!opt->takes_value)
-        return omps_option_unhandled(opt->name, err, err_len);
-    if (value == NULL) {
-        snprintf(err, err_len, "%s needs a value", opt->name);
+    struct omps_compare_options *o = cmd;
+    if (o->base_dir == NULL)
+        o->base_dir = arg;
+    else if (o->new_dir == NULL)
+        o->new_dir = arg;
+    else {
+        snprintf(err, err_len, "unexpected argument '%s' (see 'ompscale --help')", arg);
         return OMPS_EINVAL;
     }
-    switch (opt->id) {
-    case OPT_REPORT:
-        o->report_dir = value;
-        return OMPS_OK;
-    case OPT_FAULTS:
-        o->faults = value;
-        return OMPS_OK;
-    case OPT_LOOKS:
-        return parse_looks(value, o, err, err_len);
-    case OPT_INCONCLUSIVE:
-        return parse_inconclusive(value, o, err, err_len);
-    case OPT_THRESHOLD:
-        return omps_parse_threshold(value, &o->threshold, err, err_len) == 0 ? OMPS_OK
-                                                                             : OMPS_EINVAL;
-    case OPT_ALPHA:
-        return omps_parse_alpha(value, &o->alpha, err, err_len) == 0 ? OMPS_OK : OMPS_EINVAL;
-    default:
-        return omps_option_unhandled(opt->name, err, err_len);
-    }
+    return OMPS_OK;
 }
 
 int omps_parse_compare_args(int argc, char **argv,
                             struct omps_compare_options *o, char *err,
                             size_t err_len)
 {
-    const char *dirs[2];
-    int ndirs = 0;
+    const struct omps_command_line line = {omps_compare_option_table, omps_compare_option_count,
+                                           -1, set_dir};
     *o = (struct omps_compare_options){.threshold = 0.05, .alpha = 0.05};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-        const struct omps_option *opt = omps_option_find(
-            omps_compare_option_table, omps_compare_option_count, a,
-            eq != NULL ? (size_t)(eq - a) : strlen(a));
-        if (opt != NULL && eq != NULL && !opt->takes_value) {
-            snprintf(err, err_len, "%s takes no value", opt->name);
-            return OMPS_EINVAL;
-        }
-        if (opt != NULL) {
-            const char *value = !opt->takes_value ? NULL
-                                : eq != NULL      ? eq + 1
-                                : i + 1 < argc    ? argv[++i]
-                                                  : NULL;
-            if (apply_option(opt, value, o, err, err_len))
-                return OMPS_EINVAL;
-        } else if (strncmp(a, "--", 2) == 0 || ndirs == 2) {
-            snprintf(err, err_len, "compare: unexpected argument '%s'", a);
-            return OMPS_EINVAL;
-        } else {
-            dirs[ndirs++] = a;
-        }
-    }
-    if (ndirs != 2) {
+    if (omps_options_parse(&line, argc, argv, o, err, err_len) != OMPS_OK)
+        return OMPS_EINVAL;
+    if (o->new_dir == NULL) {
         snprintf(err, err_len, "compare needs BASE_DIR and NEW_DIR");
         return OMPS_EINVAL;
     }
-    o->base_dir = dirs[0];
-    o->new_dir = dirs[1];
     return OMPS_OK;
 }
 

@@ -28,14 +28,6 @@
 
 #define MAX_NODES 256
 
-enum { OPT_THRESHOLD, OPT_ALPHA, OPT_REPORT };
-const struct omps_option omps_fleet_options[] = {
-    {OPT_THRESHOLD, "--threshold", 1, "[--threshold PCT]", 0},
-    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 0},
-    {OPT_REPORT, "--report", 1, "[--report DIR]", 0},
-};
-const size_t omps_fleet_option_count = sizeof omps_fleet_options / sizeof omps_fleet_options[0];
-
 struct fleet {
     const char *dirs[MAX_NODES];
     struct omps_side sides[MAX_NODES];
@@ -43,6 +35,13 @@ struct fleet {
     double threshold, alpha;
     const char *report;
 };
+
+const struct omps_option omps_fleet_options[] = {
+    OMPS_OPTION_THRESHOLD(struct fleet, threshold, 0),
+    OMPS_OPTION_ALPHA(struct fleet, alpha, 0),
+    OMPS_OPTION_REPORT(struct fleet, report, 0),
+};
+const size_t omps_fleet_option_count = sizeof omps_fleet_options / sizeof omps_fleet_options[0];
 
 /* One node's verdict. */
 struct node_verdict {
@@ -54,42 +53,25 @@ struct node_verdict {
     size_t missing, added; /* only on the others, only here */
 };
 
-/* Applies one option's value; 0, or -1 with err. */
-static int apply(const struct omps_option *o, const char *value, struct fleet *f, char *err,
-                 size_t len)
+/* One node's run directory: an argument that is not an option. */
+static int add_dir(void *cmd, const char *arg, char *err, size_t len)
 {
-    switch (o->id) {
-    case OPT_REPORT:
-        f->report = value;
+    struct fleet *f = cmd;
+    if (f->n < MAX_NODES) {
+        f->dirs[f->n++] = arg;
         return 0;
-    case OPT_ALPHA:
-        return omps_parse_alpha(value, &f->alpha, err, len);
-    case OPT_THRESHOLD:
-        return omps_parse_threshold(value, &f->threshold, err, len);
-    default:
-        return omps_option_unhandled(o->name, err, len);
     }
+    snprintf(err, len, "more than %d run directories", MAX_NODES);
+    return -1;
 }
 
 static int parse(int argc, char **argv, struct fleet *f, char *err, size_t len)
 {
+    const struct omps_command_line line = {omps_fleet_options, omps_fleet_option_count, -1,
+                                           add_dir};
     *f = (struct fleet){.threshold = 0.10, .alpha = 0.05, .report = "results/fleet"};
-    for (int i = 0; i < argc; i++) {
-        const char *eq = strncmp(argv[i], "--", 2) == 0 ? strchr(argv[i], '=') : NULL;
-        const struct omps_option *o = omps_option_find(
-            omps_fleet_options, omps_fleet_option_count, argv[i],
-            eq != NULL ? (size_t)(eq - argv[i]) : strlen(argv[i]));
-        if (o == NULL && strncmp(argv[i], "--", 2) != 0 && f->n < MAX_NODES) {
-            f->dirs[f->n++] = argv[i];
-            continue;
-        }
-        if (o == NULL || (eq == NULL && i + 1 >= argc)) {
-            snprintf(err, len, "unexpected argument '%s' (see 'ompscale --help')", argv[i]);
-            return -1;
-        }
-        if (apply(o, eq != NULL ? eq + 1 : argv[++i], f, err, len) != 0)
-            return -1;
-    }
+    if (omps_options_parse(&line, argc, argv, f, err, len) != 0)
+        return -1;
     if (f->n >= 2)
         return 0;
     snprintf(err, len, "needs two run directories or more, one per node");

@@ -277,84 +277,12 @@ int omps_parse_set(const char *text, struct omps_param_override *out,
 
 /* run's options, in the order the usage shows them.  The environment axes
  * come in axis order (env.h), so that OPT_BIND + axis is the axis's option. */
-enum run_option_id {
-    OPT_KERNELS, OPT_THREADS, OPT_SCHEDULES, OPT_SIZE, OPT_SET, OPT_REPETITIONS, OPT_MIN_TIME,
-    OPT_OUT, OPT_QUICK, OPT_DRY_RUN, OPT_BUDGET, OPT_PRECISION, OPT_SEED, OPT_BIND, OPT_PLACES,
-    OPT_WAIT_POLICY, OPT_TOOLCHAINS, OPT_TOOLCHAIN_BINARY, OPT_AUTO_ENVIRONMENTS, OPT_RANKS,
-    OPT_HOSTFILE, OPT_OVERSUBSCRIBE, OPT_RESUME, OPT_FORCE, OPT_COUNT
-};
-
-const struct omps_option omps_run_options[] = {
-    {OPT_KERNELS, "--kernels", 1, "[--kernels K1,K2]", 0},
-    {OPT_THREADS, "--threads", 1, "[--threads 1,2,4 | 1-16 | max]", 0},
-    {OPT_SCHEDULES, "--schedules", 1, "[--schedules static,dynamic:64,guided,auto]", 0},
-    {OPT_SIZE, "--size", 1, "[--size N | --size KERNEL=N]", 0},
-    {OPT_SET, "--set", 1, "[--set KERNEL.PARAM=V1,V2]", 0},
-    {OPT_REPETITIONS, "--repetitions", 1, "[--repetitions R]", 0},
-    {OPT_MIN_TIME, "--min-time", 1, "[--min-time SECONDS]", 0},
-    {OPT_OUT, "--out", 1, "[--out DIR]", 0},
-    {OPT_QUICK, "--quick", 0, "[--quick]", 0},
-    {OPT_DRY_RUN, "--dry-run", 0, "[--dry-run]", 0},
-    {OPT_BUDGET, "--budget", 1, "[--budget 3m|none]", 0},
-    {OPT_PRECISION, "--precision", 1, "[--precision PCT]", 0},
-    {OPT_SEED, "--seed", 1, "[--seed N]", 0},
-    {OPT_BIND, "--bind", 1, "[--bind close,spread,master,false,true,default]", 0},
-    {OPT_PLACES, "--places", 1, "[--places cores,threads,ll_caches,numa_domains,sockets,default]",
-     0},
-    {OPT_WAIT_POLICY, "--wait-policy", 1, "[--wait-policy active,passive,default]", 0},
-    {OPT_TOOLCHAINS, "--toolchains", 1, "[--toolchains gcc,clang,gcc+libomp]", 0},
-    {OPT_TOOLCHAIN_BINARY, "--toolchain-binary", 1, "[--toolchain-binary NAME=PATH]", 0},
-    {OPT_AUTO_ENVIRONMENTS, "--auto-environments", 0, "[--auto-environments]", 0},
-    {OPT_RANKS, "--ranks", 1, "[--ranks 1,2,4 | 1-16]", 0},
-    {OPT_HOSTFILE, "--hostfile", 1, "[--hostfile FILE]", 0},
-    {OPT_OVERSUBSCRIBE, "--oversubscribe", 0, "[--oversubscribe]", 0},
-    {OPT_RESUME, "--resume", 1, "--resume DIR", 1},
-    {OPT_FORCE, "--force", 0, "[--force]", 1},
-};
-const size_t omps_run_option_count = sizeof omps_run_options / sizeof omps_run_options[0];
-_Static_assert(sizeof omps_run_options / sizeof omps_run_options[0] == OPT_COUNT,
-               "every run option has its row");
-
 int omps_run_options_use_children(const struct omps_run_options *opts)
 {
     for (int a = 0; a < OMPS_AXES; a++) {
         if (opts->naxis[a] > 0)
             return 1;
     }
-    return 0;
-}
-
-/* Parses "NAME=PATH" for --toolchain-binary. */
-static int parse_toolchain_binary(const char *value, struct omps_run_options *o, char *err,
-                                  size_t err_len)
-{
-    const char *eq = strchr(value, '=');
-    char name[32];
-    unsigned char tc;
-    snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - value) : 0, value);
-    if (eq == NULL || eq[1] == '\0' || omps_env_parse(OMPS_AXIS_TOOLCHAIN, name, &tc) != 0 ||
-        tc == 0) {
-        snprintf(err, err_len, "--toolchain-binary: '%s' is not NAME=PATH with NAME one of "
-                 "gcc, clang, gcc+libomp", value);
-        return OMPS_EINVAL;
-    }
-    o->toolchain_binary[tc] = eq + 1;
-    return OMPS_OK;
-}
-
-/* Applies an environment axis option; returns 1 when id is not one. */
-static int apply_axis_option(int id, const char *name, const char *value,
-                             struct omps_run_options *o, char *err, size_t err_len, int *rc)
-{
-    if (id == OPT_TOOLCHAIN_BINARY) {
-        *rc = parse_toolchain_binary(value, o, err, err_len);
-        return 0;
-    }
-    if (id < OPT_BIND || id >= OPT_BIND + OMPS_AXES)
-        return 1;
-    const int a = id - OPT_BIND;
-    *rc = omps_env_parse_list((enum omps_axis)a, name, value, o->axis[a], OMPS_AXIS_VALUES,
-                              &o->naxis[a], err, err_len);
     return 0;
 }
 
@@ -415,159 +343,235 @@ int omps_read_hostfile(const char *path, int *hosts, char *err, size_t err_len)
     return OMPS_OK;
 }
 
-/* Applies one option that takes a value. */
-static int apply_valued_option(int id, const char *name, const char *value,
-                               int logical_cpus, struct omps_run_options *o,
-                               char *err, size_t err_len)
+/* ---- run's options: a setter for each that is more than a field ------- */
+
+static int set_kernels(void *cmd, const char *name, const char *value, char *err, size_t len)
 {
-    long r;
-    int rc;
-    if (apply_axis_option(id, name, value, o, err, err_len, &rc) == 0)
-        return rc;
-    if (id == OPT_KERNELS)
-        return omps_parse_kernels(value, o->kernels, OMPS_MAX_LIST,
-                                  &o->nkernels, err, err_len);
-    if (id == OPT_THREADS)
-        return omps_parse_threads(value, logical_cpus, o->threads,
-                                  OMPS_MAX_THREADS, &o->nthreads, err, err_len);
-    if (id == OPT_RANKS)
-        return omps_parse_ranks(value, o->ranks, OMPS_MAX_THREADS, &o->nranks, err, err_len);
-    if (id == OPT_HOSTFILE) {
-        o->hostfile = value;
-        return omps_read_hostfile(value, &o->hosts, err, err_len);
-    }
-    if (id == OPT_SCHEDULES)
-        return omps_parse_schedules(value, o->schedules, OMPS_MAX_LIST,
-                                    &o->nschedules, err, err_len);
-    if (id == OPT_OUT || id == OPT_RESUME) {
-        if (*value == '\0') {
-            snprintf(err, err_len, "%s: empty directory name", name);
-            return OMPS_EINVAL;
-        }
-        if (id == OPT_OUT)
-            o->out_dir = value;
-        else
-            o->resume_dir = value;
-        return OMPS_OK;
-    }
-    if (id == OPT_REPETITIONS) {
-        o->repetitions_given = 1;
-        if (omps_parse_long(value, 1, 100000, &r) == 0) {
-            o->repetitions = (int)r;
-            return OMPS_OK;
-        }
-        snprintf(err, err_len, "--repetitions: '%s' is not a count from 1 to 100000", value);
-        return OMPS_EINVAL;
-    }
-    if (id == OPT_BUDGET) {
-        if (omps_parse_duration(value, &o->budget) == 0)
-            return OMPS_OK;
-        snprintf(err, err_len,
-                 "--budget: '%s' is not a duration such as 90s, 3m, 1h or none", value);
-        return OMPS_EINVAL;
-    }
-    if (id == OPT_PRECISION) {
-        char *end = NULL;
-        errno = 0;
-        double pct = strtod(value, &end);
-        if (end != value && *end == '%')
-            end++;
-        o->precision_given = 1;
-        if (strcmp(value, "none") == 0) {
-            o->precision = INFINITY;
-            return OMPS_OK;
-        }
-        if (errno == 0 && end != value && *end == '\0' && pct > 0 && pct <= 100) {
-            o->precision = pct / 100.0;
-            return OMPS_OK;
-        }
-        snprintf(err, err_len,
-                 "--precision: '%s' is not a percentage in (0, 100] such as 1 or 0.5%%, or none",
-                 value);
-        return OMPS_EINVAL;
-    }
-    if (id == OPT_SEED) {
-        char *end = NULL;
-        errno = 0;
-        unsigned long long seed = strtoull(value, &end, 10);
-        if (errno == 0 && *value >= '0' && *value <= '9' && *end == '\0' &&
-            seed <= INT64_MAX) {
-            o->seed = seed;
-            o->seed_given = 1;
-            return OMPS_OK;
-        }
-        snprintf(err, err_len, "--seed: '%s' is not a whole number from 0 to 2^63-1", value);
-        return OMPS_EINVAL;
-    }
-    if (id == OPT_MIN_TIME) {
-        o->min_time_given = 1;
-        if (omps_parse_double(value, &o->min_time) == 0 && o->min_time > 0 &&
-            o->min_time <= 3600)
-            return OMPS_OK;
-        snprintf(err, err_len, "--min-time: '%s' is not a time in seconds in (0, 3600]", value);
-        return OMPS_EINVAL;
-    }
-    if (o->nsizes == OMPS_MAX_LIST || o->nsets == OMPS_MAX_LIST) {
-        snprintf(err, err_len, "%s: given more than %d times", name, OMPS_MAX_LIST);
-        return OMPS_EINVAL;
-    }
-    if (id == OPT_SIZE)
-        return omps_parse_size(value, &o->sizes[o->nsizes++], err, err_len);
-    if (id == OPT_SET)
-        return omps_parse_set(value, &o->sets[o->nsets++], err, err_len);
-    return omps_option_unhandled(name, err, err_len);
+    struct omps_run_options *o = cmd;
+    (void)name;
+    return omps_parse_kernels(value, o->kernels, OMPS_MAX_LIST, &o->nkernels, err, len);
 }
 
-/* The field a flag sets; NULL for an option without one (a bug). */
-static int *flag_field(int id, struct omps_run_options *o)
+static int set_threads(void *cmd, const char *name, const char *value, char *err, size_t len)
 {
-    switch (id) {
-    case OPT_QUICK: return &o->quick;
-    case OPT_DRY_RUN: return &o->dry_run;
-    case OPT_FORCE: return &o->force;
-    case OPT_AUTO_ENVIRONMENTS: return &o->auto_environments;
-    case OPT_OVERSUBSCRIBE: return &o->oversubscribe;
-    default: return NULL;
-    }
+    struct omps_run_options *o = cmd;
+    (void)name;
+    return omps_parse_threads(value, o->logical_cpus, o->threads, OMPS_MAX_THREADS, &o->nthreads,
+                              err, len);
 }
+
+static int set_schedules(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    (void)name;
+    return omps_parse_schedules(value, o->schedules, OMPS_MAX_LIST, &o->nschedules, err, len);
+}
+
+/* --size and --set add to lists of OMPS_MAX_LIST. */
+static int list_full(size_t n, const char *name, char *err, size_t len)
+{
+    if (n < OMPS_MAX_LIST)
+        return 0;
+    snprintf(err, len, "%s: given more than %d times", name, OMPS_MAX_LIST);
+    return OMPS_EINVAL;
+}
+
+static int set_size(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    if (list_full(o->nsizes, name, err, len))
+        return OMPS_EINVAL;
+    return omps_parse_size(value, &o->sizes[o->nsizes++], err, len);
+}
+
+static int set_param(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    if (list_full(o->nsets, name, err, len))
+        return OMPS_EINVAL;
+    return omps_parse_set(value, &o->sets[o->nsets++], err, len);
+}
+
+static int set_repetitions(void *cmd, const char *name, const char *value, char *err,
+                           size_t len)
+{
+    struct omps_run_options *o = cmd;
+    long r;
+    (void)name;
+    o->repetitions_given = 1;
+    if (omps_parse_long(value, 1, 100000, &r) == 0) {
+        o->repetitions = (int)r;
+        return OMPS_OK;
+    }
+    snprintf(err, len, "--repetitions: '%s' is not a count from 1 to 100000", value);
+    return OMPS_EINVAL;
+}
+
+static int set_min_time(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    (void)name;
+    o->min_time_given = 1;
+    if (omps_parse_double(value, &o->min_time) == 0 && o->min_time > 0 && o->min_time <= 3600)
+        return OMPS_OK;
+    snprintf(err, len, "--min-time: '%s' is not a time in seconds in (0, 3600]", value);
+    return OMPS_EINVAL;
+}
+
+/* --out and --resume: a directory name that is not empty. */
+static int set_directory(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    if (*value == '\0') {
+        snprintf(err, len, "%s: empty directory name", name);
+        return OMPS_EINVAL;
+    }
+    *(strcmp(name, "--out") == 0 ? &o->out_dir : &o->resume_dir) = value;
+    return OMPS_OK;
+}
+
+static int set_budget(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    (void)name;
+    if (omps_parse_duration(value, &o->budget) == 0)
+        return OMPS_OK;
+    snprintf(err, len, "--budget: '%s' is not a duration such as 90s, 3m, 1h or none", value);
+    return OMPS_EINVAL;
+}
+
+static int set_precision(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    char *end = NULL;
+    (void)name;
+    errno = 0;
+    const double pct = strtod(value, &end);
+    if (end != value && *end == '%')
+        end++;
+    o->precision_given = 1;
+    if (strcmp(value, "none") == 0) {
+        o->precision = INFINITY;
+        return OMPS_OK;
+    }
+    if (errno == 0 && end != value && *end == '\0' && pct > 0 && pct <= 100) {
+        o->precision = pct / 100.0;
+        return OMPS_OK;
+    }
+    snprintf(err, len,
+             "--precision: '%s' is not a percentage in (0, 100] such as 1 or 0.5%%, or none",
+             value);
+    return OMPS_EINVAL;
+}
+
+static int set_seed(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    char *end = NULL;
+    (void)name;
+    errno = 0;
+    const unsigned long long seed = strtoull(value, &end, 10);
+    if (errno == 0 && *value >= '0' && *value <= '9' && *end == '\0' && seed <= INT64_MAX) {
+        o->seed = seed;
+        o->seed_given = 1;
+        return OMPS_OK;
+    }
+    snprintf(err, len, "--seed: '%s' is not a whole number from 0 to 2^63-1", value);
+    return OMPS_EINVAL;
+}
+
+/* --bind, --places, --wait-policy and --toolchains: an environment axis's
+ * values, the axis known by its option's name. */
+static int set_axis(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    static const char *const names[OMPS_AXES] = {"--bind", "--places", "--wait-policy",
+                                                 "--toolchains"};
+    for (int a = 0; a < OMPS_AXES; a++) {
+        if (strcmp(name, names[a]) == 0)
+            return omps_env_parse_list((enum omps_axis)a, name, value, o->axis[a],
+                                       OMPS_AXIS_VALUES, &o->naxis[a], err, len);
+    }
+    return omps_option_unhandled(name, err, len);
+}
+
+/* Parses "NAME=PATH" for --toolchain-binary. */
+static int set_toolchain_binary(void *cmd, const char *name, const char *value, char *err,
+                                size_t err_len)
+{
+    struct omps_run_options *o = cmd;
+    const char *eq = strchr(value, '=');
+    char tc_name[32];
+    unsigned char tc;
+    (void)name;
+    snprintf(tc_name, sizeof tc_name, "%.*s", eq ? (int)(eq - value) : 0, value);
+    if (eq == NULL || eq[1] == '\0' || omps_env_parse(OMPS_AXIS_TOOLCHAIN, tc_name, &tc) != 0 ||
+        tc == 0) {
+        snprintf(err, err_len, "--toolchain-binary: '%s' is not NAME=PATH with NAME one of "
+                 "gcc, clang, gcc+libomp", value);
+        return OMPS_EINVAL;
+    }
+    o->toolchain_binary[tc] = eq + 1;
+    return OMPS_OK;
+}
+
+static int set_ranks(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    (void)name;
+    return omps_parse_ranks(value, o->ranks, OMPS_MAX_THREADS, &o->nranks, err, len);
+}
+
+static int set_hostfile(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    struct omps_run_options *o = cmd;
+    (void)name;
+    o->hostfile = value;
+    return omps_read_hostfile(value, &o->hosts, err, len);
+}
+
+#define RUN_FLAG(NAME, FIELD, FORM) \
+    OMPS_OPTION_FLAG(NAME, struct omps_run_options, FIELD, "[" NAME "]", FORM)
+
+const struct omps_option omps_run_options[] = {
+    OMPS_OPTION_SET("--kernels", set_kernels, "[--kernels K1,K2]", 0),
+    OMPS_OPTION_SET("--threads", set_threads, "[--threads 1,2,4 | 1-16 | max]", 0),
+    OMPS_OPTION_SET("--schedules", set_schedules, "[--schedules static,dynamic:64,guided,auto]",
+                    0),
+    OMPS_OPTION_SET("--size", set_size, "[--size N | --size KERNEL=N]", 0),
+    OMPS_OPTION_SET("--set", set_param, "[--set KERNEL.PARAM=V1,V2]", 0),
+    OMPS_OPTION_SET("--repetitions", set_repetitions, "[--repetitions R]", 0),
+    OMPS_OPTION_SET("--min-time", set_min_time, "[--min-time SECONDS]", 0),
+    OMPS_OPTION_SET("--out", set_directory, "[--out DIR]", 0),
+    RUN_FLAG("--quick", quick, 0),
+    RUN_FLAG("--dry-run", dry_run, 0),
+    OMPS_OPTION_SET("--budget", set_budget, "[--budget 3m|none]", 0),
+    OMPS_OPTION_SET("--precision", set_precision, "[--precision PCT]", 0),
+    OMPS_OPTION_SET("--seed", set_seed, "[--seed N]", 0),
+    OMPS_OPTION_SET("--bind", set_axis, "[--bind close,spread,master,false,true,default]", 0),
+    OMPS_OPTION_SET("--places", set_axis,
+                    "[--places cores,threads,ll_caches,numa_domains,sockets,default]", 0),
+    OMPS_OPTION_SET("--wait-policy", set_axis, "[--wait-policy active,passive,default]", 0),
+    OMPS_OPTION_SET("--toolchains", set_axis, "[--toolchains gcc,clang,gcc+libomp]", 0),
+    OMPS_OPTION_SET("--toolchain-binary", set_toolchain_binary, "[--toolchain-binary NAME=PATH]",
+                    0),
+    RUN_FLAG("--auto-environments", auto_environments, 0),
+    OMPS_OPTION_SET("--ranks", set_ranks, "[--ranks 1,2,4 | 1-16]", 0),
+    OMPS_OPTION_SET("--hostfile", set_hostfile, "[--hostfile FILE]", 0),
+    RUN_FLAG("--oversubscribe", oversubscribe, 0),
+    OMPS_OPTION_SET("--resume", set_directory, "--resume DIR", 1),
+    RUN_FLAG("--force", force, 1),
+};
+const size_t omps_run_option_count = sizeof omps_run_options / sizeof omps_run_options[0];
 
 int omps_parse_run_args(int argc, char **argv, int logical_cpus,
                         struct omps_run_options *opts, char *err,
                         size_t err_len)
 {
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (strncmp(arg, "--", 2) != 0) {
-            snprintf(err, err_len, "unexpected argument '%s' (see 'ompscale --help')", arg);
-            return OMPS_EINVAL;
-        }
-        const char *eq = strchr(arg, '=');
-        const size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
-        const struct omps_option *opt =
-            omps_option_find(omps_run_options, omps_run_option_count, arg, name_len);
-        if (opt == NULL || (!opt->takes_value && eq != NULL)) {
-            snprintf(err, err_len, "unknown option '%.*s' (see 'ompscale --help')",
-                     (int)name_len, arg);
-            return OMPS_EINVAL;
-        }
-        if (!opt->takes_value) {
-            int *field = flag_field(opt->id, opts);
-            if (field == NULL)
-                return omps_option_unhandled(opt->name, err, err_len);
-            *field = 1;
-            continue;
-        }
-        const char *value = eq != NULL ? eq + 1 : NULL;
-        if (eq == NULL) {
-            if (i + 1 >= argc) {
-                snprintf(err, err_len, "%s needs a value", arg);
-                return OMPS_EINVAL;
-            }
-            value = argv[++i];
-        }
-        if (apply_valued_option(opt->id, opt->name, value, logical_cpus, opts, err, err_len))
-            return OMPS_EINVAL;
-    }
+    const struct omps_command_line line = {omps_run_options, omps_run_option_count, -1, NULL};
+    opts->logical_cpus = logical_cpus;
+    if (omps_options_parse(&line, argc, argv, opts, err, err_len) != OMPS_OK)
+        return OMPS_EINVAL;
     /* A smoke sweep takes short and few repetitions unless told otherwise. */
     if (opts->quick && !opts->min_time_given)
         opts->min_time = QUICK_MIN_TIME;

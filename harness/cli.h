@@ -72,6 +72,8 @@ struct omps_run_options {
     const char *hostfile;
     int hosts;
     int oversubscribe;
+    /* What "max" in --threads resolves to, set before parsing. */
+    int logical_cpus;
 };
 
 /* Parses --ranks: counts and ranges A-B from 1 to OMPS_MAX_RANKS, sorted

@@ -36,7 +36,8 @@ static void write_synopsis(FILE *f)
     omps_usage_write(f, indent, "ompscale run", omps_run_options, omps_run_option_count, 1);
     fprintf(f, "%sompscale summarize DIR\n", indent);
     omps_usage_write(f, indent, "ompscale fit DIR", omps_fit_options, omps_fit_option_count, 0);
-    fprintf(f, "%sompscale page DIR [--history PAGE]\n", indent);
+    omps_usage_write(f, indent, "ompscale page DIR", omps_page_options, omps_page_option_count,
+                     0);
     omps_usage_write(f, indent, "ompscale compare BASE_DIR NEW_DIR", omps_compare_option_table,
                      omps_compare_option_count, 0);
     omps_usage_write(f, indent, "ompscale fleet DIR1 DIR2...", omps_fleet_options,

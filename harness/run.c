@@ -637,14 +637,29 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
     return rc;
 }
 
+/* summarize's run directory: its one argument, and it takes no option. */
+static int summarize_dir(void *cmd, const char *arg, char *err, size_t len)
+{
+    const char **dir = cmd;
+    if (*dir == NULL) {
+        *dir = arg;
+        return 0;
+    }
+    snprintf(err, len, "unexpected argument '%s' (see 'ompscale --help')", arg);
+    return -1;
+}
+
 int omps_cmd_summarize(int argc, char **argv)
 {
-    char err[1024];
-    if (argc != 1) {
-        fprintf(stderr, "ompscale: usage: ompscale summarize DIR\n");
+    char err[1024] = "";
+    const char *dir = NULL;
+    const struct omps_command_line line = {NULL, 0, -1, summarize_dir};
+    if (omps_options_parse(&line, argc, argv, &dir, err, sizeof err) != 0 || dir == NULL) {
+        fprintf(stderr, "ompscale: summarize: %s\n", dir == NULL && err[0] == '\0'
+                                                          ? "needs a run directory" : err);
         return 2;
     }
-    if (omps_summarize_dir(argv[0], err, sizeof err) != OMPS_OK)
+    if (omps_summarize_dir(dir, err, sizeof err) != OMPS_OK)
         return fail(err);
     return 0;
 }

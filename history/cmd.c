@@ -18,25 +18,6 @@
 #include "parse.h"
 #include "store.h"
 
-enum { OPT_DB, OPT_ALLOW_INTERRUPTED, OPT_REPORT, OPT_LAST, OPT_ALPHA, OPT_OUT, OPT_FORMAT };
-
-/* Form 0 is `history add`, 1 `history check`, 2 `history plot`, 3 `export`. */
-const struct omps_option omps_history_options[] = {
-    {OPT_DB, "--db", 1, "[--db FILE]", 0},
-    {OPT_ALLOW_INTERRUPTED, "--allow-interrupted", 0, "[--allow-interrupted]", 0},
-    {OPT_DB, "--db", 1, "[--db FILE]", 1},
-    {OPT_REPORT, "--report", 1, "[--report DIR]", 1},
-    {OPT_LAST, "--last", 1, "[--last K]", 1},
-    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 1},
-    {OPT_DB, "--db", 1, "[--db FILE]", 2},
-    {OPT_OUT, "--out", 1, "--out DIR", 2},
-    {OPT_ALPHA, "--alpha", 1, "[--alpha A]", 2},
-    {OPT_FORMAT, "--format", 1, "--format bencher|github-action-benchmark|otava", 3},
-    {OPT_OUT, "--out", 1, "[--out FILE]", 3},
-};
-const size_t omps_history_option_count =
-    sizeof omps_history_options / sizeof omps_history_options[0];
-
 struct history_args {
     const char *db, *report, *out, *format;
     const char *dirs[256];
@@ -46,80 +27,46 @@ struct history_args {
     int allow_interrupted;
 };
 
-/* The option of that form named arg ("--name" or "--name=value"). */
-static const struct omps_option *find_option(const char *arg, int form, const char **value)
-{
-    const size_t len = strcspn(arg, "=");
-    for (size_t i = 0; i < omps_history_option_count; i++) {
-        const struct omps_option *o = &omps_history_options[i];
-        if (o->form == form && strlen(o->name) == len && strncmp(o->name, arg, len) == 0) {
-            *value = arg[len] == '=' ? arg + len + 1 : NULL;
-            return o;
-        }
-    }
-    return NULL;
-}
+#define H struct history_args
+/* Form 0 is `history add`, 1 `history check`, 2 `history plot`, 3 `export`. */
+const struct omps_option omps_history_options[] = {
+    OMPS_OPTION_DB(H, db, 0),
+    OMPS_OPTION_FLAG("--allow-interrupted", H, allow_interrupted, "[--allow-interrupted]", 0),
+    OMPS_OPTION_DB(H, db, 1),
+    OMPS_OPTION_REPORT(H, report, 1),
+    OMPS_OPTION_WHOLE("--last", H, last, 1, 1000000, "[--last K]", 1),
+    OMPS_OPTION_ALPHA(H, alpha, 1),
+    OMPS_OPTION_DB(H, db, 2),
+    OMPS_OPTION_TEXT("--out", H, out, "--out DIR", 2),
+    OMPS_OPTION_ALPHA(H, alpha, 2),
+    OMPS_OPTION_TEXT("--format", H, format, "--format bencher|github-action-benchmark|otava", 3),
+    OMPS_OPTION_TEXT("--out", H, out, "[--out FILE]", 3),
+};
+#undef H
+const size_t omps_history_option_count =
+    sizeof omps_history_options / sizeof omps_history_options[0];
 
-/* Applies one option's value; returns 0, or -1 with err. */
-static int apply(int id, const char *name, const char *value, struct history_args *a, char *err,
-                 size_t len)
+/* A run directory: an argument that is not an option. */
+static int add_dir(void *cmd, const char *arg, char *err, size_t len)
 {
-    long v = 0;
-    switch (id) {
-    case OPT_DB: a->db = value; return 0;
-    case OPT_REPORT: a->report = value; return 0;
-    case OPT_OUT: a->out = value; return 0;
-    case OPT_FORMAT: a->format = value; return 0;
-    case OPT_LAST:
-        if (omps_parse_long(value, 1, 1000000, &v) == 0) {
-            a->last = v;
-            return 0;
-        }
-        snprintf(err, len, "--last: '%s' is not a whole number of runs from 1", value);
+    struct history_args *a = cmd;
+    if (a->ndirs == sizeof a->dirs / sizeof a->dirs[0]) {
+        snprintf(err, len, "too many directories (at most 256 at once)");
         return -1;
-    case OPT_ALPHA:
-        return omps_parse_alpha(value, &a->alpha, err, len);
-    default:
-        return omps_option_unhandled(name, err, len);
     }
+    a->dirs[a->ndirs++] = arg;
+    return 0;
 }
 
 /* Parses argv (after the subcommand) for form; returns 0, or -1 with err. */
 static int parse_args(int argc, char **argv, int form, struct history_args *a, char *err,
                       size_t len)
 {
+    const struct omps_command_line line = {omps_history_options, omps_history_option_count, form,
+                                           add_dir};
     *a = (struct history_args){.db = OMPS_HISTORY_DEFAULT_DB, .last = 1,
                                .alpha = OMPS_CHANGE_ALPHA};
-    for (int i = 0; i < argc; i++) {
-        const char *value = NULL;
-        const struct omps_option *o =
-            strncmp(argv[i], "--", 2) == 0 ? find_option(argv[i], form, &value) : NULL;
-        if (o == NULL && strncmp(argv[i], "--", 2) == 0) {
-            snprintf(err, len, "unexpected option '%s' (see 'ompscale --help')", argv[i]);
-            return -1;
-        }
-        if (o == NULL) {
-            if (a->ndirs == sizeof a->dirs / sizeof a->dirs[0]) {
-                snprintf(err, len, "too many directories (at most 256 at once)");
-                return -1;
-            }
-            a->dirs[a->ndirs++] = argv[i];
-            continue;
-        }
-        if (o->id == OPT_ALLOW_INTERRUPTED) {
-            a->allow_interrupted = 1;
-            continue;
-        }
-        if (!o->takes_value)
-            return omps_option_unhandled(o->name, err, len);
-        if (value == NULL && i + 1 >= argc) {
-            snprintf(err, len, "%s needs a value", o->name);
-            return -1;
-        }
-        if (apply(o->id, o->name, value != NULL ? value : argv[++i], a, err, len) != 0)
-            return -1;
-    }
-    return 0;
+    return omps_options_parse(&line, argc, argv, a, err, len) == 0 ? 0 : -1;
 }
 
 /* A store this add is making: removed (with its journal) on a signal
