@@ -9,7 +9,7 @@ RUN      ?= results/latest
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build toolchains bench study quick plots baseline perf-check test test-cluster \
+.PHONY: all deps build install toolchains bench study quick plots baseline perf-check test test-cluster \
 	test-sanitize \
 	test-race fuzz clean
 
@@ -21,6 +21,13 @@ deps:
 build: deps
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS) >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The binary, <ompscale/kernel.h>, the CMake package and pkg-config file
+# for plugins, the plot stage and scripts under share/ompscale, the manual
+# page: what a user's own kernels build against (docs/kernel-api.md).
+PREFIX ?= /usr/local
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
 
 # TOOLCHAINS=gcc,clang,gcc+libomp runs the same plan under each toolchain in
 # one run directory (the toolchain and runtime columns tell them apart):

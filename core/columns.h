@@ -258,6 +258,9 @@
 #define OMPS_HEADLINE_INDEX(name, type, value) OMPS_HEADLINE_##name,
 #define OMPS_ADVICE_INDEX(name, type, value) OMPS_ADVICE_##name,
 #define OMPS_FIT_INDEX(name, type, value) OMPS_FIT_##name,
+#define OMPS_COMPARE_INDEX(name, type, value) OMPS_COMPARE_##name,
+#define OMPS_CHANGES_INDEX(name, type, value) OMPS_CHANGES_##name,
+#define OMPS_FLEET_INDEX(name, type, value) OMPS_FLEET_##name,
 enum omps_runs_column { OMPS_RUNS_COLUMNS(OMPS_RUNS_INDEX) OMPS_RUNS_NCOLUMNS };
 enum omps_summary_column { OMPS_SUMMARY_COLUMNS(OMPS_SUMMARY_INDEX) OMPS_SUMMARY_NCOLUMNS };
 enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE_NCOLUMNS };
@@ -266,6 +269,9 @@ enum omps_headline_column {
 };
 enum omps_advice_column { OMPS_ADVICE_COLUMNS(OMPS_ADVICE_INDEX) OMPS_ADVICE_NCOLUMNS };
 enum omps_fit_column { OMPS_FIT_COLUMNS(OMPS_FIT_INDEX) OMPS_FIT_NCOLUMNS };
+enum omps_compare_column { OMPS_COMPARE_COLUMNS(OMPS_COMPARE_INDEX) OMPS_COMPARE_NCOLUMNS };
+enum omps_changes_column { OMPS_CHANGES_COLUMNS(OMPS_CHANGES_INDEX) OMPS_CHANGES_NCOLUMNS };
+enum omps_fleet_column { OMPS_FLEET_COLUMNS(OMPS_FLEET_INDEX) OMPS_FLEET_NCOLUMNS };
 
 /* The header lines (no newline), as string constants. */
 #define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "machine_file.h"
 #include "parse.h"
 #include "registry.h"
 
@@ -56,8 +57,16 @@ int omps_key_read(const struct omps_table *t, size_t row, const int col[OMPS_KC_
                   struct omps_key *k, const char **what)
 {
     memset(k, 0, sizeof *k);
-    k->kernel = omps_kernel_find(cell(t, row, col, OMPS_KC_kernel));
-    *what = "is not a kernel of this build";
+    const char *name = cell(t, row, col, OMPS_KC_kernel);
+    k->kernel = omps_kernel_find(name);
+    /* A kernel of a plugin the run loaded: its directory's machine.json
+     * names the plugin, which is loaded once and the name looked up again. */
+    if (k->kernel == NULL && name != NULL && t->dir[0] != '\0') {
+        char err[512];
+        if (omps_run_dir_load_plugins(t->dir, err, sizeof err) == 0)
+            k->kernel = omps_kernel_find(name);
+    }
+    *what = "is not a kernel of this build, nor of a plugin its run loaded";
     if (k->kernel == NULL)
         return OMPS_KC_kernel;
     *what = "are not the kernel's parameters";

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "registry.h"
 
 /* Each key of machine_keys.h with its kind, least value and roles. */
 struct field {
@@ -81,6 +84,35 @@ json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len)
         snprintf(err, err_len, "%s:%d: %s", path, je.line, m ? "not a JSON object" : je.text);
     json_decref(m);
     return NULL;
+}
+
+int omps_run_dir_load_plugins(const char *dir, char *err, size_t err_len)
+{
+    char path[4200], why[4600];
+    snprintf(path, sizeof path, "%s/machine.json", dir);
+    /* A run directory without machine.json (summarize on a bare journal)
+     * has no plugins to name. */
+    if (access(path, F_OK) != 0)
+        return 0;
+    /* A machine.json that cannot be read is the caller's to report, where
+     * it reads the file for itself; here it names no plugin. */
+    json_t *m = omps_machine_file_load(dir, why, sizeof why);
+    if (m == NULL)
+        return 0;
+    json_t *plugins = json_object_get(m, "plugins"), *p;
+    size_t i;
+    int rc = 0;
+    json_array_foreach(plugins, i, p)
+    {
+        const char *file = json_string_value(json_object_get(p, "path"));
+        if (rc == 0 && file != NULL && omps_kernels_load(file, why, sizeof why) != 0) {
+            snprintf(err, err_len, "%s: its kernels came from %s, which cannot be loaded now (%s)",
+                     dir, file, why);
+            rc = -1;
+        }
+    }
+    json_decref(m);
+    return rc;
 }
 
 const char *omps_machine_mismatch(json_t *a, json_t *b, int roles)

@@ -17,6 +17,13 @@
  * "PATH: "KEY" is VALUE where KIND belongs". */
 json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len);
 
+/* Loads the plugins DIR's run loaded (machine.json's "plugins": each
+ * path), so that its rows' kernels are known to this process: the key
+ * reader calls it for a kernel name it does not know (key_read.c).  Returns 0
+ * (also for a directory without machine.json), or -1 with err naming the
+ * plugin that cannot be loaded now. */
+int omps_run_dir_load_plugins(const char *dir, char *err, size_t err_len);
+
 /* The first key of machine_keys.h with one of roles (OMPS_SAME_MACHINE,
  * OMPS_SAME_HOST, OMPS_SAME_BUILD, or'd) whose value differs between a and
  * b (or is present in only one of them), in the list's order; NULL when

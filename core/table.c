@@ -185,14 +185,24 @@ static int read_table(const char *path, struct omps_table *t, int journal, char 
     return rc;
 }
 
+/* Records the directory of path in t. */
+static int note_dir(const char *path, struct omps_table *t, int rc)
+{
+    const char *slash = strrchr(path, '/');
+    if (rc == OMPS_OK)
+        snprintf(t->dir, sizeof t->dir, "%.*s", slash ? (int)(slash - path) : 1,
+                 slash ? (slash == path ? "/" : path) : ".");
+    return rc;
+}
+
 int omps_table_read(const char *path, struct omps_table *t, char *err, size_t err_len)
 {
-    return read_table(path, t, 0, err, err_len);
+    return note_dir(path, t, read_table(path, t, 0, err, err_len));
 }
 
 int omps_table_read_journal(const char *path, struct omps_table *t, char *err, size_t err_len)
 {
-    return read_table(path, t, 1, err, err_len);
+    return note_dir(path, t, read_table(path, t, 1, err, err_len));
 }
 
 int omps_table_column(const struct omps_table *t, const char *name)

@@ -15,6 +15,9 @@ struct omps_table {
     char **cells;   /* [nrows * ncols], row-major */
     size_t *lines;  /* [nrows]: the line each row ends on */
     size_t cut_line; /* omps_table_read_journal: a last line left out, 0 */
+    /* The directory the file lies in ("." for a bare name): a reader of a
+     * run directory's rows finds its plugins there (key_read.h). */
+    char dir[4096];
 };
 
 /*

@@ -555,15 +555,20 @@ static void history_line(FILE *f, const char *page)
     /* changes.csv lies beside the page. */
     snprintf(csv, sizeof csv, "%.*schanges.csv", slash != NULL ? (int)(slash - href + 1) : 0,
              href);
+    static const char *const names[] = {OMPS_CHANGES_COLUMNS(OMPS_COLUMN_STRING)};
     struct omps_table t;
+    int col[OMPS_CHANGES_NCOLUMNS];
     char err[256];
     long worse = -1;
     if (omps_table_read(csv, &t, err, sizeof err) == OMPS_OK) {
-        const int d = omps_table_column(&t, "direction"), r = omps_table_column(&t, "recent");
-        worse = 0;
-        for (size_t i = 0; d >= 0 && r >= 0 && i < t.nrows; i++)
-            worse += strcmp(omps_table_cell(&t, i, (size_t)d), "worse") == 0 &&
-                     strcmp(omps_table_cell(&t, i, (size_t)r), "1") == 0;
+        if (omps_table_columns(&t, names, OMPS_CHANGES_NCOLUMNS, col) == 0) {
+            worse = 0;
+            for (size_t i = 0; i < t.nrows; i++)
+                worse += strcmp(omps_table_cell(&t, i, (size_t)col[OMPS_CHANGES_direction]),
+                                "worse") == 0 &&
+                         strcmp(omps_table_cell(&t, i, (size_t)col[OMPS_CHANGES_recent]),
+                                "1") == 0;
+        }
         omps_table_free(&t);
     }
     fputs("<p>History of these runs: <a href=\"", f);

@@ -530,10 +530,35 @@ static int set_hostfile(void *cmd, const char *name, const char *value, char *er
     return omps_read_hostfile(value, &o->hosts, err, len);
 }
 
+/* --load PLUGIN.so: loaded before the other options are read (see
+ * omps_load_plugins), so that --kernels, --size and --set can name its
+ * kernels wherever it stands; here it is only checked to be loaded. */
+static int set_load(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    (void)cmd;
+    (void)name;
+    return omps_kernels_load(value, err, len);
+}
+
+int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *path = NULL;
+        if (strcmp(argv[i], "--load") == 0 && i + 1 < argc)
+            path = argv[++i];
+        else if (strncmp(argv[i], "--load=", 7) == 0)
+            path = argv[i] + 7;
+        if (path != NULL && omps_kernels_load(path, err, err_len) != OMPS_OK)
+            return OMPS_EINVAL;
+    }
+    return OMPS_OK;
+}
+
 #define RUN_FLAG(NAME, FIELD, FORM) \
     OMPS_OPTION_FLAG(NAME, struct omps_run_options, FIELD, "[" NAME "]", FORM)
 
 const struct omps_option omps_run_options[] = {
+    OMPS_OPTION_SET("--load", set_load, "[--load PLUGIN.so]...", 0),
     OMPS_OPTION_SET("--kernels", set_kernels, "[--kernels K1,K2]", 0),
     OMPS_OPTION_SET("--threads", set_threads, "[--threads 1,2,4 | 1-16 | max]", 0),
     OMPS_OPTION_SET("--schedules", set_schedules, "[--schedules static,dynamic:64,guided,auto]",
@@ -570,7 +595,8 @@ int omps_parse_run_args(int argc, char **argv, int logical_cpus,
 {
     const struct omps_command_line line = {omps_run_options, omps_run_option_count, -1, NULL};
     opts->logical_cpus = logical_cpus;
-    if (omps_options_parse(&line, argc, argv, opts, err, err_len) != OMPS_OK)
+    if (omps_load_plugins(argc, argv, err, err_len) != OMPS_OK ||
+        omps_options_parse(&line, argc, argv, opts, err, err_len) != OMPS_OK)
         return OMPS_EINVAL;
     /* A smoke sweep takes short and few repetitions unless told otherwise. */
     if (opts->quick && !opts->min_time_given)

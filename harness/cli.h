@@ -86,6 +86,10 @@ int omps_parse_ranks(const char *text, int *out, size_t cap, size_t *count, char
  * none. */
 int omps_read_hostfile(const char *path, int *hosts, char *err, size_t err_len);
 
+/* Loads every plugin argv names with --load (registry.h), before the other
+ * options are read; 0, or OMPS_EINVAL with err the plugin's one line. */
+int omps_load_plugins(int argc, char **argv, char *err, size_t err_len);
+
 /* Returns 1 when opts sweeps any environment axis. */
 int omps_run_options_use_children(const struct omps_run_options *opts);
 

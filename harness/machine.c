@@ -14,6 +14,8 @@
 #include <omp.h>
 
 #include "build_info.h"
+#include "files.h"
+#include "registry.h"
 #include "git_info.h"
 
 extern char **environ;
@@ -250,6 +252,29 @@ static const char *stores_json(void)
     return v == NULL ? "auto" : v;
 }
 
+/* The plugins loaded: each one's absolute path, the hash of its bytes
+ * (a rebuilt plugin is another build: --resume refuses it) and its
+ * kernels. */
+static json_t *plugins_json(void)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < omps_plugin_count(); i++) {
+        const char *path = omps_plugin_path(i);
+        uint64_t hash = 0;
+        char text[32];
+        json_t *kernels = json_array();
+        for (size_t k = 0; k < omps_kernel_count(); k++) {
+            if (omps_kernel_at(k)->origin != NULL && strcmp(omps_kernel_at(k)->origin, path) == 0)
+                json_array_append_new(kernels, json_string(omps_kernel_at(k)->name));
+        }
+        snprintf(text, sizeof text, "%016llx",
+                 omps_file_hash(path, &hash) == 0 ? (unsigned long long)hash : 0ULL);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "path", path, "hash", text,
+                                              "kernels", kernels));
+    }
+    return list;
+}
+
 json_t *omps_machine_json(const struct omps_machine *m)
 {
     char date[32], host[256] = "unknown";
@@ -278,6 +303,8 @@ json_t *omps_machine_json(const struct omps_machine *m)
         json_object_set_new(o, "git_commit_time", json_string(OMPS_GIT_COMMIT_TIME));
     if (o != NULL)
         json_object_set_new(o, "copy_stores", json_string(stores_json()));
+    if (o != NULL && omps_plugin_count() > 0)
+        json_object_set_new(o, "plugins", plugins_json());
     if (o != NULL)
         json_object_set_new(o, "calibration", omps_rates_json(&m->rates));
     if (o != NULL)

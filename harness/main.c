@@ -26,12 +26,25 @@
 
 static volatile sig_atomic_t interrupted;
 
+/* list's options: the plugins whose kernels it shows too. */
+static int list_load(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    (void)cmd;
+    (void)name;
+    return omps_kernels_load(value, err, len);
+}
+
+static const struct omps_option omps_list_options[] = {
+    OMPS_OPTION_SET("--load", list_load, "[--load PLUGIN.so]...", 0),
+};
+#define LIST_OPTIONS (sizeof omps_list_options / sizeof omps_list_options[0])
+
 /* The synopsis, from each command's option table (core/options.h), so it
  * shows exactly the options the parsers accept. */
 static void write_synopsis(FILE *f)
 {
     static const char indent[] = "       ";
-    fputs("usage: ompscale list\n", f);
+    omps_usage_write(f, "usage: ", "ompscale list", omps_list_options, LIST_OPTIONS, 0);
     omps_usage_write(f, indent, "ompscale run", omps_run_options, omps_run_option_count, 0);
     omps_usage_write(f, indent, "ompscale run", omps_run_options, omps_run_option_count, 1);
     fprintf(f, "%sompscale summarize DIR\n", indent);
@@ -144,10 +157,15 @@ static const char usage_text[] =
     "SIGTERM (any command, at once, its temporary files removed; run keeps its\n"
     "completed batches).\n";
 
-static int cmd_list(void)
+static int cmd_list(int argc, char **argv)
 {
     struct omps_machine m;
-    char err[512];
+    char err[4600] = "";
+    const struct omps_command_line line = {omps_list_options, LIST_OPTIONS, -1, NULL};
+    if (omps_options_parse(&line, argc, argv, NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "ompscale: list: %s\n", err);
+        return 2;
+    }
     if (omps_machine_probe(&m, err, sizeof err) != 0) {
         fprintf(stderr, "ompscale: %s\n", err);
         return 2;
@@ -155,9 +173,10 @@ static int cmd_list(void)
     const struct omps_sizing sizing = {.llc_bytes = m.llc_bytes, .quick = 0};
     for (size_t i = 0; i < omps_kernel_count(); i++) {
         const struct omps_kernel *k = omps_kernel_at(i);
-        printf("%-20s n=%-11llu %-12s %-13s %s\n", k->name,
+        printf("%-20s n=%-11llu %-12s %-13s %s%s%s%s\n", k->name,
                (unsigned long long)k->default_size(&sizing), omps_unit_name(k->unit),
-               omps_family_name(k->family), k->summary);
+               omps_family_name(k->family), k->summary, k->origin ? " (loaded from " : "",
+               k->origin ? k->origin : "", k->origin ? ")" : "");
         for (size_t p = 0; p < k->nparams; p++) {
             const struct omps_param_def *d = &k->params[p];
             printf("%-20s   --set %s.%s=%g (from %g to %g): %s\n", "", k->name,
@@ -201,8 +220,8 @@ int main(int argc, char **argv)
         printf("ompscale %s\n", OMPS_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "list") == 0 && argc == 2)
-        return cmd_list();
+    if (strcmp(cmd, "list") == 0)
+        return cmd_list(argc - 2, argv + 2);
     if (strcmp(cmd, "run") == 0)
         return omps_cmd_run(argc - 2, argv + 2, argv[0], &interrupted);
     if (strcmp(cmd, "summarize") == 0)

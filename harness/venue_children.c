@@ -17,6 +17,7 @@
 #include "errors.h"
 #include "launch.h"
 #include "protocol.h"
+#include "registry.h"
 
 /* An environment child that lives for the whole sweep: it keeps its states
  * set up across rounds, and is stopped while other children are timed so
@@ -27,6 +28,10 @@ struct kept_child {
     int stopped;
     char runtime[64]; /* the runtime it reported loading */
 };
+
+/* The most arguments a child's command line has: mpirun's, the binary, and
+ * `ompscale child`'s own with every plugin. */
+#define CHILD_ARGS (64 + 20 + 2 * OMPS_MAX_PLUGINS)
 
 struct children {
     struct omps_venue_context c;
@@ -154,15 +159,18 @@ static int child_command(struct children *s, size_t first, size_t n, long round,
         snprintf(json, sizeof s->json, "%s/children/r%ld-%zu.json", s->c.run_dir, round, first);
     size_t k = launch_args(s, cf, args, 48, text, len / 2);
     const int launcher = k > 0;
-    const struct omps_child_args a = {
+    struct omps_child_args a = {
         .set = {.min_time = plan->min_time, .llc_bytes = plan->llc_bytes,
                 /* The kept children share the memory states may take. */
                 .live_bytes = s->c.live_bytes /
                               (double)(plan->environments > 0 ? plan->environments : 1),
                 .share_states = plan->share_states},
         .count = n, .json = json, .toolchain = tc, .ranks = launcher};
+    /* The child loads the plugins this process did. */
+    for (size_t i = 0; i < omps_plugin_count(); i++)
+        a.loads[a.nloads++] = omps_plugin_path(i);
     args[k++] = binary;
-    k += omps_proto_child_args(&a, args + k, 20, text + len / 2, len - len / 2);
+    k += omps_proto_child_args(&a, args + k, CHILD_ARGS - 1 - k, text + len / 2, len - len / 2);
     args[k] = NULL;
     return launcher;
 }
@@ -197,8 +205,8 @@ static int start_child(struct children *s, struct omps_child *c, size_t first, s
                        size_t len)
 {
     const struct omps_config *cf = &s->c.plan->configs[first];
-    char text[8192], line[1024], how[128];
-    char *args[80];
+    char text[32768], line[1024], how[128];
+    char *args[CHILD_ARGS];
     const int launcher = child_command(s, first, n, round, kept, args, text, sizeof text, why,
                                        len);
     if (launcher < 0)

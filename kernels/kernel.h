@@ -23,46 +23,13 @@
 /* The most MPI ranks one configuration may start. */
 #define OMPS_MAX_RANKS 4096
 
-/* The work one run does; a kernel fills whichever applies and names the
- * unit of its rate: GFLOP/s counts flops, GB/s bytes, Mupdates/s items;
- * us/construct counts constructs per thread in items and is rated against
- * the kernel's reference (see harness/stats.h). */
-struct omps_work {
-    double flops;
-    double bytes;
-    double items;
-};
-
-/* The unit a kernel's rate is given in. */
-enum omps_unit {
-    OMPS_UNIT_GFLOPS,         /* "GFLOP/s": flops / 1e9 per second */
-    OMPS_UNIT_GBPS,           /* "GB/s": bytes / 1e9 per second */
-    OMPS_UNIT_MUPDATES,       /* "Mupdates/s": items / 1e6 per second */
-    OMPS_UNIT_US_PER_CONSTRUCT, /* "us/construct": see struct omps_work */
-    OMPS_UNIT_UNITS_PER_S      /* "units/s": items per second */
-};
+/* The public part: struct omps_work, enum omps_unit and omps_family,
+ * struct omps_param_def, struct omps_sizing, omps_team_note and the fields
+ * every kernel has (OMPS_KERNEL_API_FIELDS), which a plugin uses too. */
+#include <ompscale/kernel.h>
 
 /* Returns the unit's name as summary.csv writes it. */
 const char *omps_unit_name(enum omps_unit unit);
-
-/* A kernel's own tunable, set with --set KERNEL.NAME=VALUE. */
-struct omps_param_def {
-    const char *name;
-    double default_value;
-    double min_value;
-    double max_value;
-    const char *help;
-    /* The values a sweep takes when --set does not name the parameter (a
-     * message-size sweep); NULL: the default alone. */
-    const double *sweep;
-    size_t nsweep;
-};
-
-/* What sizing needs to know about the machine. */
-struct omps_sizing {
-    uint64_t llc_bytes; /* the largest cache level's size in bytes */
-    int quick;          /* a smoke sweep: small sizes */
-};
 
 /*
  * The team a run asked for and what the parallel region saw.  The harness
@@ -101,17 +68,6 @@ enum omps_bound {
                              the kernel's first parameter in microseconds */
 };
 
-/* What a kernel's numbers mean, and so how they are drawn: scaling kernels
- * do a fixed amount of work split over the team (speedup means something);
- * the others do work per thread, and are drawn in their own unit. */
-enum omps_family {
-    OMPS_FAMILY_SCALING,       /* the default: speedup, efficiency, fits */
-    OMPS_FAMILY_OVERHEAD,      /* us per construct against threads */
-    OMPS_FAMILY_CONTENTION,    /* one shared counter: time per update */
-    OMPS_FAMILY_FALSE_SHARING, /* per-thread slots: time per update */
-    OMPS_FAMILY_BLOCKING,      /* blocking waits: swept past the cores, not fitted */
-};
-
 /* How a kernel uses MPI ranks: an OpenMP kernel runs in one process; a
  * process kernel runs as ranks that mpirun starts (built only with MPI). */
 enum omps_ranked {
@@ -125,12 +81,11 @@ enum omps_ranked {
 /* Returns the family's name as the plot stage writes it. */
 const char *omps_family_name(enum omps_family family);
 
+/* A kernel: the public fields (<ompscale/kernel.h>), which the built-in
+ * kernels and a plugin's alike fill, then the internal extensions only the
+ * built-in kernels use (a loaded kernel has them NULL or 0). */
 struct omps_kernel {
-    const char *name;
-    const char *summary;   /* one line: what it measures or teaches */
-    enum omps_unit unit;
-    enum omps_family family;
-    int scheduled;         /* 0: no loop schedule; runs once as "none" */
+    OMPS_KERNEL_API_FIELDS
     /* The kernel an overhead is measured against (the EPCC method; the
      * reference points at itself), planned along with this one; or NULL. */
     const struct omps_kernel *reference;
@@ -139,29 +94,12 @@ struct omps_kernel {
      * itself a ceiling (copy, read, update): its bound is the best of them. */
     const struct omps_kernel *ceiling;
     enum omps_bound bound;
-    const struct omps_param_def *params;
-    size_t nparams;
-    /* The default problem size for this machine. */
-    uint64_t (*default_size)(const struct omps_sizing *sizing);
-    /* Bytes of memory setup allocates for size n (checked before setup). */
-    double (*footprint)(uint64_t n);
     /* Kernels that name one state family (a name no kernel has) share one
      * set-up state at equal n and params (their setup, footprint and
      * teardown are the same functions, and each leaves the state fit for
      * the others: poisoned or verified); NULL: the kernel's states are its
      * own. */
     const char *state_family;
-    /* Allocates and initialises; returns 0 or a negative OMPS_E* code. */
-    int (*setup)(void **state, uint64_t n, const double *params);
-    /* Untimed work before every run (restoring destroyed input); or NULL. */
-    void (*prepare)(void *state);
-    /* Untimed, before each batch of runs: poisons outputs so a run that
-     * skips work cannot pass verification on a previous run's result. */
-    void (*poison)(void *state);
-    /* The timed body. */
-    void (*run)(void *state, struct omps_team *team);
-    /* Returns 0 when the last run's result is right, else writes why. */
-    int (*verify)(void *state, char *why, size_t why_len);
     /* Verifies as verify does and leaves the outputs poisoned as poison
      * does, in one pass over them (a large state's verify and poison are
      * the sweep's costliest untimed steps); or NULL. */
@@ -174,17 +112,9 @@ struct omps_kernel {
      * first visit and at visits it draws at random. */
     void (*poison_sample)(void *state, uint64_t salt, int chunk);
     int (*verify_sample)(void *state, uint64_t salt, int chunk, char *why, size_t why_len);
-    void (*teardown)(void *state);
     /* Damages the last result the smallest way a lost update or a race
      * would; tests use it to prove that verify catches such a result. */
     void (*corrupt)(void *state);
-    struct omps_work (*work)(uint64_t n, const double *params);
-    /* Returns 0 when params suit size n, else writes why (planning refuses
-     * the run); or NULL when every value in the parameters' ranges does. */
-    int (*check)(uint64_t n, const double *params, char *why, size_t why_len);
-    /* The last run's floating-point result, recorded to full precision so
-     * that the order of computation shows (runs.csv's result); or NULL. */
-    double (*result)(const void *state);
     /* Process kernels (#9): how they use ranks, and the OpenMP kernel whose
      * lesson they teach with processes, drawn beside it at equal cores (or
      * NULL).  Every function above is then called on every rank in the
@@ -193,16 +123,12 @@ struct omps_kernel {
      * harness gathers the verdicts to rank 0. */
     enum omps_ranked ranked;
     const struct omps_kernel *thread_form;
+    /* The shared object a loaded kernel came from (registry.h); NULL for a
+     * built-in one. */
+    const char *origin;
 };
 
-/*
- * Records the team size and runtime schedule seen by the calling thread.
- * Call it inside the kernel's parallel region; only thread 0 writes them.
- * When a binding was asked for, every thread also checks that the runtime
- * reports that binding and that it runs on a CPU of its own place (a
- * mismatch is counted atomically).
- */
-void omps_team_note(struct omps_team *team);
+
 
 /* The last-level cache in bytes, past which copy writes with non-temporal
  * stores (the harness sets it from the machine; 32 MiB until then). */

@@ -55,7 +55,8 @@ OMPS_KERNEL_LIST(OMPS_DECLARE_KERNEL)
 OMPS_MPI_KERNEL_LIST(OMPS_DECLARE_KERNEL)
 #undef OMPS_DECLARE_KERNEL
 
-/* Returns the number of registered kernels. */
+/* Returns the number of registered kernels: the built-in ones, then those
+ * loaded from plugins. */
 size_t omps_kernel_count(void);
 
 /* Returns kernel i (0 <= i < omps_kernel_count()), in registry order. */
@@ -63,5 +64,27 @@ const struct omps_kernel *omps_kernel_at(size_t i);
 
 /* Returns the kernel with this exact name, or NULL when there is none. */
 const struct omps_kernel *omps_kernel_find(const char *name);
+
+/* The most plugins one process loads. */
+#define OMPS_MAX_PLUGINS 16
+
+/*
+ * Loads the plugin at path (<ompscale/kernel.h>: a shared object defining
+ * omps_plugin_kernels) and registers its kernels after the others, each
+ * with origin set to the plugin's absolute path.  Loading the same file
+ * again does nothing.  Returns 0, or OMPS_EINVAL with err one line naming
+ * the file and what is wrong with it: not a shared object, no entry point,
+ * an ABI version other than OMPS_KERNEL_ABI, a kernel name that is not
+ * letters, digits and '_' or that another kernel has, a required field
+ * missing (summary, default_size, footprint, setup, run, verify, teardown,
+ * work), a unit or family it cannot have, parameters out of order, or a
+ * footprint below 0 at its default size.  Nothing of a refused plugin is
+ * registered.
+ */
+int omps_kernels_load(const char *path, char *err, size_t err_len);
+
+/* The plugins loaded, in order: how many, and each one's absolute path. */
+size_t omps_plugin_count(void);
+const char *omps_plugin_path(size_t i);
 
 #endif

@@ -19,7 +19,8 @@
 # absent, 130 on SIGINT or SIGTERM (within about 0.1 s; nothing of this
 # plot is left, the old pictures and page stay).  A failed fit leaves no
 # fit.csv behind.  --fit-only writes fit.csv and draws nothing.
-# OMPSCALE names the binary (default build/ompscale beside this folder).
+# OMPSCALE names the binary (default build/ompscale beside this folder, or
+# the installed bin/ompscale when this is PREFIX/share/ompscale/plots).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 draw=1
@@ -28,7 +29,12 @@ if [ "${1:-}" = --fit-only ]; then
     shift
 fi
 dir=${1:-results/latest}
+# The binary: OMPSCALE, else the build beside this folder (a source tree),
+# else the installed one (PREFIX/share/ompscale/plots is this folder), else
+# the one on PATH.
 ompscale=${OMPSCALE:-$here/../build/ompscale}
+[ -n "${OMPSCALE:-}" ] || [ -x "$ompscale" ] || ompscale=$here/../../../bin/ompscale
+[ -n "${OMPSCALE:-}" ] || [ -x "$ompscale" ] || ompscale=$(command -v ompscale || echo ompscale)
 
 die() { echo "plots: $*" >&2; exit 2; }
 [ -r "$dir/summary.csv" ] || die "$dir/summary.csv: no such file (run 'ompscale run' first)"

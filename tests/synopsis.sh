@@ -68,7 +68,7 @@ flag() {
 }
 
 # Each command's line of the usage block, with its continuation lines.
-for command in run fit page compare fleet "history add" "history check" "history plot" export; do
+for command in list run fit page compare fleet "history add" "history check" "history plot" export; do
     options=$(awk -v c="$command" '$1 == "ompscale" || $2 == "ompscale" { on = ($0 ~ "ompscale " c "( |$)") }
                                    on' "$tmp/help" | grep -o -- '--[a-z][a-z-]*' | sort -u)
     [ -n "$options" ] || { echo "FAIL: the usage shows no option of $command"; fail=$((fail + 1)); }

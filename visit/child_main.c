@@ -13,6 +13,7 @@
 
 #include "errors.h"
 #include "protocol.h"
+#include "registry.h"
 #include "visit.h"
 
 /* The share of physical memory kept states may take when the parent did
@@ -190,6 +191,13 @@ int omps_visit_child(int argc, char **argv, const char *argv0,
     c.keys = calloc(c.a.count, sizeof *c.keys);
     if (c.out == NULL || c.keys == NULL || dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
         return 2;
+    for (size_t i = 0; i < c.a.nloads; i++) {
+        char why[4600];
+        if (omps_kernels_load(c.a.loads[i], why, sizeof why) != OMPS_OK) {
+            fprintf(stderr, "ompscale child: %s\n", why);
+            return 2;
+        }
+    }
     omps_runtime_name(c.runtime, sizeof c.runtime);
     omps_env_inherited(&c.e);
     c.e.value[OMPS_AXIS_TOOLCHAIN] = c.a.toolchain;

@@ -172,7 +172,13 @@ size_t omps_proto_child_args(const struct omps_child_args *a, char **args, size_
                          omps_env_value(OMPS_AXIS_TOOLCHAIN, a->toolchain), "--ranks", "mpirun",
                          NULL};
     size_t n = 0, used = 0;
-    for (size_t i = 0; own[i] != NULL && (a->ranks || i < 15); i++)
+    for (size_t i = 0; own[i] != NULL && i < 15; i++)
+        add(args, &n, cap, text, &used, len, own[i]);
+    for (size_t i = 0; i < a->nloads; i++) {
+        add(args, &n, cap, text, &used, len, "--load");
+        add(args, &n, cap, text, &used, len, a->loads[i]);
+    }
+    for (size_t i = 15; a->ranks && own[i] != NULL; i++)
         add(args, &n, cap, text, &used, len, own[i]);
     return n;
 }
@@ -201,6 +207,10 @@ static int child_option(const char *name, const char *value, struct omps_child_a
     }
     if (strcmp(name, "--toolchain") == 0)
         return omps_env_parse(OMPS_AXIS_TOOLCHAIN, value, &a->toolchain);
+    if (strcmp(name, "--load") == 0 && a->nloads < OMPS_MAX_PLUGINS) {
+        a->loads[a->nloads++] = value;
+        return OMPS_OK;
+    }
     if (strcmp(name, "--ranks") == 0 && strcmp(value, "mpirun") == 0) {
         a->ranks = 1;
         return OMPS_OK;

@@ -18,7 +18,8 @@
  * and the command line of `ompscale child` itself (omps_proto_child_args):
  *
  *   ompscale child --min-time S --count N --llc BYTES --share-states 0|1
- *                  --live-bytes BYTES --json PATH --toolchain TC [--ranks mpirun]
+ *                  --live-bytes BYTES --json PATH --toolchain TC [--load PLUGIN]...
+ *                  [--ranks mpirun]
  */
 #ifndef OMPSCALE_PROTOCOL_H
 #define OMPSCALE_PROTOCOL_H
@@ -28,6 +29,7 @@
 #include <stdio.h>
 
 #include "env.h"
+#include "registry.h"
 #include "key.h"
 #include "ranks.h"
 #include "visit.h"
@@ -84,6 +86,10 @@ struct omps_child_args {
     const char *json;       /* its Google Benchmark JSON */
     unsigned char toolchain;
     int ranks;              /* started by mpirun as a group of ranks */
+    /* The plugins it loads before its first visit (registry.h), so that
+     * it knows every kernel its parent does. */
+    const char *loads[OMPS_MAX_PLUGINS];
+    size_t nloads;
 };
 
 /* Writes a's command line, from "child" on, into args (cap entries, text
