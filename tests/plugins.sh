@@ -97,6 +97,7 @@ plugin norun -DNO_RUN
 plugin negative -DNEG_FOOTPRINT
 plugin unit -DBAD_UNIT
 plugin badname -DKNAME='"tri ad"'
+plugin twice -DTWICE
 while IFS='|' read -r what want; do
     set -- $what
     rm -rf "$tmp/none"
@@ -119,6 +120,7 @@ done <<EOF2
 --load $tmp/negative.so|footprint of -1 bytes
 --load $tmp/unit.so|with unit 99
 --load $tmp/badname.so|'tri ad' that is not 1 to 48 letters
+--load $tmp/twice.so|kernel 'triad' twice
 EOF2
 
 [ "$fail" -eq 0 ] && echo "plugins: loaded, run, verified, recorded, read back; bad ones refused"

@@ -4,6 +4,7 @@
  *   -DBAD_UNIT        unit 99         -DNEG_FOOTPRINT        footprint -1
  *   -DABI=N           the ABI it says -DNO_ENTRY             no entry point
  *   -DWRONG           a wrong result  -DCRASH_ON='"spread"'  aborts there
+ *   -DTWICE           its kernel listed twice
  *   -DSCALE=V         another build of the same kernel (another s). */
 #include <ompscale/kernel.h>
 
@@ -146,6 +147,8 @@ const struct omps_kernel_api *const *omps_plugin_kernels(int *abi, size_t *count
     *count = 1;
     return list;
 }
+#elif defined(TWICE)
+OMPS_PLUGIN_KERNELS(&triad, &triad)
 #elif !defined(NO_ENTRY)
 OMPS_PLUGIN_KERNELS(&triad)
 #else
