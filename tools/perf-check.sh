@@ -19,6 +19,11 @@
 #               300s, 5m or 1h)
 #               --inconclusive pass|fail (what an undecided configuration means)
 #               --new-binary PATH (the NEW side's ompscale; default BUILD's)
+#               --base-load PLUGIN, --new-load PLUGIN (repeatable): a user's
+#               kernels, each side's own build of them (`run --load`), for
+#               the gate of a project that depends on ompscale
+#               (docs/kernel-api.md); without RUN_ARGS the gate plan is then
+#               --quick --schedules static --repetitions 2 over their kernels
 # RUN_ARGS go to every `ompscale run` (default: the gate plan, --quick
 # --schedules static --repetitions 2 over the OpenMP kernels of the scaling
 # family but read, update and recursive_sum, 14 configurations; the process kernels, whose every
@@ -44,11 +49,15 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 budget=5m
 inconclusive=
 new_binary=
+base_load=()
+new_load=()
 while [ $# -gt 0 ]; do
     case ${1:-} in
     --budget) budget=${2:-}; shift 2 ;;
     --inconclusive) inconclusive=${2:-}; shift 2 ;;
     --new-binary) new_binary=${2:-}; shift 2 ;;
+    --base-load) base_load+=(--load "${2:-}"); shift 2 ;;
+    --new-load) new_load+=(--load "${2:-}"); shift 2 ;;
     *) break ;;
     esac
 done
@@ -63,9 +72,14 @@ build=${BUILD:-build}
 out=${OUT:-results/perf}
 new_bin=${new_binary:-$build/ompscale}
 [ -x "$new_bin" ] || { echo "perf-check: $new_bin not built (run make build)" >&2; exit 2; }
-# compare itself always comes from this build.
+# compare itself always comes from this build (or, installed, the NEW side's).
 gate_bin=$build/ompscale
-[ ${#run_args[@]} -gt 0 ] || run_args=(--quick --schedules static --repetitions 2 --kernels "$(gate_kernels "$gate_bin")")
+[ -x "$gate_bin" ] || gate_bin=$new_bin
+if [ ${#run_args[@]} -eq 0 ] && [ ${#new_load[@]} -gt 0 ]; then
+    run_args=(--quick --schedules static --repetitions 2)
+elif [ ${#run_args[@]} -eq 0 ]; then
+    run_args=(--quick --schedules static --repetitions 2 --kernels "$(gate_kernels "$gate_bin")")
+fi
 schedule=(8 12 18 27 40 60)
 
 # look_schedule MS: the six looks, spaced geometrically from round 8 to as
@@ -78,12 +92,14 @@ look_schedule() {
         for (j = 0; j < 6; j++) printf "%d ", int(8 * (last / 8) ^ (j / 5) + 0.5) }'
 }
 
-# run_once BINARY DIR SIZE_FLAGS: one run, its chatter in DIR.log; prints
-# nothing, returns its exit code.
+# run_once BINARY DIR SIZE_FLAGS SIDE: one run, its chatter in DIR.log;
+# prints nothing, returns its exit code.  The BASE side loads its plugins,
+# every other sweep the NEW side's.
 run_once() {
-    local rc=0
+    local rc=0 loads=("${new_load[@]}")
+    [ "${4:-}" != BASE ] || loads=("${base_load[@]}")
     # shellcheck disable=SC2086
-    "$1" run "${run_args[@]}" $3 --out "$2" >"$2.log" 2>&1 || rc=$?
+    "$1" run "${loads[@]}" "${run_args[@]}" $3 --out "$2" >"$2.log" 2>&1 || rc=$?
     return "$rc"
 }
 
@@ -94,12 +110,12 @@ run_once() {
 # with exit 1, anything else with exit 2.
 sweep() {
     local rc=0
-    run_once "$1" "$2" "$3" || rc=$?
+    run_once "$1" "$2" "$3" "${4:-}" || rc=$?
     if [ "$rc" -eq 2 ] && faulted "$2"; then
         rm -rf "$2.first" && mv "$2" "$2.first" && mv "$2.log" "$2.first.log"
         echo "perf-check: ${4:-a} sweep${5:+ of round $5} had configurations that could not run; once more in a fresh process" >&2
         rc=0
-        run_once "$1" "$2" "$3" || rc=$?
+        run_once "$1" "$2" "$3" "${4:-}" || rc=$?
         if [ "$rc" -eq 2 ] && faulted "$2"; then
             # The sizing sweep's faults show again in the rounds, if they last.
             [ -z "${4:-}" ] || record_faults "$2" "$4" "$5" >>"$out/faults.tsv"
