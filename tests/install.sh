@@ -4,7 +4,8 @@
 # mount namespace lays an empty tmpfs over each), both examples are built
 # with find_package(ompscale) and with pkg-config, listed, run through
 # `run --load`, fitted, drawn with the installed plot stage onto a page,
-# and gated against themselves.  Exit 77 (skipped) without root, cmake or
+# compared against their other build, and gated by the installed
+# perf-check.sh.  Exit 77 (skipped) without root, cmake or
 # gnuplot.
 # Usage: install.sh BUILD_DIR SOURCE_DIR
 set -u
@@ -52,6 +53,14 @@ for ex in jacobi histogram; do
     rc=$?
     [ "$rc" -le 3 ] && grep -q "^$ex," "$d/gate/compare.csv" || bad "$ex: the gate: exit $rc: $(tail -1 "$d/gate.err")"
 done
+# The installed PR gate, the jacobi plugin against its own other build:
+# never a bad-input exit (2), and passes or stays undecided in its budget.
+d=$tmp/examples/jacobi
+OUT=$tmp/gate bash "$prefix/share/ompscale/tools/perf-check.sh" --budget 20s \
+    --new-binary "$prefix/bin/ompscale" --base-load "$d/build/jacobi.so" \
+    --new-load "$d/jacobi-pc.so" --base-binary "$prefix/bin/ompscale" >"$tmp/gate.log" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || bad "the installed perf-check.sh: exit $rc: $(tail -3 "$tmp/gate.log")"
 [ -r "$prefix/share/man/man1/ompscale.1" ] || bad "no manual page"
 [ -r "$prefix/share/doc/ompscale/kernel-api.md" ] || bad "no kernel-api.md"
 exit "$fail"
