@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "command.h"
 #include "registry.h"
 
 /* Each key of machine_keys.h with its kind, least value and roles. */
@@ -102,6 +103,18 @@ int omps_run_dir_load_plugins(const char *dir, char *err, size_t err_len)
     json_t *plugins = json_object_get(m, "plugins"), *p;
     size_t i;
     int rc = 0;
+    /* Programs run by command are kernels of their own name again. */
+    json_array_foreach(json_object_get(m, "commands"), i, p)
+    {
+        const char *name = json_string_value(json_object_get(p, "name"));
+        const char *line = json_string_value(json_object_get(p, "command"));
+        if (rc == 0 && name != NULL && line != NULL &&
+            omps_command_kernel(name, line, json_string_value(json_object_get(p, "check")), why,
+                                sizeof why) != 0) {
+            snprintf(err, err_len, "%s: %s", dir, why);
+            rc = -1;
+        }
+    }
     json_array_foreach(plugins, i, p)
     {
         const char *file = json_string_value(json_object_get(p, "path"));

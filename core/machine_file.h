@@ -18,7 +18,8 @@
 json_t *omps_machine_file_load(const char *dir, char *err, size_t err_len);
 
 /* Loads the plugins DIR's run loaded (machine.json's "plugins": each
- * path), so that its rows' kernels are known to this process: the key
+ * path) and makes its programs by command kernels again ("commands"), so
+ * that its rows' kernels are known to this process: the key
  * reader calls it for a kernel name it does not know (key_read.c).  Returns 0
  * (also for a directory without machine.json), or -1 with err naming the
  * plugin that cannot be loaded now. */

@@ -58,6 +58,7 @@ enum omps_machine_kind {
     X(nodes, OMPS_MK_LIST, 0, 0)                                  \
     X(nodes_alike, OMPS_MK_FLAG, 0, 0)                            \
     X(nodes_differ, OMPS_MK_TEXT, 0, 0)                           \
-    X(plugins, OMPS_MK_LIST, 0, OMPS_SAME_BUILD)
+    X(plugins, OMPS_MK_LIST, 0, OMPS_SAME_BUILD)                  \
+    X(commands, OMPS_MK_LIST, 0, OMPS_SAME_BUILD)
 
 #endif

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 #include "cli.h"
 
 #include <errno.h>
@@ -6,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "command.h"
 #include "errors.h"
 #include "options.h"
 #include "parse.h"
@@ -540,18 +544,85 @@ static int set_load(void *cmd, const char *name, const char *value, char *err, s
     return omps_kernels_load(value, err, len);
 }
 
+/* --command, --name and --check are read before the other options too
+ * (omps_load_plugins), so that --kernels can name a command's kernel; here
+ * they were taken already. */
+static int set_taken(void *cmd, const char *name, const char *value, char *err, size_t len)
+{
+    (void)cmd, (void)name, (void)value, (void)err, (void)len;
+    return OMPS_OK;
+}
+
+/* The value of option NAME at argv[*i] ("--name V" or "--name=V"), moving
+ * *i past it; NULL when argv[*i] is not that option. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    const size_t len = strlen(name);
+    if (strcmp(argv[*i], name) == 0 && *i + 1 < argc)
+        return argv[++*i];
+    if (strncmp(argv[*i], name, len) == 0 && argv[*i][len] == '=')
+        return argv[*i] + len + 1;
+    return NULL;
+}
+
+/* Whether the first word of command names a program this process can run:
+ * a path to an executable, or one found on PATH. */
+static int runnable(const char *command, char *program, size_t len)
+{
+    const char *start = command + strspn(command, " \t");
+    snprintf(program, len, "%.*s", (int)strcspn(start, " \t"), start);
+    if (program[0] == '\0')
+        return 0;
+    if (strchr(program, '/') != NULL)
+        return access(program, X_OK) == 0;
+    char dirs[8192], path[8192 + 256];
+    snprintf(dirs, sizeof dirs, "%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
+    for (char *p = dirs, *dir; (dir = strsep(&p, ":")) != NULL;) {
+        snprintf(path, sizeof path, "%s/%s", *dir ? dir : ".", program);
+        if (access(path, X_OK) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Registers a --command with the --name and --check given after it (before
+ * the next --command). */
+static int add_command(const char *command, const char *name, const char *check, char *err,
+                       size_t err_len)
+{
+    char program[512], own[64];
+    if (!runnable(command, program, sizeof program)) {
+        snprintf(err, err_len, "--command: '%s' is not a program here (no such file on PATH, "
+                 "or not executable)", program);
+        return OMPS_EINVAL;
+    }
+    if (name == NULL)
+        omps_command_name(command, own, sizeof own);
+    return omps_command_kernel(name ? name : own, command, check, err, err_len);
+}
+
 int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
 {
+    const char *command = NULL, *name = NULL, *check = NULL, *v;
     for (int i = 0; i < argc; i++) {
-        const char *path = NULL;
-        if (strcmp(argv[i], "--load") == 0 && i + 1 < argc)
-            path = argv[++i];
-        else if (strncmp(argv[i], "--load=", 7) == 0)
-            path = argv[i] + 7;
-        if (path != NULL && omps_kernels_load(path, err, err_len) != OMPS_OK)
-            return OMPS_EINVAL;
+        if ((v = option_value(argc, argv, &i, "--load")) != NULL) {
+            if (omps_kernels_load(v, err, err_len) != OMPS_OK)
+                return OMPS_EINVAL;
+        } else if ((v = option_value(argc, argv, &i, "--command")) != NULL) {
+            if (command != NULL && add_command(command, name, check, err, err_len) != OMPS_OK)
+                return OMPS_EINVAL;
+            command = v, name = NULL, check = NULL;
+        } else if ((v = option_value(argc, argv, &i, "--name")) != NULL) {
+            name = v;
+        } else if ((v = option_value(argc, argv, &i, "--check")) != NULL) {
+            check = v;
+        }
     }
-    return OMPS_OK;
+    if ((name != NULL || check != NULL) && command == NULL) {
+        snprintf(err, err_len, "%s names no --command before it", name ? "--name" : "--check");
+        return OMPS_EINVAL;
+    }
+    return command != NULL ? add_command(command, name, check, err, err_len) : OMPS_OK;
 }
 
 #define RUN_FLAG(NAME, FIELD, FORM) \
@@ -559,6 +630,10 @@ int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
 
 const struct omps_option omps_run_options[] = {
     OMPS_OPTION_SET("--load", set_load, "[--load PLUGIN.so]...", 0),
+    OMPS_OPTION_SET("--command", set_taken,
+                    "[--command 'PROGRAM ARGS' [--name NAME] [--check 'COMMAND']]...", 0),
+    OMPS_OPTION_SET("--name", set_taken, NULL, 0),
+    OMPS_OPTION_SET("--check", set_taken, NULL, 0),
     OMPS_OPTION_SET("--kernels", set_kernels, "[--kernels K1,K2]", 0),
     OMPS_OPTION_SET("--threads", set_threads, "[--threads 1,2,4 | 1-16 | max]", 0),
     OMPS_OPTION_SET("--schedules", set_schedules, "[--schedules static,dynamic:64,guided,auto]",

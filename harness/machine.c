@@ -275,6 +275,20 @@ static json_t *plugins_json(void)
     return list;
 }
 
+/* The programs run by command: each one's kernel name, command line and
+ * check (null for none). */
+static json_t *commands_json(void)
+{
+    json_t *list = json_array();
+    for (size_t k = 0; k < omps_kernel_count(); k++) {
+        const struct omps_kernel *c = omps_kernel_at(k);
+        if (c->command != NULL)
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "name", c->name,
+                                                  "command", c->command, "check", c->command_check));
+    }
+    return list;
+}
+
 json_t *omps_machine_json(const struct omps_machine *m)
 {
     char date[32], host[256] = "unknown";
@@ -305,6 +319,11 @@ json_t *omps_machine_json(const struct omps_machine *m)
         json_object_set_new(o, "copy_stores", json_string(stores_json()));
     if (o != NULL && omps_plugin_count() > 0)
         json_object_set_new(o, "plugins", plugins_json());
+    json_t *commands = o != NULL ? commands_json() : NULL;
+    if (commands != NULL && json_array_size(commands) > 0)
+        json_object_set_new(o, "commands", commands);
+    else
+        json_decref(commands);
     if (o != NULL)
         json_object_set_new(o, "calibration", omps_rates_json(&m->rates));
     if (o != NULL)

@@ -305,12 +305,14 @@ static size_t kernel_list(const struct omps_run_options *o, int without_processe
     if (o->nkernels == 0) {
         /* With plugins loaded the question is about their kernels: the
          * built-in ones join only when --kernels names them. */
-        const int loaded_only = omps_plugin_count() > 0;
+        int loaded_only = omps_plugin_count() > 0;
+        for (size_t i = 0; i < omps_kernel_count(); i++)
+            loaded_only |= omps_kernel_at(i)->command != NULL;
         size_t n = 0;
         for (size_t i = 0; i < omps_kernel_count(); i++) {
             const struct omps_kernel *k = omps_kernel_at(i);
             if ((!without_processes || k->ranked == OMPS_RANKED_NO) &&
-                (!loaded_only || k->origin != NULL))
+                (!loaded_only || k->origin != NULL || k->command != NULL))
                 out[n++] = k;
         }
         return n;

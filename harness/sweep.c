@@ -23,8 +23,9 @@
 /* Kernel states kept alive together may take this share of memory. */
 #define LIVE_MEMORY_SHARE 0.5
 
-/* The venues a sweep can use: this process, its children, the imitation. */
-enum { VENUE_LOCAL, VENUE_CHILDREN, VENUE_IMITATE, VENUES };
+/* The venues a sweep can use: this process, its children, programs by
+ * command, the imitation. */
+enum { VENUE_LOCAL, VENUE_CHILDREN, VENUE_COMMAND, VENUE_IMITATE, VENUES };
 
 struct omps_sweep {
     const struct omps_run_options *opts;
@@ -65,6 +66,8 @@ static struct omps_venue *venue_of(struct omps_sweep *s, size_t i)
 {
     if (s->imitate)
         return &s->venue[VENUE_IMITATE];
+    if (s->plan->configs[i].key.kernel->command != NULL)
+        return &s->venue[VENUE_COMMAND];
     if (s->plan->children || omps_key_launch_ranks(&s->plan->configs[i].key) != 0)
         return &s->venue[VENUE_CHILDREN];
     return &s->venue[VENUE_LOCAL];
@@ -483,6 +486,7 @@ static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
     s->imitate = venue != NULL && strcmp(venue, "imitate") == 0;
     omps_venue_local(&s->venue[VENUE_LOCAL]);
     omps_venue_children(&s->venue[VENUE_CHILDREN]);
+    omps_venue_command(&s->venue[VENUE_COMMAND]);
     omps_venue_imitate(&s->venue[VENUE_IMITATE]);
     return OMPS_OK;
 }
@@ -504,7 +508,11 @@ static int open_venues(struct omps_sweep *s, const char *json_path, const char *
     const struct omps_venue_context c = {
         .opts = s->opts, .plan = s->plan, .run_dir = s->journal->dir, .json_path = json_path,
         .argv0 = argv0, .live_bytes = s->live_cap, .stop = s->stop, .out = s->out};
-    const int wanted[VENUES] = {1, s->plan->children || s->plan->rank_groups > 0, s->imitate};
+    int commands = 0;
+    for (size_t i = 0; i < s->plan->count; i++)
+        commands |= s->plan->configs[i].key.kernel->command != NULL;
+    const int wanted[VENUES] = {1, s->plan->children || s->plan->rank_groups > 0, commands,
+                                s->imitate};
     for (int e = 0; e < VENUES; e++) {
         if (!wanted[e])
             continue;

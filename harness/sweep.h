@@ -43,6 +43,10 @@ struct omps_sweep_outcome {
      * kernels). */
     struct omps_node nodes[OMPS_MAX_NODES];
     size_t nnodes;
+    /* With programs by command: the median wall time of starting and
+     * ending one that does nothing (true), part of each of their timed
+     * runs; 0 without. */
+    double command_start_s;
 };
 
 /*

@@ -11,6 +11,8 @@
  *   venue_local.c     this process (a visitor of its own)
  *   venue_children.c  a kept child per environment, a group of ranks per
  *                     launch (`ompscale child`, protocol.h)
+ *   venue_command.c   a program started by command, a whole process a
+ *                     repetition (`run --command`)
  *   venue_imitate.c   the test venue: imitated timings and faults, no
  *                     kernel run (OMPSCALE_VENUE=imitate)
  */
@@ -97,6 +99,7 @@ struct omps_venue {
  * freed by close. */
 void omps_venue_local(struct omps_venue *v);
 void omps_venue_children(struct omps_venue *v);
+void omps_venue_command(struct omps_venue *v);
 void omps_venue_imitate(struct omps_venue *v);
 
 #endif

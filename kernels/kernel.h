@@ -126,6 +126,12 @@ struct omps_kernel {
     /* The shared object a loaded kernel came from (registry.h); NULL for a
      * built-in one. */
     const char *origin;
+    /* A program started by command (`run --command`, command.h): its shell
+     * command line and the check run after each timed run (or NULL); NULL
+     * for every kernel of code.  Its functions above are stubs: the
+     * harness's command venue starts the program instead. */
+    const char *command;
+    const char *command_check;
 };
 
 

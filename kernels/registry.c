@@ -220,6 +220,23 @@ static const struct omps_kernel_api *const *open_plugin(const char *path, void *
     return list;
 }
 
+int omps_kernel_register(const struct omps_kernel *k, char *err, size_t err_len)
+{
+    const struct omps_kernel *clash = omps_kernel_find(k->name);
+    if (clash != NULL) {
+        snprintf(err, err_len, "the name '%s' is %s's already", k->name,
+                 clash->origin ? clash->origin
+                 : clash->command ? "another command" : "a built-in kernel");
+        return OMPS_EINVAL;
+    }
+    if (nloaded == sizeof loaded / sizeof loaded[0]) {
+        snprintf(err, err_len, "more than %zu kernels loaded", sizeof loaded / sizeof loaded[0]);
+        return OMPS_EINVAL;
+    }
+    loaded[nloaded++] = k;
+    return OMPS_OK;
+}
+
 int omps_kernels_load(const char *path, char *err, size_t err_len)
 {
     char full[PATH_MAX], why[400];

@@ -83,6 +83,11 @@ const struct omps_kernel *omps_kernel_find(const char *name);
  */
 int omps_kernels_load(const char *path, char *err, size_t err_len);
 
+/* Registers k (made at run time: a program by command, command.h) after the
+ * others.  Returns 0, or OMPS_EINVAL with err naming the kernel that has
+ * its name already. */
+int omps_kernel_register(const struct omps_kernel *k, char *err, size_t err_len);
+
 /* The plugins loaded, in order: how many, and each one's absolute path. */
 size_t omps_plugin_count(void);
 const char *omps_plugin_path(size_t i);

@@ -1,0 +1,321 @@
+/* The venue of programs started by command (`run --command`, command.h):
+ * each repetition is one whole run of the program, with the
+ * configuration's OMP_* variables, in a process group of its own, with no
+ * standard input and its output kept in RUN_DIR/commands/NAME.out (the
+ * last run's, its last 64 KiB).  The timed value is the wall time of the
+ * process.  A run that exits non-zero, is killed by a signal, passes its
+ * limit or whose --check fails is that configuration's verification
+ * failure.  A program that used about one CPU at two threads or more is
+ * named once on stderr: it ignored OMP_NUM_THREADS or never went parallel. */
+#define _GNU_SOURCE
+#include "venue.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "errors.h"
+
+/* The most of a run's output kept. */
+#define TAIL_BYTES (64 * 1024)
+
+struct commands {
+    struct omps_venue_context c;
+    char dir[4200];           /* RUN_DIR/commands */
+    const char *warned[64];   /* kernels named for using one CPU */
+    size_t nwarned;
+};
+
+static double now(void)
+{
+    return omps_visit_now();
+}
+
+static int run_once(const struct omps_key *k, const char *line, int out, double limit_s,
+                    volatile sig_atomic_t *stop, int *status, struct rusage *ru,
+                    double *seconds);
+
+static int by_value(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The cost of starting a program here: the median of 11 runs of `true`,
+ * said on stderr and kept in machine.json's run.command_start_s, so that a
+ * user sees which share of a short program's time is its start. */
+static void measure_start(struct commands *s)
+{
+    const struct omps_kernel *any = NULL;
+    for (size_t i = 0; i < s->c.plan->count && any == NULL; i++)
+        any = s->c.plan->configs[i].key.kernel;
+    const struct omps_key k = {.kernel = any, .threads = 1};
+    double t[11];
+    int status;
+    struct rusage ru;
+    const int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    for (int i = 0; i < 11; i++)
+        run_once(&k, "true", out, 10.0, s->c.stop, &status, &ru, &t[i]);
+    close(out);
+    qsort(t, 11, sizeof t[0], by_value);
+    s->c.out->command_start_s = t[5];
+    fprintf(stderr, "ompscale: starting a program takes %.2f ms here (the median of 11 runs of "
+            "true); each timed run of a command includes it\n", 1e3 * t[5]);
+}
+
+static int commands_open(struct omps_venue *v, const struct omps_venue_context *c, char *err,
+                         size_t err_len)
+{
+    struct commands *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return OMPS_ENOMEM;
+    v->self = s;
+    s->c = *c;
+    snprintf(s->dir, sizeof s->dir, "%s/commands", c->run_dir);
+    if (mkdir(s->dir, 0777) != 0 && errno != EEXIST) {
+        snprintf(err, err_len, "%s: %s", s->dir, strerror(errno));
+        return OMPS_EIO;
+    }
+    measure_start(s);
+    return OMPS_OK;
+}
+
+/* In the forked child: the configuration's OpenMP variables, its own
+ * process group, no input, output to out; then the shell runs line. */
+static void exec_command(const struct omps_key *k, const char *line, int out)
+{
+    char threads[32], schedule[64];
+    setpgid(0, 0);
+    snprintf(threads, sizeof threads, "%d", k->threads);
+    setenv("OMP_NUM_THREADS", threads, 1);
+    setenv("OMP_DYNAMIC", "false", 1);
+    if (k->schedule.kind != 0) {
+        snprintf(schedule, sizeof schedule, "%s%s%.0d", omps_schedule_name(k->schedule.kind),
+                 k->schedule.chunk > 0 ? "," : "", k->schedule.chunk);
+        setenv("OMP_SCHEDULE", schedule, 1);
+    }
+    for (int a = 0; a < OMPS_AXES; a++) {
+        const char *variable = omps_axis_variable((enum omps_axis)a);
+        if (variable != NULL && k->env.value[a] != 0)
+            setenv(variable, omps_env_value((enum omps_axis)a, k->env.value[a]), 1);
+    }
+    signal(SIGINT, SIG_DFL);
+    signal(SIGPIPE, SIG_DFL);
+    const int in = open("/dev/null", O_RDONLY);
+    if (in < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
+        dup2(out, STDERR_FILENO) < 0)
+        _exit(127);
+    execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+    _exit(127);
+}
+
+/* Waits for pid until deadline, polling stop: 0 when it ended (status and
+ * usage filled), 1 when it passed the deadline, 2 on an interrupt (it is
+ * killed, with its group, either way). */
+static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *status,
+                 struct rusage *ru)
+{
+    const int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    for (;;) {
+        if (wait4(pid, status, WNOHANG, ru) == pid)
+            break;
+        const int late = now() >= deadline;
+        if (late || *stop) {
+            kill(-pid, SIGKILL);
+            wait4(pid, status, 0, ru);
+            if (fd >= 0)
+                close(fd);
+            return late ? 1 : 2;
+        }
+        /* The pidfd wakes the wait the moment the program ends; without
+         * one (an old kernel), a short sleep. */
+        if (fd >= 0) {
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            poll(&p, 1, 50);
+        } else {
+            nanosleep(&(struct timespec){0, 200000}, NULL);
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    kill(-pid, SIGKILL); /* whatever it left running in its group */
+    return 0;
+}
+
+/* Runs line for configuration k with output to out; returns await's
+ * answer with the wall time in *seconds. */
+static int run_once(const struct omps_key *k, const char *line, int out, double limit_s,
+                    volatile sig_atomic_t *stop, int *status, struct rusage *ru,
+                    double *seconds)
+{
+    fflush(NULL);
+    const double t0 = now();
+    const pid_t pid = fork();
+    if (pid == 0)
+        exec_command(k, line, out);
+    if (pid < 0) {
+        *status = 127 << 8;
+        *seconds = 0;
+        return 0;
+    }
+    setpgid(pid, pid);
+    const int got = await(pid, t0 + limit_s, stop, status, ru);
+    *seconds = now() - t0;
+    return got;
+}
+
+/* Why a run's status is a failure, into why; 0 when it exited 0. */
+static int failed(int status, const char *what, char *why, size_t len)
+{
+    if (WIFSIGNALED(status))
+        return snprintf(why, len, "%s was killed by signal %d (%s)", what, WTERMSIG(status),
+                        strsignal(WTERMSIG(status))), 1;
+    /* The shell that ran it says 128 + N for a program signal N killed. */
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+    if (code > 128 && code < 128 + 65)
+        return snprintf(why, len, "%s was killed by signal %d (%s)", what, code - 128,
+                        strsignal(code - 128)), 1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+        return snprintf(why, len, "%s exited %d%s", what, WEXITSTATUS(status),
+                        WEXITSTATUS(status) == 127 ? " (the shell found no such program)" : ""),
+               1;
+    return 0;
+}
+
+/* Keeps the last TAIL_BYTES of the output file. */
+static void keep_tail(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_size <= TAIL_BYTES)
+        return;
+    char *tail = malloc(TAIL_BYTES);
+    if (tail != NULL && pread(fd, tail, TAIL_BYTES, st.st_size - TAIL_BYTES) == TAIL_BYTES &&
+        ftruncate(fd, 0) == 0)
+        (void)!pwrite(fd, tail, TAIL_BYTES, 0);
+    free(tail);
+}
+
+/* Names once a program that used about one CPU at two threads or more. */
+static void note_one_cpu(struct commands *s, const struct omps_key *k, double cpu, double wall)
+{
+    if (k->threads < 2 || wall <= 0 || cpu > 1.2 * wall)
+        return;
+    for (size_t i = 0; i < s->nwarned; i++) {
+        if (s->warned[i] == k->kernel->name)
+            return;
+    }
+    if (s->nwarned < sizeof s->warned / sizeof s->warned[0])
+        s->warned[s->nwarned++] = k->kernel->name;
+    fprintf(stderr, "%sompscale: %s used %.2f CPUs on average at %d threads: it ignores "
+            "OMP_NUM_THREADS or never goes parallel, so its speedup is not OpenMP's\n",
+            isatty(STDERR_FILENO) ? "\r\033[K" : "", k->kernel->name, cpu / wall, k->threads);
+}
+
+static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visit_request *q,
+                          double limit_s, struct omps_visit_answer *a, int *rc)
+{
+    struct commands *s = v->self;
+    const struct omps_key *k = q->key;
+    char path[4400];
+    int status = 0;
+    struct rusage ru = {0};
+    double wall;
+    (void)i;
+    *rc = OMPS_OK;
+    omps_visit_answer_clear(a);
+    a->load_child = -1;
+    snprintf(path, sizeof path, "%s/%s.out", s->dir, k->kernel->name);
+    const int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (out < 0) {
+        snprintf(a->error, sizeof a->error, "%.300s: %s", path, strerror(errno));
+        return OMPS_GOT_ANSWER;
+    }
+    const int got = run_once(k, k->kernel->command, out, limit_s, s->c.stop, &status, &ru, &wall);
+    if (got == 2) {
+        close(out);
+        return OMPS_GOT_INTERRUPTED;
+    }
+    a->repetitions = 1;
+    a->iterations = 1;
+    a->seconds[0] = wall;
+    a->verified[0] = got == 0 && !failed(status, "the program", a->failure, sizeof a->failure);
+    a->time.timed = wall;
+    if (got == 1)
+        snprintf(a->failure, sizeof a->failure, "the program ran past its limit of %.0f s "
+                 "(OMPSCALE_CHILD_TIMEOUT sets it) and was killed", limit_s);
+    note_one_cpu(s, k, (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
+                           (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6, wall);
+    if (a->verified[0] && k->kernel->command_check != NULL) {
+        double check_s;
+        const int checked = run_once(k, k->kernel->command_check, out, limit_s, s->c.stop, &status,
+                                     &ru, &check_s);
+        a->time.verify = check_s;
+        a->verified[0] = checked == 0 && !failed(status, "its --check", a->failure,
+                                                  sizeof a->failure);
+        if (checked == 1)
+            snprintf(a->failure, sizeof a->failure, "its --check ran past its limit");
+    }
+    keep_tail(out);
+    close(out);
+    return OMPS_GOT_ANSWER;
+}
+
+static int commands_same_group(const struct omps_venue *v, size_t a, size_t b)
+{
+    (void)v, (void)a, (void)b;
+    return 1;
+}
+
+static int commands_begin_group(struct omps_venue *v, size_t first, size_t n, long round,
+                                int ran_before, double limit_s, char *why, size_t why_len)
+{
+    (void)v, (void)first, (void)n, (void)round, (void)ran_before, (void)limit_s;
+    (void)why, (void)why_len;
+    return OMPS_GROUP_READY;
+}
+
+static int commands_end_group(struct omps_venue *v, size_t first, int got, char *why,
+                              size_t why_len)
+{
+    (void)v, (void)first, (void)got, (void)why, (void)why_len;
+    return 1;
+}
+
+static const char *commands_runtime(const struct omps_venue *v)
+{
+    (void)v;
+    return "command";
+}
+
+static int commands_broken(const struct omps_venue *v)
+{
+    (void)v;
+    return 0;
+}
+
+static int commands_close(struct omps_venue *v, struct omps_sweep_time *account)
+{
+    (void)account;
+    free(v->self);
+    v->self = NULL;
+    return OMPS_OK;
+}
+
+static const struct omps_venue_ops command_ops = {
+    commands_open,      commands_same_group, commands_begin_group, commands_visit,
+    commands_end_group, commands_runtime,    commands_broken,      commands_close};
+
+void omps_venue_command(struct omps_venue *v)
+{
+    *v = (struct omps_venue){.ops = &command_ops, .name = "a program"};
+}

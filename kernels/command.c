@@ -1,0 +1,119 @@
+/* Programs started by command, as kernels (command.h). */
+#define _DEFAULT_SOURCE
+#include "command.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+#include "registry.h"
+
+/* The stubs: one process run is one item, and nothing is set up here. */
+static uint64_t one(const struct omps_sizing *s)
+{
+    (void)s;
+    return 1;
+}
+
+static double no_bytes(uint64_t n)
+{
+    (void)n;
+    return 0.0;
+}
+
+static int no_setup(void **state, uint64_t n, const double *params)
+{
+    (void)n;
+    (void)params;
+    *state = NULL;
+    return OMPS_OK;
+}
+
+static void no_run(void *state, struct omps_team *team)
+{
+    (void)state;
+    (void)team;
+}
+
+static int no_verify(void *state, char *why, size_t len)
+{
+    (void)state;
+    (void)why;
+    (void)len;
+    return 0;
+}
+
+static void no_teardown(void *state)
+{
+    (void)state;
+}
+
+static struct omps_work one_run(uint64_t n, const double *params)
+{
+    (void)n;
+    (void)params;
+    return (struct omps_work){.items = 1.0};
+}
+
+void omps_command_name(const char *command, char *name, size_t len)
+{
+    const char *start = command + strspn(command, " \t");
+    const size_t word = strcspn(start, " \t");
+    const char *base = start;
+    for (size_t i = 0; i < word; i++) {
+        if (start[i] == '/')
+            base = start + i + 1;
+    }
+    size_t n = 0;
+    for (; base < start + word && n + 1 < len; base++, n++) {
+        const char c = *base;
+        const int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9') || c == '_';
+        name[n] = ok ? c : '_';
+    }
+    name[n] = '\0';
+    if (n == 0)
+        snprintf(name, len, "command");
+}
+
+/* Whether name is 1 to 48 letters, digits and '_'. */
+static int good_name(const char *name)
+{
+    const size_t n = strlen(name);
+    return n > 0 && n <= 48 &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+int omps_command_kernel(const char *name, const char *command, const char *check, char *err,
+                        size_t err_len)
+{
+    const struct omps_kernel *had = omps_kernel_find(name);
+    if (had != NULL && had->command != NULL && strcmp(had->command, command) == 0)
+        return OMPS_OK;
+    if (!good_name(name)) {
+        snprintf(err, err_len, "--name: '%s' is not 1 to 48 letters, digits and '_'", name);
+        return OMPS_EINVAL;
+    }
+    struct omps_kernel *k = calloc(1, sizeof *k);
+    char *copy = k ? strdup(name) : NULL, *line = k ? strdup(command) : NULL;
+    char *summary = k ? malloc(strlen(command) + 32) : NULL;
+    char *after = check && k ? strdup(check) : NULL;
+    if (k == NULL || copy == NULL || line == NULL || summary == NULL || (check && !after)) {
+        snprintf(err, err_len, "--command: out of memory");
+        return OMPS_EINVAL;
+    }
+    sprintf(summary, "the program `%s`", command);
+    *k = (struct omps_kernel){.name = copy, .summary = summary, .unit = OMPS_UNIT_UNITS_PER_S,
+                              .family = OMPS_FAMILY_SCALING, .scheduled = 1,
+                              .default_size = one, .footprint = no_bytes, .setup = no_setup,
+                              .run = no_run, .verify = no_verify, .teardown = no_teardown,
+                              .work = one_run, .command = line, .command_check = after};
+    if (omps_kernel_register(k, err, err_len) != OMPS_OK) {
+        char why[512];
+        snprintf(why, sizeof why, "%s", err);
+        snprintf(err, err_len, "--command: %s (give it another with --name)", why);
+        return OMPS_EINVAL;
+    }
+    return OMPS_OK;
+}

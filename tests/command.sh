@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Any OpenMP program through `run --command`: a program with a known serial
+# fraction runs at 1 and 2 threads with a --check, its rows name the
+# command venue, its output is kept, and fit and compare read the run; a
+# program that exits 3, one killed by a signal, one that hangs past its
+# limit and one whose --check fails each fail their configuration loudly
+# (exit 1, named) and keep what ran before; a serial program is named as
+# one that never goes parallel; a program that is not there is one line and
+# exit 2 with no run directory made.
+# Usage: command.sh OMPSCALE SOURCE_DIR
+set -u
+bin=$(realpath "$1")
+src=$(realpath "$2")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+${CC:-cc} -O1 -fopenmp "$src/tests/program/amdahl.c" -o "$tmp/amdahl" ||
+    { echo "FAIL: cannot build the test program"; exit 1; }
+
+# run DIR ARGS...: a sweep of the given commands at 1 and 2 threads.
+run() {
+    local dir=$1
+    shift
+    "$bin" run "$@" --threads 1,2 --schedules static --repetitions 3 --budget 60s \
+        --out "$tmp/$dir" >/dev/null 2>"$tmp/$dir.err"
+}
+
+run ok --command "$tmp/amdahl 5 30" --name amdahl --check "test -x $tmp/amdahl"
+rc=$?
+[ "$rc" -eq 0 ] || bad "a good program: exit $rc: $(tail -2 "$tmp/ok.err")"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         { n[$c["threads"]]++; if ($c["kernel"] != "amdahl" || $c["runtime"] != "command" || $c["verified"] != 1) bad = 1 }
+         END { exit bad || n[1] < 3 || n[2] < 3 }' "$tmp/ok/runs.csv" ||
+    bad "runs.csv lacks 3 verified amdahl rows at each thread count from the command venue"
+grep -q "amdahl: 2 threads" "$tmp/ok/commands/amdahl.out" || bad "the program's output was not kept"
+grep -q '"commands"' "$tmp/ok/machine.json" || bad "machine.json does not name the command"
+"$bin" fit "$tmp/ok" >/dev/null 2>"$tmp/fit.err" && grep -q '^amdahl,.*,amdahl,f,' "$tmp/ok/fit.csv" ||
+    bad "fit of a command's run: $(tail -1 "$tmp/fit.err")"
+run ok2 --command "$tmp/amdahl 5 30" --name amdahl
+"$bin" compare "$tmp/ok" "$tmp/ok2" --report "$tmp/cmp" >/dev/null 2>&1
+rc=$?
+[ "$rc" -le 3 ] && grep -q '^amdahl,' "$tmp/cmp/compare.csv" || bad "compare of two command runs: exit $rc"
+
+# Failures: each one loud and named, what ran before kept.
+while IFS='|' read -r name command check want; do
+    args=(--command "$command" --name "$name")
+    [ -z "$check" ] || args+=(--check "$check")
+    OMPSCALE_CHILD_TIMEOUT=2 run "$name" "${args[@]}" --command "$tmp/amdahl 1 4" --name fine
+    rc=$?
+    [ "$rc" -eq 1 ] || bad "$name: exit $rc, not 1"
+    grep -q "verification failed: $name.*$want" "$tmp/$name.err" || bad "$name: no '$want': $(grep -v noise "$tmp/$name.err" | tail -2)"
+    grep -q '^fine,' "$tmp/$name/runs.csv" || bad "$name: the other command's rows were lost"
+done <<EOF2
+exits|sh -c 'exit 3'||exited 3
+crashes|sh -c 'kill -SEGV \$\$'||killed by signal 11
+hangs|sleep 30||ran past its limit of 2 s
+checked|true|false|its --check exited 1
+EOF2
+
+# A serial program at two threads is named as one that never goes parallel.
+run serial --command "env OMP_NUM_THREADS=1 $tmp/amdahl 2 20" --name serial
+grep -q "serial used .* CPUs on average at 2 threads: it ignores OMP_NUM_THREADS" "$tmp/serial.err" ||
+    bad "a serial program was not named: $(tail -2 "$tmp/serial.err")"
+
+# A program that is not there: one line, exit 2, nothing written.
+run missing --command "$tmp/no-such-program 1"
+rc=$?
+[ "$rc" -eq 2 ] && [ "$(wc -l <"$tmp/missing.err")" -eq 1 ] && grep -q "is not a program here" "$tmp/missing.err" ||
+    bad "a missing program: exit $rc: $(cat "$tmp/missing.err")"
+[ -e "$tmp/missing" ] && bad "a missing program made its run directory"
+
+[ "$fail" -eq 0 ] && echo "command: programs timed, checked, kept and read back; their failures loud"
+[ "$fail" -eq 0 ]
