@@ -73,6 +73,18 @@ static struct omps_venue *venue_of(struct omps_sweep *s, size_t i)
     return &s->venue[VENUE_LOCAL];
 }
 
+/* A venue's optional steps (venue.h): NULL is one group, always ready,
+ * ended cleanly, never broken. */
+static int same_group(const struct omps_venue *v, size_t a, size_t b)
+{
+    return v->ops->same_group == NULL || v->ops->same_group(v, a, b);
+}
+
+static int broken(const struct omps_venue *v)
+{
+    return v->ops->broken != NULL && v->ops->broken(v);
+}
+
 /* ---- recording a visit ------------------------------------------------ */
 
 /* Appends one row per repetition to the journal in one block. */
@@ -303,11 +315,14 @@ static int run_group(struct omps_sweep *s, struct omps_venue *v, const size_t *o
 {
     char why[512];
     const double limit = hang_limit(s, order[0]);
-    const int ready = v->ops->begin_group(v, order[0], n, s->round,
-                                          s->tally[order[0]].count > 0, limit, why, sizeof why);
+    const int ready = v->ops->begin_group == NULL
+                          ? OMPS_GROUP_READY
+                          : v->ops->begin_group(v, order[0], n, s->round,
+                                                s->tally[order[0]].count > 0, limit, why,
+                                                sizeof why);
     if (ready != OMPS_GROUP_READY) {
         for (size_t k = 0; k < n && !*s->stop; k++)
-            group_failure(s, order[k], ready == OMPS_GROUP_FAILED, why, v->ops->broken(v));
+            group_failure(s, order[k], ready == OMPS_GROUP_FAILED, why, broken(v));
         return OMPS_OK;
     }
     int rc = OMPS_OK, got = OMPS_GOT_ANSWER;
@@ -317,9 +332,10 @@ static int run_group(struct omps_sweep *s, struct omps_venue *v, const size_t *o
     const int budget = got == 2;
     if (budget)
         got = OMPS_GOT_ANSWER;
-    const int clean = v->ops->end_group(v, order[0], got, why, sizeof why);
+    const int clean = v->ops->end_group == NULL ||
+                      v->ops->end_group(v, order[0], got, why, sizeof why);
     if (got == OMPS_GOT_ENDED || got == OMPS_GOT_HUNG)
-        group_failure(s, order[k - 1], 0, why, v->ops->broken(v));
+        group_failure(s, order[k - 1], 0, why, broken(v));
     else if (got == OMPS_GOT_ANSWER && !clean && !*s->stop)
         fprintf(stderr, "ompscale: %s after its visits\n", why);
     if (rc != OMPS_OK)
@@ -424,12 +440,12 @@ static int visit_round(struct omps_sweep *s, const size_t *order, size_t n)
     for (int e = 0; e < VENUES; e++) {
         struct omps_venue *v = &s->venue[e];
         for (size_t i = 0; rc == OMPS_OK && i < n && !*s->stop; i++) {
-            if (taken[i] || venue_of(s, order[i]) != v || v->ops->broken(v))
+            if (taken[i] || venue_of(s, order[i]) != v || broken(v))
                 continue;
             size_t m = 0;
             for (size_t j = i; j < n; j++) {
                 if (!taken[j] && venue_of(s, order[j]) == v &&
-                    v->ops->same_group(v, order[j], order[i])) {
+                    same_group(v, order[j], order[i])) {
                     group[m++] = order[j];
                     taken[j] = 1;
                 }
@@ -457,7 +473,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
         s->round++;
     /* mpirun that could not start ranks ends the sweep. */
     for (int e = 0; e < VENUES; e++) {
-        if (s->opened[e] && s->venue[e].ops->broken(&s->venue[e]))
+        if (s->opened[e] && broken(&s->venue[e]))
             return 1;
     }
     return rc;

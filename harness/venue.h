@@ -62,7 +62,10 @@ struct omps_venue_ops {
     /* Opens the venue for the sweep: 0, or OMPS_E* with err set. */
     int (*open)(struct omps_venue *v, const struct omps_venue_context *c, char *err,
                 size_t err_len);
-    /* Whether configurations a and b run in one group. */
+    /* Whether configurations a and b run in one group.  NULL: every
+     * configuration is in one group, which is always ready and ends cleanly
+     * (begin_group and end_group may then be NULL too), and the venue never
+     * breaks (broken NULL). */
     int (*same_group)(const struct omps_venue *v, size_t a, size_t b);
     /* Readies the group of configuration first for n visits in round;
      * ran_before says a configuration of it has repetitions already, and

@@ -270,37 +270,10 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
     return OMPS_GOT_ANSWER;
 }
 
-static int commands_same_group(const struct omps_venue *v, size_t a, size_t b)
-{
-    (void)v, (void)a, (void)b;
-    return 1;
-}
-
-static int commands_begin_group(struct omps_venue *v, size_t first, size_t n, long round,
-                                int ran_before, double limit_s, char *why, size_t why_len)
-{
-    (void)v, (void)first, (void)n, (void)round, (void)ran_before, (void)limit_s;
-    (void)why, (void)why_len;
-    return OMPS_GROUP_READY;
-}
-
-static int commands_end_group(struct omps_venue *v, size_t first, int got, char *why,
-                              size_t why_len)
-{
-    (void)v, (void)first, (void)got, (void)why, (void)why_len;
-    return 1;
-}
-
 static const char *commands_runtime(const struct omps_venue *v)
 {
     (void)v;
     return "command";
-}
-
-static int commands_broken(const struct omps_venue *v)
-{
-    (void)v;
-    return 0;
 }
 
 static int commands_close(struct omps_venue *v, struct omps_sweep_time *account)
@@ -311,9 +284,10 @@ static int commands_close(struct omps_venue *v, struct omps_sweep_time *account)
     return OMPS_OK;
 }
 
+/* One group, always ready (venue.h's defaults). */
 static const struct omps_venue_ops command_ops = {
-    commands_open,      commands_same_group, commands_begin_group, commands_visit,
-    commands_end_group, commands_runtime,    commands_broken,      commands_close};
+    .open = commands_open, .visit = commands_visit, .runtime = commands_runtime,
+    .close = commands_close};
 
 void omps_venue_command(struct omps_venue *v)
 {

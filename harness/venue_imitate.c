@@ -91,20 +91,6 @@ static int imitate_open(struct omps_venue *v, const struct omps_venue_context *c
     return read_settings(m, err, err_len);
 }
 
-static int imitate_same_group(const struct omps_venue *v, size_t a, size_t b)
-{
-    (void)v, (void)a, (void)b;
-    return 1;
-}
-
-static int imitate_begin_group(struct omps_venue *v, size_t first, size_t n, long round,
-                               int ran_before, double limit_s, char *why, size_t why_len)
-{
-    (void)v, (void)first, (void)n, (void)round, (void)ran_before, (void)limit_s;
-    (void)why, (void)why_len;
-    return OMPS_GROUP_READY;
-}
-
 /* Whether the fault asked for strikes key's kernel. */
 static int struck(const struct imitation *m, const struct omps_key *key, const char *fault)
 {
@@ -161,12 +147,6 @@ static const char *imitate_runtime(const struct omps_venue *v)
     return "imitation";
 }
 
-static int imitate_broken(const struct omps_venue *v)
-{
-    (void)v;
-    return 0;
-}
-
 static int imitate_close(struct omps_venue *v, struct omps_sweep_time *account)
 {
     (void)account;
@@ -175,9 +155,10 @@ static int imitate_close(struct omps_venue *v, struct omps_sweep_time *account)
     return OMPS_OK;
 }
 
+/* One group, always ready (venue.h's defaults); a hang ends it with why. */
 static const struct omps_venue_ops imitate_ops = {
-    imitate_open,      imitate_same_group, imitate_begin_group, imitate_visit,
-    imitate_end_group, imitate_runtime,    imitate_broken,      imitate_close};
+    .open = imitate_open, .visit = imitate_visit, .end_group = imitate_end_group,
+    .runtime = imitate_runtime, .close = imitate_close};
 
 void omps_venue_imitate(struct omps_venue *v)
 {

@@ -32,22 +32,6 @@ static int local_open(struct omps_venue *v, const struct omps_venue_context *c, 
     return rc;
 }
 
-static int local_same_group(const struct omps_venue *v, size_t a, size_t b)
-{
-    (void)v;
-    (void)a;
-    (void)b;
-    return 1;
-}
-
-static int local_begin_group(struct omps_venue *v, size_t first, size_t n, long round,
-                             int ran_before, double limit_s, char *why, size_t why_len)
-{
-    (void)v, (void)first, (void)n, (void)round, (void)ran_before, (void)limit_s;
-    (void)why, (void)why_len;
-    return OMPS_GROUP_READY;
-}
-
 static int local_visit(struct omps_venue *v, size_t i, const struct omps_visit_request *q,
                        double limit_s, struct omps_visit_answer *a, int *rc)
 {
@@ -58,23 +42,10 @@ static int local_visit(struct omps_venue *v, size_t i, const struct omps_visit_r
     return OMPS_GOT_ANSWER;
 }
 
-static int local_end_group(struct omps_venue *v, size_t first, int got, char *why,
-                           size_t why_len)
-{
-    (void)v, (void)first, (void)got, (void)why, (void)why_len;
-    return 1;
-}
-
 static const char *local_runtime(const struct omps_venue *v)
 {
     const struct local *l = v->self;
     return l->runtime;
-}
-
-static int local_broken(const struct omps_venue *v)
-{
-    (void)v;
-    return 0;
 }
 
 /* The states still kept are torn down; their time counts as set-up. */
@@ -91,9 +62,9 @@ static int local_close(struct omps_venue *v, struct omps_sweep_time *account)
     return rc;
 }
 
+/* One group, always ready (venue.h's defaults). */
 static const struct omps_venue_ops local_ops = {
-    local_open,    local_same_group, local_begin_group, local_visit,
-    local_end_group, local_runtime,  local_broken,      local_close};
+    .open = local_open, .visit = local_visit, .runtime = local_runtime, .close = local_close};
 
 void omps_venue_local(struct omps_venue *v)
 {
