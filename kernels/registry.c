@@ -10,6 +10,12 @@
 
 #include "errors.h"
 
+/* The public fields lead every kernel, at the same places: a plugin's
+ * struct omps_kernel_api is copied into the first bytes of a kernel. */
+_Static_assert(offsetof(struct omps_kernel, result) == offsetof(struct omps_kernel_api, result) &&
+                   offsetof(struct omps_kernel, reference) >= sizeof(struct omps_kernel_api),
+               "struct omps_kernel begins with OMPS_KERNEL_API_FIELDS");
+
 /* The kernels loaded from plugins, after the built-in ones. */
 static const struct omps_kernel *loaded[OMPS_MAX_PLUGINS * 16];
 static size_t nloaded;

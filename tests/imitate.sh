@@ -34,14 +34,24 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
                for (r in rt) if (r != "imitation") { print "FAIL: a row ran under " r; bad = 1 }
                if (length(n) != 10) { print "FAIL: " length(n) " configurations, not 10"; bad = 1 }
                exit bad }' "$tmp/ok/runs.csv" || fail=$((fail + 1))
-# The fit recovers the serial fraction the imitation was given.
+# The fit recovers the serial fraction the imitation was given: over 20
+# seeds of noise, the 95% interval of Amdahl's f holds 0.1 for at least 31
+# of the 40 fits (a calibrated interval misses that often about once in
+# 100,000 sets; one that holds it 90% of the time, once in 500).
 "$bin" fit "$tmp/ok" >"$tmp/fit.out" 2>&1 || bad "fit: $(tail -2 "$tmp/fit.out")"
-found=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-                 $c["model"] == "amdahl" && $c["parameter"] == "f" {
-                     n++; if ($c["ci_low"] <= 0.1 && 0.1 <= $c["ci_high"]) inside++
-                     else print "FAIL: " $c["kernel"] " f = " $c["value"] " [" $c["ci_low"] ", " $c["ci_high"] "] misses 0.1" > "/dev/stderr" }
-                 END { print inside + 0 "/" n + 0 }' "$tmp/ok/fit.csv")
-[ "$found" = 2/2 ] || bad "Amdahl's f = 0.1 inside the interval for $found kernels"
+covered=0 fits=0
+for seed in $(seq 1 20); do
+    rm -rf "$tmp/seed"
+    OMPSCALE_IMITATE="f=0.1,sigma=0.02" run "$tmp/seed" --precision 1% --seed "$seed"
+    "$bin" fit "$tmp/seed" >/dev/null 2>&1 || { bad "fit of seed $seed"; continue; }
+    read -r k n < <(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                     $c["model"] == "amdahl" && $c["parameter"] == "f" {
+                         n++; if ($c["ci_low"] <= 0.1 && 0.1 <= $c["ci_high"]) k++ }
+                     END { print k + 0, n + 0 }' "$tmp/seed/fit.csv")
+    covered=$((covered + k)) fits=$((fits + n))
+done
+[ "$fits" -eq 40 ] && [ "$covered" -ge 31 ] ||
+    bad "Amdahl's f = 0.1 inside the 95% interval in $covered of $fits fits"
 
 # Faults: each ends the way a real venue's would.
 for fault in fail:1:"verification failed: copy" dead:2:"imitated set-up failure" hang:2:"the imitation hung"; do
