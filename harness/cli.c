@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -565,6 +566,13 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return NULL;
 }
 
+/* Whether path is a file this process may execute (not a directory). */
+static int executable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0;
+}
+
 /* Whether the first word of command names a program this process can run:
  * a path to an executable, or one found on PATH. */
 static int runnable(const char *command, char *program, size_t len)
@@ -574,12 +582,12 @@ static int runnable(const char *command, char *program, size_t len)
     if (program[0] == '\0')
         return 0;
     if (strchr(program, '/') != NULL)
-        return access(program, X_OK) == 0;
+        return executable(program);
     char dirs[8192], path[8192 + 256];
     snprintf(dirs, sizeof dirs, "%s", getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin");
     for (char *p = dirs, *dir; (dir = strsep(&p, ":")) != NULL;) {
         snprintf(path, sizeof path, "%s/%s", *dir ? dir : ".", program);
-        if (access(path, X_OK) == 0)
+        if (executable(path))
             return 1;
     }
     return 0;

@@ -95,11 +95,17 @@ int omps_command_kernel(const char *name, const char *command, const char *check
         snprintf(err, err_len, "--name: '%s' is not 1 to 48 letters, digits and '_'", name);
         return OMPS_EINVAL;
     }
+    if (had != NULL) {
+        snprintf(err, err_len, "--command: the name '%s' is %s's already (give it another "
+                 "with --name)", name, had->origin ? had->origin
+                 : had->command ? "another command" : "a built-in kernel");
+        return OMPS_EINVAL;
+    }
     struct omps_kernel *k = calloc(1, sizeof *k);
-    char *copy = k ? strdup(name) : NULL, *line = k ? strdup(command) : NULL;
-    char *summary = k ? malloc(strlen(command) + 32) : NULL;
-    char *after = check && k ? strdup(check) : NULL;
+    char *copy = strdup(name), *line = strdup(command), *after = check ? strdup(check) : NULL;
+    char *summary = malloc(strlen(command) + 32);
     if (k == NULL || copy == NULL || line == NULL || summary == NULL || (check && !after)) {
+        free(k), free(copy), free(line), free(summary), free(after);
         snprintf(err, err_len, "--command: out of memory");
         return OMPS_EINVAL;
     }
@@ -109,10 +115,9 @@ int omps_command_kernel(const char *name, const char *command, const char *check
                               .default_size = one, .footprint = no_bytes, .setup = no_setup,
                               .run = no_run, .verify = no_verify, .teardown = no_teardown,
                               .work = one_run, .command = line, .command_check = after};
+    /* The name is free (checked above); only a full registry refuses. */
     if (omps_kernel_register(k, err, err_len) != OMPS_OK) {
-        char why[512];
-        snprintf(why, sizeof why, "%s", err);
-        snprintf(err, err_len, "--command: %s (give it another with --name)", why);
+        free(k), free(copy), free(line), free(summary), free(after);
         return OMPS_EINVAL;
     }
     return OMPS_OK;
