@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "run.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -130,17 +131,36 @@ static int check_same(struct run *r, const char *dir)
     return rc;
 }
 
+/* Whether dir holds nothing but ompscale's lock and temporaries: a run
+ * stopped before its first write (between making the directory and taking
+ * the lock, a signal leaves it empty). */
+static int holds_nothing(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int nothing = d != NULL;
+    while (nothing && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        nothing = strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+                  strcmp(n, ".ompscale.lock") == 0 || strstr(n, ".tmp-") != NULL;
+    }
+    if (d != NULL)
+        closedir(d);
+    return nothing;
+}
+
 static int load_resumed(struct run *r, const char *dir)
 {
     char path[4200];
-    /* The lock without machine.json: ompscale made this directory and was
-     * killed before its first write. */
+    /* The lock, or nothing, without machine.json: ompscale made this
+     * directory and was stopped before its first write. */
     snprintf(path, sizeof path, "%s/.ompscale.lock", dir);
     const int locked_once = access(path, F_OK) == 0;
     snprintf(path, sizeof path, "%s/machine.json", dir);
-    if (locked_once && access(path, F_OK) != 0 && errno == ENOENT) {
-        snprintf(r->err, sizeof r->err, "--resume: '%s' holds no run (it was stopped "
-                 "before it wrote machine.json); start it again without --resume", dir);
+    if ((locked_once || holds_nothing(dir)) && access(path, F_OK) != 0 && errno == ENOENT) {
+        snprintf(r->err, sizeof r->err, "--resume: '%s' holds no run (it is empty, or its run "
+                 "was stopped before it wrote machine.json); start it again without --resume",
+                 dir);
         return OMPS_EINVAL;
     }
     char why[1024];
