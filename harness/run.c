@@ -131,9 +131,8 @@ static int check_same(struct run *r, const char *dir)
     return rc;
 }
 
-/* Whether dir holds nothing but ompscale's lock and temporaries: a run
- * stopped before its first write (between making the directory and taking
- * the lock, a signal leaves it empty). */
+/* Whether dir holds nothing but temporaries: a directory made by hand, or
+ * by a run a signal stopped between making it and taking its lock. */
 static int holds_nothing(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -141,8 +140,7 @@ static int holds_nothing(const char *dir)
     int nothing = d != NULL;
     while (nothing && (e = readdir(d)) != NULL) {
         const char *n = e->d_name;
-        nothing = strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
-                  strcmp(n, ".ompscale.lock") == 0 || strstr(n, ".tmp-") != NULL;
+        nothing = strcmp(n, ".") == 0 || strcmp(n, "..") == 0 || strstr(n, ".tmp-") != NULL;
     }
     if (d != NULL)
         closedir(d);
@@ -152,15 +150,20 @@ static int holds_nothing(const char *dir)
 static int load_resumed(struct run *r, const char *dir)
 {
     char path[4200];
-    /* The lock, or nothing, without machine.json: ompscale made this
-     * directory and was stopped before its first write. */
+    /* The lock without machine.json: ompscale made this directory and was
+     * killed before its first write. */
     snprintf(path, sizeof path, "%s/.ompscale.lock", dir);
     const int locked_once = access(path, F_OK) == 0;
     snprintf(path, sizeof path, "%s/machine.json", dir);
-    if ((locked_once || holds_nothing(dir)) && access(path, F_OK) != 0 && errno == ENOENT) {
-        snprintf(r->err, sizeof r->err, "--resume: '%s' holds no run (it is empty, or its run "
-                 "was stopped before it wrote machine.json); start it again without --resume",
-                 dir);
+    if (locked_once && access(path, F_OK) != 0 && errno == ENOENT) {
+        snprintf(r->err, sizeof r->err, "--resume: '%s' holds no run (it was stopped "
+                 "before it wrote machine.json); start it again without --resume", dir);
+        return OMPS_EINVAL;
+    }
+    if (holds_nothing(dir)) {
+        snprintf(r->err, sizeof r->err, "--resume: '%s' is not an ompscale run directory: it "
+                 "is empty (so is one whose run was stopped before it took its lock); start it "
+                 "again without --resume", dir);
         return OMPS_EINVAL;
     }
     char why[1024];
