@@ -106,11 +106,14 @@ int omps_run_dir_load_plugins(const char *dir, char *err, size_t err_len)
     /* Programs run by command are kernels of their own name again. */
     json_array_foreach(json_object_get(m, "commands"), i, p)
     {
-        const char *name = json_string_value(json_object_get(p, "name"));
-        const char *line = json_string_value(json_object_get(p, "command"));
-        if (rc == 0 && name != NULL && line != NULL &&
-            omps_command_kernel(name, line, json_string_value(json_object_get(p, "check")), why,
-                                sizeof why) != 0) {
+        const struct omps_command c = {
+            json_string_value(json_object_get(p, "name")),
+            json_string_value(json_object_get(p, "command")),
+            json_string_value(json_object_get(p, "check")),
+            json_string_value(json_object_get(p, "time_from")),
+            json_string_value(json_object_get(p, "result"))};
+        if (rc == 0 && c.name != NULL && c.command != NULL &&
+            omps_command_kernel(&c, why, sizeof why) != 0) {
             snprintf(err, err_len, "%s: %s", dir, why);
             rc = -1;
         }

@@ -593,44 +593,59 @@ static int runnable(const char *command, char *program, size_t len)
     return 0;
 }
 
-/* Registers a --command with the --name and --check given after it (before
- * the next --command). */
-static int add_command(const char *command, const char *name, const char *check, char *err,
-                       size_t err_len)
+/* Registers a --command with the --name, --check, --time-from and
+ * --result given after it (before the next --command). */
+static int add_command(struct omps_command *c, char *err, size_t err_len)
 {
     char program[512], own[64];
-    if (!runnable(command, program, sizeof program)) {
+    if (!runnable(c->command, program, sizeof program)) {
         snprintf(err, err_len, "--command: '%s' is not a program here (no such file on PATH, "
                  "or not executable)", program);
         return OMPS_EINVAL;
     }
-    if (name == NULL)
-        omps_command_name(command, own, sizeof own);
-    return omps_command_kernel(name ? name : own, command, check, err, err_len);
+    if (c->name == NULL) {
+        omps_command_name(c->command, own, sizeof own);
+        c->name = own;
+    }
+    return omps_command_kernel(c, err, err_len);
+}
+
+/* The options that describe the --command before them. */
+static const char *const command_options[] = {"--name", "--check", "--time-from", "--result"};
+
+/* Which of command_options argv[*i] is (its value in *value), or -1. */
+static int command_option(int argc, char **argv, int *i, const char **value)
+{
+    for (int f = 0; f < 4; f++) {
+        if ((*value = option_value(argc, argv, i, command_options[f])) != NULL)
+            return f;
+    }
+    return -1;
 }
 
 int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
 {
-    const char *command = NULL, *name = NULL, *check = NULL, *v;
+    struct omps_command c = {0};
+    const char *v;
+    int f;
     for (int i = 0; i < argc; i++) {
         if ((v = option_value(argc, argv, &i, "--load")) != NULL) {
             if (omps_kernels_load(v, err, err_len) != OMPS_OK)
                 return OMPS_EINVAL;
         } else if ((v = option_value(argc, argv, &i, "--command")) != NULL) {
-            if (command != NULL && add_command(command, name, check, err, err_len) != OMPS_OK)
+            if (c.command != NULL && add_command(&c, err, err_len) != OMPS_OK)
                 return OMPS_EINVAL;
-            command = v, name = NULL, check = NULL;
-        } else if ((v = option_value(argc, argv, &i, "--name")) != NULL) {
-            name = v;
-        } else if ((v = option_value(argc, argv, &i, "--check")) != NULL) {
-            check = v;
+            c = (struct omps_command){.command = v};
+        } else if ((f = command_option(argc, argv, &i, &v)) >= 0) {
+            const char **fields[] = {&c.name, &c.check, &c.time_from, &c.result};
+            if (c.command == NULL) {
+                snprintf(err, err_len, "%s names no --command before it", command_options[f]);
+                return OMPS_EINVAL;
+            }
+            *fields[f] = v;
         }
     }
-    if ((name != NULL || check != NULL) && command == NULL) {
-        snprintf(err, err_len, "%s names no --command before it", name ? "--name" : "--check");
-        return OMPS_EINVAL;
-    }
-    return command != NULL ? add_command(command, name, check, err, err_len) : OMPS_OK;
+    return c.command != NULL ? add_command(&c, err, err_len) : OMPS_OK;
 }
 
 #define RUN_FLAG(NAME, FIELD, FORM) \
@@ -638,10 +653,12 @@ int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
 
 const struct omps_option omps_run_options[] = {
     OMPS_OPTION_SET("--load", set_load, "[--load PLUGIN.so]...", 0),
-    OMPS_OPTION_SET("--command", set_taken,
-                    "[--command 'PROGRAM ARGS' [--name NAME] [--check 'COMMAND']]...", 0),
-    OMPS_OPTION_SET("--name", set_taken, NULL, 0),
-    OMPS_OPTION_SET("--check", set_taken, NULL, 0),
+    /* The four after --command describe the --command before them. */
+    OMPS_OPTION_SET("--command", set_taken, "[--command 'PROGRAM ARGS']...", 0),
+    OMPS_OPTION_SET("--name", set_taken, "[--name NAME]", 0),
+    OMPS_OPTION_SET("--check", set_taken, "[--check 'COMMAND']", 0),
+    OMPS_OPTION_SET("--time-from", set_taken, "[--time-from REGEX]", 0),
+    OMPS_OPTION_SET("--result", set_taken, "[--result REGEX]", 0),
     OMPS_OPTION_SET("--kernels", set_kernels, "[--kernels K1,K2]", 0),
     OMPS_OPTION_SET("--threads", set_threads, "[--threads 1,2,4 | 1-16 | max]", 0),
     OMPS_OPTION_SET("--schedules", set_schedules, "[--schedules static,dynamic:64,guided,auto]",

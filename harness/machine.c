@@ -283,8 +283,11 @@ static json_t *commands_json(void)
     for (size_t k = 0; k < omps_kernel_count(); k++) {
         const struct omps_kernel *c = omps_kernel_at(k);
         if (c->command != NULL)
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s?}", "name", c->name,
-                                                  "command", c->command, "check", c->command_check));
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "name",
+                                                  c->name, "command", c->command, "check",
+                                                  c->command_check, "time_from",
+                                                  c->command_time_from, "result",
+                                                  c->command_result));
     }
     return list;
 }

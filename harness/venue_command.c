@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
+#include <regex.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -192,6 +194,77 @@ static int failed(int status, const char *what, char *why, size_t len)
     return 0;
 }
 
+/* The most of a run's output searched for --time-from and --result. */
+#define SEARCH_BYTES (16 * 1024 * 1024)
+
+/* The seconds a unit after a number stands for: ns, us (or µs), ms or s;
+ * seconds when none follows. */
+static double unit_scale(const char *after)
+{
+    after += strspn(after, " \t");
+    if (strncmp(after, "ns", 2) == 0)
+        return 1e-9;
+    if (strncmp(after, "us", 2) == 0 || strncmp(after, "\xc2\xb5s", 3) == 0)
+        return 1e-6;
+    if (strncmp(after, "ms", 2) == 0)
+        return 1e-3;
+    return 1.0;
+}
+
+/* The number pattern's first group reads on the last line of the output
+ * (fd) it matches, into *value (times its unit's seconds when timed).
+ * Returns 0, or -1 when no line matches or the group is not a number. */
+static int read_figure(int fd, const char *pattern, int timed, double *value)
+{
+    regex_t re;
+    struct stat st;
+    if (regcomp(&re, pattern, REG_EXTENDED) != 0)
+        return -1;
+    const off_t size = fstat(fd, &st) == 0 ? st.st_size : 0;
+    const size_t len = (size_t)(size > SEARCH_BYTES ? SEARCH_BYTES : size);
+    char *text = malloc(len + 1);
+    int found = -1;
+    if (text != NULL && pread(fd, text, len, size - (off_t)len) == (ssize_t)len) {
+        text[len] = '\0';
+        for (char *line = text, *next; line != NULL; line = next) {
+            regmatch_t m[2];
+            next = strchr(line, '\n');
+            if (next != NULL)
+                *next++ = '\0';
+            if (regexec(&re, line, 2, m, 0) != 0 || m[1].rm_so < 0)
+                continue;
+            /* The group must be a number, whole: strtod stops where it does. */
+            char *end;
+            const double v = strtod(line + m[1].rm_so, &end);
+            if (end != line + m[1].rm_so && end == line + m[1].rm_eo && isfinite(v)) {
+                *value = timed ? v * unit_scale(line + m[1].rm_eo) : v;
+                found = 0;
+            }
+        }
+    }
+    free(text);
+    regfree(&re);
+    return found;
+}
+
+/* Reads the program's own time (--time-from) and result (--result) from
+ * its output; a time it did not print fails the repetition. */
+static void read_figures(const struct omps_kernel *k, int out, struct omps_visit_answer *a)
+{
+    double v;
+    if (k->command_result != NULL && read_figure(out, k->command_result, 0, &v) == 0)
+        a->result = v;
+    if (k->command_time_from == NULL || !a->verified[0])
+        return;
+    if (read_figure(out, k->command_time_from, 1, &v) == 0 && v > 0) {
+        a->seconds[0] = v;
+        return;
+    }
+    a->verified[0] = 0;
+    snprintf(a->failure, sizeof a->failure, "the program printed no line matching "
+             "--time-from '%.300s' with a positive number", k->command_time_from);
+}
+
 /* Keeps the last TAIL_BYTES of the output file. */
 static void keep_tail(int fd)
 {
@@ -235,7 +308,7 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
     omps_visit_answer_clear(a);
     a->load_child = -1;
     snprintf(path, sizeof path, "%s/%s.out", s->dir, k->kernel->name);
-    const int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    const int out = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (out < 0) {
         snprintf(a->error, sizeof a->error, "%.300s: %s", path, strerror(errno));
         return OMPS_GOT_ANSWER;
@@ -265,6 +338,7 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
         if (checked == 1)
             snprintf(a->failure, sizeof a->failure, "its --check ran past its limit");
     }
+    read_figures(k->kernel, out, a);
     keep_tail(out);
     close(out);
     return OMPS_GOT_ANSWER;

@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "command.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,40 +86,73 @@ static int good_name(const char *name)
            strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
 }
 
-int omps_command_kernel(const char *name, const char *command, const char *check, char *err,
-                        size_t err_len)
+/* Whether pattern (of option name) is an extended regular expression
+ * with a group, the number it reads. */
+static int bad_pattern(const char *name, const char *pattern, char *err, size_t err_len)
 {
-    const struct omps_kernel *had = omps_kernel_find(name);
-    if (had != NULL && had->command != NULL && strcmp(had->command, command) == 0)
+    regex_t re;
+    if (pattern == NULL)
+        return 0;
+    const int rc = regcomp(&re, pattern, REG_EXTENDED);
+    const size_t groups = rc == 0 ? re.re_nsub : 0;
+    if (rc == 0)
+        regfree(&re);
+    if (rc == 0 && groups >= 1)
+        return 0;
+    snprintf(err, err_len, "%s: '%s' is not an extended regular expression with a group "
+             "around the number", name, pattern);
+    return 1;
+}
+
+/* A copy of text, or NULL for NULL; *failed is set when memory ran out. */
+static char *copy_of(const char *text, int *failed)
+{
+    char *copy = text != NULL ? strdup(text) : NULL;
+    *failed |= text != NULL && copy == NULL;
+    return copy;
+}
+
+int omps_command_kernel(const struct omps_command *c, char *err, size_t err_len)
+{
+    const struct omps_kernel *had = omps_kernel_find(c->name);
+    if (had != NULL && had->command != NULL && strcmp(had->command, c->command) == 0)
         return OMPS_OK;
-    if (!good_name(name)) {
-        snprintf(err, err_len, "--name: '%s' is not 1 to 48 letters, digits and '_'", name);
+    if (!good_name(c->name)) {
+        snprintf(err, err_len, "--name: '%s' is not 1 to 48 letters, digits and '_'", c->name);
         return OMPS_EINVAL;
     }
     if (had != NULL) {
         snprintf(err, err_len, "--command: the name '%s' is %s's already (give it another "
-                 "with --name)", name, had->origin ? had->origin
+                 "with --name)", c->name, had->origin ? had->origin
                  : had->command ? "another command" : "a built-in kernel");
         return OMPS_EINVAL;
     }
+    if (bad_pattern("--time-from", c->time_from, err, err_len) ||
+        bad_pattern("--result", c->result, err, err_len))
+        return OMPS_EINVAL;
+    int failed = 0;
     struct omps_kernel *k = calloc(1, sizeof *k);
-    char *copy = strdup(name), *line = strdup(command), *after = check ? strdup(check) : NULL;
-    char *summary = malloc(strlen(command) + 32);
-    if (k == NULL || copy == NULL || line == NULL || summary == NULL || (check && !after)) {
-        free(k), free(copy), free(line), free(summary), free(after);
-        snprintf(err, err_len, "--command: out of memory");
+    char *summary = malloc(strlen(c->command) + 32);
+    if (k != NULL)
+        *k = (struct omps_kernel){.name = copy_of(c->name, &failed), .summary = summary,
+                                  .unit = OMPS_UNIT_UNITS_PER_S, .family = OMPS_FAMILY_SCALING,
+                                  .scheduled = 1, .default_size = one, .footprint = no_bytes,
+                                  .setup = no_setup, .run = no_run, .verify = no_verify,
+                                  .teardown = no_teardown, .work = one_run,
+                                  .command = copy_of(c->command, &failed),
+                                  .command_check = copy_of(c->check, &failed),
+                                  .command_time_from = copy_of(c->time_from, &failed),
+                                  .command_result = copy_of(c->result, &failed)};
+    if (k == NULL || summary == NULL || failed || omps_kernel_register(k, err, err_len) != 0) {
+        if (k != NULL) {
+            free((char *)k->name), free((char *)k->command), free((char *)k->command_check);
+            free((char *)k->command_time_from), free((char *)k->command_result);
+        }
+        free(k), free(summary);
+        if (k == NULL || summary == NULL || failed)
+            snprintf(err, err_len, "--command: out of memory");
         return OMPS_EINVAL;
     }
-    sprintf(summary, "the program `%s`", command);
-    *k = (struct omps_kernel){.name = copy, .summary = summary, .unit = OMPS_UNIT_UNITS_PER_S,
-                              .family = OMPS_FAMILY_SCALING, .scheduled = 1,
-                              .default_size = one, .footprint = no_bytes, .setup = no_setup,
-                              .run = no_run, .verify = no_verify, .teardown = no_teardown,
-                              .work = one_run, .command = line, .command_check = after};
-    /* The name is free (checked above); only a full registry refuses. */
-    if (omps_kernel_register(k, err, err_len) != OMPS_OK) {
-        free(k), free(copy), free(line), free(summary), free(after);
-        return OMPS_EINVAL;
-    }
+    sprintf(summary, "the program `%s`", c->command);
     return OMPS_OK;
 }

@@ -12,15 +12,25 @@
 
 #include "kernel.h"
 
+/* What `run --command` was told of one program: its kernel's name, its
+ * shell command line, and --check, --time-from and --result (NULL: not
+ * given). */
+struct omps_command {
+    const char *name;
+    const char *command;
+    const char *check;
+    const char *time_from;
+    const char *result;
+};
+
 /*
- * Makes and registers (registry.h) the kernel NAME for the shell command
- * line COMMAND, with CHECK (or NULL) run after each timed run.  Registering
- * the same name with the same command again does nothing.  Returns 0, or
- * OMPS_EINVAL with err naming the problem (a name that is not letters,
- * digits and '_', or that another kernel has).
+ * Makes and registers (registry.h) the kernel c->name for c's program.
+ * Registering the same name with the same command again does nothing.
+ * Returns 0, or OMPS_EINVAL with err naming the problem (a name that is
+ * not letters, digits and '_', or that another kernel has, or a pattern
+ * that is not an extended regular expression with one group).
  */
-int omps_command_kernel(const char *name, const char *command, const char *check, char *err,
-                        size_t err_len);
+int omps_command_kernel(const struct omps_command *c, char *err, size_t err_len);
 
 /* A kernel name for COMMAND: its program's base name, each character that
  * is not a letter, digit or '_' made '_'. */

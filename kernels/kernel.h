@@ -127,11 +127,14 @@ struct omps_kernel {
      * built-in one. */
     const char *origin;
     /* A program started by command (`run --command`, command.h): its shell
-     * command line and the check run after each timed run (or NULL); NULL
-     * for every kernel of code.  Its functions above are stubs: the
-     * harness's command venue starts the program instead. */
+     * command line, the check run after each timed run, and the patterns
+     * its own time and result are read from in its output (each NULL when
+     * not given); command is NULL for every kernel of code.  Its functions
+     * above are stubs: the harness's command venue starts the program. */
     const char *command;
     const char *command_check;
+    const char *command_time_from;
+    const char *command_result;
 };
 
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Any OpenMP program through `run --command`: a program with a known serial
 # fraction runs at 1 and 2 threads with a --check, its rows name the
-# command venue, its output is kept, and fit and compare read the run; a
+# command venue, its output is kept, and fit and compare read the run; its
+# own time (--time-from, with its unit) and result (--result) are read from
+# its output, and a missing time line fails the repetition; a
 # program that exits 3, one killed by a signal, one that hangs past its
 # limit and one whose --check fails each fail their configuration loudly
 # (exit 1, named) and keep what ran before; a serial program is named as
@@ -42,6 +44,19 @@ run ok2 --command "$tmp/amdahl 5 30" --name amdahl
 rc=$?
 [ "$rc" -le 3 ] && grep -q '^amdahl,' "$tmp/cmp/compare.csv" || bad "compare of two command runs: exit $rc"
 
+# --time-from takes the program's own figure with its unit (its parallel
+# phase, 30 ms at one thread, below the process's wall time), --result its
+# printed result (7 per thread).
+run own --command "$tmp/amdahl 5 30" --name own --time-from 'parallel phase: ([0-9.]+)' \
+    --result 'result = ([0-9]+)'
+rc=$?
+[ "$rc" -eq 0 ] || bad "--time-from: exit $rc: $(tail -1 "$tmp/own.err")"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         $c["threads"] == 1 && ($c["seconds"] < 0.025 || $c["seconds"] > 0.034 || $c["result"] != 7) { bad = 1 }
+         $c["threads"] == 2 && ($c["seconds"] > 0.025 || $c["result"] != 14) { bad = 1 }
+         END { exit bad }' "$tmp/own/runs.csv" ||
+    bad "--time-from and --result: rows are not the program's 30 ms (15 at two threads) and 7 per thread: $(sed -n 2,3p "$tmp/own/runs.csv")"
+
 # Failures: each one loud and named, what ran before kept.
 while IFS='|' read -r name command check want; do
     args=(--command "$command" --name "$name")
@@ -57,6 +72,19 @@ crashes|sh -c 'kill -SEGV \$\$'||killed by signal 11
 hangs|sleep 30||ran past its limit of 2 s
 checked|true|false|its --check exited 1
 EOF2
+OMPSCALE_CHILD_TIMEOUT=5 run notime --command "$tmp/amdahl 1 4" --name notime --time-from 'solve: ([0-9.]+)'
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "verification failed: notime.*printed no line matching --time-from 'solve" "$tmp/notime.err" ||
+    bad "a program without its --time-from line: exit $rc: $(grep -v noise "$tmp/notime.err" | tail -1)"
+run badre --command true --time-from 'no group'
+rc=$?
+[ "$rc" -eq 2 ] && grep -q "is not an extended regular expression with a group" "$tmp/badre.err" ||
+    bad "a --time-from without a group: exit $rc"
+
+# Output past 64 KiB keeps its last 64 KiB.
+run many --command "seq 1 100000" --name many
+[ "$(stat -c %s "$tmp/many/commands/many.out")" -eq 65536 ] && [ "$(tail -1 "$tmp/many/commands/many.out")" = 100000 ] ||
+    bad "the output's tail: $(stat -c %s "$tmp/many/commands/many.out") bytes ending $(tail -1 "$tmp/many/commands/many.out")"
 
 # A serial program at two threads is named as one that never goes parallel.
 run serial --command "env OMP_NUM_THREADS=1 $tmp/amdahl 2 20" --name serial
