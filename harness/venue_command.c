@@ -197,17 +197,17 @@ static int failed(int status, const char *what, char *why, size_t len)
 /* The most of a run's output searched for --time-from and --result. */
 #define SEARCH_BYTES (16 * 1024 * 1024)
 
-/* The seconds a unit after a number stands for: ns, us (or µs), ms or s;
- * seconds when none follows. */
-static double unit_scale(const char *after)
+/* How many of the unit after a number make a second: ns, us (or µs), ms
+ * or s; 1 (seconds) when none follows.  Dividing by it rounds once. */
+static double per_second(const char *after)
 {
     after += strspn(after, " \t");
     if (strncmp(after, "ns", 2) == 0)
-        return 1e-9;
+        return 1e9;
     if (strncmp(after, "us", 2) == 0 || strncmp(after, "\xc2\xb5s", 3) == 0)
-        return 1e-6;
+        return 1e6;
     if (strncmp(after, "ms", 2) == 0)
-        return 1e-3;
+        return 1e3;
     return 1.0;
 }
 
@@ -237,7 +237,7 @@ static int read_figure(int fd, const char *pattern, int timed, double *value)
             char *end;
             const double v = strtod(line + m[1].rm_so, &end);
             if (end != line + m[1].rm_so && end == line + m[1].rm_eo && isfinite(v)) {
-                *value = timed ? v * unit_scale(line + m[1].rm_eo) : v;
+                *value = timed ? v / per_second(line + m[1].rm_eo) : v;
                 found = 0;
             }
         }
