@@ -78,14 +78,6 @@ void omps_command_name(const char *command, char *name, size_t len)
         snprintf(name, len, "command");
 }
 
-/* Whether name is 1 to 48 letters, digits and '_'. */
-static int good_name(const char *name)
-{
-    const size_t n = strlen(name);
-    return n > 0 && n <= 48 &&
-           strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
-}
-
 /* Whether pattern (of option name) is an extended regular expression
  * with a group, the number it reads. */
 static int bad_pattern(const char *name, const char *pattern, char *err, size_t err_len)
@@ -117,7 +109,7 @@ int omps_command_kernel(const struct omps_command *c, char *err, size_t err_len)
     const struct omps_kernel *had = omps_kernel_find(c->name);
     if (had != NULL && had->command != NULL && strcmp(had->command, c->command) == 0)
         return OMPS_OK;
-    if (!good_name(c->name)) {
+    if (!omps_kernel_name_ok(c->name)) {
         snprintf(err, err_len, "--name: '%s' is not 1 to 48 letters, digits and '_'", c->name);
         return OMPS_EINVAL;
     }

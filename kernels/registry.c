@@ -97,8 +97,7 @@ const char *omps_plugin_path(size_t i)
     return i < nplugins ? plugin_paths[i] : NULL;
 }
 
-/* Whether name is 1 to 48 letters, digits and '_'. */
-static int good_name(const char *name)
+int omps_kernel_name_ok(const char *name)
 {
     size_t n = 0;
     for (; name != NULL && name[n] != '\0'; n++) {
@@ -142,7 +141,7 @@ static int bad_params(const struct omps_kernel_api *k, char *why, size_t len)
     }
     for (size_t i = 0; i < k->nparams; i++) {
         const struct omps_param_def *p = &k->params[i];
-        if (!good_name(p->name) || !(p->min_value <= p->default_value) ||
+        if (!omps_kernel_name_ok(p->name) || !(p->min_value <= p->default_value) ||
             !(p->default_value <= p->max_value)) {
             snprintf(why, len, "parameter %zu is not a name with min <= default <= max", i + 1);
             return 1;
@@ -157,8 +156,9 @@ static const char *refusal(const struct omps_kernel_api *k, const struct omps_ke
                            size_t nothers, char *why, size_t len)
 {
     const char *missing = missing_field(k);
-    const struct omps_kernel *clash = good_name(k->name) ? omps_kernel_find(k->name) : NULL;
-    if (!good_name(k->name))
+    const struct omps_kernel *clash =
+        omps_kernel_name_ok(k->name) ? omps_kernel_find(k->name) : NULL;
+    if (!omps_kernel_name_ok(k->name))
         snprintf(why, len, "a kernel name '%.60s' that is not 1 to 48 letters, digits and '_'",
                  k->name ? k->name : "(none)");
     else if (clash != NULL)

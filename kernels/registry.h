@@ -65,6 +65,10 @@ const struct omps_kernel *omps_kernel_at(size_t i);
 /* Returns the kernel with this exact name, or NULL when there is none. */
 const struct omps_kernel *omps_kernel_find(const char *name);
 
+/* Whether name may be a kernel's: 1 to 48 letters, digits and '_' (it is
+ * a column value and a file name); NULL is not. */
+int omps_kernel_name_ok(const char *name);
+
 /* The most plugins one process loads. */
 #define OMPS_MAX_PLUGINS 16
 
