@@ -65,7 +65,13 @@
     OMPS_ENV_COLUMNS(X, row->key, row->runtime)                                \
     X(result, NUMBER, row->result)                                             \
     X(ranks, INT, omps_key_ranks(row->key))                                    \
-    X(others_busy, NUMBER, row->others_busy)
+    X(others_busy, NUMBER, row->others_busy)                                   \
+    X(user_s, NUMBER, row->use.user_s)                                         \
+    X(system_s, NUMBER, row->use.system_s)                                     \
+    X(cpus, NUMBER, row->use.cpus)                                             \
+    X(max_rss_kb, NONNEGATIVE, row->use.max_rss_kb)                            \
+    X(threads_seen, POSITIVE, row->use.threads_seen)                           \
+    X(exit_status, NONNEGATIVE, row->use.exit_status)
 
 /* summary.csv: one row per configuration (struct omps_summary_row). */
 #define OMPS_SUMMARY_COLUMNS(X)                                                \
@@ -99,7 +105,10 @@
     X(result_spread, NUMBER, row->result_spread)                               \
     X(ranks, INT, omps_key_ranks(&row->key))                                   \
     X(cores, INT, omps_key_cores(&row->key))                                   \
-    X(others_busy, NUMBER, row->others_busy)
+    X(others_busy, NUMBER, row->others_busy)                                   \
+    X(cpus, NUMBER, row->cpus)                                                 \
+    X(max_rss_kb, NONNEGATIVE, row->max_rss_kb)                                \
+    X(threads_seen, POSITIVE, row->threads_seen)
 
 /* compare.csv: one row per configuration judged (row is a const struct
  * omps_judgement *, gate.h); the environment and ranks come last, so that

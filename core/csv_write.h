@@ -56,6 +56,7 @@ struct omps_run_row {
     const char *runtime; /* the OpenMP runtime the process loaded */
     double result;       /* the computed result; NaN: the kernel has none */
     double others_busy;  /* the CPUs' share other work took during its batch */
+    struct omps_process_use use; /* a program's (run --command); not measured */
 };
 
 /* Writes s as one CSV field, quoted when it holds a comma, quote or newline. */

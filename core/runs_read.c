@@ -52,6 +52,48 @@ static int whole(const struct reader *r, size_t row, int c, long lo, long hi, lo
     return bad(r, row, c, "is not a whole number in range");
 }
 
+/* Parses optional number column c into *out (NaN when absent or empty);
+ * it must be at least 0. */
+static int optional_number(const struct reader *r, size_t row, int c, double *out)
+{
+    const char *cell = r->col[c] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[c]);
+    *out = NAN;
+    if (*cell && (omps_parse_double(cell, out) != 0 || *out < 0))
+        return bad(r, row, c, "is not a number of at least 0");
+    return OMPS_OK;
+}
+
+/* Parses optional whole number column c into [0, hi], or `none` when
+ * absent or empty. */
+static int optional_whole(const struct reader *r, size_t row, int c, long hi, long none,
+                          long *out)
+{
+    const char *cell = r->col[c] < 0 ? "" : omps_table_cell(r->t, row, (size_t)r->col[c]);
+    *out = none;
+    if (*cell && omps_parse_long(cell, 0, hi, out) != 0)
+        return bad(r, row, c, "is not a whole number in range");
+    return OMPS_OK;
+}
+
+/* A program's use (run --command); every field "not measured" in a
+ * kernel's row or a file from before these columns. */
+static int read_use(const struct reader *r, size_t row, struct omps_process_use *u)
+{
+    long rss, threads, status;
+    *u = OMPS_PROCESS_USE_NONE;
+    if (optional_number(r, row, OMPS_RUNS_user_s, &u->user_s) ||
+        optional_number(r, row, OMPS_RUNS_system_s, &u->system_s) ||
+        optional_number(r, row, OMPS_RUNS_cpus, &u->cpus) ||
+        optional_whole(r, row, OMPS_RUNS_max_rss_kb, 1L << 50, -1, &rss) ||
+        optional_whole(r, row, OMPS_RUNS_threads_seen, 1L << 20, 0, &threads) ||
+        optional_whole(r, row, OMPS_RUNS_exit_status, 255, -1, &status))
+        return OMPS_EFORMAT;
+    u->max_rss_kb = rss;
+    u->threads_seen = (int)threads;
+    u->exit_status = (int)status;
+    return OMPS_OK;
+}
+
 static int read_key(const struct reader *r, size_t row, struct omps_key *k)
 {
     const char *what;
@@ -99,7 +141,7 @@ static int read_row(const struct reader *r, size_t row, struct omps_run_record *
     if (*busy && (omps_parse_double(busy, &out->others_busy) != 0 || out->others_busy < 0 ||
                   out->others_busy > 1))
         return bad(r, row, OMPS_RUNS_others_busy, "is not a share from 0 to 1");
-    return OMPS_OK;
+    return read_use(r, row, &out->use);
 }
 
 static int find_columns(struct reader *r)

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "key.h"
+#include "stats.h"
 
 struct omps_run_record {
     struct omps_key key;
@@ -21,6 +22,7 @@ struct omps_run_record {
     char runtime[64]; /* the OpenMP runtime loaded; "" when absent */
     double result;    /* the run's computed result; NaN when absent */
     double others_busy; /* the share of the CPUs other work took; NaN: absent */
+    struct omps_process_use use; /* a program's use; not measured when absent */
     size_t line;    /* where the row ends in the file */
 };
 

@@ -5,6 +5,7 @@
 #ifndef OMPSCALE_STATS_H
 #define OMPSCALE_STATS_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,6 +39,23 @@ int omps_median_interval(const double *sorted, size_t n, double *lo, double *hi)
 /* Returns the median of x[0..n) by sorting x in place (NaN for n = 0). */
 double omps_median_inplace(double *x, size_t n);
 
+/* What a program started by command (`run --command`) used in one run,
+ * from wait4's rusage and samples of /proc while it ran; every field is
+ * "not measured" (NaN, -1, 0) for a kernel, which runs inside ompscale. */
+struct omps_process_use {
+    double user_s;    /* user CPU time of the program and its children */
+    double system_s;  /* system CPU time */
+    double cpus;      /* (user + system) / the process's wall time */
+    long max_rss_kb;  /* the largest resident set of its processes; -1 */
+    int threads_seen; /* the most threads its processes held at a sample; 0 */
+    int exit_status;  /* as a shell's $?: the exit code, 128 + N for signal N; -1 */
+};
+
+/* The "not measured" value of every field. */
+#define OMPS_PROCESS_USE_NONE                                                  \
+    ((struct omps_process_use){.user_s = NAN, .system_s = NAN, .cpus = NAN,     \
+                               .max_rss_kb = -1, .threads_seen = 0, .exit_status = -1})
+
 /* One configuration's row of summary.csv.  The caller fills the identity,
  * stats, threads and work; omps_summary_derive fills the rest. */
 struct omps_summary_row {
@@ -64,6 +82,12 @@ struct omps_summary_row {
     double others_busy;    /* the median share of the CPUs other work took
                               during its rows' batches (NaN: not measured) */
     const char *runtime;   /* the OpenMP runtime its rows ran under, or NULL */
+    /* A program's use (run --command) over its verified rows: the median
+     * CPUs, the largest resident set and the most threads seen; not
+     * measured for a kernel. */
+    double cpus;
+    long max_rss_kb;
+    int threads_seen;
     /* The computed results of its verified repetitions (NaN: the kernel
      * records none): the least and greatest, whether every one had the same
      * bits (-1: no results), and the distance of the farthest from the

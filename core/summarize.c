@@ -111,6 +111,27 @@ static double median_busy(const struct omps_run_record *rows, size_t n, double *
     return k > 0 ? omps_median_inplace(scratch, k) : NAN;
 }
 
+/* A program's use over the verified rows (run --command): the median CPUs,
+ * the largest resident set, the most threads seen. */
+static void describe_use(const struct omps_run_record *rows, size_t n, double *scratch,
+                         struct omps_summary_row *out)
+{
+    size_t k = 0;
+    out->max_rss_kb = -1;
+    out->threads_seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct omps_process_use *u = &rows[i].use;
+        if (!rows[i].verified)
+            continue;
+        if (!isnan(u->cpus))
+            scratch[k++] = u->cpus;
+        out->max_rss_kb = u->max_rss_kb > out->max_rss_kb ? u->max_rss_kb : out->max_rss_kb;
+        out->threads_seen = u->threads_seen > out->threads_seen ? u->threads_seen
+                                                                : out->threads_seen;
+    }
+    out->cpus = k > 0 ? omps_median_inplace(scratch, k) : NAN;
+}
+
 /* Summarizes rows[0..n), one configuration; returns 0 and sets *keep to 0
  * when a repetition failed verification. */
 static int summarize_group(const struct omps_run_record *rows, size_t n, double *scratch,
@@ -126,6 +147,7 @@ static int summarize_group(const struct omps_run_record *rows, size_t n, double 
                                      .runtime = rows[0].runtime};
     describe_results(rows, n, out);
     out->others_busy = median_busy(rows, n, scratch);
+    describe_use(rows, n, scratch, out);
     /* Placement matters where threads talk to each other: 2 and more. */
     if (rows[0].key.threads >= 2)
         out->placement_modes = omps_placement_modes(scratch, n);

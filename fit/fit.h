@@ -24,6 +24,8 @@ struct omps_fit_point {
     double rate, rate_lo, rate_hi; /* in the kernel's unit, with its interval */
     double bound_rate;         /* the hardware bound at this point (NaN: none) */
     double bound_fraction;     /* rate / bound_rate */
+    double cpus;               /* a program's median CPUs in use (NaN: a kernel) */
+    double threads_seen;       /* the most threads a program held (NaN: a kernel) */
     int excluded;              /* 0 fitted; 1 drawn only; 2 not even drawn */
     size_t line;
     double *round_values;      /* each round's median, in round order */

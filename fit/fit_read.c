@@ -84,6 +84,8 @@ static const struct {
     {OMPS_SUMMARY_rate_ci_high, offsetof(struct omps_fit_point, rate_hi)},
     {OMPS_SUMMARY_bound_rate, offsetof(struct omps_fit_point, bound_rate)},
     {OMPS_SUMMARY_bound_fraction, offsetof(struct omps_fit_point, bound_fraction)},
+    {OMPS_SUMMARY_cpus, offsetof(struct omps_fit_point, cpus)},
+    {OMPS_SUMMARY_threads_seen, offsetof(struct omps_fit_point, threads_seen)},
 };
 
 /*

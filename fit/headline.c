@@ -17,6 +17,7 @@
 #define COSTLIER 1.10     /* one schedule's time at one thread over static's */
 #define SCALES 0.90       /* efficiency that needs no explaining */
 #define SERIAL_FLOOR 0.01 /* f's interval must lie above this */
+#define SERIAL_CPUS 1.2   /* a program's CPUs in use that mean one thread */
 
 /* The series' time at one core, or NaN. */
 static double base_time(const struct omps_fit_input *in,
@@ -105,6 +106,30 @@ static int schedule_limit(const struct omps_fit_input *in,
     return 0;
 }
 
+/* A program (run --command) that did not run the team it was given: one
+ * that used about one CPU and held one thread (it ignores OMP_NUM_THREADS
+ * or has no parallel region), or one whose processes held fewer threads
+ * than asked.  Its speedup is then not OpenMP's, and the headline says so
+ * instead of explaining a poor speedup. */
+static int team_ignored(const struct omps_fit_point *top, char *buf, size_t len)
+{
+    const double cpus = top->cpus, seen = top->threads_seen;
+    if (!isfinite(cpus) || top->cores < 2)
+        return 0;
+    if (cpus <= SERIAL_CPUS && !(seen > 1)) {
+        snprintf(buf, len, "never went parallel: %.2f CPUs in use and %s at %ld threads (it "
+                 "ignores OMP_NUM_THREADS or has no parallel region)", cpus,
+                 seen == 1 ? "1 thread seen" : "no second thread seen", top->cores);
+        return 1;
+    }
+    if (seen >= 1 && seen < (double)top->cores) {
+        snprintf(buf, len, "a smaller team than asked: at most %.0f threads seen at %ld, "
+                 "%.2f CPUs in use", seen, top->cores, cpus);
+        return 1;
+    }
+    return 0;
+}
+
 void omps_headline_limit(const struct omps_fit_input *in,
                          const struct omps_fitted_series *best,
                          const struct omps_fitted_series *const *others, size_t nothers,
@@ -117,6 +142,8 @@ void omps_headline_limit(const struct omps_fit_input *in,
         snprintf(buf, len, "not measured");
     } else if (top->cores <= 1) {
         snprintf(buf, len, "one thread only: nothing to scale");
+    } else if (team_ignored(top, buf, len)) {
+        /* Named there. */
     } else if (top->speedup < 1) {
         snprintf(buf, len, "slower with more threads: speedup %.2f at %ld",
                  top->speedup, top->cores);

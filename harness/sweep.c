@@ -101,7 +101,7 @@ static int journal_rows(struct omps_sweep *s, size_t i, const struct omps_visit_
     for (int r = 0; r < a->repetitions; r++) {
         const struct omps_run_row row = {&c->key, (int)(first + (size_t)r), a->seconds[r],
                                          a->verified[r], c->oversubscribed, s->round,
-                                         s->probe_ns, runtime, a->result, busy};
+                                         s->probe_ns, runtime, a->result, busy, a->use};
         omps_csv_run_row(f, &row);
     }
     if (fclose(f) != 0) {

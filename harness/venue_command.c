@@ -11,6 +11,7 @@
 #include "venue.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <regex.h>
@@ -43,9 +44,16 @@ static double now(void)
     return omps_visit_now();
 }
 
+/* How one run of a command ended. */
+struct ran {
+    int status;        /* wait4's */
+    struct rusage ru;  /* its and its children's use */
+    double seconds;    /* its wall time */
+    int threads;       /* the most threads seen at once */
+};
+
 static int run_once(const struct omps_key *k, const char *line, int out, double limit_s,
-                    volatile sig_atomic_t *stop, int *status, struct rusage *ru,
-                    double *seconds);
+                    volatile sig_atomic_t *stop, struct ran *r);
 
 static int by_value(const void *a, const void *b)
 {
@@ -63,11 +71,12 @@ static void measure_start(struct commands *s)
         any = s->c.plan->configs[i].key.kernel;
     const struct omps_key k = {.kernel = any, .threads = 1};
     double t[11];
-    int status;
-    struct rusage ru;
+    struct ran r;
     const int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
-    for (int i = 0; i < 11; i++)
-        run_once(&k, "true", out, 10.0, s->c.stop, &status, &ru, &t[i]);
+    for (int i = 0; i < 11; i++) {
+        run_once(&k, "true", out, 10.0, s->c.stop, &r);
+        t[i] = r.seconds;
+    }
     close(out);
     qsort(t, 11, sizeof t[0], by_value);
     s->c.out->command_start_s = t[5];
@@ -121,13 +130,55 @@ static void exec_command(const struct omps_key *k, const char *line, int out)
     _exit(127);
 }
 
+/* The threads of the processes at the leaves of pid's tree (a shell or a
+ * launcher that waits for its children is not the program), read from
+ * /proc: a leaf's status's Threads, each task's children; depth bounds
+ * the walk. */
+static int threads_of(pid_t pid, int depth)
+{
+    char path[96], line[256];
+    int threads = 0, children = 0;
+    /* A shell's or a launcher's children, one task's list at a time. */
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *tasks = depth > 0 ? opendir(path) : NULL;
+    for (struct dirent *t; tasks != NULL && (t = readdir(tasks)) != NULL;) {
+        if (t->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, t->d_name);
+        FILE *c = fopen(path, "re");
+        long child;
+        while (c != NULL && fscanf(c, "%ld", &child) == 1)
+            threads += threads_of((pid_t)child, depth - 1), children++;
+        if (c != NULL)
+            fclose(c);
+    }
+    if (tasks != NULL)
+        closedir(tasks);
+    if (children > 0)
+        return threads;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        if (strncmp(line, "Threads:", 8) == 0)
+            threads = atoi(line + 8);
+    }
+    if (f != NULL)
+        fclose(f);
+    return threads;
+}
+
 /* Waits for pid until deadline, polling stop: 0 when it ended (status and
  * usage filled), 1 when it passed the deadline, 2 on an interrupt (it is
- * killed, with its group, either way). */
+ * killed, with its group, either way).  *threads gets the most threads its
+ * processes held at one of the samples, taken 1, 2, 4 ... ms after the
+ * start and then every 50 ms (an OpenMP runtime keeps its team's threads
+ * until the program ends, so a late sample still sees them). */
 static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *status,
-                 struct rusage *ru)
+                 struct rusage *ru, int *threads)
 {
     const int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int wait_ms = 1;
+    *threads = 0;
     for (;;) {
         if (wait4(pid, status, WNOHANG, ru) == pid)
             break;
@@ -139,11 +190,14 @@ static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *s
                 close(fd);
             return late ? 1 : 2;
         }
+        const int seen = threads_of(pid, 4);
+        *threads = seen > *threads ? seen : *threads;
         /* The pidfd wakes the wait the moment the program ends; without
          * one (an old kernel), a short sleep. */
         if (fd >= 0) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
-            poll(&p, 1, 50);
+            poll(&p, 1, wait_ms);
+            wait_ms = wait_ms < 50 ? 2 * wait_ms : 50;
         } else {
             nanosleep(&(struct timespec){0, 200000}, NULL);
         }
@@ -155,25 +209,41 @@ static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *s
 }
 
 /* Runs line for configuration k with output to out; returns await's
- * answer with the wall time in *seconds. */
+ * answer, with how it ended in *r. */
 static int run_once(const struct omps_key *k, const char *line, int out, double limit_s,
-                    volatile sig_atomic_t *stop, int *status, struct rusage *ru,
-                    double *seconds)
+                    volatile sig_atomic_t *stop, struct ran *r)
 {
     fflush(NULL);
+    *r = (struct ran){.status = 127 << 8};
     const double t0 = now();
     const pid_t pid = fork();
     if (pid == 0)
         exec_command(k, line, out);
-    if (pid < 0) {
-        *status = 127 << 8;
-        *seconds = 0;
+    if (pid < 0)
         return 0;
-    }
     setpgid(pid, pid);
-    const int got = await(pid, t0 + limit_s, stop, status, ru);
-    *seconds = now() - t0;
+    const int got = await(pid, t0 + limit_s, stop, &r->status, &r->ru, &r->threads);
+    r->seconds = now() - t0;
     return got;
+}
+
+static double seconds_of(struct timeval t)
+{
+    return (double)t.tv_sec + 1e-6 * (double)t.tv_usec;
+}
+
+/* What the run used, for runs.csv (stats.h). */
+static struct omps_process_use use_of(const struct ran *r)
+{
+    const int status = WIFSIGNALED(r->status) ? 128 + WTERMSIG(r->status)
+                       : WIFEXITED(r->status) ? WEXITSTATUS(r->status)
+                                              : -1;
+    struct omps_process_use u = {.user_s = seconds_of(r->ru.ru_utime),
+                                 .system_s = seconds_of(r->ru.ru_stime),
+                                 .max_rss_kb = r->ru.ru_maxrss, .threads_seen = r->threads,
+                                 .exit_status = status};
+    u.cpus = r->seconds > 0 ? (u.user_s + u.system_s) / r->seconds : NAN;
+    return u;
 }
 
 /* Why a run's status is a failure, into why; 0 when it exited 0. */
@@ -278,10 +348,19 @@ static void keep_tail(int fd)
     free(tail);
 }
 
-/* Names once a program that used about one CPU at two threads or more. */
-static void note_one_cpu(struct commands *s, const struct omps_key *k, double cpu, double wall)
+/* Whether a run at two threads or more used about one CPU and never held
+ * more than one thread where it could be seen: a program that ignores
+ * OMP_NUM_THREADS or never goes parallel. */
+static int ran_serial(const struct omps_key *k, const struct omps_process_use *u)
 {
-    if (k->threads < 2 || wall <= 0 || cpu > 1.2 * wall)
+    return k->threads >= 2 && u->cpus <= 1.2 && u->threads_seen <= 1;
+}
+
+/* Names once a program that ran serially (ran_serial). */
+static void note_one_cpu(struct commands *s, const struct omps_key *k,
+                         const struct omps_process_use *u)
+{
+    if (!ran_serial(k, u))
         return;
     for (size_t i = 0; i < s->nwarned; i++) {
         if (s->warned[i] == k->kernel->name)
@@ -289,9 +368,10 @@ static void note_one_cpu(struct commands *s, const struct omps_key *k, double cp
     }
     if (s->nwarned < sizeof s->warned / sizeof s->warned[0])
         s->warned[s->nwarned++] = k->kernel->name;
-    fprintf(stderr, "%sompscale: %s used %.2f CPUs on average at %d threads: it ignores "
-            "OMP_NUM_THREADS or never goes parallel, so its speedup is not OpenMP's\n",
-            isatty(STDERR_FILENO) ? "\r\033[K" : "", k->kernel->name, cpu / wall, k->threads);
+    fprintf(stderr, "%sompscale: %s used %.2f CPUs on average and %s at %d threads: it "
+            "ignores OMP_NUM_THREADS or never goes parallel, so its speedup is not OpenMP's\n",
+            isatty(STDERR_FILENO) ? "\r\033[K" : "", k->kernel->name, u->cpus,
+            u->threads_seen == 1 ? "held 1 thread" : "no second thread was seen", k->threads);
 }
 
 static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visit_request *q,
@@ -300,9 +380,7 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
     struct commands *s = v->self;
     const struct omps_key *k = q->key;
     char path[4400];
-    int status = 0;
-    struct rusage ru = {0};
-    double wall;
+    struct ran r;
     (void)i;
     *rc = OMPS_OK;
     omps_visit_answer_clear(a);
@@ -313,27 +391,26 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
         snprintf(a->error, sizeof a->error, "%.300s: %s", path, strerror(errno));
         return OMPS_GOT_ANSWER;
     }
-    const int got = run_once(k, k->kernel->command, out, limit_s, s->c.stop, &status, &ru, &wall);
+    const int got = run_once(k, k->kernel->command, out, limit_s, s->c.stop, &r);
     if (got == 2) {
         close(out);
         return OMPS_GOT_INTERRUPTED;
     }
     a->repetitions = 1;
     a->iterations = 1;
-    a->seconds[0] = wall;
-    a->verified[0] = got == 0 && !failed(status, "the program", a->failure, sizeof a->failure);
-    a->time.timed = wall;
+    a->seconds[0] = r.seconds;
+    a->use = use_of(&r);
+    a->verified[0] = got == 0 && !failed(r.status, "the program", a->failure, sizeof a->failure);
+    a->time.timed = r.seconds;
     if (got == 1)
         snprintf(a->failure, sizeof a->failure, "the program ran past its limit of %.0f s "
                  "(OMPSCALE_CHILD_TIMEOUT sets it) and was killed", limit_s);
-    note_one_cpu(s, k, (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 +
-                           (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6, wall);
+    note_one_cpu(s, k, &a->use);
     if (a->verified[0] && k->kernel->command_check != NULL) {
-        double check_s;
-        const int checked = run_once(k, k->kernel->command_check, out, limit_s, s->c.stop, &status,
-                                     &ru, &check_s);
-        a->time.verify = check_s;
-        a->verified[0] = checked == 0 && !failed(status, "its --check", a->failure,
+        struct ran c;
+        const int checked = run_once(k, k->kernel->command_check, out, limit_s, s->c.stop, &c);
+        a->time.verify = c.seconds;
+        a->verified[0] = checked == 0 && !failed(c.status, "its --check", a->failure,
                                                   sizeof a->failure);
         if (checked == 1)
             snprintf(a->failure, sizeof a->failure, "its --check ran past its limit");

@@ -17,7 +17,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
-${CC:-cc} -O1 -fopenmp "$src/tests/program/amdahl.c" -o "$tmp/amdahl" ||
+mkdir -p "$tmp/slow"
+${CC:-cc} -O1 -fopenmp "$src/tests/program/amdahl.c" -o "$tmp/amdahl" -lm &&
+    ${CC:-cc} -O1 -fopenmp -DSCALE=1.1 "$src/tests/program/amdahl.c" -o "$tmp/slow/amdahl" -lm ||
     { echo "FAIL: cannot build the test program"; exit 1; }
 
 # run DIR ARGS...: a sweep of the given commands at 1 and 2 threads.
@@ -56,6 +58,34 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          END { exit bad || n < 6 }' "$tmp/own/runs.csv" ||
     bad "--time-from and --result: rows are not 12500 us and 42: $(sed -n 2,3p "$tmp/own/runs.csv")"
 
+# The fit recovers the program's serial fraction within its interval: f =
+# 2 / (2 + 18) = 0.1 under 5% lognormal noise in the program's own time,
+# 10 sweeps, at least 9 intervals holding 0.1.
+covered=0
+for seed in $(seq 1 10); do
+    run "fit$seed" --command "$tmp/amdahl 2 18 0.05" --name amdahl --time-from 'model: ([0-9.]+)' \
+        --repetitions 8 --precision 3 && "$bin" fit "$tmp/fit$seed" >/dev/null 2>&1 || { bad "fit sweep $seed failed"; continue; }
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+             $c["kernel"] == "amdahl" { exit !($c["amdahl_f_ci_low"] <= 0.1 && 0.1 <= $c["amdahl_f_ci_high"]) }' \
+        "$tmp/fit$seed/headline.csv" && covered=$((covered + 1))
+done
+[ "$covered" -ge 9 ] || bad "the fit's interval held f = 0.1 in $covered of 10 sweeps, not at least 9"
+
+# compare between two builds of the program, one 10% slower: the slower
+# build is a regression (exit 1), the same build against itself passes.
+for side in base same slow; do
+    program=$tmp/amdahl
+    [ "$side" != slow ] || program=$tmp/slow/amdahl
+    run "cmp-$side" --command "$program 2 18 0.02" --time-from 'model: ([0-9.]+)' --repetitions 12 --precision 2
+done
+"$bin" compare "$tmp/cmp-base" "$tmp/cmp-same" --report "$tmp/cmp-same-report" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || bad "the same build of the program: compare exit $rc, not 0"
+"$bin" compare "$tmp/cmp-base" "$tmp/cmp-slow" --report "$tmp/cmp-slow-report" >/dev/null 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && grep -q '^amdahl,.*regression' "$tmp/cmp-slow-report/compare.csv" ||
+    bad "a 10% slower build of the program: compare exit $rc, not 1 with amdahl a regression"
+
 # Failures: each one loud and named, what ran before kept.
 while IFS='|' read -r name command check want; do
     args=(--command "$command" --name "$name")
@@ -87,8 +117,17 @@ run many --command "seq 1 100000" --name many
 
 # A serial program at two threads is named as one that never goes parallel.
 run serial --command "env OMP_NUM_THREADS=1 $tmp/amdahl 2 20" --name serial
-grep -q "serial used .* CPUs on average at 2 threads: it ignores OMP_NUM_THREADS" "$tmp/serial.err" ||
+grep -q "serial used .* CPUs on average and held 1 thread at 2 threads: it ignores OMP_NUM_THREADS" "$tmp/serial.err" ||
     bad "a serial program was not named: $(tail -2 "$tmp/serial.err")"
+# ... and its headline says so instead of reading a poor speedup, while the
+# program that did go parallel is seen holding two threads.
+"$bin" fit "$tmp/serial" >/dev/null 2>&1
+grep -q '^serial,.*never went parallel: [0-9.]* CPUs in use and 1 thread seen at 2 threads' "$tmp/serial/headline.csv" ||
+    bad "the serial program's headline: $(grep '^serial,' "$tmp/serial/headline.csv")"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+         $c["threads"] == 2 && !($c["threads_seen"] >= 2 && $c["cpus"] > 1) { bad = 1 }
+         END { exit bad }' "$tmp/ok/summary.csv" ||
+    bad "the parallel program at 2 threads was not seen holding 2 threads and more than one CPU"
 
 # A program that is not there: one line, exit 2, nothing written.
 run missing --command "$tmp/no-such-program 1"

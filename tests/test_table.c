@@ -44,13 +44,19 @@ static void test_round_trip(void)
                            .env = {{OMPS_TC_NONE, 0, 2, OMPS_TC_CLANG}}};
     snprintf(key.params_text, sizeof key.params_text, "f=0.3;g=\"x,y\"");
     const struct omps_run_row row = {&key, 3, 0.1 + 0.2, 1, 0, 7, 123.4, "libomp.so.5",
-                                     0.1 + 0.2, 0.25};
+                                     0.1 + 0.2, 0.25,
+                                     {1.5, 0.25, 1.75, 2048, 3, 137}};
     omps_csv_run_row(out.f, &row);
     CHECK_INT_EQ(omps_outfile_commit(&out), 0);
     struct omps_table t;
     CHECK_INT_EQ(read_file("rt.csv", &t), 0);
-    CHECK_INT_EQ(t.ncols, 20);
+    CHECK_INT_EQ(t.ncols, 26);
     CHECK_STR_EQ(omps_table_cell(&t, 0, (size_t)omps_table_column(&t, "others_busy")), "0.25");
+    /* A program's use: its CPU times, CPUs, resident set, threads, status. */
+    CHECK_STR_EQ(omps_table_cell(&t, 0, (size_t)omps_table_column(&t, "cpus")), "1.75");
+    CHECK_STR_EQ(omps_table_cell(&t, 0, (size_t)omps_table_column(&t, "max_rss_kb")), "2048");
+    CHECK_STR_EQ(omps_table_cell(&t, 0, (size_t)omps_table_column(&t, "threads_seen")), "3");
+    CHECK_STR_EQ(omps_table_cell(&t, 0, (size_t)omps_table_column(&t, "exit_status")), "137");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 10), "7");
     CHECK_STR_EQ(omps_table_cell(&t, 0, 11), "123.4");
     /* The environment columns: bind and places left to the runtime. */

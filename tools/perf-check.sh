@@ -24,6 +24,13 @@
 #               the gate of a project that depends on ompscale
 #               (docs/kernel-api.md); without RUN_ARGS the gate plan is then
 #               --quick --schedules static --repetitions 2 over their kernels
+#               --base-command 'PROGRAM ARGS', --new-command 'PROGRAM ARGS'
+#               (repeatable): a program each side runs (`run --command`),
+#               each followed by its own --name, --check, --time-from and
+#               --result as on `run`; a program is compared with the one of
+#               the same name on the other side (by default its file's
+#               name, so ./base/solver meets ./new/solver); the default
+#               plan as for --base-load
 # RUN_ARGS go to every `ompscale run` (default: the gate plan, --quick
 # --schedules static --repetitions 2 over the OpenMP kernels of the scaling
 # family but read, update and recursive_sum, 14 configurations; the process kernels, whose every
@@ -51,6 +58,7 @@ inconclusive=
 new_binary=
 base_load=()
 new_load=()
+side=
 while [ $# -gt 0 ]; do
     case ${1:-} in
     --budget) budget=${2:-}; shift 2 ;;
@@ -58,6 +66,16 @@ while [ $# -gt 0 ]; do
     --new-binary) new_binary=${2:-}; shift 2 ;;
     --base-load) base_load+=(--load "${2:-}"); shift 2 ;;
     --new-load) new_load+=(--load "${2:-}"); shift 2 ;;
+    --base-command) base_load+=(--command "${2:-}"); side=base; shift 2 ;;
+    --new-command) new_load+=(--command "${2:-}"); side=new; shift 2 ;;
+    --name | --check | --time-from | --result)
+        # A program's own options belong to the side's last --*-command.
+        case $side in
+        base) base_load+=("$1" "${2:-}") ;;
+        new) new_load+=("$1" "${2:-}") ;;
+        *) echo "perf-check: $1 comes after a --base-command or --new-command" >&2; exit 2 ;;
+        esac
+        shift 2 ;;
     *) break ;;
     esac
 done

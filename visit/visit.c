@@ -60,6 +60,7 @@ void omps_visit_answer_clear(struct omps_visit_answer *a)
     a->repetitions = 0;
     a->iterations = 0;
     a->result = NAN;
+    a->use = OMPS_PROCESS_USE_NONE;
     a->failure[0] = '\0';
     a->error[0] = '\0';
     a->sampled = 0;

@@ -21,6 +21,7 @@
 #include "key.h"
 #include "load.h"
 #include "ranks.h"
+#include "stats.h"
 
 /* Where a sweep's wall time went, in seconds, summed over this process and
  * its children (machine.json's run.time).  What none of these covers (the
@@ -81,6 +82,7 @@ struct omps_visit_answer {
     double seconds[OMPS_VISIT_REPETITIONS];   /* one run's wall time, per repetition */
     int verified[OMPS_VISIT_REPETITIONS];     /* 1 or 0, per repetition */
     double result;                            /* the computed result; NaN: none */
+    struct omps_process_use use;              /* a program's (run --command) */
     char failure[512];                        /* why a repetition did not verify; "" */
     char error[512];                          /* why the configuration could not run; "" */
     int sampled;                              /* the outputs were checked at samples */
