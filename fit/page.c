@@ -627,6 +627,7 @@ static int write_page(FILE *f, const char *dir, const char *history,
     omps_html_begin(f, title, style);
     history_line(f, history);
     answer_section(f, dir, c);
+    omps_page_programs(f, dir, sum);
     machine_section(f, dir, c);
     picture_sections(f, dir, c);
     fits_section(f, dir);

@@ -8,11 +8,20 @@
 #ifndef OMPSCALE_PAGE_H
 #define OMPSCALE_PAGE_H
 
+#include <stdio.h>
+
 #include "options.h"
+#include "table.h"
 
 /* Writes DIR/index.html; returns the exit code (0, or 2 with one line on
  * stderr when DIR has no summary.csv or the page cannot be written). */
 int omps_cmd_page(int argc, char **argv);
+
+/* The section on programs run by command (machine.json's commands): each
+ * one's command, how it was timed and checked (saying so when only its
+ * exit status was), and what it used at each configuration of summary.csv
+ * (sum), naming one that never went parallel.  Nothing without commands. */
+void omps_page_programs(FILE *f, const char *dir, const struct omps_table *sum);
 
 /* page's options (core/options.h): what the parser accepts and the usage
  * shows. */

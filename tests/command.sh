@@ -124,6 +124,14 @@ grep -q "serial used .* CPUs on average and held 1 thread at 2 threads: it ignor
 "$bin" fit "$tmp/serial" >/dev/null 2>&1
 grep -q '^serial,.*never went parallel: [0-9.]* CPUs in use and 1 thread seen at 2 threads' "$tmp/serial/headline.csv" ||
     bad "the serial program's headline: $(grep '^serial,' "$tmp/serial/headline.csv")"
+# The page says both, and that only the exit status was checked.
+"$bin" page "$tmp/serial" >/dev/null 2>&1
+grep -q "serial never went parallel" "$tmp/serial/index.html" &&
+    grep -q "Only its exit status was checked" "$tmp/serial/index.html" ||
+    bad "the page of a serial program without --check does not say so"
+"$bin" page "$tmp/ok" >/dev/null 2>&1
+grep -q "each run checked by <code>test -x" "$tmp/ok/index.html" && ! grep -q "never went parallel" "$tmp/ok/index.html" ||
+    bad "the page of a checked parallel program: $(grep -o 'never went parallel\|checked by' "$tmp/ok/index.html" | head -2)"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          $c["threads"] == 2 && !($c["threads_seen"] >= 2 && $c["cpus"] > 1) { bad = 1 }
          END { exit bad }' "$tmp/ok/summary.csv" ||
