@@ -111,7 +111,8 @@ int omps_run_dir_load_plugins(const char *dir, char *err, size_t err_len)
             json_string_value(json_object_get(p, "command")),
             json_string_value(json_object_get(p, "check")),
             json_string_value(json_object_get(p, "time_from")),
-            json_string_value(json_object_get(p, "result"))};
+            json_string_value(json_object_get(p, "result")),
+            json_is_true(json_object_get(p, "ranked"))};
         if (rc == 0 && c.name != NULL && c.command != NULL &&
             omps_command_kernel(&c, why, sizeof why) != 0) {
             snprintf(err, err_len, "%s: %s", dir, why);

@@ -310,3 +310,12 @@ void omps_summary_derive(struct omps_summary_row *rows, size_t count, double div
         r->bound_fraction = r->rate / r->bound_rate;
     }
 }
+
+int omps_process_serial(double cpus, double threads_seen, int threads, int ranks, int launched)
+{
+    if (threads < 2)
+        return 0;
+    if (launched)
+        return threads_seen >= 1 && threads_seen <= ranks;
+    return cpus <= OMPS_SERIAL_CPUS && !(threads_seen > 1);
+}

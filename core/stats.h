@@ -56,6 +56,19 @@ struct omps_process_use {
     ((struct omps_process_use){.user_s = NAN, .system_s = NAN, .cpus = NAN,     \
                                .max_rss_kb = -1, .threads_seen = 0, .exit_status = -1})
 
+/* A program's CPUs in use at or below which, with no second thread seen,
+ * it ran one thread. */
+#define OMPS_SERIAL_CPUS 1.2
+
+/*
+ * Whether a program given `threads` threads (2 or more) in each of `ranks`
+ * processes ran serially: it used about one CPU and no second thread was
+ * seen (NaN cpus or threads_seen 0: not seen); under mpirun (launched),
+ * whose own CPU time is in cpus, when no rank was seen with a second
+ * thread.  It ignores OMP_NUM_THREADS or has no parallel region.
+ */
+int omps_process_serial(double cpus, double threads_seen, int threads, int ranks, int launched);
+
 /* One configuration's row of summary.csv.  The caller fills the identity,
  * stats, threads and work; omps_summary_derive fills the rest. */
 struct omps_summary_row {

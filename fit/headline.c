@@ -17,7 +17,6 @@
 #define COSTLIER 1.10     /* one schedule's time at one thread over static's */
 #define SCALES 0.90       /* efficiency that needs no explaining */
 #define SERIAL_FLOOR 0.01 /* f's interval must lie above this */
-#define SERIAL_CPUS 1.2   /* a program's CPUs in use that mean one thread */
 
 /* The series' time at one core, or NaN. */
 static double base_time(const struct omps_fit_input *in,
@@ -114,12 +113,15 @@ static int schedule_limit(const struct omps_fit_input *in,
 static int team_ignored(const struct omps_fit_point *top, char *buf, size_t len)
 {
     const double cpus = top->cpus, seen = top->threads_seen;
+    const int ranks = omps_key_ranks(&top->key), launched = omps_key_launch_ranks(&top->key) > 0;
     if (!isfinite(cpus) || top->cores < 2)
         return 0;
-    if (cpus <= SERIAL_CPUS && !(seen > 1)) {
-        snprintf(buf, len, "never went parallel: %.2f CPUs in use and %s at %ld threads (it "
+    if (omps_process_serial(cpus, seen, top->key.threads, ranks, launched)) {
+        snprintf(buf, len, "never went parallel: %.2f CPUs in use and %s at %d threads%s (it "
                  "ignores OMP_NUM_THREADS or has no parallel region)", cpus,
-                 seen == 1 ? "1 thread seen" : "no second thread seen", top->cores);
+                 seen == 1 ? "1 thread seen" : launched ? "one thread a rank seen"
+                                                        : "no second thread seen",
+                 top->key.threads, launched ? " a rank" : "");
         return 1;
     }
     if (seen >= 1 && seen < (double)top->cores) {

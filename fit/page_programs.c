@@ -14,11 +14,8 @@
 
 #include "html.h"
 #include "machine_file.h"
+#include "stats.h"
 #include "table.h"
-
-/* A program's CPUs in use at or below this, with no second thread seen,
- * ran serially (the headline's rule, fit/headline.c). */
-#define SERIAL_CPUS 1.2
 
 /* One line of text in a <code>. */
 static void code(FILE *f, const char *s)
@@ -61,11 +58,14 @@ static double cell(const struct omps_table *sum, size_t r, int c)
 
 /* One row of the table for summary.csv's row r; returns 1 when that
  * configuration ran serially at two threads or more. */
-static int use_row(FILE *f, const struct omps_table *sum, size_t r, const int *c)
+static int use_row(FILE *f, const struct omps_table *sum, size_t r, const int *c, int launched)
 {
     const double threads = cell(sum, r, c[1]), cpus = cell(sum, r, c[3]);
+    const double ranks = c[6] >= 0 && isfinite(cell(sum, r, c[6])) ? cell(sum, r, c[6]) : 1;
     const double seen = cell(sum, r, c[4]), rss = cell(sum, r, c[5]);
     fputs("<tr><td>", f);
+    if (launched)
+        fprintf(f, "%.0f</td><td>", ranks);
     omps_html_text(f, omps_table_cell(sum, r, (size_t)c[1]));
     fputs("</td><td>", f);
     omps_html_text(f, c[2] >= 0 ? omps_table_cell(sum, r, (size_t)c[2]) : "");
@@ -78,26 +78,28 @@ static int use_row(FILE *f, const struct omps_table *sum, size_t r, const int *c
     if (isfinite(rss))
         fprintf(f, "%.1f MB", rss / 1024.0);
     fputs("</td></tr>\n", f);
-    return threads >= 2 && cpus <= SERIAL_CPUS && !(seen > 1);
+    return omps_process_serial(cpus, isfinite(seen) ? seen : 0, (int)threads,
+                               (int)ranks, launched);
 }
 
 /* What program `name` used, row by row of summary.csv, and the finding
  * when it ran serially where it was given threads. */
-static void use_table(FILE *f, const char *name, const struct omps_table *sum)
+static void use_table(FILE *f, const char *name, int launched, const struct omps_table *sum)
 {
     static const char *const names[] = {"kernel", "threads", "schedule", "cpus",
-                                        "threads_seen", "max_rss_kb"};
-    int c[6], serial = 0, shown = 0;
-    omps_table_columns(sum, names, 6, c);
+                                        "threads_seen", "max_rss_kb", "ranks"};
+    int c[7], serial = 0, shown = 0;
+    omps_table_columns(sum, names, 7, c);
     if (c[0] < 0 || c[1] < 0 || c[3] < 0)
         return;
     for (size_t r = 0; r < sum->nrows; r++) {
         if (strcmp(omps_table_cell(sum, r, (size_t)c[0]), name) != 0)
             continue;
         if (shown++ == 0)
-            fputs("<table><tr><th>threads</th><th>schedule</th><th>CPUs in use</th>"
-                  "<th>threads seen</th><th>largest resident set</th></tr>\n", f);
-        serial += use_row(f, sum, r, c);
+            fprintf(f, "<table><tr>%s<th>threads</th><th>schedule</th><th>CPUs in use</th>"
+                    "<th>threads seen</th><th>largest resident set</th></tr>\n",
+                    launched ? "<th>ranks</th>" : "");
+        serial += use_row(f, sum, r, c, launched);
     }
     if (shown > 0)
         fputs("</table>\n", f);
@@ -127,7 +129,7 @@ void omps_page_programs(FILE *f, const char *dir, const struct omps_table *sum)
         fputs("</h3>\n", f);
         describe(f, p, json_is_number(start) ? json_number_value(start) : NAN);
         if (name != NULL)
-            use_table(f, name, sum);
+            use_table(f, name, json_is_true(json_object_get(p, "ranked")), sum);
     }
     json_decref(m);
 }

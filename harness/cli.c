@@ -623,9 +623,22 @@ static int command_option(int argc, char **argv, int *i, const char **value)
     return -1;
 }
 
+/* Whether argv asks for MPI ranks: then every --command runs under
+ * mpirun, at each of the rank counts. */
+static int asks_ranks(int argc, char **argv)
+{
+    const char *v;
+    for (int i = 0; i < argc; i++) {
+        if ((v = option_value(argc, argv, &i, "--ranks")) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
 int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
 {
-    struct omps_command c = {0};
+    const int ranked = asks_ranks(argc, argv);
+    struct omps_command c = {.ranked = ranked};
     const char *v;
     int f;
     for (int i = 0; i < argc; i++) {
@@ -635,7 +648,7 @@ int omps_load_plugins(int argc, char **argv, char *err, size_t err_len)
         } else if ((v = option_value(argc, argv, &i, "--command")) != NULL) {
             if (c.command != NULL && add_command(&c, err, err_len) != OMPS_OK)
                 return OMPS_EINVAL;
-            c = (struct omps_command){.command = v};
+            c = (struct omps_command){.command = v, .ranked = ranked};
         } else if ((f = command_option(argc, argv, &i, &v)) >= 0) {
             const char **fields[] = {&c.name, &c.check, &c.time_from, &c.result};
             if (c.command == NULL) {

@@ -275,19 +275,21 @@ static json_t *plugins_json(void)
     return list;
 }
 
-/* The programs run by command: each one's kernel name, command line and
- * check (null for none). */
+/* The programs run by command: each one's kernel name, command line,
+ * check, --time-from and --result (absent when not given) and whether it
+ * ran under mpirun. */
 static json_t *commands_json(void)
 {
     json_t *list = json_array();
     for (size_t k = 0; k < omps_kernel_count(); k++) {
         const struct omps_kernel *c = omps_kernel_at(k);
         if (c->command != NULL)
-            json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s?, s:s?}", "name",
+            json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:b}", "name",
                                                   c->name, "command", c->command, "check",
                                                   c->command_check, "time_from",
                                                   c->command_time_from, "result",
-                                                  c->command_result));
+                                                  c->command_result, "ranked",
+                                                  c->ranked != OMPS_RANKED_NO));
     }
     return list;
 }

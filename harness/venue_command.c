@@ -5,8 +5,9 @@
  * last run's, its last 64 KiB).  The timed value is the wall time of the
  * process.  A run that exits non-zero, is killed by a signal, passes its
  * limit or whose --check fails is that configuration's verification
- * failure.  A program that used about one CPU at two threads or more is
- * named once on stderr: it ignored OMP_NUM_THREADS or never went parallel. */
+ * failure.  A program that used about one CPU and one thread in every run
+ * at two threads or more is named at the end on stderr: it ignored
+ * OMP_NUM_THREADS or never went parallel. */
 #define _GNU_SOURCE
 #include "venue.h"
 
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "launch.h"
 
 /* The most of a run's output kept. */
 #define TAIL_BYTES (64 * 1024)
@@ -35,8 +37,16 @@
 struct commands {
     struct omps_venue_context c;
     char dir[4200];           /* RUN_DIR/commands */
-    const char *warned[64];   /* kernels named for using one CPU */
-    size_t nwarned;
+    char mpirun[4096];        /* the launcher of a program run at --ranks; "" */
+    /* Each program's runs at two threads or more, and how many of them
+     * ran serially (ran_serial), for the word at the end. */
+    struct {
+        const struct omps_kernel *kernel;
+        size_t runs, serial;
+        int threads;
+        struct omps_process_use last;
+    } teams[64];
+    size_t nteams;
 };
 
 static double now(void)
@@ -52,8 +62,20 @@ struct ran {
     int threads;       /* the most threads seen at once */
 };
 
-static int run_once(const struct omps_key *k, const char *line, int out, double limit_s,
+static int run_once(const struct omps_key *k, char *const *args, int out, double limit_s,
                     volatile sig_atomic_t *stop, struct ran *r);
+
+/* The most arguments of one run: mpirun's, the shell's three, the end. */
+#define MAX_ARGS 64
+
+/* The arguments that run line through the shell. */
+static void shell_args(const char *line, char **args)
+{
+    args[0] = (char *)"/bin/sh";
+    args[1] = (char *)"-c";
+    args[2] = (char *)line;
+    args[3] = NULL;
+}
 
 static int by_value(const void *a, const void *b)
 {
@@ -73,8 +95,10 @@ static void measure_start(struct commands *s)
     double t[11];
     struct ran r;
     const int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    char *args[4];
+    shell_args("true", args);
     for (int i = 0; i < 11; i++) {
-        run_once(&k, "true", out, 10.0, s->c.stop, &r);
+        run_once(&k, args, out, 10.0, s->c.stop, &r);
         t[i] = r.seconds;
     }
     close(out);
@@ -97,13 +121,19 @@ static int commands_open(struct omps_venue *v, const struct omps_venue_context *
         snprintf(err, err_len, "%s: %s", s->dir, strerror(errno));
         return OMPS_EIO;
     }
+    for (size_t i = 0; i < c->plan->count; i++) {
+        const struct omps_key *k = &c->plan->configs[i].key;
+        if (k->kernel->command != NULL && omps_key_launch_ranks(k) > 0 && s->mpirun[0] == '\0' &&
+            omps_ranks_find_mpirun(s->mpirun, sizeof s->mpirun, err, err_len) != OMPS_OK)
+            return OMPS_EINVAL;
+    }
     measure_start(s);
     return OMPS_OK;
 }
 
 /* In the forked child: the configuration's OpenMP variables, its own
- * process group, no input, output to out; then the shell runs line. */
-static void exec_command(const struct omps_key *k, const char *line, int out)
+ * process group, no input, output to out; then args[0] runs args. */
+static void exec_command(const struct omps_key *k, char *const *args, int out)
 {
     char threads[32], schedule[64];
     setpgid(0, 0);
@@ -126,15 +156,57 @@ static void exec_command(const struct omps_key *k, const char *line, int out)
     if (in < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(out, STDOUT_FILENO) < 0 ||
         dup2(out, STDERR_FILENO) < 0)
         _exit(127);
-    execl("/bin/sh", "sh", "-c", line, (char *)NULL);
+    execv(args[0], args);
     _exit(127);
+}
+
+/* The OpenMP variables a program's ranks on other hosts must be given
+ * (mpirun passes its own environment only to the ranks it starts here):
+ * those exec_command sets for k.  Returns vars, ended by NULL. */
+static const char **rank_variables(const struct omps_key *k, const char **vars)
+{
+    size_t n = 0;
+    vars[n++] = "OMP_NUM_THREADS";
+    vars[n++] = "OMP_DYNAMIC";
+    if (k->schedule.kind != 0)
+        vars[n++] = "OMP_SCHEDULE";
+    for (int a = 0; a < OMPS_AXES; a++) {
+        const char *variable = omps_axis_variable((enum omps_axis)a);
+        if (variable != NULL && k->env.value[a] != 0)
+            vars[n++] = variable;
+    }
+    vars[n] = NULL;
+    return vars;
+}
+
+/* The arguments of configuration i's run of line: the shell's, after
+ * mpirun's for a program run at a rank count (each rank is then the shell
+ * running line, with threads per rank from the plan, bound to its share
+ * of the cores, over the hostfile's hosts). */
+static void command_args(const struct commands *s, size_t i, const char *line, char **args,
+                         char *text, size_t len)
+{
+    const struct omps_config *cf = &s->c.plan->configs[i];
+    const int ranks = omps_key_launch_ranks(&cf->key);
+    size_t n = 0;
+    if (ranks > 0) {
+        const char *vars[OMPS_AXES + 4];
+        const struct omps_launch l = {
+            .mpirun = s->mpirun, .hostfile = s->c.opts->hostfile, .ranks = ranks,
+            .cores = s->c.plan->node_cores, .nodes = s->c.opts->hosts,
+            .oversubscribe = s->c.opts->oversubscribe || cf->oversubscribed,
+            .variables = rank_variables(&cf->key, vars)};
+        n = omps_ranks_launch_args(&l, args, MAX_ARGS - 4, text, len);
+    }
+    shell_args(line, args + n);
 }
 
 /* The threads of the processes at the leaves of pid's tree (a shell or a
  * launcher that waits for its children is not the program), read from
  * /proc: a leaf's status's Threads, each task's children; depth bounds
- * the walk. */
-static int threads_of(pid_t pid, int depth)
+ * the walk.  A launcher (counted 0) is not the program even as a leaf,
+ * before it starts its ranks or after they end. */
+static int threads_of(pid_t pid, int depth, int counted)
 {
     char path[96], line[256];
     int threads = 0, children = 0;
@@ -148,13 +220,13 @@ static int threads_of(pid_t pid, int depth)
         FILE *c = fopen(path, "re");
         long child;
         while (c != NULL && fscanf(c, "%ld", &child) == 1)
-            threads += threads_of((pid_t)child, depth - 1), children++;
+            threads += threads_of((pid_t)child, depth - 1, 1), children++;
         if (c != NULL)
             fclose(c);
     }
     if (tasks != NULL)
         closedir(tasks);
-    if (children > 0)
+    if (children > 0 || !counted)
         return threads;
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     FILE *f = fopen(path, "re");
@@ -170,11 +242,12 @@ static int threads_of(pid_t pid, int depth)
 /* Waits for pid until deadline, polling stop: 0 when it ended (status and
  * usage filled), 1 when it passed the deadline, 2 on an interrupt (it is
  * killed, with its group, either way).  *threads gets the most threads its
- * processes held at one of the samples, taken 1, 2, 4 ... ms after the
- * start and then every 50 ms (an OpenMP runtime keeps its team's threads
- * until the program ends, so a late sample still sees them). */
-static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *status,
-                 struct rusage *ru, int *threads)
+ * processes held at one of the samples, taken 1, 2, 4 and 8 ms after the
+ * start and then every 10 ms (an OpenMP runtime keeps its team's threads
+ * until the program ends, so a late sample still sees them); pid itself
+ * counts only when it is not a launcher. */
+static int await(pid_t pid, int launcher, double deadline, volatile sig_atomic_t *stop,
+                 int *status, struct rusage *ru, int *threads)
 {
     const int fd = (int)syscall(SYS_pidfd_open, pid, 0);
     int wait_ms = 1;
@@ -190,14 +263,14 @@ static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *s
                 close(fd);
             return late ? 1 : 2;
         }
-        const int seen = threads_of(pid, 4);
+        const int seen = threads_of(pid, 4, !launcher);
         *threads = seen > *threads ? seen : *threads;
         /* The pidfd wakes the wait the moment the program ends; without
          * one (an old kernel), a short sleep. */
         if (fd >= 0) {
             struct pollfd p = {.fd = fd, .events = POLLIN};
             poll(&p, 1, wait_ms);
-            wait_ms = wait_ms < 50 ? 2 * wait_ms : 50;
+            wait_ms = wait_ms < 10 ? 2 * wait_ms : 10;
         } else {
             nanosleep(&(struct timespec){0, 200000}, NULL);
         }
@@ -208,9 +281,9 @@ static int await(pid_t pid, double deadline, volatile sig_atomic_t *stop, int *s
     return 0;
 }
 
-/* Runs line for configuration k with output to out; returns await's
+/* Runs args for configuration k with output to out; returns await's
  * answer, with how it ended in *r. */
-static int run_once(const struct omps_key *k, const char *line, int out, double limit_s,
+static int run_once(const struct omps_key *k, char *const *args, int out, double limit_s,
                     volatile sig_atomic_t *stop, struct ran *r)
 {
     fflush(NULL);
@@ -218,11 +291,12 @@ static int run_once(const struct omps_key *k, const char *line, int out, double 
     const double t0 = now();
     const pid_t pid = fork();
     if (pid == 0)
-        exec_command(k, line, out);
+        exec_command(k, args, out);
     if (pid < 0)
         return 0;
     setpgid(pid, pid);
-    const int got = await(pid, t0 + limit_s, stop, &r->status, &r->ru, &r->threads);
+    const int got = await(pid, strcmp(args[0], "/bin/sh") != 0, t0 + limit_s, stop, &r->status,
+                          &r->ru, &r->threads);
     r->seconds = now() - t0;
     return got;
 }
@@ -348,30 +422,49 @@ static void keep_tail(int fd)
     free(tail);
 }
 
-/* Whether a run at two threads or more used about one CPU and never held
- * more than one thread where it could be seen: a program that ignores
- * OMP_NUM_THREADS or never goes parallel. */
+/* Whether run u of configuration k ran serially (stats.h's rule). */
 static int ran_serial(const struct omps_key *k, const struct omps_process_use *u)
 {
-    return k->threads >= 2 && u->cpus <= 1.2 && u->threads_seen <= 1;
+    return omps_process_serial(u->cpus, u->threads_seen, k->threads, omps_key_ranks(k),
+                               omps_key_launch_ranks(k) > 0);
 }
 
-/* Names once a program that ran serially (ran_serial). */
-static void note_one_cpu(struct commands *s, const struct omps_key *k,
-                         const struct omps_process_use *u)
+/* Counts k's run toward the word at the end (note_serial). */
+static void count_team(struct commands *s, const struct omps_key *k,
+                       const struct omps_process_use *u)
 {
-    if (!ran_serial(k, u))
+    if (k->threads < 2)
         return;
-    for (size_t i = 0; i < s->nwarned; i++) {
-        if (s->warned[i] == k->kernel->name)
-            return;
+    size_t t = 0;
+    while (t < s->nteams && s->teams[t].kernel != k->kernel)
+        t++;
+    if (t == s->nteams && s->nteams == sizeof s->teams / sizeof s->teams[0])
+        return;
+    if (t == s->nteams)
+        s->teams[s->nteams++].kernel = k->kernel;
+    s->teams[t].runs++;
+    if (ran_serial(k, u)) {
+        s->teams[t].serial++;
+        s->teams[t].threads = k->threads;
+        s->teams[t].last = *u;
     }
-    if (s->nwarned < sizeof s->warned / sizeof s->warned[0])
-        s->warned[s->nwarned++] = k->kernel->name;
-    fprintf(stderr, "%sompscale: %s used %.2f CPUs on average and %s at %d threads: it "
-            "ignores OMP_NUM_THREADS or never goes parallel, so its speedup is not OpenMP's\n",
-            isatty(STDERR_FILENO) ? "\r\033[K" : "", k->kernel->name, u->cpus,
-            u->threads_seen == 1 ? "held 1 thread" : "no second thread was seen", k->threads);
+}
+
+/* Names each program whose every run at two threads or more ran serially
+ * (one sample may miss a short parallel phase; every run will not). */
+static void note_serial(const struct commands *s)
+{
+    for (size_t t = 0; t < s->nteams; t++) {
+        const struct omps_process_use *u = &s->teams[t].last;
+        if (s->teams[t].runs == 0 || s->teams[t].serial < s->teams[t].runs)
+            continue;
+        fprintf(stderr, "%sompscale: %s used %.2f CPUs on average and %s at %d threads, in "
+                "each of its %zu runs at two threads or more: it ignores OMP_NUM_THREADS or "
+                "never goes parallel, so its speedup is not OpenMP's\n",
+                isatty(STDERR_FILENO) ? "\r\033[K" : "", s->teams[t].kernel->name, u->cpus,
+                u->threads_seen == 1 ? "held 1 thread" : "no second thread was seen",
+                s->teams[t].threads, s->teams[t].runs);
+    }
 }
 
 static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visit_request *q,
@@ -381,7 +474,6 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
     const struct omps_key *k = q->key;
     char path[4400];
     struct ran r;
-    (void)i;
     *rc = OMPS_OK;
     omps_visit_answer_clear(a);
     a->load_child = -1;
@@ -391,7 +483,9 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
         snprintf(a->error, sizeof a->error, "%.300s: %s", path, strerror(errno));
         return OMPS_GOT_ANSWER;
     }
-    const int got = run_once(k, k->kernel->command, out, limit_s, s->c.stop, &r);
+    char *args[MAX_ARGS], text[8192];
+    command_args(s, i, k->kernel->command, args, text, sizeof text);
+    const int got = run_once(k, args, out, limit_s, s->c.stop, &r);
     if (got == 2) {
         close(out);
         return OMPS_GOT_INTERRUPTED;
@@ -405,10 +499,11 @@ static int commands_visit(struct omps_venue *v, size_t i, const struct omps_visi
     if (got == 1)
         snprintf(a->failure, sizeof a->failure, "the program ran past its limit of %.0f s "
                  "(OMPSCALE_CHILD_TIMEOUT sets it) and was killed", limit_s);
-    note_one_cpu(s, k, &a->use);
+    count_team(s, k, &a->use);
     if (a->verified[0] && k->kernel->command_check != NULL) {
         struct ran c;
-        const int checked = run_once(k, k->kernel->command_check, out, limit_s, s->c.stop, &c);
+        shell_args(k->kernel->command_check, args);
+        const int checked = run_once(k, args, out, limit_s, s->c.stop, &c);
         a->time.verify = c.seconds;
         a->verified[0] = checked == 0 && !failed(c.status, "its --check", a->failure,
                                                   sizeof a->failure);
@@ -430,6 +525,8 @@ static const char *commands_runtime(const struct omps_venue *v)
 static int commands_close(struct omps_venue *v, struct omps_sweep_time *account)
 {
     (void)account;
+    if (v->self != NULL)
+        note_serial(v->self);
     free(v->self);
     v->self = NULL;
     return OMPS_OK;

@@ -107,7 +107,8 @@ static char *copy_of(const char *text, int *failed)
 int omps_command_kernel(const struct omps_command *c, char *err, size_t err_len)
 {
     const struct omps_kernel *had = omps_kernel_find(c->name);
-    if (had != NULL && had->command != NULL && strcmp(had->command, c->command) == 0)
+    if (had != NULL && had->command != NULL && strcmp(had->command, c->command) == 0 &&
+        (had->ranked != OMPS_RANKED_NO) == (c->ranked != 0))
         return OMPS_OK;
     if (!omps_kernel_name_ok(c->name)) {
         snprintf(err, err_len, "--name: '%s' is not 1 to 48 letters, digits and '_'", c->name);
@@ -134,7 +135,8 @@ int omps_command_kernel(const struct omps_command *c, char *err, size_t err_len)
                                   .command = copy_of(c->command, &failed),
                                   .command_check = copy_of(c->check, &failed),
                                   .command_time_from = copy_of(c->time_from, &failed),
-                                  .command_result = copy_of(c->result, &failed)};
+                                  .command_result = copy_of(c->result, &failed),
+                                  .ranked = c->ranked ? OMPS_RANKED_ANY : OMPS_RANKED_NO};
     if (k == NULL || summary == NULL || failed || omps_kernel_register(k, err, err_len) != 0) {
         if (k != NULL) {
             free((char *)k->name), free((char *)k->command), free((char *)k->command_check);

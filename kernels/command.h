@@ -21,6 +21,7 @@ struct omps_command {
     const char *check;
     const char *time_from;
     const char *result;
+    int ranked; /* run under mpirun at --ranks' counts (threads per rank) */
 };
 
 /*

@@ -117,7 +117,7 @@ run many --command "seq 1 100000" --name many
 
 # A serial program at two threads is named as one that never goes parallel.
 run serial --command "env OMP_NUM_THREADS=1 $tmp/amdahl 2 20" --name serial
-grep -q "serial used .* CPUs on average and held 1 thread at 2 threads: it ignores OMP_NUM_THREADS" "$tmp/serial.err" ||
+grep -q "serial used .* CPUs on average and held 1 thread at 2 threads, in each of its [0-9]* runs at two threads or more: it ignores OMP_NUM_THREADS" "$tmp/serial.err" ||
     bad "a serial program was not named: $(tail -2 "$tmp/serial.err")"
 # ... and its headline says so instead of reading a poor speedup, while the
 # program that did go parallel is seen holding two threads.
@@ -136,6 +136,21 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          $c["threads"] == 2 && !($c["threads_seen"] >= 2 && $c["cpus"] > 1) { bad = 1 }
          END { exit bad }' "$tmp/ok/summary.csv" ||
     bad "the parallel program at 2 threads was not seen holding 2 threads and more than one CPU"
+
+# With --ranks (a build with MPI), each run is the program under mpirun:
+# two ranks write two lines, and the threads of both are seen.
+if "$bin" list | grep -q '^mpi_midpoint'; then
+    run ranked --command "$tmp/amdahl 1 4" --name amdahl --ranks 2 --threads 1,2
+    rc=$?
+    [ "$rc" -eq 0 ] || bad "--ranks 2: exit $rc: $(tail -2 "$tmp/ranked.err")"
+    [ "$(grep -c '^amdahl: ' "$tmp/ranked/commands/amdahl.out")" -eq 2 ] ||
+        bad "--ranks 2: the program's output is not two ranks': $(head -3 "$tmp/ranked/commands/amdahl.out")"
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+             $c["ranks"] != 2 || $c["threads_seen"] < 2 * $c["threads"] { bad = 1 }
+             END { exit bad }' "$tmp/ranked/summary.csv" ||
+        bad "--ranks 2: not every configuration ran 2 ranks with their threads seen"
+    grep -q '"ranked": true' "$tmp/ranked/machine.json" || bad "--ranks: machine.json's command is not ranked"
+fi
 
 # A program that is not there: one line, exit 2, nothing written.
 run missing --command "$tmp/no-such-program 1"
