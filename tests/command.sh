@@ -60,11 +60,14 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 
 # The fit recovers the program's serial fraction within its interval: f =
 # 2 / (2 + 18) = 0.1 under 5% lognormal noise in the program's own time,
-# 10 sweeps, at least 9 intervals holding 0.1.
+# 10 sweeps, at least 9 intervals holding 0.1.  Each sweep's draws are its
+# seed's (the program's DRAWS file, the sweep's --seed), so the count is
+# the same on every machine and under any load.
 covered=0
 for seed in $(seq 1 10); do
-    run "fit$seed" --command "$tmp/amdahl 2 18 0.05" --name amdahl --time-from 'model: ([0-9.]+)' \
-        --repetitions 8 --precision 3 && "$bin" fit "$tmp/fit$seed" >/dev/null 2>&1 || { bad "fit sweep $seed failed"; continue; }
+    echo "$seed" >"$tmp/draws$seed"
+    run "fit$seed" --command "$tmp/amdahl 2 18 0.05 $tmp/draws$seed" --name amdahl \
+        --time-from 'model: ([0-9.]+)' --repetitions 8 --precision 3 --seed "$seed" && "$bin" fit "$tmp/fit$seed" >/dev/null 2>&1 || { bad "fit sweep $seed failed"; continue; }
     awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
              $c["kernel"] == "amdahl" { exit !($c["amdahl_f_ci_low"] <= 0.1 && 0.1 <= $c["amdahl_f_ci_high"]) }' \
         "$tmp/fit$seed/headline.csv" && covered=$((covered + 1))
@@ -73,10 +76,14 @@ done
 
 # compare between two builds of the program, one 10% slower: the slower
 # build is a regression (exit 1), the same build against itself passes.
+seed=10
 for side in base same slow; do
     program=$tmp/amdahl
     [ "$side" != slow ] || program=$tmp/slow/amdahl
-    run "cmp-$side" --command "$program 2 18 0.02" --time-from 'model: ([0-9.]+)' --repetitions 12 --precision 2
+    seed=$((seed + 1))
+    echo "$seed" >"$tmp/draws-$side"
+    run "cmp-$side" --command "$program 2 18 0.02 $tmp/draws-$side" --name amdahl \
+        --time-from 'model: ([0-9.]+)' --repetitions 12 --precision 2 --seed "$seed"
 done
 "$bin" compare "$tmp/cmp-base" "$tmp/cmp-same" --report "$tmp/cmp-same-report" >/dev/null 2>&1
 rc=$?
