@@ -165,10 +165,22 @@ check_run() {
 cd "$src" || exit 1
 mpi=0
 "$bin" list | grep -q '^mpi_midpoint' && mpi=1
-plan=(--quick --kernels midpoint --threads 1,2)
-[ "$mpi" -eq 1 ] && plan=(--quick --kernels midpoint,mpi_midpoint --threads 1,2 --ranks 1,2,4)
+# A program run by command goes with the kernels: under mpirun over the
+# allocation's hostfile with --ranks, and on every node of a fleet.
+${CC:-cc} -O1 -fopenmp "$src/tests/program/amdahl.c" -o "$tmp/amdahl" -lm ||
+    { echo "FAIL: cannot build the test program"; exit 1; }
+program=(--command "$tmp/amdahl 1 4" --name amdahl)
+plan=(--quick --kernels midpoint,amdahl --threads 1,2 "${program[@]}")
+[ "$mpi" -eq 1 ] && plan=(--quick --kernels midpoint,mpi_midpoint,amdahl --threads 1,2 --ranks 1,2,4 "${program[@]}")
 submit run run "${plan[@]}"
 check_run "$tmp/run/run" 3
+grep -q '^amdahl,' "$tmp/run/run/summary.csv" 2>/dev/null || no "the program run by command has no summary rows"
+if [ "$nodes" -gt 1 ] && [ "$mpi" -eq 1 ]; then
+    # Four ranks over two nodes: the program's output came from both.
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+             $c["kernel"] == "amdahl" && $c["ranks"] == 4 { n++ } END { exit n == 0 }' \
+        "$tmp/run/run/summary.csv" 2>/dev/null || no "the program did not run at 4 ranks"
+fi
 for name in $names; do
     [ "$nodes" -gt 1 ] && [ "$mpi" -eq 1 ] || break
     grep -q "\"host\": \"$name\"" "$tmp/run/run/machine.json" 2>/dev/null ||
@@ -180,11 +192,13 @@ if [ "$nodes" -gt 1 ]; then
     # or nothing decided (exit 3).  This checks the plumbing: the job ran
     # the fleet over both nodes' runs and wrote its report; tests/fleet.sh
     # checks the verdicts, with the nodes run one after another.
-    ALSO_OK="1 3" submit fleet fleet --quick --kernels midpoint --threads 1,2 --repetitions 8
+    ALSO_OK="1 3" submit fleet fleet --quick --kernels midpoint,amdahl --threads 1,2 --repetitions 8 \
+        "${program[@]}"
     grep -q -e "in line with the other nodes" -e "not judged" -e "slower than the other nodes" \
         "$tmp/fleet.out" || no "MODE=fleet gave no verdict per node"
     for name in $names; do check_run "$tmp/fleet/fleet/$name" 8; done
     [ -s "$tmp/fleet/fleet-report/fleet.csv" ] || no "MODE=fleet wrote no fleet report"
+    grep -q ',amdahl,' "$tmp/fleet/fleet-report/fleet.csv" || no "the fleet did not judge the program run by command"
 fi
 [ "$fail" -eq 0 ] && echo "ok: munged, slurmctld and $nodes slurmd started; the batch script ran under sbatch"
 exit "$fail"

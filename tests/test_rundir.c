@@ -105,9 +105,14 @@ static void check_runs_row(const struct omps_table *t, size_t r)
     /* The pi kernels record their result to full precision; the others none. */
     const struct omps_kernel *k = omps_kernel_find(kernel);
     if (k != NULL)
-        CHECK_REPORT((k->result != NULL) == (is_num(result, 0) && strlen(result) >= 15),
+        CHECK_REPORT(k->command != NULL ||
+                         (k->result != NULL) == (is_num(result, 0) && strlen(result) >= 15),
                      "line %zu: %s result '%s'", line, kernel, result);
-    CHECK_REPORT(strstr(runtime, "omp") != NULL, "line %zu: runtime '%s'", line, runtime);
+    /* A program run by command names its venue: the runtime it loaded is
+     * its own business. */
+    CHECK_REPORT(k != NULL && k->command != NULL ? !strcmp(runtime, "command")
+                                                 : strstr(runtime, "omp") != NULL,
+                 "line %zu: runtime '%s'", line, runtime);
     /* An OpenMP kernel runs as one process; a process kernel on its ranks. */
     if (k != NULL)
         CHECK_REPORT(is_int(ranks, 1) && atoi(ranks) >= 1 &&
@@ -312,6 +317,8 @@ int main(int argc, char **argv)
         return 2;
     dir = argv[1];
     char path[4096], err[512];
+    /* The run's plugins and programs are kernels of their own name again. */
+    CHECK_REPORT(omps_run_dir_load_plugins(dir, err, sizeof err) == 0, "%s", err);
     struct omps_table runs, sum;
     snprintf(path, sizeof path, "%s/runs.csv", dir);
     CHECK_REPORT(omps_table_read(path, &runs, err, sizeof err) == 0, "%s", err);
