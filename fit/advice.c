@@ -90,6 +90,16 @@ fastest(const struct omps_fit_input *in, const struct omps_kernel *k, int thread
     return best;
 }
 
+/* A binding as a setting: "OMP_PROC_BIND=close", or "OMP_PROC_BIND unset"
+ * where it was left to the runtime. */
+static void bind_setting(unsigned char value, char *buf, size_t len)
+{
+    if (value != 0)
+        snprintf(buf, len, "OMP_PROC_BIND=%s", omps_env_value(OMPS_AXIS_BIND, value));
+    else
+        snprintf(buf, len, "OMP_PROC_BIND unset");
+}
+
 static int bound_as(const struct omps_fit_point *p, const void *bind)
 {
     return p->key.env.value[OMPS_AXIS_BIND] == *(const unsigned char *)bind;
@@ -125,28 +135,36 @@ static void schedule_text(const struct omps_fit_point *p, char *buf, size_t len)
         snprintf(buf, len, "%s", omps_schedule_name(p->key.schedule.kind));
 }
 
+static int bound_otherwise(const struct omps_fit_point *p, const void *bind)
+{
+    return p->key.env.value[OMPS_AXIS_BIND] != *(const unsigned char *)bind;
+}
+
 /* Binding: a memory-bound kernel's fastest close against its fastest
- * spread at its most threads. */
+ * spread at its most threads; a program's (run --command) fastest binding
+ * against its fastest other one, whichever --bind swept, since how a
+ * program's threads share the caches is not known in advance. */
 static void binding_advice(FILE *f, const struct omps_fit_input *in,
                            const struct omps_kernel *k)
 {
     unsigned char close, spread;
-    if (k->bound != OMPS_BOUND_BANDWIDTH ||
+    if ((k->bound != OMPS_BOUND_BANDWIDTH && k->command == NULL) ||
         omps_env_parse(OMPS_AXIS_BIND, "close", &close) ||
         omps_env_parse(OMPS_AXIS_BIND, "spread", &spread))
         return;
     const int t = top_threads(in, k);
     const struct omps_fit_point *c = fastest(in, k, t, bound_as, &close);
     const struct omps_fit_point *s = fastest(in, k, t, bound_as, &spread);
+    if (k->command != NULL && (c = fastest(in, k, t, any, NULL)) != NULL)
+        s = fastest(in, k, t, bound_otherwise, &c->key.env.value[OMPS_AXIS_BIND]);
     if (c == NULL || s == NULL)
         return;
-    const int spread_wins = s->median < c->median;
+    const int second_wins = s->median < c->median;
+    const struct omps_fit_point *better = second_wins ? s : c, *worse = second_wins ? c : s;
     struct omps_advice_row row = {.topic = "binding", .kernel = k->name, .threads = t};
-    snprintf(row.better, sizeof row.better, "OMP_PROC_BIND=%s",
-             spread_wins ? "spread" : "close");
-    snprintf(row.worse, sizeof row.worse, "OMP_PROC_BIND=%s",
-             spread_wins ? "close" : "spread");
-    gain_of(spread_wins ? s : c, spread_wins ? c : s, &row);
+    bind_setting(better->key.env.value[OMPS_AXIS_BIND], row.better, sizeof row.better);
+    bind_setting(worse->key.env.value[OMPS_AXIS_BIND], row.worse, sizeof row.worse);
+    gain_of(better, worse, &row);
     say(&row, "use");
     write_row(f, &row);
 }

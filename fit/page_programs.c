@@ -26,7 +26,7 @@ static void code(FILE *f, const char *s)
 }
 
 /* How the program was timed and checked, in words. */
-static void describe(FILE *f, json_t *p, double start_s)
+static void describe(FILE *f, json_t *p, double start_s, double mpirun_s)
 {
     const char *check = json_string_value(json_object_get(p, "check"));
     const char *time_from = json_string_value(json_object_get(p, "time_from"));
@@ -39,6 +39,8 @@ static void describe(FILE *f, json_t *p, double start_s)
         fputs(": timed as the whole process's wall time", f);
         if (start_s > 0)
             fprintf(f, ", of which starting a program takes %.2f ms here", 1e3 * start_s);
+        if (json_is_true(json_object_get(p, "ranked")) && mpirun_s > 0)
+            fprintf(f, " (%.0f ms under mpirun -np 1)", 1e3 * mpirun_s);
     }
     if (check != NULL) {
         fputs("; each run checked by ", f);
@@ -117,7 +119,9 @@ void omps_page_programs(FILE *f, const char *dir, const struct omps_table *sum)
     char why[512];
     json_t *m = omps_machine_file_load(dir, why, sizeof why);
     json_t *commands = json_object_get(m, "commands"), *p;
-    json_t *start = json_object_get(json_object_get(m, "run"), "command_start_s");
+    json_t *run = json_object_get(m, "run");
+    json_t *start = json_object_get(run, "command_start_s");
+    json_t *mpirun = json_object_get(run, "command_mpirun_start_s");
     size_t i;
     if (json_array_size(commands) > 0)
         fputs("<h2>Programs run by command</h2>\n", f);
@@ -127,7 +131,8 @@ void omps_page_programs(FILE *f, const char *dir, const struct omps_table *sum)
         fputs("<h3>", f);
         omps_html_text(f, name != NULL ? name : "?");
         fputs("</h3>\n", f);
-        describe(f, p, json_is_number(start) ? json_number_value(start) : NAN);
+        describe(f, p, json_is_number(start) ? json_number_value(start) : NAN,
+                 json_is_number(mpirun) ? json_number_value(mpirun) : NAN);
         if (name != NULL)
             use_table(f, name, json_is_true(json_object_get(p, "ranked")), sum);
     }

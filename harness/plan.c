@@ -415,8 +415,11 @@ static void plan_ranks(struct omps_key *proto, const struct plan_lists *l, const
     const int *ranks = how == OMPS_RANKED_PAIR ? &two : how == OMPS_RANKED_NO ? &one : l->ranks;
     const size_t nranks = how == OMPS_RANKED_NO || how == OMPS_RANKED_PAIR ? 1 : l->nranks;
     /* A process kernel's question is ranks against threads, not schedules:
-     * it runs the first schedule unless --schedules names them. */
-    size_t nscheds = how == OMPS_RANKED_NO || l->explicit_schedules ? l->nscheds : 1;
+     * it runs the first schedule unless --schedules names them.  So does a
+     * program run by command: OMP_SCHEDULE reaches only its loops with
+     * schedule(runtime), which few have. */
+    const int one_schedule = how != OMPS_RANKED_NO || proto->kernel->command != NULL;
+    size_t nscheds = !one_schedule || l->explicit_schedules ? l->nscheds : 1;
     /* A trimmed plan runs the memory-bound kernels at its first schedule,
      * static, the one STREAM runs. */
     if (l->trim >= OMPS_TRIM_MEMORY_STATIC && proto->kernel->bound == OMPS_BOUND_BANDWIDTH)
@@ -465,6 +468,11 @@ static int plan_one_kernel(const struct omps_run_options *o, const struct omps_m
             return OMPS_EINVAL;
         for (size_t e = 0; e < l->envs.count[a]; e++) {
             proto.env = l->envs.env[a][e];
+            /* A program is built by its user: ompscale's toolchains do not
+             * reach it, so it runs in the first one's environments only. */
+            if (k->command != NULL && proto.env.value[OMPS_AXIS_TOOLCHAIN] !=
+                                          l->envs.env[a][0].value[OMPS_AXIS_TOOLCHAIN])
+                continue;
             plan_ranks(&proto, l, threads, nthreads, plan);
         }
     }
@@ -523,7 +531,12 @@ static int plan_configs(const struct omps_run_options *o, const struct omps_mach
                  (kernels[i]->ranked != OMPS_RANKED_NO ? l.nranks : 1);
     }
     plan->environments = l.envs.count[0] + (any_auto ? l.envs.count[1] : 0);
-    plan->children = omps_run_options_use_children(o) || any_auto;
+    /* A program run by command sets its environment itself: only kernels
+     * need a child per environment. */
+    int in_process = 0;
+    for (size_t i = 0; i < nkernels; i++)
+        in_process |= kernels[i]->command == NULL;
+    plan->children = (omps_run_options_use_children(o) && in_process) || any_auto;
     for (int a = 0; a < OMPS_AXES; a++)
         plan->swept[a] = l.envs.axes[any_auto].count[a] > 0;
     plan->configs = calloc(total + 1, sizeof *plan->configs);

@@ -333,6 +333,8 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
         json_object_set_new(run, "could_not_run", dead_json(o->dead));
     if (run != NULL && o != NULL && o->command_start_s > 0)
         json_object_set_new(run, "command_start_s", json_real(o->command_start_s));
+    if (run != NULL && o != NULL && o->command_mpirun_start_s > 0)
+        json_object_set_new(run, "command_mpirun_start_s", json_real(o->command_mpirun_start_s));
     if (run != NULL && r->plan.trimmed_steps != 0)
         json_object_update_new(run, trimmed_json(&r->plan));
     if (run != NULL && o != NULL)

@@ -47,6 +47,7 @@ struct omps_sweep_outcome {
      * ending one that does nothing (true), part of each of their timed
      * runs; 0 without. */
     double command_start_s;
+    double command_mpirun_start_s; /* the same under mpirun -np 1; 0: not measured */
 };
 
 /*

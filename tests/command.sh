@@ -144,6 +144,15 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
          END { exit bad }' "$tmp/ok/summary.csv" ||
     bad "the parallel program at 2 threads was not seen holding 2 threads and more than one CPU"
 
+# A program swept over bindings gets the binding advice; its plan has one
+# schedule unless --schedules names more (OMP_SCHEDULE reaches only
+# schedule(runtime) loops), and no child per environment.
+"$bin" run --command "$tmp/amdahl 1 4" --name amdahl --bind close,false --threads 1,2 --repetitions 3 \
+    --budget 60s --out "$tmp/bound" >/dev/null 2>"$tmp/bound.err" && "$bin" fit "$tmp/bound" >/dev/null 2>&1
+grep -q '^binding,amdahl,2,' "$tmp/bound/advice.csv" || bad "a program over two bindings has no binding advice"
+[ "$(grep -c '^amdahl,' "$tmp/bound/summary.csv")" -eq 4 ] || bad "a program's plan over two bindings is not 4 configurations"
+grep -q "child process kept" "$tmp/bound.err" && bad "a program's environments were said to need kept children"
+
 # With --ranks (a build with MPI), each run is the program under mpirun:
 # two ranks write two lines, and the threads of both are seen.
 if "$bin" list | grep -q '^mpi_midpoint'; then
