@@ -41,6 +41,11 @@ grep -q "amdahl: [12] threads" "$tmp/ok/commands/amdahl.out" || bad "the program
 grep -q '"commands"' "$tmp/ok/machine.json" || bad "machine.json does not name the command"
 "$bin" fit "$tmp/ok" >/dev/null 2>"$tmp/fit.err" && grep -q '^amdahl,' "$tmp/ok/fit.csv" ||
     bad "fit of a command's run: $(tail -1 "$tmp/fit.err")"
+# history and export read a program's run as a kernel's.
+"$bin" history add --db "$tmp/h.db" "$tmp/ok" >/dev/null 2>"$tmp/hist.err" ||
+    bad "history add of a command's run: $(tail -1 "$tmp/hist.err")"
+"$bin" export "$tmp/ok" --format bencher --out "$tmp/ok.bencher.json" 2>"$tmp/export.err" &&
+    grep -q '"amdahl/' "$tmp/ok.bencher.json" || bad "export of a command's run: $(tail -1 "$tmp/export.err")"
 run ok2 --command "$tmp/amdahl 5 30" --name amdahl
 "$bin" compare "$tmp/ok" "$tmp/ok2" --report "$tmp/cmp" >/dev/null 2>&1
 rc=$?
