@@ -681,6 +681,12 @@ void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_opti
     if (plan->rank_groups > 0)
         fprintf(f, "; %zu groups of MPI ranks, each started through mpirun per round",
                 plan->rank_groups);
+    size_t programs = 0;
+    for (size_t i = 0; i < plan->count; i++)
+        programs += plan->configs[i].key.kernel->command != NULL;
+    if (programs > 0)
+        fprintf(f, "; %zu of them a program's, whose runs the estimate counts at %.3g s each, "
+                "since their length is known only once they run", programs, plan->min_time);
     if (plan->trimmed_steps != 0) {
         char whole[32];
         omps_format_duration(plan->untrimmed_estimate, whole, sizeof whole);

@@ -313,8 +313,9 @@ static int run_once(const struct omps_key *k, char *const *args, int out, double
     if (pid < 0)
         return 0;
     setpgid(pid, pid);
-    const int got = await(pid, strcmp(args[0], "/bin/sh") != 0, t0 + limit_s, stop, &r->status,
-                          &r->ru, &r->threads);
+    /* Anything but the shell first is a launcher (command_args). */
+    const int launcher = strcmp(args[0], "/bin/sh") != 0;
+    const int got = await(pid, launcher, t0 + limit_s, stop, &r->status, &r->ru, &r->threads);
     r->seconds = now() - t0;
     return got;
 }
