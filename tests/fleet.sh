@@ -3,7 +3,8 @@
 # three "nodes", one after another, one run directory each, then `ompscale
 # fleet`.  With node 3 slowed on purpose (a competing busy loop on every
 # CPU while it runs) the fleet must name node 3 and no other, exit 1; with
-# no node slowed it must name none, exit 0; and it writes fleet.csv and
+# no node slowed it must name none, exit 0 (or 3, a node not judged within
+# the noise); and it writes fleet.csv and
 # fleet.html.  Skipped, with the reason, where namespaces cannot be made.
 #
 # Usage: fleet.sh OMPSCALE [TRIES]   (TRIES: of each case, default 1)
@@ -48,7 +49,12 @@ judged_right() {
         [ "$rc" -eq 1 ] && grep -q "^node$slow .*slower than the other nodes" "$work/out" &&
             [ "$(grep -c 'slower than the other nodes' "$work/out")" -eq 1 ] && return 0
     else
-        [ "$rc" -eq 0 ] && ! grep -q 'slower' "$work/out" && return 0
+        # No node may be named; a node whose every configuration stayed
+        # within the noise is "not judged" (exit 3), which names no one
+        # either: on a shared 2-vCPU machine that happens (twice in a row
+        # in one CI run of 2026-12-07, node3 with 6 of 6 within the noise).
+        { [ "$rc" -eq 0 ] || { [ "$rc" -eq 3 ] && grep -q 'not judged' "$work/out"; }; } &&
+            ! grep -q 'slower' "$work/out" && return 0
     fi
     echo "$(basename "$work"): exit $rc: $(cat "$work/out" "$work/err")"
     return 1
