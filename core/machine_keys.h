@@ -59,6 +59,9 @@ enum omps_machine_kind {
     X(nodes_alike, OMPS_MK_FLAG, 0, 0)                            \
     X(nodes_differ, OMPS_MK_TEXT, 0, 0)                           \
     X(plugins, OMPS_MK_LIST, 0, OMPS_SAME_BUILD)                  \
-    X(commands, OMPS_MK_LIST, 0, OMPS_SAME_BUILD)
+    X(commands, OMPS_MK_LIST, 0, OMPS_SAME_BUILD)                \
+    X(cache_levels, OMPS_MK_LIST, 0, 0)                           \
+    X(cache_finding, OMPS_MK_TEXT, 0, 0)                          \
+    X(cache_probe, OMPS_MK_OBJECT, 0, 0)
 
 #endif

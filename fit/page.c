@@ -317,6 +317,63 @@ static void busy_rounds(FILE *f, const char *dir)
     omps_runs_free(&runs);
 }
 
+/* A size in bytes as people write it, or an empty cell. */
+static void size_cell(FILE *f, json_t *v, int at_least)
+{
+    fputs("<td>", f);
+    if (json_is_integer(v)) {
+        double x = (double)json_integer_value(v);
+        const char *unit = "bytes";
+        static const char *const units[] = {"KiB", "MiB", "GiB"};
+        for (int u = 0; u < 3 && x >= 1024; u++)
+            x /= 1024, unit = units[u];
+        fprintf(f, "%s%.*f %s", at_least ? "&ge; " : "", x == floor(x) ? 0 : 1, x, unit);
+    }
+    fputs("</td>", f);
+}
+
+/* The caches as each source reports them, as the probe measured them and
+ * the size the run used, with the finding in red when they disagree. */
+static void cache_table(FILE *f, json_t *m)
+{
+    json_t *levels = json_object_get(m, "cache_levels");
+    if (json_array_size(levels) == 0)
+        return;
+    const char *finding = json_string_value(json_object_get(m, "cache_finding"));
+    if (finding != NULL) {
+        fputs("<p class=\"missing\">Caches: ", f);
+        omps_html_text(f, finding);
+        fputs(".</p>\n", f);
+    }
+    fputs("<div class=\"wide\"><table><tr><th>cache</th><th>sysfs</th><th>hwloc</th>"
+          "<th>CPUID</th><th>measured</th><th>used</th><th>why</th></tr>\n", f);
+    for (size_t i = 0; i < json_array_size(levels); i++) {
+        json_t *l = json_array_get(levels, i);
+        fprintf(f, "<tr><td>L%d</td>", (int)json_integer_value(json_object_get(l, "level")));
+        size_cell(f, json_object_get(l, "sysfs_bytes"), 0);
+        size_cell(f, json_object_get(l, "hwloc_bytes"), 0);
+        size_cell(f, json_object_get(l, "cpuid_bytes"), 0);
+        size_cell(f, json_object_get(l, "measured_bytes"),
+                  json_is_true(json_object_get(l, "measured_at_least")));
+        size_cell(f, json_object_get(l, "used_bytes"), 0);
+        fputs("<td>", f);
+        const char *from = json_string_value(json_object_get(l, "used_from"));
+        const char *why = json_string_value(json_object_get(l, "why"));
+        if (from != NULL && why != NULL)
+            fprintf(f, "%s: ", from), omps_html_text(f, why);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table></div>\n", f);
+    json_t *probe = json_object_get(m, "cache_probe");
+    if (probe != NULL)
+        fprintf(f, "<p>The caches were measured by reading working sets from 256 KiB up at one "
+                   "thread and at %d (%s, %.1f s).</p>\n",
+                (int)json_integer_value(json_object_get(probe, "threads")),
+                json_is_true(json_object_get(probe, "reused")) ? "kept from an earlier run"
+                                                                : "in this run",
+                json_number_value(json_object_get(probe, "seconds")));
+}
+
 static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
 {
     static const char *const keys[] = {"state", "cpu_model", "physical_cores", "logical_cpus",
@@ -333,6 +390,7 @@ static void machine_section(FILE *f, const char *dir, const struct catalogue *c)
     }
     time_account(f, json_object_get(m, "run"));
     noise_list(f, json_object_get(m, "system"));
+    cache_table(f, m);
     busy_rounds(f, dir);
     nodes_table(f, m);
     fputs("<table class=\"facts\">\n", f);

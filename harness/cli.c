@@ -683,6 +683,7 @@ const struct omps_option omps_run_options[] = {
     OMPS_OPTION_SET("--out", set_directory, "[--out DIR]", 0),
     RUN_FLAG("--quick", quick, 0),
     RUN_FLAG("--dry-run", dry_run, 0),
+    RUN_FLAG("--reprobe", reprobe, 0),
     OMPS_OPTION_SET("--budget", set_budget, "[--budget 3m|none]", 0),
     OMPS_OPTION_SET("--precision", set_precision, "[--precision PCT]", 0),
     OMPS_OPTION_SET("--seed", set_seed, "[--seed N]", 0),

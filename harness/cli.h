@@ -54,6 +54,7 @@ struct omps_run_options {
     const char *out_dir;
     int quick;
     int dry_run;
+    int reprobe;          /* --reprobe: measure the caches again (cache_probe.h) */
     const char *resume_dir; /* --resume DIR, or NULL */
     int force;
     int auto_environments; /* --auto-environments: close against spread where it matters */

@@ -2,6 +2,8 @@
  * line, and the record of this host that each rank reports. */
 #define _DEFAULT_SOURCE
 #include "launch.h"
+#include "caches.h"
+#include "system.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +53,13 @@ void omps_launch_node_record(char *out, size_t len)
     struct omps_topology t = {0};
     if (omps_topology_probe(&t, err, sizeof err) != OMPS_OK)
         t = (struct omps_topology){0};
+    /* The last level's size by the rule the top level uses (caches.h),
+     * from the node's reports: a node is not probed. */
+    struct omps_cache_facts caches;
+    omps_cache_reports(&caches, omps_system_root(), t.cache_bytes, t.synthetic);
     snprintf(out, len, "%s\t%s\t%ld\t%d\t%d\t%d\t%d\t%llu\t%s", host, model,
              sysconf(_SC_NPROCESSORS_ONLN), t.cores, t.packages, t.numa_nodes, t.l3_domains,
-             (unsigned long long)t.llc_bytes, omps_openmp_runtime());
+             (unsigned long long)caches.used, omps_openmp_runtime());
 }
 
 int omps_ranks_find_mpirun(char *path, size_t len, char *err, size_t err_len)

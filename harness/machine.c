@@ -14,6 +14,7 @@
 #include <omp.h>
 
 #include "build_info.h"
+#include "system.h"
 #include "files.h"
 #include "registry.h"
 #include "git_info.h"
@@ -100,11 +101,14 @@ static uint64_t parse_cache_size(const char *text)
     return v;
 }
 
-static void probe_caches(struct omps_machine *m)
+/* The caches of cpu0 as sysfs lists them, for machine.json's "caches";
+ * the size a run uses comes from caches.h. */
+static void list_caches(struct omps_machine *m, const char *root)
 {
-    const char *base = "/sys/devices/system/cpu/cpu0/cache";
+    char base[4200];
+    snprintf(base, sizeof base, "%s/sys/devices/system/cpu/cpu0/cache", root);
     for (int i = 0; i < 16 && m->ncaches < OMPS_MAX_CACHES; i++) {
-        char path[128], buf[64];
+        char path[4300], buf[64];
         struct omps_cache *c = &m->caches[m->ncaches];
         snprintf(path, sizeof path, "%s/index%d/size", base, i);
         if (read_line(path, buf, sizeof buf) != 0)
@@ -120,8 +124,6 @@ static void probe_caches(struct omps_machine *m)
         snprintf(path, sizeof path, "%s/index%d/shared_cpu_list", base, i);
         if (read_line(path, c->shared_cpus, sizeof c->shared_cpus) != 0)
             c->shared_cpus[0] = '\0';
-        if (strcmp(c->type, "Instruction") != 0 && c->size_bytes > m->llc_bytes)
-            m->llc_bytes = c->size_bytes;
         m->ncaches++;
     }
 }
@@ -142,11 +144,13 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
     m->usable_cpus = m->topology.pus;
     if (m->topology.synthetic)
         m->logical_cpus = m->topology.pus;
-    probe_caches(m);
-    /* A synthetic machine's sizes, where its description gives them
+    /* A synthetic machine's sizes come from its description alone
      * ("l3:2(size=32MB)"), so that --dry-run sizes kernels as there. */
-    if (m->topology.synthetic && m->topology.llc_bytes > 0)
-        m->llc_bytes = m->topology.llc_bytes;
+    if (!m->topology.synthetic)
+        list_caches(m, omps_system_root());
+    omps_cache_reports(&m->cache_facts, omps_system_root(), m->topology.cache_bytes,
+                       m->topology.synthetic);
+    m->llc_bytes = m->cache_facts.used;
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     m->memory_bytes = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
     m->line_bytes = m->ncaches > 0 ? m->caches[0].line_bytes : 0;
@@ -157,6 +161,28 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
     m->division_ns = NAN; /* measured only by a run that will record it */
     m->fma_gflops = NAN;
     return 0;
+}
+
+void omps_machine_settle_caches(struct omps_machine *m, const char *dir, int mode)
+{
+    struct omps_cache_facts *f = &m->cache_facts;
+    if (m->topology.synthetic)
+        return;
+    /* The probe reads past the largest size any report names. */
+    uint64_t largest = 0;
+    for (int l = 0; l < OMPS_CACHE_LEVELS; l++) {
+        const uint64_t said[3] = {f->levels[l].sysfs, f->levels[l].hwloc, f->levels[l].cpuid};
+        for (int s = 0; s < 3; s++)
+            largest = said[s] > largest ? said[s] : largest;
+    }
+    omps_cache_fingerprint(f, m->cpu_model, m->topology.cpuset, m->cache_probe.fingerprint,
+                           sizeof m->cache_probe.fingerprint);
+    m->cache_probed = omps_cache_probe_get(&m->cache_probe, dir, mode, largest) == 0;
+    if (m->cache_probed)
+        omps_cache_probe_apply(&m->cache_probe, f);
+    m->llc_bytes = f->used;
+    if (f->finding[0] != '\0')
+        fprintf(stderr, "ompscale: caches: %s\n", f->finding);
 }
 
 const char *omps_openmp_runtime(void)
@@ -333,6 +359,12 @@ json_t *omps_machine_json(const struct omps_machine *m)
         json_object_set_new(o, "calibration", omps_rates_json(&m->rates));
     if (o != NULL)
         json_object_set_new(o, "transparent_hugepages", thp_json());
+    if (o != NULL)
+        json_object_set_new(o, "cache_levels", omps_cache_facts_json(&m->cache_facts));
+    if (o != NULL && m->cache_facts.finding[0] != '\0')
+        json_object_set_new(o, "cache_finding", json_string(m->cache_facts.finding));
+    if (o != NULL && m->cache_probed)
+        json_object_set_new(o, "cache_probe", omps_cache_probe_json(&m->cache_probe));
     if (o != NULL && m->latency.count >= 2)
         json_object_set_new(o, "core_to_core_ns", latency_json(&m->latency));
     return o;

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "cache_probe.h"
+#include "caches.h"
 #include "calibrate.h"
 #include "latency.h"
 #include "topology.h"
@@ -32,6 +34,11 @@ struct omps_machine {
     char affinity[256];
     struct omps_cache caches[OMPS_MAX_CACHES];
     int ncaches;
+    /* Every report of every cache level, the probe's knees and the size
+     * chosen (caches.h); llc_bytes is that size. */
+    struct omps_cache_facts cache_facts;
+    struct omps_cache_probe cache_probe;
+    int cache_probed; /* cache_probe holds a probe, measured or kept */
     uint64_t llc_bytes;
     int line_bytes;
     double memory_bytes; /* physical memory; INFINITY when unknown */
@@ -47,8 +54,10 @@ struct omps_machine {
     struct omps_rates rates;
 };
 
-/* Reads the topology with hwloc and caches from /sys; missing facts fall
- * back to sysconf or "unknown".  Returns 0, or OMPS_EIO with err set when
+/* Reads the topology with hwloc, the caches' reports (sysfs under
+ * omps_system_root(), hwloc, CPUID) and the size they choose; missing facts
+ * fall back to sysconf or "unknown".  Nothing is measured here: run.c
+ * settles the caches with the probe once it knows where to keep it.  Returns 0, or OMPS_EIO with err set when
  * hwloc cannot load a topology. */
 int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len);
 
@@ -59,6 +68,14 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len);
  * reference; NULL when out of memory.
  */
 json_t *omps_machine_json(const struct omps_machine *m);
+
+/*
+ * Measures the caches (cache_probe.h), or reads the probe kept in dir,
+ * and chooses the size again: mode 0 only reads a kept probe, 1 reads or
+ * measures, 2 measures again.  Not under a synthetic topology.  Prints the
+ * finding, when the reports disagree, on stderr.
+ */
+void omps_machine_settle_caches(struct omps_machine *m, const char *dir, int mode);
 
 /* Returns the path of the loaded OpenMP runtime library, or "unknown". */
 const char *omps_openmp_runtime(void);

@@ -581,6 +581,30 @@ static void calibrate(struct omps_machine *m)
     m->division_ns = m->rates.division_ns;
 }
 
+/* The directory the cache probe is kept in: the one holding the run
+ * directory (results/ for results/latest), so every run there shares it. */
+static void probe_dir(const char *out_dir, char *dir, size_t len)
+{
+    snprintf(dir, len, "%s", out_dir);
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        dir[--n] = '\0';
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL)
+        snprintf(dir, len, ".");
+    else
+        slash[slash == dir] = '\0';
+}
+
+/* The caches measured, or read from the kept probe; a dry run measures
+ * nothing (it only reads a kept probe), so it stays instant. */
+static void settle_caches(struct run *r)
+{
+    char dir[4200];
+    probe_dir(r->opts.out_dir, dir, sizeof dir);
+    omps_machine_settle_caches(&r->machine, dir, r->opts.dry_run ? 0 : r->opts.reprobe ? 2 : 1);
+}
+
 static int plan_run(struct run *r)
 {
     if (!r->opts.seed_given)
@@ -588,6 +612,7 @@ static int plan_run(struct run *r)
     int rc = check_toolchains(r);
     if (rc != OMPS_OK)
         return rc;
+    settle_caches(r);
     calibrate(&r->machine);
     rc = omps_plan_make(&r->opts, &r->machine, &r->plan, r->err, sizeof r->err);
     if (rc == OMPS_ENOMEM)

@@ -90,8 +90,13 @@ static void fill_counts(struct omps_topology *t, hwloc_topology_t topo,
         t->l3_domains = 1, t->cores_per_l3 = t->cores;
     for (hwloc_obj_type_t type = HWLOC_OBJ_L1CACHE; type <= HWLOC_OBJ_L5CACHE; type++) {
         hwloc_obj_t c = hwloc_get_next_obj_by_type(topo, type, NULL);
-        if (c != NULL && c->attr != NULL && c->attr->cache.size > t->llc_bytes)
+        if (c == NULL || c->attr == NULL)
+            continue;
+        if (c->attr->cache.size > t->llc_bytes)
             t->llc_bytes = c->attr->cache.size;
+        const int level = (int)c->attr->cache.depth;
+        if (level >= 1 && level <= 4)
+            t->cache_bytes[level - 1] = c->attr->cache.size;
     }
 }
 
