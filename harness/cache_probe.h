@@ -46,18 +46,19 @@ struct omps_cache_probe {
 
 /*
  * The knee rule (docs/methods.md, "Finding the caches"), on time per byte
- * t = 1 / bandwidth: the memory level is the last point; the memory
- * region the trailing points within 1.25 times of it.  Below the region
- * the plateau is the nearest point whose smaller neighbour is not more
- * than 5% faster.  The capacity is where the curve crosses half-way from
- * the plateau to memory (interpolated on a log axis).  Without a rise of
- * 1.3 times from plateau to memory, or with only one point at memory, the
- * answer is a lower bound: the largest size still on the plateau.  The
- * inner knee is the same rule applied to the points up to the plateau.
- * The last plateau is taken for memory only where the curve reached
- * `reach` (twice the largest report) or its knee lies past OMPS_L2_MOST:
- * otherwise it may be a cache still, and the answer is the lower bound
- * of the largest size read, with that knee as the level inside.
+ * t = 1 / bandwidth: the memory level is the last point.  Walking down
+ * from the last point at least 1.5 times faster than memory, the plateau
+ * is where the fall flattens (the next smaller size not more than 5%
+ * faster).  The capacity is where the curve crosses half-way from the
+ * plateau to memory, interpolated on a log axis.  With no point 1.5 times
+ * faster than memory, or fewer than two points past the crossing within
+ * 1.25 times of memory, the answer is a lower bound: the largest size, or
+ * the plateau's.  The inner knee is the same rule applied to the points
+ * up to the plateau.  The last plateau is taken for memory only where the
+ * curve reached `reach` (twice the largest report) or its knee lies past
+ * OMPS_L2_MOST: otherwise it may be a cache still, and the answer is the
+ * lower bound of the largest size read, with that knee as the level
+ * inside.
  */
 struct omps_cache_knees omps_cache_knees(const struct omps_cache_curve *c, uint64_t reach);
 
@@ -67,8 +68,10 @@ struct omps_cache_knees omps_cache_knees(const struct omps_cache_curve *c, uint6
 
 /*
  * Measures both curves, from 256 KiB up to `most` bytes, stopping once the
- * last three sizes (each past `least`) read level with each other and
- * slower than the plateau, or after `seconds`.  Returns 0, or -1 when the
+ * last three sizes (the last past `least`) read level with each other and
+ * slower than the plateau, or when the next size would not fit 60% of
+ * `seconds`; then reads the sizes up to four times the knee twice more,
+ * keeping each one's best, until 85% of it.  Returns 0, or -1 when the
  * memory could not be had.
  */
 int omps_cache_probe_measure(struct omps_cache_probe *p, uint64_t least, uint64_t most,
