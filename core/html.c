@@ -14,14 +14,15 @@ void omps_html_text(FILE *f, const char *s)
 }
 
 /* What every page shares: the text, tables, pictures and the colours of a
- * finding (missing or slower, and better). */
+ * finding (missing, slower or a machine that contradicts itself, and
+ * better). */
 static const char base_style[] =
     "body{font-family:sans-serif;max-width:1240px;margin:1em auto;padding:0 1em;color:#222}"
     "table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0}"
     "th,td{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}"
     "img{max-width:100%;border:1px solid #eee}small{color:#666}"
     "h1{margin:0.3em 0;font-size:1.6em}h2{margin:0.5em 0 0.3em}"
-    ".missing,.slow,.worse{color:#b00}.unjudged{color:#8a4b00}.better{color:#1e7b34}";
+    ".missing,.slow,.worse,.finding{color:#b00}.unjudged{color:#8a4b00}.better{color:#1e7b34}";
 
 void omps_html_begin(FILE *f, const char *title, const char *extra_style)
 {

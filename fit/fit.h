@@ -75,6 +75,8 @@ struct omps_fit_input {
     int physical_cores;        /* 0: unknown */
     double division_ns;        /* machine.json's probes (NaN: not there): */
     double fma_gflops;         /* one core's division time, peak GFLOP/s */
+    double pair_ns;            /* the median round trip of a cache line between
+                                  two CPUs (core_to_core_ns); NaN: not there */
     int env_varies[OMPS_AXES]; /* the points differ on this environment axis */
     char dir[4096];            /* the first run's directory */
     char cpu_model[256];       /* from machine.json; empty when unknown */

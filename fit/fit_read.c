@@ -167,6 +167,36 @@ static void cpu_model_of(json_t *m, char *cpu, size_t len)
     snprintf(cpu, len, "%s", model ? model : "");
 }
 
+static int by_value(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the latency map's pairs of two different CPUs; NaN when
+ * machine.json has no map (one CPU, a synthetic topology). */
+static double pair_median(json_t *m)
+{
+    json_t *ns = json_object_get(json_object_get(m, "core_to_core_ns"), "ns");
+    const size_t n = json_array_size(ns);
+    double *v = n >= 2 ? malloc(n * n * sizeof *v) : NULL;
+    size_t count = 0;
+    for (size_t i = 0; v != NULL && i < n; i++) {
+        for (size_t j = 0; j < n; j++) {
+            json_t *x = json_array_get(json_array_get(ns, i), j);
+            if (i != j && json_is_number(x) && json_number_value(x) > 0)
+                v[count++] = json_number_value(x);
+        }
+    }
+    double median = NAN;
+    if (count > 0) {
+        qsort(v, count, sizeof *v, by_value);
+        median = count % 2 ? v[count / 2] : 0.5 * (v[count / 2 - 1] + v[count / 2]);
+    }
+    free(v);
+    return median;
+}
+
 static void read_machine(const char *dir, struct omps_fit_input *in)
 {
     json_t *m = load_machine(dir);
@@ -177,6 +207,7 @@ static void read_machine(const char *dir, struct omps_fit_input *in)
     json_t *division = json_object_get(m, "division_ns"), *fma = json_object_get(m, "fma_gflops");
     in->division_ns = json_is_number(division) ? json_number_value(division) : NAN;
     in->fma_gflops = json_is_number(fma) ? json_number_value(fma) : NAN;
+    in->pair_ns = pair_median(m);
     cpu_model_of(m, in->cpu_model, sizeof in->cpu_model);
     snprintf(in->caption, sizeof in->caption, "%s%s%.10s",
              *in->cpu_model ? in->cpu_model : "unknown machine", date ? ", " : "",

@@ -234,6 +234,21 @@ static const struct omps_fit_point *rated_top(const struct omps_fit_input *in,
     return top;
 }
 
+/* An overhead's answer: how its cost moves with the team, and what it is
+ * in round trips of a cache line between these CPUs (the latency map's
+ * median), which is what a contended construct must pay at least. */
+static void overhead_limit(char *buf, size_t len, const struct omps_fit_point *top, double one,
+                           double pair_ns)
+{
+    const int n = snprintf(buf, len, "%s: %.3g us at %ld threads, %.3g at 1",
+                           top->rate > 1.5 * one ? "the construct costs more with more threads"
+                                                 : "the construct's cost stays flat",
+                           top->rate, top->cores, one);
+    if (n > 0 && (size_t)n < len && isfinite(pair_ns) && pair_ns > 0)
+        snprintf(buf + n, len - (size_t)n, "; %.2g round trips of a cache line between "
+                 "these CPUs (%.0f ns)", 1000.0 * top->rate / pair_ns, pair_ns);
+}
+
 /* An overhead, contention or false-sharing kernel's row: its first
  * series' rate at the most threads, against one thread: an overhead's
  * cost growing, or the team's updates scaling (each thread's own work, so
@@ -258,10 +273,7 @@ static void family_row(FILE *f, const struct omps_fit_input *in,
     if (top->cores <= 1 || !isfinite(one))
         snprintf(row.limit, sizeof row.limit, "one thread only");
     else if (fam == OMPS_FAMILY_OVERHEAD)
-        snprintf(row.limit, sizeof row.limit, "%s: %.3g us at %ld threads, %.3g at 1",
-                 top->rate > 1.5 * one ? "the construct costs more with more threads"
-                                       : "the construct's cost stays flat",
-                 top->rate, top->cores, one);
+        overhead_limit(row.limit, sizeof row.limit, top, one, in->pair_ns);
     else if (e < 0.5)
         snprintf(
             row.limit, sizeof row.limit,

@@ -341,7 +341,7 @@ static void cache_table(FILE *f, json_t *m)
         return;
     const char *finding = json_string_value(json_object_get(m, "cache_finding"));
     if (finding != NULL) {
-        fputs("<p class=\"missing\">Caches: ", f);
+        fputs("<p class=\"finding\">Caches: ", f);
         omps_html_text(f, finding);
         fputs(".</p>\n", f);
     }

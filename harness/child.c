@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "child.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -219,6 +220,42 @@ static int reap(struct omps_child *c, double seconds, int *status)
         usleep(10000);
     } while (omp_get_wtime() < until);
     return 0;
+}
+
+/* Sends sig to pid's descendants, read from /proc (each task's children
+ * list), the deepest first; depth bounds the walk. */
+static void signal_descendants(pid_t pid, int sig, int depth)
+{
+    char path[96];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *tasks = depth > 0 ? opendir(path) : NULL;
+    for (struct dirent *t; tasks != NULL && (t = readdir(tasks)) != NULL;) {
+        if (t->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, t->d_name);
+        FILE *f = fopen(path, "re");
+        long child;
+        while (f != NULL && fscanf(f, "%ld", &child) == 1) {
+            signal_descendants((pid_t)child, sig, depth - 1);
+            kill((pid_t)child, sig);
+        }
+        if (f != NULL)
+            fclose(f);
+    }
+    if (tasks != NULL)
+        closedir(tasks);
+}
+
+void omps_child_signal(const struct omps_child *c, int sig)
+{
+    /* A launcher's ranks are its children here, each in a process group of
+     * its own (Open MPI 4 gives them one), so the group alone would miss
+     * them.  mpirun itself waits in poll, and would forward the signal
+     * again and say so on stderr. */
+    if (c->launcher)
+        signal_descendants(c->pid, sig, 8);
+    else
+        kill(c->pid, sig);
 }
 
 int omps_child_finish(struct omps_child *c, int kill_it, char *why, size_t why_len)

@@ -73,6 +73,11 @@ int omps_child_read_line(struct omps_child *c, char *out, size_t len, double dea
  */
 int omps_child_finish(struct omps_child *c, int kill_it, char *why, size_t why_len);
 
+/* Sends sig (SIGSTOP, SIGCONT) to the child or, for a launcher, to every
+ * process it started on this host: its ranks (mpirun itself only waits).
+ * Ranks it started on other hosts are out of reach. */
+void omps_child_signal(const struct omps_child *c, int sig);
+
 /* Creates a temporary directory holding libgomp.so.1 as a link to LLVM's
  * libomp.  Returns 0, or OMPS_EINVAL naming the package to install. */
 int omps_libomp_dir(char *dir, size_t len, char *err, size_t err_len);

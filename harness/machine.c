@@ -181,8 +181,6 @@ void omps_machine_settle_caches(struct omps_machine *m, const char *dir, int mod
     if (m->cache_probed)
         omps_cache_probe_apply(&m->cache_probe, f);
     m->llc_bytes = f->used;
-    if (f->finding[0] != '\0')
-        fprintf(stderr, "ompscale: caches: %s\n", f->finding);
 }
 
 const char *omps_openmp_runtime(void)

@@ -72,8 +72,8 @@ json_t *omps_machine_json(const struct omps_machine *m);
 /*
  * Measures the caches (cache_probe.h), or reads the probe kept in dir,
  * and chooses the size again: mode 0 only reads a kept probe, 1 reads or
- * measures, 2 measures again.  Not under a synthetic topology.  Prints the
- * finding, when the reports disagree, on stderr.
+ * measures, 2 measures again.  Not under a synthetic topology.  The run
+ * prints the facts' finding, when there is one, before its sweep.
  */
 void omps_machine_settle_caches(struct omps_machine *m, const char *dir, int mode);
 

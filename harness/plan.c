@@ -573,6 +573,7 @@ static int make_plan(const struct omps_run_options *o, const struct omps_machine
         rc = omps_plan_count_states(plan);
     if (rc == OMPS_OK)
         omps_plan_count_rank_groups(plan);
+    plan->ranks_kept = o->hostfile == NULL;
     plan->node_cores = node_cores(m);
     if (rc != OMPS_OK) {
         omps_plan_free(plan);
@@ -679,8 +680,9 @@ void omps_plan_describe(const struct omps_plan *plan, const struct omps_run_opti
         fprintf(f, "; %zu environments, each in a child process kept for the sweep",
                 plan->environments);
     if (plan->rank_groups > 0)
-        fprintf(f, "; %zu groups of MPI ranks, each started through mpirun per round",
-                plan->rank_groups);
+        fprintf(f, "; %zu groups of MPI ranks, each started through mpirun %s",
+                plan->rank_groups, plan->ranks_kept ? "once and kept for the sweep"
+                                                    : "per round");
     size_t programs = 0;
     for (size_t i = 0; i < plan->count; i++)
         programs += plan->configs[i].key.kernel->command != NULL;

@@ -71,10 +71,13 @@ struct omps_plan {
     int children;       /* every visit runs in a child process per environment */
     int swept[OMPS_AXES]; /* the axes whose variables the children set */
     size_t rank_groups; /* process kernels' groups (environment, ranks) started
-                           through mpirun each round; 0: none */
+                           through mpirun; 0: none */
+    int ranks_kept;     /* the groups are kept for the sweep (every rank on this
+                           host); else started, and set up, each round */
     int node_cores;     /* the cores of one node, shared out among its ranks */
     double ranks_start_s; /* the estimated seconds to start every group once */
-    double ranks_setup_s; /* of setup_seconds, the groups' (paid every round) */
+    double ranks_setup_s; /* of setup_seconds, the groups' (paid every round
+                             unless they are kept) */
     unsigned trimmed_steps; /* 1 << step for each trim that took
                                configurations away */
     double untrimmed_estimate; /* the whole default plan's estimate, seconds */

@@ -1,6 +1,6 @@
 /* The plan's time model: what each visit costs (warm-up, timed repetition,
  * poisoning, prepare steps, verification), the states' memory and set-up,
- * and the groups of ranks started each round.  The rates it uses are
+ * and the groups of ranks, kept or started each round.  The rates it uses are
  * measured before planning (calibrate.h). */
 #include <math.h>
 #include <stdlib.h>
@@ -61,7 +61,8 @@ int omps_plan_count_states(struct omps_plan *plan)
         const double setup = k->kernel->footprint(k->n) / omps_rates_touch(&plan->rates, team);
         plan->state_bytes += k->kernel->footprint(k->n);
         plan->setup_seconds += setup;
-        /* A group of ranks is started afresh, and sets its states up, each round. */
+        /* A group of ranks not kept is started afresh, and sets its states
+         * up, each round. */
         if (omps_key_launch_ranks(k) != 0)
             plan->ranks_setup_s += setup;
     }
@@ -181,11 +182,13 @@ double omps_plan_estimate_visit(const struct omps_plan *plan, const struct omps_
 
 double omps_plan_estimate(const struct omps_plan *plan, double min_time, int repetitions)
 {
-    /* States are set up once: in this process, or in an environment's
-     * child, which lives for the whole sweep.  A group of ranks is started
-     * through mpirun, and sets its states up, every round. */
-    double total = plan->setup_seconds + repetitions * plan->ranks_start_s +
-                   (repetitions - 1) * plan->ranks_setup_s;
+    /* States are set up once: in this process, or in a child kept for the
+     * whole sweep (an environment's, or a group of ranks on this host).  A
+     * group of ranks on other hosts too is started through mpirun, and sets
+     * its states up, every round. */
+    const int again = plan->ranks_kept ? 0 : repetitions - 1;
+    double total = plan->setup_seconds + (1 + again) * plan->ranks_start_s +
+                   again * plan->ranks_setup_s;
     if (plan->children)
         total += plan->rates.child_start_s * (double)plan->environments;
     for (size_t i = 0; i < plan->count; i++) {

@@ -682,6 +682,8 @@ int omps_cmd_run(int argc, char **argv, const char *argv0, volatile sig_atomic_t
         run_free(&r);
         return rc != OMPS_OK ? fail(r.err) : 0;
     }
+    if (r.machine.cache_facts.finding[0] != '\0')
+        fprintf(stderr, "ompscale: caches: %s\n", r.machine.cache_facts.finding);
     say_noise(r.system);
     omps_plan_describe(&r.plan, &r.opts, stderr);
     rc = sweep_and_finish(&r, argv0, stop);

@@ -1,8 +1,9 @@
 /* The venue of child processes: each environment in a child kept for the
- * whole sweep, and each group of MPI ranks started through mpirun once a
- * round (child.h starts, talks to and ends the processes; the lines they
+ * whole sweep, and each group of MPI ranks started through mpirun once and
+ * kept too when all its ranks run on this host (with --hostfile, once a
+ * round); child.h starts, talks to and ends the processes; the lines they
  * exchange are protocol.h's, and the child's side is `ompscale child`,
- * visit/child_main.c). */
+ * visit/child_main.c. */
 #define _DEFAULT_SOURCE
 #include "venue.h"
 
@@ -19,9 +20,11 @@
 #include "protocol.h"
 #include "registry.h"
 
-/* An environment child that lives for the whole sweep: it keeps its states
- * set up across rounds, and is stopped while other children are timed so
- * that its threads (spinning under OMP_WAIT_POLICY=active) take no CPU. */
+/* An environment child, or a group of ranks on this host, that lives for
+ * the whole sweep: it keeps its states set up across rounds, and is stopped
+ * while others are timed so that its threads (spinning under
+ * OMP_WAIT_POLICY=active) and its ranks (polling in MPI_Bcast) take no
+ * CPU. */
 struct kept_child {
     struct omps_child child;
     size_t first;  /* a configuration of its group */
@@ -162,8 +165,7 @@ static int child_command(struct children *s, size_t first, size_t n, long round,
     struct omps_child_args a = {
         .set = {.min_time = plan->min_time, .llc_bytes = plan->llc_bytes,
                 /* The kept children share the memory states may take. */
-                .live_bytes = s->c.live_bytes /
-                              (double)(plan->environments > 0 ? plan->environments : 1),
+                .live_bytes = s->c.live_bytes / (double)(s->kept_cap > 0 ? s->kept_cap : 1),
                 .share_states = plan->share_states},
         .count = n, .json = json, .toolchain = tc, .ranks = launcher};
     /* The child loads the plugins this process did. */
@@ -258,8 +260,17 @@ static size_t group_size(const struct children *s, size_t first)
 static void wake(struct kept_child *k)
 {
     if (k->stopped)
-        kill(k->child.pid, SIGCONT);
+        omps_child_signal(&k->child, SIGCONT);
     k->stopped = 0;
+}
+
+/* Whether configuration first's group is kept for the sweep: an
+ * environment's child, or a group of ranks that all run on this host,
+ * where they can be stopped between rounds. */
+static int keeps(const struct children *s, size_t first)
+{
+    return omps_key_launch_ranks(&s->c.plan->configs[first].key) == 0 ||
+           s->c.opts->hostfile == NULL;
 }
 
 /* omps_child_finish, its time counted as the children's. */
@@ -299,8 +310,7 @@ static int children_begin_group(struct omps_venue *v, size_t first, size_t n, lo
         s->c.out->time.children += now() - t0;
         return OMPS_GROUP_READY;
     }
-    const int keep = omps_key_launch_ranks(&s->c.plan->configs[first].key) == 0 &&
-                     s->nkept < s->kept_cap;
+    const int keep = keeps(s, first) && s->nkept < s->kept_cap;
     const int ready = start_child(s, &s->fresh, first, keep ? group_size(s, first) : n, round,
                                   keep, ran_before, limit_s, why, len);
     s->c.out->time.children += now() - t0;
@@ -350,7 +360,7 @@ static int children_end_group(struct omps_venue *v, size_t first, int got, char 
     char how[128];
     int clean = 1;
     if (kept != NULL && got == OMPS_GOT_ANSWER && !*s->c.stop) {
-        kill(kept->child.pid, SIGSTOP);
+        omps_child_signal(&kept->child, SIGSTOP);
         kept->stopped = 1;
         return 1;
     }
@@ -405,7 +415,7 @@ static int children_open(struct omps_venue *v, const struct omps_venue_context *
         snprintf(err, err_len, "%s: %s", dir, strerror(errno));
         return OMPS_EIO;
     }
-    s->kept_cap = c->plan->environments;
+    s->kept_cap = c->plan->environments + (c->opts->hostfile == NULL ? c->plan->rank_groups : 0);
     s->kept = calloc(s->kept_cap + 1, sizeof *s->kept);
     if (s->kept == NULL)
         return OMPS_ENOMEM;

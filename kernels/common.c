@@ -467,49 +467,48 @@ static int64_t sample_in_page(uint64_t salt, int64_t page)
     return page * SAMPLE_PAGE + (int64_t)((z ^ (z >> 29)) % SAMPLE_PAGE);
 }
 
-/* Calls visit(p, i, ctx) on every sampled element i: one per page at a
- * position salt chooses, and both ends of every chunk of `chunk` elements.
- * Returns the first index whose visit failed, or p->n. */
-static int64_t pair_samples(struct omps_pair *p, uint64_t salt, int chunk,
-                            int (*visit)(struct omps_pair *, int64_t, const void *),
-                            const void *ctx)
+int64_t omps_visit_samples(int64_t n, uint64_t salt, int chunk,
+                           int (*visit)(void *obj, int64_t i, const void *ctx), void *obj,
+                           const void *ctx)
 {
-    const int64_t n = p->n, pages = (n + SAMPLE_PAGE - 1) / SAMPLE_PAGE;
+    const int64_t pages = (n + SAMPLE_PAGE - 1) / SAMPLE_PAGE;
     const int64_t c = chunk >= SAMPLE_MIN_CHUNK ? chunk : 0;
     const int64_t chunks = c > 0 ? (n + c - 1) / c : 0;
     int64_t first_bad = n;
 #pragma omp parallel for schedule(static) reduction(min : first_bad)
     for (int64_t g = 0; g < pages; g++) {
         const int64_t i = sample_in_page(salt, g);
-        if (i < n && !visit(p, i, ctx) && i < first_bad)
+        if (i < n && !visit(obj, i, ctx) && i < first_bad)
             first_bad = i;
     }
 #pragma omp parallel for schedule(static) reduction(min : first_bad)
     for (int64_t k = 0; k < chunks; k++) {
         const int64_t lo = k * c, hi = lo + c < n ? lo + c - 1 : n - 1;
-        if (!visit(p, lo, ctx) && lo < first_bad)
+        if (!visit(obj, lo, ctx) && lo < first_bad)
             first_bad = lo;
-        if (!visit(p, hi, ctx) && hi < first_bad)
+        if (!visit(obj, hi, ctx) && hi < first_bad)
             first_bad = hi;
     }
     return first_bad;
 }
 
-static int poison_one(struct omps_pair *p, int64_t i, const void *ctx)
+static int poison_one(void *obj, int64_t i, const void *ctx)
 {
+    struct omps_pair *p = obj;
     (void)ctx;
     p->b[i] = nan("");
     return 1;
 }
 
-static int check_one(struct omps_pair *p, int64_t i, const void *ctx)
+static int check_one(void *obj, int64_t i, const void *ctx)
 {
-    return pair_element_ok(p, *(const enum omps_pair_rule *)ctx, i);
+    return pair_element_ok(obj, *(const enum omps_pair_rule *)ctx, i);
 }
 
 void omps_pair_poison_sample(void *state, uint64_t salt, int chunk)
 {
-    pair_samples(state, salt, chunk, poison_one, NULL);
+    struct omps_pair *p = state;
+    omps_visit_samples(p->n, salt, chunk, poison_one, p, NULL);
 }
 
 int omps_pair_check_sample(struct omps_pair *p, enum omps_pair_rule rule, uint64_t salt,
@@ -517,7 +516,7 @@ int omps_pair_check_sample(struct omps_pair *p, enum omps_pair_rule rule, uint64
 {
     if (pair_unrun(p, rule, name, why, why_len))
         return -1;
-    const int64_t bad = pair_samples(p, salt, chunk, check_one, &rule);
+    const int64_t bad = omps_visit_samples(p->n, salt, chunk, check_one, p, &rule);
     if (bad == p->n)
         return 0;
     snprintf(why, why_len, "%s[%lld] = %.17g, want %.17g (a sampled check)", name,

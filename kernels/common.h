@@ -94,6 +94,13 @@ int omps_pair_check(struct omps_pair *p, enum omps_pair_rule rule, int poison,
  * checking compares there as omps_pair_check does.
  */
 void omps_pair_poison_sample(void *state, uint64_t salt, int chunk);
+
+/* Calls visit(obj, i, ctx) on every sampled index i of n elements (the
+ * positions above), in parallel over the team in force.  Returns the
+ * least index whose visit returned 0, or n when none did. */
+int64_t omps_visit_samples(int64_t n, uint64_t salt, int chunk,
+                           int (*visit)(void *obj, int64_t i, const void *ctx), void *obj,
+                           const void *ctx);
 int omps_pair_check_sample(struct omps_pair *p, enum omps_pair_rule rule, uint64_t salt,
                            int chunk, const char *name, char *why, size_t why_len);
 

@@ -150,6 +150,70 @@ int omps_mpi_slices_verify(void *state, char *why, size_t why_len)
     return 0;
 }
 
+/* The sampled positions of one array: its values, its first element's
+ * index in the whole, and whether this pass poisons (else checks). */
+struct slice_samples {
+    double *a;
+    int64_t first;
+    int poison;
+};
+
+static int sample_one(void *obj, int64_t i, const void *ctx)
+{
+    const struct slice_samples *w = obj;
+    (void)ctx;
+    if (w->poison) {
+        w->a[i] = nan("");
+        return 1;
+    }
+    const double x = omps_pattern_at((uint64_t)(w->first + i));
+    return w->a[i] == x * x * x;
+}
+
+/* Poisons, or checks, the sampled positions of out[0..n); the index of
+ * the first wrong one, or n. */
+static int64_t slice_samples(double *out, int64_t n, int64_t first, uint64_t salt, int chunk,
+                             int poison)
+{
+    struct slice_samples w = {out, first, poison};
+    return omps_visit_samples(n, salt, chunk, sample_one, &w, NULL);
+}
+
+void omps_mpi_slices_poison_sample(void *state, uint64_t salt, int chunk)
+{
+    struct omps_mpi_slices *s = state;
+    const int64_t mine = s->hi - s->lo;
+    slice_samples(s->out, mine, s->lo, salt, chunk, 1);
+    /* Where a run scatters the input, a run that did not leaves NaN there. */
+    if (s->whole)
+        slice_samples(s->in, mine, s->lo, salt, chunk, 1);
+    if (s->whole_out != NULL)
+        slice_samples(s->whole_out, s->n, 0, salt, 0, 1);
+}
+
+int omps_mpi_slices_verify_sample(void *state, uint64_t salt, int chunk, char *why,
+                                  size_t why_len)
+{
+    struct omps_mpi_slices *s = state;
+    const int64_t mine = s->hi - s->lo;
+    int64_t bad = slice_samples(s->out, mine, s->lo, salt, chunk, 0);
+    const char *what = "out";
+    double *a = s->out;
+    int64_t first = s->lo;
+    if (bad == mine && s->whole_out != NULL) {
+        bad = slice_samples(s->whole_out, s->n, 0, salt, 0, 0);
+        what = "gathered out", a = s->whole_out, first = 0;
+        if (bad == s->n)
+            return 0;
+    } else if (bad == mine) {
+        return 0;
+    }
+    const double x = omps_pattern_at((uint64_t)(first + bad));
+    snprintf(why, why_len, "%s[%lld] = %.17g, want %.17g (a sampled check)", what,
+             (long long)(first + bad), a[bad], x * x * x);
+    return -1;
+}
+
 void omps_mpi_slices_corrupt(void *state)
 {
     struct omps_mpi_slices *s = state;

@@ -67,6 +67,13 @@ int omps_mpi_slices_verify(void *state, char *why, size_t why_len);
 /* Damages this rank's first output element. */
 void omps_mpi_slices_corrupt(void *state);
 
+/* The sampled checks (kernel.h's poison_sample and verify_sample) of this
+ * rank's cubes and, on rank 0 of a gathering kernel, of the gathered
+ * whole: common.h's positions, chunk ends within this rank's slice. */
+void omps_mpi_slices_poison_sample(void *state, uint64_t salt, int chunk);
+int omps_mpi_slices_verify_sample(void *state, uint64_t salt, int chunk, char *why,
+                                  size_t why_len);
+
 /* Bytes all ranks together allocate for n elements (whole: rank 0's copy
  * of the arrays as well). */
 double omps_mpi_slices_footprint(uint64_t n, int whole);

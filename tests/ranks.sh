@@ -125,5 +125,27 @@ echo "localhost slots=$(nproc)" >"$tmp/hosts"
 csv_rows 'v("verified") == 1 && v("ranks") == 2 { n++ } END { exit !n }' "$tmp/hostfile/runs.csv" \
     && ok || bad "--hostfile: no verified rows at 2 ranks"
 
+# A group of ranks on this host is started once and kept for the sweep
+# (one children/ JSON per group, not one per round); with a hostfile, each
+# round starts it again.
+"$bin" run --quick --kernels mpi_counter --ranks 1,2 --threads 1 --out "$tmp/kept" 2>/dev/null \
+    && [ "$(ls "$tmp/kept/children" | wc -l)" -eq 2 ] \
+    && ok || bad "kept groups: children/ holds $(ls "$tmp/kept/children" | tr '\n' ' ')"
+[ "$(ls "$tmp/hostfile/children" | wc -l)" -eq 3 ] \
+    && ok || bad "--hostfile groups not started every round: $(ls "$tmp/hostfile/children" | tr '\n' ' ')"
+# SIGTERM while kept groups are stopped between rounds: the run ends
+# interrupted and leaves no rank behind, stopped or running.
+"$bin" run --kernels copy,mpi_counter,mpi_midpoint --ranks 1,2 --threads 1 --min-time 0.02 \
+    --repetitions 20 --out "$tmp/term" 2>"$tmp/term.err" &
+runner=$!
+sleep 3
+kill -TERM "$runner"
+wait "$runner"
+rc=$?
+sleep 1
+left=$(pgrep -f "ompscale child" | wc -l)
+[ "$rc" -eq 130 ] && [ "$left" -eq 0 ] && grep -q '"state": "interrupted"' "$tmp/term/machine.json" \
+    && ok || bad "SIGTERM with kept groups: exit $rc, $left children left: $(tail -2 "$tmp/term.err")"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -12,6 +12,8 @@
 #include "check.h"
 #ifdef OMPS_HAVE_MPI
 #include <mpi.h>
+
+#include "mpi_common.h"
 #endif
 
 static char why[512];
@@ -101,6 +103,25 @@ static void test_sampled(const struct omps_kernel *k, void *state, struct omps_t
         k->prepare(state);
     CHECK_REPORT(k->verify_sample(state, salt, 1024, why, sizeof why) != 0,
                  "%s: a skipped run passed a sampled check", k->name);
+#ifdef OMPS_HAVE_MPI
+    /* A process kernel's slices: a lost chunk of this rank's cubes, and of
+     * the whole gathered on rank 0, fail. */
+    if (n >= 4096 && k->verify_sample == omps_mpi_slices_verify_sample) {
+        struct omps_mpi_slices *m = state;
+        for (int whole = 0; whole < 2; whole++) {
+            double *out = whole ? m->whole_out : m->out;
+            if (out == NULL)
+                continue;
+            run_once(k, state, team);
+            for (uint64_t i = 1024; i < 2048; i++)
+                out[i] = 0;
+            CHECK_REPORT(k->verify_sample(state, salt, 0, why, sizeof why) != 0,
+                         "%s: a lost chunk of %s passed a sampled check", k->name,
+                         whole ? "the gathered whole" : "this rank's slice");
+        }
+        return;
+    }
+#endif
     /* The lost writes below are written into a pair's output. */
     if (n < 4096 || k->state_family == NULL || strcmp(k->state_family, OMPS_PAIR_FAMILY) != 0)
         return;
@@ -115,6 +136,28 @@ static void test_sampled(const struct omps_kernel *k, void *state, struct omps_t
     p->b[3 * 1024 - 1] = p->a[3 * 1024 - 1] * 1.5;
     CHECK_REPORT(k->verify_sample(state, salt ^ 1, 1024, why, sizeof why) != 0,
                  "%s: a chunk's lost last element passed a sampled check", k->name);
+}
+
+/* A batch of several runs, as Google Benchmark times them: a kernel with a
+ * prepare step (an in-place kernel that restores its input only now and
+ * then) verifies after every count of runs up to past its restore, and a
+ * last run that did not happen fails. */
+static void test_batches(const struct omps_kernel *k, void *state, struct omps_team *team)
+{
+    if (k->prepare == NULL)
+        return;
+    for (int runs = 1; runs <= 9; runs++) {
+        k->poison(state);
+        for (int r = 0; r < runs; r++) {
+            k->prepare(state);
+            k->run(state, team);
+        }
+        CHECK_REPORT(verifies(k, state, team), "%s: a batch of %d runs: %s", k->name, runs,
+                     why);
+        k->prepare(state);
+        CHECK_REPORT(k->verify(state, why, sizeof why) != 0,
+                     "%s: a batch of %d runs and a skipped one verified", k->name, runs);
+    }
 }
 
 static void test_kernel(const struct omps_kernel *k, uint64_t n)
@@ -150,6 +193,7 @@ static void test_kernel(const struct omps_kernel *k, uint64_t n)
     CHECK_REPORT(k->verify(state, why, sizeof why) != 0,
                  "%s: a skipped run verified", k->name);
     test_verify_poison(k, state, &team);
+    test_batches(k, state, &team);
     test_sampled(k, state, &team, n);
     k->teardown(state);
 }
