@@ -198,7 +198,10 @@
     X(gain, NUMBER, row->gain)                                                 \
     X(gain_ci_low, NUMBER, row->lo)                                            \
     X(gain_ci_high, NUMBER, row->hi)                                           \
-    X(advice, TEXT, row->advice)
+    X(advice, TEXT, row->advice)                                               \
+    X(outcome, TEXT, row->outcome)                                             \
+    X(rounds, POSITIVE, row->rounds)                                           \
+    X(rounds_needed, NUMBER, row->rounds_needed)
 
 /* fleet.csv (ompscale fleet): one row per node and configuration (row is
  * a const struct omps_fleet_row *, gate.h): the node's rounds judged
