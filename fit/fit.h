@@ -95,10 +95,29 @@ const struct omps_fit_point *omps_fit_top_point(const struct omps_fit_input *in,
 /* The speedup at that point; 0 when there is none or it is not finite. */
 double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_fitted_series *s);
 
-/* A kernel's best series among series[0..n): the one with a top point and
- * the highest speedup there (the first of equals), as an index into
- * series; -1 when none has a top point.  The headline, the overview and
- * the roofline all choose by it. */
+/* A kernel's headline series and its speedup at the most cores. */
+struct omps_fit_pick {
+    long series;               /* an index into the series; -1: none */
+    double speedup, lo, hi;    /* with its 95% interval */
+    size_t rounds;             /* the rounds it was estimated on */
+    const char *how;           /* how it was chosen and estimated */
+};
+
+/*
+ * The headline's rule, free of the winner's curse (docs/methods.md, "The
+ * headline"): among several series, the one whose speedup at its most
+ * cores is highest on the even rounds (paired by round with its one-core
+ * point), its speedup then estimated on the odd rounds alone, paired by
+ * round with a t interval, so the choice does not inflate what is
+ * reported.  One series is estimated on every round.  Without two rounds in
+ * each half, the largest point estimate and its summary interval (the old
+ * rule, biased high), said in `how`.
+ */
+struct omps_fit_pick omps_fit_pick(const struct omps_fit_input *in,
+                                   const struct omps_fitted_series *const *series, size_t n);
+
+/* omps_fit_pick's series: the headline, the overview and the roofline all
+ * choose by it, so they name the same series. */
 long omps_fit_best_of(const struct omps_fit_input *in,
                       const struct omps_fitted_series *const *series, size_t n);
 

@@ -199,16 +199,48 @@ static void fill(struct omps_headline_row *row, const struct omps_fitted_series 
                                       .unit = omps_unit_name(k->unit)};
 }
 
+/* A kernel with no speedup to show (nothing at one core to compare with:
+ * mpi_pipe's pair of ranks, one message size a series): what it measured,
+ * its series with the highest rate at the most cores. */
+static void measured_row(FILE *f, const struct omps_fit_input *in,
+                         const struct omps_fitted_series *const *mine, size_t n)
+{
+    const struct omps_fitted_series *best = NULL;
+    const struct omps_fit_point *top = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const struct omps_fit_point *p = omps_fit_top_point(in, mine[i]);
+        if (p != NULL && isfinite(p->rate) && (top == NULL || p->rate > top->rate))
+            best = mine[i], top = p;
+    }
+    if (top == NULL)
+        return;
+    struct omps_headline_row row;
+    fill(&row, best, top);
+    row.speedup = row.speedup_lo = row.speedup_hi = row.efficiency = NAN;
+    snprintf(row.limit, sizeof row.limit,
+             "no speedup: nothing at one core to compare with; it measured %.3g %s [%.3g, %.3g] "
+             "at %ld cores (%s), its best of %zu series",
+             top->rate, row.unit, top->rate_lo, top->rate_hi, top->cores, best->label, n);
+    snprintf(row.picture, sizeof row.picture, "speedup-%s", row.kernel);
+    write_row(f, &row);
+}
+
 /* A scaling (or blocking) kernel's row: its best series. */
 static void scaling_row(FILE *f, const struct omps_fit_input *in,
                         const struct omps_fitted_series *const *mine, size_t n)
 {
-    const long pick = omps_fit_best_of(in, mine, n);
-    if (pick < 0)
+    const struct omps_fit_pick pick = omps_fit_pick(in, mine, n);
+    if (pick.series < 0)
         return;
-    const struct omps_fitted_series *best = mine[pick];
+    if (!isfinite(pick.speedup)) {
+        measured_row(f, in, mine, n);
+        return;
+    }
+    const struct omps_fitted_series *best = mine[pick.series];
     struct omps_headline_row row;
     fill(&row, best, omps_fit_top_point(in, best));
+    row.speedup = pick.speedup, row.speedup_lo = pick.lo, row.speedup_hi = pick.hi;
+    row.efficiency = pick.speedup / (double)row.cores;
     omps_headline_limit(in, best, mine, n, &row);
     snprintf(row.picture, sizeof row.picture, "speedup-%s", row.kernel);
     write_row(f, &row);
@@ -271,7 +303,10 @@ static void family_row(FILE *f, const struct omps_fit_input *in,
     snprintf(row.picture, sizeof row.picture, "%s", fam <= 3 ? pictures[fam] : "");
     const double e = top->rate / (one * (double)top->cores);
     if (top->cores <= 1 || !isfinite(one))
-        snprintf(row.limit, sizeof row.limit, "one thread only");
+        snprintf(row.limit, sizeof row.limit,
+                 "measured at %ld core%s only: %.3g %s [%.3g, %.3g]; nothing at more cores to "
+                 "compare with", top->cores, top->cores == 1 ? "" : "s", top->rate, row.unit,
+                 top->rate_lo, top->rate_hi);
     else if (fam == OMPS_FAMILY_OVERHEAD)
         overhead_limit(row.limit, sizeof row.limit, top, one, in->pair_ns);
     else if (e < 0.5)

@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "fit.h"
+#include "models.h"
 
 const struct omps_fit_point *omps_fit_member(const struct omps_fit_input *in,
                                              const struct omps_fitted_series *s, size_t i)
@@ -28,8 +29,54 @@ double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_f
     return top != NULL && isfinite(top->speedup) ? top->speedup : 0;
 }
 
-long omps_fit_best_of(const struct omps_fit_input *in,
-                      const struct omps_fitted_series *const *series, size_t n)
+/* The point of s at the fewest cores (the speedup's reference); NULL when
+ * it is not one core. */
+static const struct omps_fit_point *one_core(const struct omps_fit_input *in,
+                                             const struct omps_fitted_series *s)
+{
+    const struct omps_fit_point *one = NULL;
+    for (size_t i = 0; i < s->count; i++) {
+        const struct omps_fit_point *p = omps_fit_member(in, s, i);
+        if (isfinite(p->median) && (one == NULL || p->cores < one->cores))
+            one = p;
+    }
+    return one != NULL && one->cores == 1 ? one : NULL;
+}
+
+/*
+ * The log speedup of top over one, paired by round: the mean over the
+ * rounds both ran (of parity `half` of the round's index: 0 even, 1 odd,
+ * -1 any) of log(one's round median / top's), into *mean, with the 95% t
+ * half-width into *h.  Returns the rounds used.
+ */
+static size_t log_speedup(const struct omps_fit_point *one, const struct omps_fit_point *top,
+                          int half, double *mean, double *h)
+{
+    double sum = 0, sum2 = 0;
+    size_t n = 0;
+    for (size_t i = 0; i < top->nrounds; i++) {
+        if (half >= 0 && (int)(top->round_index[i] % 2) != half)
+            continue;
+        for (size_t j = 0; j < one->nrounds; j++) {
+            if (one->round_index[j] != top->round_index[i] ||
+                !(one->round_values[j] > 0 && top->round_values[i] > 0))
+                continue;
+            const double x = log(one->round_values[j] / top->round_values[i]);
+            sum += x, sum2 += x * x, n++;
+        }
+    }
+    if (n == 0)
+        return 0;
+    *mean = sum / (double)n;
+    const double var = n > 1 ? fmax(0, (sum2 - (double)n * *mean * *mean) / (double)(n - 1)) : NAN;
+    *h = n > 1 ? omps_t975((int)n - 1) * sqrt(var / (double)n) : NAN;
+    return n;
+}
+
+/* The series with the highest top-point speedup (the first of equals);
+ * -1 when none has a top point.  The rule without rounds. */
+static long largest_estimate(const struct omps_fit_input *in,
+                             const struct omps_fitted_series *const *series, size_t n)
 {
     long best = -1;
     for (size_t i = 0; i < n; i++) {
@@ -39,4 +86,70 @@ long omps_fit_best_of(const struct omps_fit_input *in,
             best = (long)i;
     }
     return best;
+}
+
+/* The series whose speedup on the choosing rounds (even) is highest; -1
+ * when no series has two such rounds. */
+static long chosen_on_even(const struct omps_fit_input *in,
+                           const struct omps_fitted_series *const *series, size_t n)
+{
+    long best = -1;
+    double best_mean = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        const struct omps_fit_point *top = omps_fit_top_point(in, series[i]);
+        const struct omps_fit_point *one = one_core(in, series[i]);
+        double mean = NAN, h;
+        if (top == NULL || one == NULL || log_speedup(one, top, 0, &mean, &h) < 2)
+            continue;
+        if (mean > best_mean)
+            best = (long)i, best_mean = mean;
+    }
+    return best;
+}
+
+/* A pick's numbers from the rounds of parity half (-1: all). */
+static int estimate(const struct omps_fit_input *in, const struct omps_fitted_series *s,
+                    int half, struct omps_fit_pick *pick)
+{
+    const struct omps_fit_point *top = omps_fit_top_point(in, s), *one = one_core(in, s);
+    double mean = NAN, h = NAN;
+    if (top == NULL || one == NULL || log_speedup(one, top, half, &mean, &h) < 2)
+        return -1;
+    pick->rounds = log_speedup(one, top, half, &mean, &h);
+    pick->speedup = exp(mean);
+    pick->lo = exp(mean - h);
+    pick->hi = exp(mean + h);
+    return 0;
+}
+
+struct omps_fit_pick omps_fit_pick(const struct omps_fit_input *in,
+                                   const struct omps_fitted_series *const *series, size_t n)
+{
+    struct omps_fit_pick pick = {.series = -1, .speedup = NAN, .lo = NAN, .hi = NAN};
+    const long chosen = n > 1 ? chosen_on_even(in, series, n) : -1;
+    if (chosen >= 0 && estimate(in, series[chosen], 1, &pick) == 0) {
+        pick.series = chosen;
+        pick.how = "chosen on the even rounds, estimated on the odd";
+        return pick;
+    }
+    pick.series = largest_estimate(in, series, n);
+    if (pick.series < 0)
+        return pick;
+    const struct omps_fitted_series *s = series[pick.series];
+    if (n == 1 && estimate(in, s, -1, &pick) == 0) {
+        pick.how = "the only series, every round";
+        return pick;
+    }
+    const struct omps_fit_point *top = omps_fit_top_point(in, s);
+    pick.speedup = top->speedup, pick.lo = top->speedup_lo, pick.hi = top->speedup_hi;
+    pick.rounds = top->nrounds;
+    pick.how = n == 1 ? "the only series, from its medians' intervals"
+                      : "the largest estimate: too few rounds to choose on half of them";
+    return pick;
+}
+
+long omps_fit_best_of(const struct omps_fit_input *in,
+                      const struct omps_fitted_series *const *series, size_t n)
+{
+    return omps_fit_pick(in, series, n).series;
 }

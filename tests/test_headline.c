@@ -16,7 +16,10 @@
 #include "csv_write.h"
 #include "table.h"
 #include "check.h"
+#include "fit.h"
 #include "fit_support.h"
+#include "rng.h"
+#include "stats.h"
 
 /* One synthetic series: USL times from t1, or a rate per thread count. */
 struct line {
@@ -91,8 +94,128 @@ static void expect(const char *name, const struct line *lines, size_t n, int thr
     printf("%s: %s\n", name, limit);
 }
 
+/* ---- the winner's curse ------------------------------------------------ */
+
+#define SERIES 8
+#define MOST_ROUNDS 16
+
+/* One simulated kernel: SERIES series of a one-thread and a two-thread
+ * point, every one with the same true speedup, each point's round medians
+ * drawn with lognormal round noise sigma. */
+struct curse {
+    struct omps_fit_point points[2 * SERIES];
+    size_t members[2 * SERIES];
+    struct omps_fitted_series series[SERIES];
+    const struct omps_fitted_series *list[SERIES];
+    double values[2 * SERIES][MOST_ROUNDS];
+    size_t index[MOST_ROUNDS];
+};
+
+/* The medians and today's intervals (the summary's) of one point. */
+static void summarise(struct omps_fit_point *p, size_t rounds)
+{
+    double sorted[MOST_ROUNDS];
+    memcpy(sorted, p->round_values, rounds * sizeof *sorted);
+    p->median = omps_median_inplace(sorted, rounds);
+    omps_median_interval(sorted, rounds, &p->ci_low, &p->ci_high);
+}
+
+static void simulate(struct curse *c, double speedup, double sigma, size_t rounds)
+{
+    memset(c, 0, sizeof *c);
+    for (size_t r = 0; r < rounds; r++)
+        c->index[r] = r;
+    for (size_t i = 0; i < 2 * SERIES; i++) {
+        struct omps_fit_point *p = &c->points[i];
+        p->cores = i % 2 ? 2 : 1;
+        for (size_t r = 0; r < rounds; r++)
+            c->values[i][r] = (p->cores == 1 ? 1.0 : 1.0 / speedup) * exp(sigma * gaussian());
+        p->round_values = c->values[i];
+        p->round_index = c->index;
+        p->nrounds = rounds;
+        summarise(p, rounds);
+        c->members[i] = i;
+    }
+    for (size_t k = 0; k < SERIES; k++) {
+        struct omps_fit_point *one = &c->points[2 * k], *two = &c->points[2 * k + 1];
+        two->speedup = one->median / two->median;
+        two->speedup_lo = one->ci_low / two->ci_high;
+        two->speedup_hi = one->ci_high / two->ci_low;
+        c->series[k] = (struct omps_fitted_series){.members = &c->members[2 * k], .count = 2};
+        c->list[k] = &c->series[k];
+    }
+}
+
+static int by_double(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/*
+ * 200 seeds of SERIES equal series: the median relative bias of the
+ * reported speedup and how often its interval covers the truth, by the
+ * headline's rule (omps_fit_pick) and by the rule it replaced (the largest
+ * of the series' estimates on all rounds, with its summary interval).
+ */
+static void curse_trial(double sigma, size_t rounds, double *bias, double *cover,
+                        double *old_bias, double *old_cover, double *width, double *old_width)
+{
+    static struct curse c;
+    const double truth = 1.6;
+    double got[200], old[200], half[200], old_half[200];
+    int in = 0, old_in = 0;
+    struct omps_fit_input input = {.points = c.points, .count = 2 * SERIES};
+    rng_state = 41 + (uint64_t)(100 * sigma) + rounds;
+    for (int seed = 0; seed < 200; seed++) {
+        simulate(&c, truth, sigma, rounds);
+        const struct omps_fit_pick pick = omps_fit_pick(&input, c.list, SERIES);
+        got[seed] = pick.speedup / truth - 1;
+        half[seed] = sqrt(pick.hi / pick.lo) - 1;
+        in += pick.lo <= truth && truth <= pick.hi;
+        const struct omps_fit_point *top = NULL;
+        for (size_t k = 0; k < SERIES; k++) {
+            const struct omps_fit_point *p = &c.points[2 * k + 1];
+            if (top == NULL || p->speedup > top->speedup)
+                top = p;
+        }
+        old[seed] = top->speedup / truth - 1;
+        old_in += top->speedup_lo <= truth && truth <= top->speedup_hi;
+        old_half[seed] = sqrt(top->speedup_hi / top->speedup_lo) - 1;
+    }
+    qsort(half, 200, sizeof *half, by_double);
+    qsort(old_half, 200, sizeof *old_half, by_double);
+    *width = 0.5 * (half[99] + half[100]), *old_width = 0.5 * (old_half[99] + old_half[100]);
+    qsort(got, 200, sizeof *got, by_double);
+    qsort(old, 200, sizeof *old, by_double);
+    *bias = 0.5 * (got[99] + got[100]), *cover = in / 200.0;
+    *old_bias = 0.5 * (old[99] + old[100]), *old_cover = old_in / 200.0;
+}
+
+/* The headline free of the winner's curse: at this machine's round noise,
+ * the reported speedup's median bias within 3% and its interval covering
+ * the truth in at least 93% of 200 seeds. */
+static void test_winners_curse(void)
+{
+    const double sigmas[] = {0.15, 0.20};
+    const size_t rounds[] = {8, 12};
+    for (size_t i = 0; i < 2; i++) {
+        double bias, cover, old_bias, old_cover, width, old_width;
+        curse_trial(sigmas[i], rounds[i], &bias, &cover, &old_bias, &old_cover, &width,
+                    &old_width);
+        printf("winner's curse, %zu series, %zu rounds, noise %.2f: bias %+.1f%%, coverage "
+               "%.1f%%, interval +-%.0f%% (the largest estimate with its summary interval: "
+               "bias %+.1f%%, coverage %.1f%%, interval +-%.0f%%)\n", (size_t)SERIES, rounds[i],
+               sigmas[i], 100 * bias, 100 * cover, 100 * width, 100 * old_bias,
+               100 * old_cover, 100 * old_width);
+        CHECK_REPORT(fabs(bias) <= 0.03, "median bias %+.3f at noise %.2f", bias, sigmas[i]);
+        CHECK_REPORT(cover >= 0.93, "coverage %.3f at noise %.2f", cover, sigmas[i]);
+    }
+}
+
 int main(int argc, char **argv)
 {
+    test_winners_curse();
     if (fit_support_start(argc, argv) != 0)
         return 2;
     const double none = NAN;
