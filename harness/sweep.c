@@ -553,6 +553,35 @@ static int close_venues(struct omps_sweep *s)
     return rc;
 }
 
+static int by_width(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* What precision the budget bought: the median configuration's interval,
+ * and the rounds that would bring it to the precision asked, since an
+ * interval narrows as one over the square root of the rounds. */
+static void precision_bought(const struct omps_sweep *s)
+{
+    double *w = malloc((s->plan->count + 1) * sizeof *w);
+    size_t n = 0;
+    for (size_t i = 0; w != NULL && i < s->plan->count; i++) {
+        const struct omps_tally *t = &s->tally[i];
+        if (!t->dead && !t->failed && isfinite(t->width))
+            w[n++] = t->width;
+    }
+    s->out->median_width = s->out->rounds_for_precision = NAN;
+    if (n > 0) {
+        qsort(w, n, sizeof *w, by_width);
+        s->out->median_width = n % 2 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
+        if (isfinite(s->opts->precision) && s->opts->precision > 0 && s->round > 0)
+            s->out->rounds_for_precision =
+                ceil((double)s->round * pow(s->out->median_width / s->opts->precision, 2));
+    }
+    free(w);
+}
+
 static void count_outcome(const struct omps_sweep *s)
 {
     for (size_t i = 0; i < s->plan->count; i++) {
@@ -565,6 +594,7 @@ static void count_outcome(const struct omps_sweep *s)
     }
     s->out->rounds = s->round;
     s->out->seconds = now() - s->started;
+    precision_bought(s);
 }
 
 static int sweep_rounds(struct omps_sweep *s)

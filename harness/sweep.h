@@ -27,6 +27,11 @@ struct omps_sweep_outcome {
     int errors;          /* configurations that could not run at all */
     size_t below_minimum;  /* configurations short of the minimum repetitions */
     size_t imprecise;      /* configurations whose interval is wider than asked */
+    double median_width;   /* the median configuration's interval, half-width over
+                              median (NaN: none) */
+    double rounds_for_precision; /* about the rounds in all that would bring the
+                                    median configuration to the precision asked
+                                    at the noise seen (NaN: none asked) */
     size_t visits;       /* repetitions taken by this process */
     size_t kept;         /* configurations with at least one repetition */
     long rounds;         /* the last round number reached, plus one */
