@@ -84,7 +84,8 @@ void omps_cache_fingerprint(const struct omps_cache_facts *f, const char *cpu_mo
 
 /*
  * The probe for this machine, whose fingerprint p holds: read from
- * DIR/cache-probe-FINGERPRINT.json when it is there (mode 0 or 1), and
+ * DIR/cache-probe-FINGERPRINT.json (run.c passes results/.ompscale) when it
+ * is there (mode 0 or 1), and
  * otherwise measured and kept there (mode 1 or 2; a directory that cannot
  * be written only loses the keeping).  Returns 0, or -1 when there is
  * none (mode 0) or it could not be measured.

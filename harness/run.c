@@ -592,19 +592,23 @@ static void calibrate(struct omps_machine *m)
     m->division_ns = m->rates.division_ns;
 }
 
-/* The directory the cache probe is kept in: the one holding the run
- * directory (results/ for results/latest), so every run there shares it. */
+/* The directory the cache probe is kept in: a hidden one in the directory
+ * holding the run directory (results/.ompscale for results/latest), so
+ * every run there shares it and no glob over run directories (the fleet's
+ * or history add's) meets it. */
 static void probe_dir(const char *out_dir, char *dir, size_t len)
 {
-    snprintf(dir, len, "%s", out_dir);
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        dir[--n] = '\0';
-    char *slash = strrchr(dir, '/');
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", out_dir);
+    size_t n = strlen(parent);
+    while (n > 1 && parent[n - 1] == '/')
+        parent[--n] = '\0';
+    char *slash = strrchr(parent, '/');
     if (slash == NULL)
-        snprintf(dir, len, ".");
+        snprintf(parent, sizeof parent, ".");
     else
-        slash[slash == dir] = '\0';
+        slash[slash == parent] = '\0';
+    snprintf(dir, len, "%s/.ompscale", parent);
 }
 
 /* The caches measured, or read from the kept probe; a dry run measures

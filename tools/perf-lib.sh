@@ -73,10 +73,14 @@ faulted() {
 # record_faults DIR SIDE ROUND: one "SIDE<TAB>ROUND<TAB>CONFIGURATION<TAB>WHY"
 # line per configuration DIR's run could not run.
 record_faults() {
+    # Only within run.could_not_run: other keys (cache_levels) have a "why" too.
     awk -v side="$2" -v round="$3" '
         function value(line) { sub(/^[^:]*: *"/, "", line); sub(/",? *$/, "", line); return line }
-        /"configuration":/ { c = value($0) }
-        /"why":/ { printf "%s\t%s\t%s\t%s\n", side, round, c, value($0) }' "$1/machine.json"
+        /"could_not_run": \[/ { on = 1; depth = 0 }
+        on { depth += gsub(/\[/, "[") - gsub(/\]/, "]") }
+        on && /"configuration":/ { c = value($0) }
+        on && /"why":/ { printf "%s\t%s\t%s\t%s\n", side, round, c, value($0) }
+        on && depth <= 0 { on = 0 }' "$1/machine.json"
 }
 
 # seconds_of DURATION: 300, 300s, 5m or 1h as whole seconds; exit 2 otherwise.
