@@ -89,16 +89,29 @@ static double rounds_to_decide(const struct omps_advice_row *row)
     return row->rounds > 0 ? ceil((double)row->rounds * pow(half / target, 2)) : NAN;
 }
 
+/* A signed gain "(+3% [-2%, +9%])" into buf: whole percents, with one
+ * decimal below one percent, so a bound just under zero does not read
+ * "-0%". */
+static const char *gain_text(const struct omps_advice_row *row, char *buf, size_t len)
+{
+    const double v[3] = {100 * row->gain, 100 * row->lo, 100 * row->hi};
+    char t[3][24];
+    for (int i = 0; i < 3; i++)
+        snprintf(t[i], sizeof t[i], fabs(v[i]) < 0.95 ? "%+.1f%%" : "%+.0f%%", v[i]);
+    snprintf(buf, len, "%s [%s, %s]", t[0], t[1], t[2]);
+    return buf;
+}
+
 /* Says the undecided outcome, with what would decide it. */
 static void say_undecided(struct omps_advice_row *row)
 {
     row->outcome = "undecided";
     row->rounds_needed = rounds_to_decide(row);
+    char gain[96];
     const int n = snprintf(row->advice, sizeof row->advice,
-                           "%s: undecided between %s and %s at %ld threads (%+.0f%% [%+.0f%%, "
-                           "%+.0f%%]",
-                           row->kernel, row->better, row->worse, row->threads, 100 * row->gain,
-                           100 * row->lo, 100 * row->hi);
+                           "%s: undecided between %s and %s at %ld threads (%s", row->kernel,
+                           row->better, row->worse, row->threads,
+                           gain_text(row, gain, sizeof gain));
     if (n < 0 || (size_t)n >= sizeof row->advice)
         return;
     if (isfinite(row->rounds_needed))
@@ -143,11 +156,11 @@ static void say(struct omps_advice_row *row, const char *what)
                  100 * row->lo, 100 * row->hi, row->threads);
     } else if (log1p(row->lo) >= -margin && log1p(row->hi) <= margin) {
         row->outcome = "same";
+        char gain[96];
         snprintf(row->advice, sizeof row->advice,
-                 "%s: %s and %s are the same within %.0f%% at %ld threads (%+.0f%% "
-                 "[%+.0f%%, %+.0f%%])",
-                 row->kernel, row->better, row->worse, 100 * OMPS_ADVICE_SAME_MARGIN,
-                 row->threads, 100 * row->gain, 100 * row->lo, 100 * row->hi);
+                 "%s: %s and %s are the same within %.0f%% at %ld threads (%.36s)", row->kernel,
+                 row->better, row->worse, 100 * OMPS_ADVICE_SAME_MARGIN, row->threads,
+                 gain_text(row, gain, sizeof gain));
     } else {
         say_undecided(row);
     }
