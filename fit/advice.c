@@ -157,10 +157,14 @@ static void say(struct omps_advice_row *row, const char *what)
     } else if (log1p(row->lo) >= -margin && log1p(row->hi) <= margin) {
         row->outcome = "same";
         char gain[96];
-        snprintf(row->advice, sizeof row->advice,
-                 "%s: %s and %s are the same within %.0f%% at %ld threads (%.36s)", row->kernel,
-                 row->better, row->worse, 100 * OMPS_ADVICE_SAME_MARGIN, row->threads,
-                 gain_text(row, gain, sizeof gain));
+        const int n = snprintf(row->advice, sizeof row->advice,
+                               "%s: %s and %s are the same within %.0f%% at %ld threads (%s)",
+                               row->kernel, row->better, row->worse,
+                               100 * OMPS_ADVICE_SAME_MARGIN, row->threads,
+                               gain_text(row, gain, sizeof gain));
+        /* Settings' names long enough to fill the line cut its end. */
+        if (n < 0 || (size_t)n >= sizeof row->advice)
+            row->advice[sizeof row->advice - 1] = '\0';
     } else {
         say_undecided(row);
     }
