@@ -24,34 +24,18 @@ static double log_half_width(const struct omps_fit_point *p)
 #define PAIRED_ROUNDS 4
 
 /*
- * The paired interval of log(time(w) / time(b)): in every round both sides
- * ran, the log of the ratio of their round medians, and a t interval over
- * those rounds.  A round's noise (the host's other guests, where the vCPUs
- * sat) moves both sides of it alike, and pairing takes it out: on the 2-vCPU
- * Zen 3 guest the intervals were 30-50% narrower than combining the two
- * medians' intervals.  Returns the rounds used; below PAIRED_ROUNDS the
- * interval is not set.
+ * The paired interval of log(time(w) / time(b)) (omps_fit_paired_log_ratio
+ * over every round both ran).  On the 2-vCPU Zen 3 guest the intervals were
+ * 30-50% narrower than combining the two medians' intervals.  Returns the
+ * rounds used; below PAIRED_ROUNDS the interval is not set.
  */
 static size_t paired(const struct omps_fit_point *b, const struct omps_fit_point *w, double *d,
                      double *h)
 {
-    double sum = 0, sum2 = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < w->nrounds; i++) {
-        for (size_t j = 0; j < b->nrounds; j++) {
-            if (b->round_index[j] != w->round_index[i] ||
-                !(w->round_values[i] > 0 && b->round_values[j] > 0))
-                continue;
-            const double x = log(w->round_values[i] / b->round_values[j]);
-            sum += x, sum2 += x * x, n++;
-        }
-    }
-    if (n < PAIRED_ROUNDS)
-        return n;
-    const double mean = sum / (double)n;
-    const double var = fmax(0, (sum2 - (double)n * mean * mean) / (double)(n - 1));
-    *d = mean;
-    *h = omps_t975((int)n - 1) * sqrt(var / (double)n);
+    double mean = NAN, half = NAN;
+    const size_t n = omps_fit_paired_log_ratio(w, b, -1, &mean, &half);
+    if (n >= PAIRED_ROUNDS)
+        *d = mean, *h = half;
     return n;
 }
 

@@ -95,6 +95,18 @@ const struct omps_fit_point *omps_fit_top_point(const struct omps_fit_input *in,
 /* The speedup at that point; 0 when there is none or it is not finite. */
 double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_fitted_series *s);
 
+/*
+ * The log of num's time over den's, paired by round: the mean over the
+ * rounds both ran (of parity `half` of the round's index: 0 even, 1 odd,
+ * -1 any) of log(num's round median / den's) into *mean, and its 95% t
+ * half-width into *h (NaN from one round).  A round's noise moves both
+ * sides of it alike, and pairing takes it out.  Returns the rounds used
+ * (0: neither output set).
+ */
+size_t omps_fit_paired_log_ratio(const struct omps_fit_point *num,
+                                 const struct omps_fit_point *den, int half, double *mean,
+                                 double *h);
+
 /* A kernel's headline series and its speedup at the most cores. */
 struct omps_fit_pick {
     long series;               /* an index into the series; -1: none */

@@ -43,25 +43,20 @@ static const struct omps_fit_point *one_core(const struct omps_fit_input *in,
     return one != NULL && one->cores == 1 ? one : NULL;
 }
 
-/*
- * The log speedup of top over one, paired by round: the mean over the
- * rounds both ran (of parity `half` of the round's index: 0 even, 1 odd,
- * -1 any) of log(one's round median / top's), into *mean, with the 95% t
- * half-width into *h.  Returns the rounds used.
- */
-static size_t log_speedup(const struct omps_fit_point *one, const struct omps_fit_point *top,
-                          int half, double *mean, double *h)
+size_t omps_fit_paired_log_ratio(const struct omps_fit_point *num,
+                                 const struct omps_fit_point *den, int half, double *mean,
+                                 double *h)
 {
     double sum = 0, sum2 = 0;
     size_t n = 0;
-    for (size_t i = 0; i < top->nrounds; i++) {
-        if (half >= 0 && (int)(top->round_index[i] % 2) != half)
+    for (size_t i = 0; i < den->nrounds; i++) {
+        if (half >= 0 && (int)(den->round_index[i] % 2) != half)
             continue;
-        for (size_t j = 0; j < one->nrounds; j++) {
-            if (one->round_index[j] != top->round_index[i] ||
-                !(one->round_values[j] > 0 && top->round_values[i] > 0))
+        for (size_t j = 0; j < num->nrounds; j++) {
+            if (num->round_index[j] != den->round_index[i] ||
+                !(num->round_values[j] > 0 && den->round_values[i] > 0))
                 continue;
-            const double x = log(one->round_values[j] / top->round_values[i]);
+            const double x = log(num->round_values[j] / den->round_values[i]);
             sum += x, sum2 += x * x, n++;
         }
     }
@@ -71,6 +66,14 @@ static size_t log_speedup(const struct omps_fit_point *one, const struct omps_fi
     const double var = n > 1 ? fmax(0, (sum2 - (double)n * *mean * *mean) / (double)(n - 1)) : NAN;
     *h = n > 1 ? omps_t975((int)n - 1) * sqrt(var / (double)n) : NAN;
     return n;
+}
+
+/* The log speedup of top over one, paired by round (rounds of parity half;
+ * -1: all): omps_fit_paired_log_ratio of one's times over top's. */
+static size_t log_speedup(const struct omps_fit_point *one, const struct omps_fit_point *top,
+                          int half, double *mean, double *h)
+{
+    return omps_fit_paired_log_ratio(one, top, half, mean, h);
 }
 
 /* The series with the highest top-point speedup (the first of equals);

@@ -222,28 +222,38 @@ static int reap(struct omps_child *c, double seconds, int *status)
     return 0;
 }
 
-/* Sends sig to pid's descendants, read from /proc (each task's children
- * list), the deepest first; depth bounds the walk. */
-static void signal_descendants(pid_t pid, int sig, int depth)
+size_t omps_proc_children(pid_t pid, pid_t *out, size_t max)
 {
     char path[96];
+    size_t n = 0;
     snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *tasks = depth > 0 ? opendir(path) : NULL;
+    DIR *tasks = opendir(path);
     for (struct dirent *t; tasks != NULL && (t = readdir(tasks)) != NULL;) {
         if (t->d_name[0] == '.')
             continue;
         snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, t->d_name);
         FILE *f = fopen(path, "re");
         long child;
-        while (f != NULL && fscanf(f, "%ld", &child) == 1) {
-            signal_descendants((pid_t)child, sig, depth - 1);
-            kill((pid_t)child, sig);
-        }
+        while (f != NULL && n < max && fscanf(f, "%ld", &child) == 1)
+            out[n++] = (pid_t)child;
         if (f != NULL)
             fclose(f);
     }
     if (tasks != NULL)
         closedir(tasks);
+    return n;
+}
+
+/* Sends sig to pid's descendants, the deepest first; depth bounds the
+ * walk. */
+static void signal_descendants(pid_t pid, int sig, int depth)
+{
+    pid_t children[256];
+    const size_t n = depth > 0 ? omps_proc_children(pid, children, 256) : 0;
+    for (size_t i = 0; i < n; i++) {
+        signal_descendants(children[i], sig, depth - 1);
+        kill(children[i], sig);
+    }
 }
 
 void omps_child_signal(const struct omps_child *c, int sig)

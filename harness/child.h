@@ -73,6 +73,10 @@ int omps_child_read_line(struct omps_child *c, char *out, size_t len, double dea
  */
 int omps_child_finish(struct omps_child *c, int kill_it, char *why, size_t why_len);
 
+/* The children of process pid, read from /proc (each of its tasks'
+ * children list), at most max into out; returns how many. */
+size_t omps_proc_children(pid_t pid, pid_t *out, size_t max);
+
 /* Sends sig (SIGSTOP, SIGCONT) to the child or, for a launcher, to every
  * process it started on this host: its ranks (mpirun itself only waits).
  * Ranks it started on other hosts are out of reach. */

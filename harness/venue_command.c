@@ -12,7 +12,6 @@
 #include "venue.h"
 
 #include <errno.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <regex.h>
@@ -28,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "errors.h"
 #include "launch.h"
 
@@ -227,23 +227,12 @@ static void command_args(const struct commands *s, size_t i, const char *line, c
 static int threads_of(pid_t pid, int depth, int counted)
 {
     char path[96], line[256];
-    int threads = 0, children = 0;
-    /* A shell's or a launcher's children, one task's list at a time. */
-    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
-    DIR *tasks = depth > 0 ? opendir(path) : NULL;
-    for (struct dirent *t; tasks != NULL && (t = readdir(tasks)) != NULL;) {
-        if (t->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof path, "/proc/%d/task/%.20s/children", (int)pid, t->d_name);
-        FILE *c = fopen(path, "re");
-        long child;
-        while (c != NULL && fscanf(c, "%ld", &child) == 1)
-            threads += threads_of((pid_t)child, depth - 1, 1), children++;
-        if (c != NULL)
-            fclose(c);
-    }
-    if (tasks != NULL)
-        closedir(tasks);
+    int threads = 0;
+    /* A shell's or a launcher's children. */
+    pid_t kids[256];
+    const size_t children = depth > 0 ? omps_proc_children(pid, kids, 256) : 0;
+    for (size_t i = 0; i < children; i++)
+        threads += threads_of(kids[i], depth - 1, 1);
     if (children > 0 || !counted)
         return threads;
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
