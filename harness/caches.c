@@ -2,11 +2,12 @@
 #include "caches.h"
 
 #include <math.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "latency.h"
 
 static const char *const source_names[] = {"sysfs", "hwloc", "cpuid"};
 
@@ -14,14 +15,8 @@ static const char *const source_names[] = {"sysfs", "hwloc", "cpuid"};
  * single-threaded kernel meets (cpu0 may be a core of another kind). */
 static int first_usable_cpu(const char *root)
 {
-    cpu_set_t set;
-    if (*root != '\0' || sched_getaffinity(0, sizeof set, &set) != 0)
-        return 0;
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-        if (CPU_ISSET(cpu, &set))
-            return cpu;
-    }
-    return 0;
+    int cpu = 0;
+    return *root == '\0' && omps_latency_usable_cpus(&cpu, 1) == 1 ? cpu : 0;
 }
 
 /* Reads one line of a sysfs file; 0 on success. */
@@ -52,25 +47,39 @@ static uint64_t sysfs_size(const char *text)
     return v;
 }
 
+/* Reads field of cache entry `index` of the CPU under base into buf; 0 on
+ * success. */
+static int read_field(const char *base, int index, const char *field, char *buf, size_t len)
+{
+    char path[4400];
+    snprintf(path, sizeof path, "%s/index%d/%s", base, index, field);
+    return read_text(path, buf, len);
+}
+
+/* Reads sysfs's cache entries, kept in f->sysfs, and each level's largest
+ * data or unified cache. */
 static void read_sysfs(struct omps_cache_facts *f, const char *root)
 {
-    const int cpu = first_usable_cpu(root);
-    for (int i = 0; i < 16; i++) {
-        char path[4300], text[64], type[32];
-        snprintf(path, sizeof path, "%s/sys/devices/system/cpu/cpu%d/cache/index%d/size", root,
-                 cpu, i);
-        if (read_text(path, text, sizeof text) != 0)
+    char base[4200];
+    snprintf(base, sizeof base, "%s/sys/devices/system/cpu/cpu%d/cache", root,
+             first_usable_cpu(root));
+    for (int i = 0; i < 16 && f->nsysfs < OMPS_MAX_CACHES; i++) {
+        struct omps_cache *c = &f->sysfs[f->nsysfs];
+        char text[64];
+        if (read_field(base, i, "size", text, sizeof text) != 0)
             break;
-        const uint64_t size = sysfs_size(text);
-        snprintf(path, sizeof path, "%s/sys/devices/system/cpu/cpu%d/cache/index%d/level", root,
-                 cpu, i);
-        const int level = read_text(path, text, sizeof text) == 0 ? atoi(text) : 0;
-        snprintf(path, sizeof path, "%s/sys/devices/system/cpu/cpu%d/cache/index%d/type", root,
-                 cpu, i);
-        if (read_text(path, type, sizeof type) != 0 || strcmp(type, "Instruction") == 0)
-            continue;
-        if (level >= 1 && level <= OMPS_CACHE_LEVELS && size > f->levels[level - 1].sysfs)
-            f->levels[level - 1].sysfs = size;
+        c->size_bytes = sysfs_size(text);
+        c->level = read_field(base, i, "level", text, sizeof text) == 0 ? atoi(text) : 0;
+        c->line_bytes =
+            read_field(base, i, "coherency_line_size", text, sizeof text) == 0 ? atoi(text) : 0;
+        if (read_field(base, i, "type", c->type, sizeof c->type) != 0)
+            snprintf(c->type, sizeof c->type, "unknown");
+        if (read_field(base, i, "shared_cpu_list", c->shared_cpus, sizeof c->shared_cpus) != 0)
+            c->shared_cpus[0] = '\0';
+        f->nsysfs++;
+        if (strcmp(c->type, "Instruction") != 0 && c->level >= 1 &&
+            c->level <= OMPS_CACHE_LEVELS && c->size_bytes > f->levels[c->level - 1].sysfs)
+            f->levels[c->level - 1].sysfs = c->size_bytes;
     }
 }
 

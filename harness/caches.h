@@ -27,6 +27,17 @@
  * finding, and a report this far from the measurement is not used. */
 #define OMPS_CACHE_DISAGREE 2.0
 
+#define OMPS_MAX_CACHES 8
+
+/* One cache as sysfs lists it for the first usable CPU. */
+struct omps_cache {
+    int level;
+    char type[16]; /* Data, Instruction or Unified */
+    uint64_t size_bytes;
+    int line_bytes;
+    char shared_cpus[64];
+};
+
 struct omps_cache_level {
     uint64_t sysfs, hwloc, cpuid; /* each report's size; 0: not reported */
     uint64_t measured;            /* the probe's knee; 0: not measured */
@@ -34,6 +45,9 @@ struct omps_cache_level {
 };
 
 struct omps_cache_facts {
+    /* sysfs's entries (machine.json's "caches"), read once. */
+    struct omps_cache sysfs[OMPS_MAX_CACHES];
+    int nsysfs;
     /* levels[0] is L1 data, levels[1] L2, and so on. */
     struct omps_cache_level levels[OMPS_CACHE_LEVELS];
     int last;            /* the last level any report names; 3 when none does */
@@ -46,7 +60,8 @@ struct omps_cache_facts {
 
 /*
  * Fills the reports: sysfs under root ("" for this machine's, a directory
- * that imitates /sys in tests), hwloc's largest cache per level
+ * that imitates /sys in tests; its entries kept as they are listed, for
+ * the first usable CPU), hwloc's largest cache per level
  * (hwloc_bytes[0] is L1; 0: none) and, on this machine only, CPUID through
  * sysconf.  A synthetic topology describes another machine, so only its
  * own description (hwloc) counts there.  Nothing is measured or chosen.

@@ -21,30 +21,6 @@
 
 extern char **environ;
 
-/* Reads the first line of a small file into buf; returns 0 on success. */
-static int read_line(const char *path, char *buf, size_t len)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    char *got = fgets(buf, (int)len, f);
-    fclose(f);
-    if (got == NULL)
-        return -1;
-    buf[strcspn(buf, "\n")] = '\0';
-    return 0;
-}
-
-static long read_long(const char *path, long fallback)
-{
-    char buf[64];
-    if (read_line(path, buf, sizeof buf) != 0)
-        return fallback;
-    char *end = NULL;
-    long v = strtol(buf, &end, 10);
-    return end == buf ? fallback : v;
-}
-
 static void probe_cpu_model(struct omps_machine *m)
 {
     snprintf(m->cpu_model, sizeof m->cpu_model, "unknown");
@@ -89,45 +65,6 @@ static void probe_affinity(struct omps_machine *m)
     }
 }
 
-/* Parses sizes such as "32K" or "1024K" from sysfs. */
-static uint64_t parse_cache_size(const char *text)
-{
-    char *end = NULL;
-    unsigned long long v = strtoull(text, &end, 10);
-    if (*end == 'K')
-        v <<= 10;
-    else if (*end == 'M')
-        v <<= 20;
-    return v;
-}
-
-/* The caches of cpu0 as sysfs lists them, for machine.json's "caches";
- * the size a run uses comes from caches.h. */
-static void list_caches(struct omps_machine *m, const char *root)
-{
-    char base[4200];
-    snprintf(base, sizeof base, "%s/sys/devices/system/cpu/cpu0/cache", root);
-    for (int i = 0; i < 16 && m->ncaches < OMPS_MAX_CACHES; i++) {
-        char path[4300], buf[64];
-        struct omps_cache *c = &m->caches[m->ncaches];
-        snprintf(path, sizeof path, "%s/index%d/size", base, i);
-        if (read_line(path, buf, sizeof buf) != 0)
-            break;
-        c->size_bytes = parse_cache_size(buf);
-        snprintf(path, sizeof path, "%s/index%d/level", base, i);
-        c->level = (int)read_long(path, 0);
-        snprintf(path, sizeof path, "%s/index%d/coherency_line_size", base, i);
-        c->line_bytes = (int)read_long(path, 0);
-        snprintf(path, sizeof path, "%s/index%d/type", base, i);
-        if (read_line(path, c->type, sizeof c->type) != 0)
-            snprintf(c->type, sizeof c->type, "unknown");
-        snprintf(path, sizeof path, "%s/index%d/shared_cpu_list", base, i);
-        if (read_line(path, c->shared_cpus, sizeof c->shared_cpus) != 0)
-            c->shared_cpus[0] = '\0';
-        m->ncaches++;
-    }
-}
-
 int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
 {
     memset(m, 0, sizeof *m);
@@ -146,14 +83,12 @@ int omps_machine_probe(struct omps_machine *m, char *err, size_t err_len)
         m->logical_cpus = m->topology.pus;
     /* A synthetic machine's sizes come from its description alone
      * ("l3:2(size=32MB)"), so that --dry-run sizes kernels as there. */
-    if (!m->topology.synthetic)
-        list_caches(m, omps_system_root());
     omps_cache_reports(&m->cache_facts, omps_system_root(), m->topology.cache_bytes,
                        m->topology.synthetic);
     m->llc_bytes = m->cache_facts.used;
     const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
     m->memory_bytes = pages > 0 && page > 0 ? (double)pages * (double)page : INFINITY;
-    m->line_bytes = m->ncaches > 0 ? m->caches[0].line_bytes : 0;
+    m->line_bytes = m->cache_facts.nsysfs > 0 ? m->cache_facts.sysfs[0].line_bytes : 0;
     if (m->line_bytes <= 0) {
         long line = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
         m->line_bytes = line > 0 ? (int)line : 64;
@@ -196,8 +131,8 @@ const char *omps_openmp_runtime(void)
 static json_t *caches_json(const struct omps_machine *m)
 {
     json_t *list = json_array();
-    for (int i = 0; list != NULL && i < m->ncaches; i++) {
-        const struct omps_cache *c = &m->caches[i];
+    for (int i = 0; list != NULL && i < m->cache_facts.nsysfs; i++) {
+        const struct omps_cache *c = &m->cache_facts.sysfs[i];
         json_array_append_new(
             list, json_pack("{s:i, s:s, s:I, s:i, s:s}", "level", c->level,
                             "type", c->type, "size_bytes",

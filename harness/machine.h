@@ -15,16 +15,6 @@
 #include "latency.h"
 #include "topology.h"
 
-#define OMPS_MAX_CACHES 8
-
-struct omps_cache {
-    int level;
-    char type[16]; /* Data, Instruction or Unified */
-    uint64_t size_bytes;
-    int line_bytes;
-    char shared_cpus[64];
-};
-
 struct omps_machine {
     char cpu_model[256];
     struct omps_topology topology;
@@ -32,10 +22,8 @@ struct omps_machine {
     int logical_cpus;   /* online (the synthetic machine's PUs under one) */
     int usable_cpus;    /* PUs this process may run on */
     char affinity[256];
-    struct omps_cache caches[OMPS_MAX_CACHES];
-    int ncaches;
-    /* Every report of every cache level, the probe's knees and the size
-     * chosen (caches.h); llc_bytes is that size. */
+    /* Every report of every cache level (sysfs's entries among them), the
+     * probe's knees and the size chosen (caches.h); llc_bytes is that size. */
     struct omps_cache_facts cache_facts;
     struct omps_cache_probe cache_probe;
     int cache_probed; /* cache_probe holds a probe, measured or kept */

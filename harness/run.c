@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -598,17 +599,9 @@ static void calibrate(struct omps_machine *m)
  * or history add's) meets it. */
 static void probe_dir(const char *out_dir, char *dir, size_t len)
 {
-    char parent[4096];
-    snprintf(parent, sizeof parent, "%s", out_dir);
-    size_t n = strlen(parent);
-    while (n > 1 && parent[n - 1] == '/')
-        parent[--n] = '\0';
-    char *slash = strrchr(parent, '/');
-    if (slash == NULL)
-        snprintf(parent, sizeof parent, ".");
-    else
-        slash[slash == parent] = '\0';
-    snprintf(dir, len, "%s/.ompscale", parent);
+    char copy[4096];
+    snprintf(copy, sizeof copy, "%s", out_dir);
+    snprintf(dir, len, "%s/.ompscale", dirname(copy));
 }
 
 /* The caches measured, or read from the kept probe; a dry run measures

@@ -92,8 +92,6 @@ static void fill_counts(struct omps_topology *t, hwloc_topology_t topo,
         hwloc_obj_t c = hwloc_get_next_obj_by_type(topo, type, NULL);
         if (c == NULL || c->attr == NULL)
             continue;
-        if (c->attr->cache.size > t->llc_bytes)
-            t->llc_bytes = c->attr->cache.size;
         const int level = (int)c->attr->cache.depth;
         if (level >= 1 && level <= 4)
             t->cache_bytes[level - 1] = c->attr->cache.size;

@@ -27,8 +27,8 @@ struct omps_topology {
     int cores_per_numa;
     int cores_per_package;
     char cpuset[256];   /* usable PUs as a list, "0-15,32-47" */
-    uint64_t llc_bytes; /* the largest data cache hwloc describes; 0: none */
-    uint64_t cache_bytes[4]; /* the largest L1 data, L2, L3 and L4 cache; 0: none */
+    uint64_t cache_bytes[4]; /* the largest L1 data, L2, L3 and L4 cache hwloc
+                                describes; 0: none (caches.h chooses among them) */
 };
 
 /* Probes the topology with hwloc.  Returns 0, or OMPS_EIO with err set when
