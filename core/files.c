@@ -7,15 +7,24 @@
 
 #include "errors.h"
 
+uint64_t omps_hash_bytes(uint64_t h, const void *data, size_t len)
+{
+    const unsigned char *b = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+    return h;
+}
+
 int omps_file_hash(const char *path, uint64_t *hash)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return OMPS_EIO;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    int c;
-    while ((c = getc(f)) != EOF)
-        h = (h ^ (uint64_t)(unsigned char)c) * 0x100000001b3ULL;
+    uint64_t h = OMPS_HASH_START;
+    unsigned char block[4096];
+    size_t got;
+    while ((got = fread(block, 1, sizeof block, f)) > 0)
+        h = omps_hash_bytes(h, block, got);
     const int bad = ferror(f);
     fclose(f);
     *hash = h;

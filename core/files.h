@@ -7,6 +7,13 @@
 
 #include <stdint.h>
 
+#include <stddef.h>
+
+/* 64-bit FNV-1a: the starting value, and the hash h continued over
+ * data[0..len). */
+#define OMPS_HASH_START UINT64_C(0xcbf29ce484222325)
+uint64_t omps_hash_bytes(uint64_t h, const void *data, size_t len);
+
 /* A hash of the file's bytes (64-bit FNV-1a), so the same run is
  * recognised however its directory was copied or renamed.  Returns 0 or
  * OMPS_EIO (errno set). */

@@ -11,6 +11,7 @@
 
 #include <omp.h>
 
+#include "files.h"
 #include "journal.h"
 #include "parse.h"
 
@@ -238,25 +239,16 @@ int omps_cache_probe_measure(struct omps_cache_probe *p, uint64_t least, uint64_
 
 /* ---- keeping ----------------------------------------------------------- */
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *b = data;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ b[i]) * 0x100000001b3u;
-    return h;
-}
-
 void omps_cache_fingerprint(const struct omps_cache_facts *f, const char *cpu_model,
                             const char *cpus, char *out, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325u;
     const int version = PROBE_VERSION;
-    h = fnv(h, &version, sizeof version);
-    h = fnv(h, cpu_model, strlen(cpu_model));
-    h = fnv(h, cpus, strlen(cpus));
+    uint64_t h = omps_hash_bytes(OMPS_HASH_START, &version, sizeof version);
+    h = omps_hash_bytes(h, cpu_model, strlen(cpu_model));
+    h = omps_hash_bytes(h, cpus, strlen(cpus));
     for (int l = 0; l < OMPS_CACHE_LEVELS; l++) {
         const uint64_t r[3] = {f->levels[l].sysfs, f->levels[l].hwloc, f->levels[l].cpuid};
-        h = fnv(h, r, sizeof r);
+        h = omps_hash_bytes(h, r, sizeof r);
     }
     snprintf(out, len, "%016llx", (unsigned long long)h);
 }
@@ -300,9 +292,10 @@ json_t *omps_cache_probe_json(const struct omps_cache_probe *p)
 {
     return json_pack("{s:s, s:i, s:f, s:b, s:i, s:I, s:o, s:o, s:o, s:o}", "fingerprint",
                      p->fingerprint, "version", PROBE_VERSION, "seconds", p->seconds, "reused",
-                     p->reused, "threads", p->threads, "reach_bytes", (json_int_t)p->reach, "one_thread", curve_json(&p->one),
-                     "all_threads", curve_json(&p->all), "one_thread_knees",
-                     knees_json(&p->one_knees), "all_threads_knees", knees_json(&p->all_knees));
+                     p->reused, "threads", p->threads, "reach_bytes", (json_int_t)p->reach,
+                     "one_thread", curve_json(&p->one), "all_threads", curve_json(&p->all),
+                     "one_thread_knees", knees_json(&p->one_knees), "all_threads_knees",
+                     knees_json(&p->all_knees));
 }
 
 /* Reads a kept probe; 0 when it is this machine's and whole. */
