@@ -140,3 +140,16 @@ int omps_parse_threshold(const char *value, double *fraction, char *err, size_t 
     snprintf(err, err_len, "--threshold: '%s' is not a percentage in [0, 1000)", value);
     return -1;
 }
+
+void omps_format_bytes(uint64_t bytes, char *out, size_t len)
+{
+    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+    double v = (double)bytes;
+    int u = 0;
+    while (v >= 1024.0 && u < 4)
+        v /= 1024.0, u++;
+    if (u == 0 || fabs(v - round(v)) < 0.05)
+        snprintf(out, len, "%.0f %s", v, units[u]);
+    else
+        snprintf(out, len, "%.1f %s", v, units[u]);
+}

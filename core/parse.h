@@ -22,6 +22,11 @@ int omps_parse_double(const char *text, double *out);
  * "none" into INFINITY.  Returns 0 or OMPS_EINVAL. */
 int omps_parse_duration(const char *text, double *seconds);
 
+/* A size in bytes as people write it, the inverse of the parsers above:
+ * "512 KiB", "32 MiB", "1.5 GiB" (one decimal unless within 0.05 of a
+ * whole unit). */
+void omps_format_bytes(uint64_t bytes, char *out, size_t len);
+
 /* Creates dir and its missing parents, like mkdir -p; 0 or -1 (errno). */
 int omps_make_dirs(const char *dir);
 

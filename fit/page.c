@@ -19,6 +19,7 @@
 #include "csv_write.h"
 #include "html.h"
 #include "machine_file.h"
+#include "parse.h"
 #include "runs_read.h"
 #include "table.h"
 
@@ -321,13 +322,10 @@ static void busy_rounds(FILE *f, const char *dir)
 static void size_cell(FILE *f, json_t *v, int at_least)
 {
     fputs("<td>", f);
-    if (json_is_integer(v)) {
-        double x = (double)json_integer_value(v);
-        const char *unit = "bytes";
-        static const char *const units[] = {"KiB", "MiB", "GiB"};
-        for (int u = 0; u < 3 && x >= 1024; u++)
-            x /= 1024, unit = units[u];
-        fprintf(f, "%s%.*f %s", at_least ? "&ge; " : "", x == floor(x) ? 0 : 1, x, unit);
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        char size[32];
+        omps_format_bytes((uint64_t)json_integer_value(v), size, sizeof size);
+        fprintf(f, "%s%s", at_least ? "&ge; " : "", size);
     }
     fputs("</td>", f);
 }

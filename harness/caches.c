@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "latency.h"
+#include "parse.h"
 
 static const char *const source_names[] = {"sysfs", "hwloc", "cpuid"};
 
@@ -122,19 +123,6 @@ void omps_cache_reports(struct omps_cache_facts *f, const char *root,
     omps_cache_choose(f);
 }
 
-void omps_cache_size_text(uint64_t bytes, char *out, size_t len)
-{
-    static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    double v = (double)bytes;
-    int u = 0;
-    while (v >= 1024.0 && u < 4)
-        v /= 1024.0, u++;
-    if (u == 0 || fabs(v - round(v)) < 0.05)
-        snprintf(out, len, "%.0f %s", v, units[u]);
-    else
-        snprintf(out, len, "%.1f %s", v, units[u]);
-}
-
 /* How many times apart two sizes are (at least 1). */
 static double apart(uint64_t a, uint64_t b)
 {
@@ -169,17 +157,17 @@ static void write_finding(struct omps_cache_facts *f)
                                    "the machine's reports of its L%d disagree:", f->last);
     for (int s = 0; s < 3 && used < sizeof f->finding; s++) {
         const uint64_t x = report_of(l, s);
-        omps_cache_size_text(x, size, sizeof size);
+        omps_format_bytes(x, size, sizeof size);
         used += (size_t)snprintf(f->finding + used, sizeof f->finding - used, "%s %s %s",
                                  s ? "," : "", source_names[s], x ? size : "none");
     }
     if (l->measured && used < sizeof f->finding) {
-        omps_cache_size_text(l->measured, size, sizeof size);
+        omps_format_bytes(l->measured, size, sizeof size);
         used += (size_t)snprintf(f->finding + used, sizeof f->finding - used,
                                  "; these CPUs behave as if they had %s%s", l->at_least ?
                                  "at least " : "", size);
     }
-    omps_cache_size_text(f->used, size, sizeof size);
+    omps_format_bytes(f->used, size, sizeof size);
     if (used < sizeof f->finding)
         snprintf(f->finding + used, sizeof f->finding - used, "; sized for %s (%s)", size,
                  f->used_from);

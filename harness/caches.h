@@ -86,7 +86,4 @@ void omps_cache_choose(struct omps_cache_facts *f);
  * level used_bytes, used_from and why.  NULL when out of memory. */
 json_t *omps_cache_facts_json(const struct omps_cache_facts *f);
 
-/* A size as people write it: "512 KiB", "32 MiB", "1.5 GiB". */
-void omps_cache_size_text(uint64_t bytes, char *out, size_t len);
-
 #endif
