@@ -167,12 +167,6 @@ static void cpu_model_of(json_t *m, char *cpu, size_t len)
     snprintf(cpu, len, "%s", model ? model : "");
 }
 
-static int by_value(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The median of the latency map's pairs of two different CPUs; NaN when
  * machine.json has no map (one CPU, a synthetic topology). */
 static double pair_median(json_t *m)
@@ -188,11 +182,7 @@ static double pair_median(json_t *m)
                 v[count++] = json_number_value(x);
         }
     }
-    double median = NAN;
-    if (count > 0) {
-        qsort(v, count, sizeof *v, by_value);
-        median = count % 2 ? v[count / 2] : 0.5 * (v[count / 2 - 1] + v[count / 2]);
-    }
+    const double median = omps_median_inplace(v, count);
     free(v);
     return median;
 }

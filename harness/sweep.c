@@ -15,6 +15,7 @@
 #include "errors.h"
 #include "latency.h"
 #include "parse.h"
+#include "stats.h"
 #include "tally.h"
 #include "venue.h"
 
@@ -553,12 +554,6 @@ static int close_venues(struct omps_sweep *s)
     return rc;
 }
 
-static int by_width(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* What precision the budget bought: the median configuration's interval,
  * and the rounds that would bring it to the precision asked, since an
  * interval narrows as one over the square root of the rounds. */
@@ -571,14 +566,12 @@ static void precision_bought(const struct omps_sweep *s)
         if (!t->dead && !t->failed && isfinite(t->width))
             w[n++] = t->width;
     }
-    s->out->median_width = s->out->rounds_for_precision = NAN;
-    if (n > 0) {
-        qsort(w, n, sizeof *w, by_width);
-        s->out->median_width = n % 2 ? w[n / 2] : 0.5 * (w[n / 2 - 1] + w[n / 2]);
-        if (isfinite(s->opts->precision) && s->opts->precision > 0 && s->round > 0)
-            s->out->rounds_for_precision =
-                ceil((double)s->round * pow(s->out->median_width / s->opts->precision, 2));
-    }
+    s->out->median_width = w != NULL ? omps_median_inplace(w, n) : NAN;
+    s->out->rounds_for_precision = NAN;
+    if (isfinite(s->out->median_width) && isfinite(s->opts->precision) &&
+        s->opts->precision > 0 && s->round > 0)
+        s->out->rounds_for_precision =
+            ceil((double)s->round * pow(s->out->median_width / s->opts->precision, 2));
     free(w);
 }
 

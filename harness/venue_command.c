@@ -30,6 +30,7 @@
 #include "child.h"
 #include "errors.h"
 #include "launch.h"
+#include "stats.h"
 
 /* The most of a run's output kept. */
 #define TAIL_BYTES (64 * 1024)
@@ -77,12 +78,6 @@ static void shell_args(const char *line, char **args)
     args[3] = NULL;
 }
 
-static int by_value(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* The median wall time of n (at most 11) runs of args. */
 static double median_run(struct commands *s, char *const *args, int n)
 {
@@ -99,8 +94,7 @@ static double median_run(struct commands *s, char *const *args, int n)
     }
     if (out >= 0)
         close(out);
-    qsort(t, (size_t)n, sizeof t[0], by_value);
-    return t[n / 2];
+    return omps_median_inplace(t, (size_t)n);
 }
 
 /* The cost of starting a program here: the median of 11 runs of `true`

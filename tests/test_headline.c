@@ -146,12 +146,6 @@ static void simulate(struct curse *c, double speedup, double sigma, size_t round
     }
 }
 
-static int by_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /*
  * 200 seeds of SERIES equal series: the median relative bias of the
  * reported speedup and how often its interval covers the truth, by the
@@ -183,13 +177,9 @@ static void curse_trial(double sigma, size_t rounds, double *bias, double *cover
         old_in += top->speedup_lo <= truth && truth <= top->speedup_hi;
         old_half[seed] = sqrt(top->speedup_hi / top->speedup_lo) - 1;
     }
-    qsort(half, 200, sizeof *half, by_double);
-    qsort(old_half, 200, sizeof *old_half, by_double);
-    *width = 0.5 * (half[99] + half[100]), *old_width = 0.5 * (old_half[99] + old_half[100]);
-    qsort(got, 200, sizeof *got, by_double);
-    qsort(old, 200, sizeof *old, by_double);
-    *bias = 0.5 * (got[99] + got[100]), *cover = in / 200.0;
-    *old_bias = 0.5 * (old[99] + old[100]), *old_cover = old_in / 200.0;
+    *width = omps_median_inplace(half, 200), *old_width = omps_median_inplace(old_half, 200);
+    *bias = omps_median_inplace(got, 200), *cover = in / 200.0;
+    *old_bias = omps_median_inplace(old, 200), *old_cover = old_in / 200.0;
 }
 
 /* The headline free of the winner's curse: at this machine's round noise,
