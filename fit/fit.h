@@ -92,6 +92,11 @@ const struct omps_fit_point *omps_fit_member(const struct omps_fit_input *in,
 const struct omps_fit_point *omps_fit_top_point(const struct omps_fit_input *in,
                                                 const struct omps_fitted_series *s);
 
+/* The point of s at one core with a positive median (the speedup's
+ * reference); NULL when none. */
+const struct omps_fit_point *omps_fit_one_core(const struct omps_fit_input *in,
+                                               const struct omps_fitted_series *s);
+
 /* The speedup at that point; 0 when there is none or it is not finite. */
 double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_fitted_series *s);
 

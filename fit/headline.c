@@ -22,11 +22,8 @@
 static double base_time(const struct omps_fit_input *in,
                         const struct omps_fitted_series *s)
 {
-    for (size_t i = 0; i < s->count; i++) {
-        if (omps_fit_member(in, s, i)->cores == 1)
-            return omps_fit_member(in, s, i)->median;
-    }
-    return NAN;
+    const struct omps_fit_point *one = omps_fit_one_core(in, s);
+    return one != NULL ? one->median : NAN;
 }
 
 /* Whether a and b differ only in their schedule (and team sizes). */

@@ -39,16 +39,6 @@ static double bandwidth_at(const struct pic_catalogue *c, long cores)
     return best;
 }
 
-/* The point of s at one core with a median, or NULL. */
-static const struct omps_fit_point *one_core(const struct pic_catalogue *c, size_t id)
-{
-    for (size_t i = 0; i < c->s[id].count; i++) {
-        const struct omps_fit_point *p = pic_point(c, id, i);
-        if (p->cores == 1 && isfinite(p->median) && p->median > 0)
-            return p;
-    }
-    return NULL;
-}
 
 /* One row "intensity GFLOP/s cores" of point p. */
 static void roof_row(FILE *f, const struct omps_fit_point *p)
@@ -74,7 +64,8 @@ static long roof_file(struct pic_catalogue *c, const struct omps_kernel *k, size
     if (pick < 0)
         return 0;
     const size_t id = ids[pick];
-    const struct omps_fit_point *one = one_core(c, id), *top = omps_fit_top_point(c->in, &c->s[id]);
+    const struct omps_fit_point *one = omps_fit_one_core(c->in, &c->s[id]);
+    const struct omps_fit_point *top = omps_fit_top_point(c->in, &c->s[id]);
     if (one == NULL || top == NULL || k->work(top->key.n, top->key.params).flops <= 0)
         return 0;
     char name[300], legend[700];

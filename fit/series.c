@@ -29,18 +29,15 @@ double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_f
     return top != NULL && isfinite(top->speedup) ? top->speedup : 0;
 }
 
-/* The point of s at the fewest cores (the speedup's reference); NULL when
- * it is not one core. */
-static const struct omps_fit_point *one_core(const struct omps_fit_input *in,
-                                             const struct omps_fitted_series *s)
+const struct omps_fit_point *omps_fit_one_core(const struct omps_fit_input *in,
+                                               const struct omps_fitted_series *s)
 {
-    const struct omps_fit_point *one = NULL;
     for (size_t i = 0; i < s->count; i++) {
         const struct omps_fit_point *p = omps_fit_member(in, s, i);
-        if (isfinite(p->median) && (one == NULL || p->cores < one->cores))
-            one = p;
+        if (p->cores == 1 && isfinite(p->median) && p->median > 0)
+            return p;
     }
-    return one != NULL && one->cores == 1 ? one : NULL;
+    return NULL;
 }
 
 size_t omps_fit_paired_log_ratio(const struct omps_fit_point *num,
@@ -68,14 +65,6 @@ size_t omps_fit_paired_log_ratio(const struct omps_fit_point *num,
     return n;
 }
 
-/* The log speedup of top over one, paired by round (rounds of parity half;
- * -1: all): omps_fit_paired_log_ratio of one's times over top's. */
-static size_t log_speedup(const struct omps_fit_point *one, const struct omps_fit_point *top,
-                          int half, double *mean, double *h)
-{
-    return omps_fit_paired_log_ratio(one, top, half, mean, h);
-}
-
 /* The series with the highest top-point speedup (the first of equals);
  * -1 when none has a top point.  The rule without rounds. */
 static long largest_estimate(const struct omps_fit_input *in,
@@ -100,9 +89,10 @@ static long chosen_on_even(const struct omps_fit_input *in,
     double best_mean = -INFINITY;
     for (size_t i = 0; i < n; i++) {
         const struct omps_fit_point *top = omps_fit_top_point(in, series[i]);
-        const struct omps_fit_point *one = one_core(in, series[i]);
+        const struct omps_fit_point *one = omps_fit_one_core(in, series[i]);
         double mean = NAN, h;
-        if (top == NULL || one == NULL || log_speedup(one, top, 0, &mean, &h) < 2)
+        /* The log speedup: one's times over top's, on the even rounds. */
+        if (top == NULL || one == NULL || omps_fit_paired_log_ratio(one, top, 0, &mean, &h) < 2)
             continue;
         if (mean > best_mean)
             best = (long)i, best_mean = mean;
@@ -114,11 +104,14 @@ static long chosen_on_even(const struct omps_fit_input *in,
 static int estimate(const struct omps_fit_input *in, const struct omps_fitted_series *s,
                     int half, struct omps_fit_pick *pick)
 {
-    const struct omps_fit_point *top = omps_fit_top_point(in, s), *one = one_core(in, s);
+    const struct omps_fit_point *top = omps_fit_top_point(in, s);
+    const struct omps_fit_point *one = omps_fit_one_core(in, s);
     double mean = NAN, h = NAN;
-    if (top == NULL || one == NULL || log_speedup(one, top, half, &mean, &h) < 2)
+    const size_t rounds =
+        top != NULL && one != NULL ? omps_fit_paired_log_ratio(one, top, half, &mean, &h) : 0;
+    if (rounds < 2)
         return -1;
-    pick->rounds = log_speedup(one, top, half, &mean, &h);
+    pick->rounds = rounds;
     pick->speedup = exp(mean);
     pick->lo = exp(mean - h);
     pick->hi = exp(mean + h);
