@@ -331,18 +331,26 @@ struct omps_work omps_cube_work(uint64_t n, const double *params)
                               .bytes = 2.0 * (double)n * sizeof(double)};
 }
 
-/* x cubed k times over, as the kernels compute it (x * x * x each time). */
-static inline double cubed(double x, int k)
+double omps_cubed(double x, int k)
 {
     for (int c = 0; c < k; c++)
         x = x * x * x;
     return x;
 }
 
+int omps_cubing_restore(int *cubings)
+{
+    const int restore = *cubings == OMPS_PAIR_STALE || *cubings >= OMPS_MAX_CUBINGS;
+    if (restore)
+        *cubings = 0;
+    ++*cubings;
+    return restore;
+}
+
 /* What element x of a must have become under rule. */
 static double pair_want(const struct omps_pair *p, enum omps_pair_rule rule, double x)
 {
-    return rule == OMPS_PAIR_COPY ? x : cubed(x, rule == OMPS_PAIR_CUBE ? 1 : p->cubings);
+    return rule == OMPS_PAIR_COPY ? x : omps_cubed(x, rule == OMPS_PAIR_CUBE ? 1 : p->cubings);
 }
 
 /* Whether element i of the pair's output is what rule says it must be. */
@@ -367,7 +375,7 @@ cubed_block_bad(const double *restrict a, const double *restrict b, int64_t lo, 
 {
     int bad = 0;
     for (int64_t i = lo; i < hi; i++) {
-        const double w = cubed(a[i], k);
+        const double w = omps_cubed(a[i], k);
         const double m = fabs(b[i]);
         /* isnormal as a range check, with bitwise operators only, so the
          * loop has no branch and vectorizes (a NaN fails b[i] != w). */

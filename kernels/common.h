@@ -56,6 +56,20 @@ struct omps_pair {
 
 #define OMPS_PAIR_STALE (-1)
 
+/* The in-place cubing kernels (shared_array, mpi_shared_array) restore
+ * their array before the run that would cube it a seventh time: values in
+ * (1, 2) cubed six times stay below 2^729, finite and normal. */
+#define OMPS_MAX_CUBINGS 6
+
+/* Before an in-place cubing run: whether the array must be restored first
+ * (*cubings is OMPS_PAIR_STALE, or OMPS_MAX_CUBINGS); either way counts the
+ * cubing the run is to do, so that a run that does not happen leaves the
+ * array short of what verification expects. */
+int omps_cubing_restore(int *cubings);
+
+/* x cubed k times over, as the kernels compute it (x * x * x each time). */
+double omps_cubed(double x, int k);
+
 /* The state family of the kernels whose state is a pair (kernel.h). */
 #define OMPS_PAIR_FAMILY "pair"
 

@@ -25,12 +25,8 @@ struct mpi_shared {
     double *mine;  /* this rank's slice of the window */
     double *pristine;
     int win_made;
-    int cubings; /* runs since the last restore; STALE: restore first */
+    int cubings; /* runs since the last restore; OMPS_PAIR_STALE: restore first */
 };
-
-/* The most cubings before a restore: 2^(3^6) = 2^729 < DBL_MAX. */
-#define MAX_CUBINGS 6
-#define STALE (-1)
 
 static int make_window(struct mpi_shared *s)
 {
@@ -74,7 +70,7 @@ static int mpi_shared_setup(void **state, uint64_t n, const double *params)
     int rc = OMPS_ENOMEM;
     if (s != NULL) {
         s->node = MPI_COMM_NULL;
-        s->cubings = STALE;
+        s->cubings = OMPS_PAIR_STALE;
         s->place = omps_mpi_place();
         s->n = (int64_t)n;
         omps_mpi_share(s->n, s->place, &s->lo, &s->hi);
@@ -90,17 +86,12 @@ static int mpi_shared_setup(void **state, uint64_t n, const double *params)
 }
 
 /* Before every run: restore the slice when it is stale or cubed
- * MAX_CUBINGS times, then count the cubing the run is to do, so that a run
- * that does not happen leaves the slice short of what verification
- * expects. */
+ * OMPS_MAX_CUBINGS times (common.h). */
 static void mpi_shared_prepare(void *state)
 {
     struct mpi_shared *s = state;
-    if (s->cubings == STALE || s->cubings >= MAX_CUBINGS) {
+    if (omps_cubing_restore(&s->cubings))
         omps_copy_doubles(s->mine, s->pristine, (uint64_t)(s->hi - s->lo));
-        s->cubings = 0;
-    }
-    s->cubings++;
 }
 
 /* Before a batch: the slice's outputs are its next run's inputs, so no NaN
@@ -109,15 +100,7 @@ static void mpi_shared_prepare(void *state)
 static void mpi_shared_poison(void *state)
 {
     struct mpi_shared *s = state;
-    s->cubings = STALE;
-}
-
-/* x cubed k times over, as the runs compute it. */
-static double cubed(double x, int k)
-{
-    for (int c = 0; c < k; c++)
-        x = x * x * x;
-    return x;
+    s->cubings = OMPS_PAIR_STALE;
 }
 
 static void mpi_shared_run(void *state, struct omps_team *team)
@@ -145,7 +128,7 @@ static int mpi_shared_verify(void *state, char *why, size_t why_len)
         return -1;
     }
     for (int64_t i = 0; i < s->hi - s->lo; i++) {
-        const double want = cubed(s->pristine[i], s->cubings);
+        const double want = omps_cubed(s->pristine[i], s->cubings);
         if (s->mine[i] != want || !isnormal(s->mine[i])) {
             snprintf(why, why_len, "a[%lld] = %.17g, want %.17g (cubed %d times)",
                      (long long)(s->lo + i), s->mine[i], want, s->cubings);

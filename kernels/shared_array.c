@@ -15,21 +15,16 @@
 
 extern const struct omps_kernel omps_kernel_copy;
 
-/* The most cubings before a restore: 2^(3^6) = 2^729 < DBL_MAX. */
-#define MAX_CUBINGS 6
 
 /* In the pair, a is the pristine input and b the shared working array.
- * Before every run: restore b when it is stale or cubed MAX_CUBINGS times,
+ * Before every run: restore b when it is stale or cubed OMPS_MAX_CUBINGS times,
  * then count the cubing the run is to do, so that a run that does not
  * happen leaves b short of what verification expects. */
 static void shared_array_prepare(void *state)
 {
     struct omps_pair *p = state;
-    if (p->cubings == OMPS_PAIR_STALE || p->cubings >= MAX_CUBINGS) {
+    if (omps_cubing_restore(&p->cubings))
         omps_copy_doubles(p->b, p->a, (uint64_t)p->n);
-        p->cubings = 0;
-    }
-    p->cubings++;
 }
 
 /* Its outputs are its next run's inputs, so no NaN is left in them: the
