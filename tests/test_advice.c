@@ -127,36 +127,34 @@ static void expect(const char *name, const struct cell *cells, size_t n, int rou
     printf("%s: %s\n", name, advice);
 }
 
+/* copy under close and spread at 1 and 8 threads into b: 1.0 at one
+ * thread, 0.300 under close and `spread_time` under spread at 8, each with
+ * an interval of +-width.  Returns b. */
+static const struct cell *binding(struct cell b[4], double spread_time, double width)
+{
+    b[0] = (struct cell){"copy", "static", "0", "close", 1, 1.0, width};
+    b[1] = (struct cell){"copy", "static", "0", "spread", 1, 1.0, width};
+    b[2] = (struct cell){"copy", "static", "0", "close", 8, 0.300, width};
+    b[3] = (struct cell){"copy", "static", "0", "spread", 8, spread_time, width};
+    return b;
+}
+
 int main(int argc, char **argv)
 {
     if (fit_support_start(argc, argv) != 0)
         return 2;
-    const struct cell spread[] = {{"copy", "static", "0", "close", 1, 1.0, 0.03},
-                                  {"copy", "static", "0", "spread", 1, 1.0, 0.03},
-                                  {"copy", "static", "0", "close", 8, 0.30, 0.03},
-                                  {"copy", "static", "0", "spread", 8, 0.25, 0.03}};
-    expect("spread", spread, 4, 0, "binding",
+    struct cell b[4];
+    expect("spread", binding(b, 0.25, 0.03), 4, 0, "binding",
            "copy: use OMP_PROC_BIND=spread, 20% faster than OMP_PROC_BIND=close [");
-    const struct cell alike[] = {{"copy", "static", "0", "close", 1, 1.0, 0.05},
-                                 {"copy", "static", "0", "spread", 1, 1.0, 0.05},
-                                 {"copy", "static", "0", "close", 8, 0.300, 0.05},
-                                 {"copy", "static", "0", "spread", 8, 0.297, 0.05}};
-    expect("alike", alike, 4, 0, "binding",
+    expect("alike", binding(b, 0.297, 0.05), 4, 0, "binding",
            "copy: undecided between OMP_PROC_BIND=spread and OMP_PROC_BIND=close at 8 threads");
     /* The same 1% inside 1% intervals: the same within the 5% margin. */
-    const struct cell same[] = {{"copy", "static", "0", "close", 1, 1.0, 0.01},
-                                {"copy", "static", "0", "spread", 1, 1.0, 0.01},
-                                {"copy", "static", "0", "close", 8, 0.300, 0.01},
-                                {"copy", "static", "0", "spread", 8, 0.297, 0.01}};
-    expect("same", same, 4, 0, "binding",
+    expect("same", binding(b, 0.297, 0.01), 4, 0, "binding",
            "copy: OMP_PROC_BIND=spread and OMP_PROC_BIND=close are the same within 5%");
     /* 3% apart with 5% intervals on each median, undecided on its own, but
      * paired over 8 rounds of 0.5% round noise: decided. */
-    const struct cell paired[] = {{"copy", "static", "0", "close", 1, 1.0, 0.05},
-                                  {"copy", "static", "0", "spread", 1, 1.0, 0.05},
-                                  {"copy", "static", "0", "close", 8, 0.300, 0.05},
-                                  {"copy", "static", "0", "spread", 8, 0.291, 0.05}};
-    expect("paired", paired, 4, 1, "binding", "copy: use OMP_PROC_BIND=spread, 3% faster");
+    expect("paired", binding(b, 0.291, 0.05), 4, 1, "binding",
+           "copy: use OMP_PROC_BIND=spread, 3% faster");
     const struct cell schedule[] = {{"imbalance", "static", "0", "", 1, 1.0, 0.02},
                                     {"imbalance", "dynamic", "64", "", 1, 1.0, 0.02},
                                     {"imbalance", "static", "0", "", 8, 0.26, 0.02},
