@@ -18,13 +18,6 @@ for v in base slow; do
     mkdir -p "$tmp/$v"
     cc -O2 -fopenmp -DSCALE="$scale" "$here/tests/program/amdahl.c" -o "$tmp/$v/amdahl" -lm || exit 2
 done
-for side in base slow; do
-    OUT=$tmp/out-$side "$here/tools/perf-check.sh" --budget "$budget" \
-        --base-command "$tmp/base/amdahl $work" --new-command "$tmp/$side/amdahl $work" \
-        --base-binary "$here/build/ompscale" >"$tmp/$side.log" 2>&1
-    rc=$?
-    what=own
-    [ "$side" = base ] || what=10%-slower
-    echo "amdahl $work against its $what build: exit $rc"
-    grep -E '^(regression|unchanged|inconclusive|improvement|PASS|FAIL|INCONCLUSIVE)' "$tmp/$side.log"
-done
+side_args() { ARGS=(--base-command "$tmp/base/amdahl $work" --new-command "$tmp/$1/amdahl $work"); }
+. "$here/bench/gate-sides.sh"
+gate_sides "amdahl $work" "$here" "$tmp" "$budget"

@@ -32,12 +32,6 @@ PY
 for v in base slow; do
     cc -O2 -march=native -fopenmp -shared -fPIC -I"$here/include" "$tmp/$v.c" -o "$tmp/$v.so" || exit 2
 done
-for side in base slow; do
-    OUT=$tmp/out-$side "$here/tools/perf-check.sh" --budget "$budget" --base-load "$tmp/base.so" \
-        --new-load "$tmp/$side.so" --base-binary "$here/build/ompscale" >"$tmp/$side.log" 2>&1
-    rc=$?
-    what=own
-    [ "$side" = base ] || what=10%-slower
-    echo "jacobi against its $what build: exit $rc"
-    grep -E '^(regression|unchanged|inconclusive|improvement|PASS|FAIL|INCONCLUSIVE)' "$tmp/$side.log"
-done
+side_args() { ARGS=(--base-load "$tmp/base.so" --new-load "$tmp/$1.so"); }
+. "$here/bench/gate-sides.sh"
+gate_sides jacobi "$here" "$tmp" "$budget"
