@@ -319,3 +319,14 @@ int omps_process_serial(double cpus, double threads_seen, int threads, int ranks
         return threads_seen >= 1 && threads_seen <= ranks;
     return cpus <= OMPS_SERIAL_CPUS && !(threads_seen > 1);
 }
+
+double omps_t975(int ndf)
+{
+    if (ndf <= 1)
+        return 12.706204736;
+    if (ndf == 2)
+        return 4.302652730;
+    const double z = 1.959963985, v = ndf, z2 = z * z;
+    return z + z * (z2 + 1) / (4 * v) + z * (5 * z2 * z2 + 16 * z2 + 3) / (96 * v * v) +
+           z * (3 * z2 * z2 * z2 + 19 * z2 * z2 + 17 * z2 - 15) / (384 * v * v * v);
+}

@@ -152,4 +152,8 @@ double omps_ulps(double x, double ref);
  */
 void omps_summary_derive(struct omps_summary_row *rows, size_t count, double division_ns);
 
+/* The two-sided 97.5% quantile of Student's t with ndf >= 1 degrees of
+ * freedom (exact for 1 and 2, Cornish-Fisher beyond, within 0.3%). */
+double omps_t975(int ndf);
+
 #endif

@@ -59,18 +59,12 @@ static void gain_of(const struct omps_fit_point *b, const struct omps_fit_point 
     row->rounds_needed = NAN;
 }
 
-/*
- * The rounds in all that would decide an undecided comparison at the noise
- * seen so far: the interval narrows as one over the square root of the
- * rounds, and it decides once its half-width is below the gain (a
- * difference) or below the margin less the gain (the same), whichever
- * comes first.  NaN when the rounds so far are not known.
- */
+/* The rounds in all that would decide an undecided comparison at the
+ * noise seen so far (core/lines.h's rule). */
 static double rounds_to_decide(const struct omps_advice_row *row)
 {
-    const double half = (log1p(row->hi) - log1p(row->lo)) / 2, gap = fabs(log1p(row->gain));
-    const double target = fmax(gap, log1p(OMPS_ADVICE_SAME_MARGIN) - gap);
-    return row->rounds > 0 ? ceil((double)row->rounds * pow(half / target, 2)) : NAN;
+    const double half = (log1p(row->hi) - log1p(row->lo)) / 2;
+    return omps_rounds_to_decide(log1p(row->gain), half, log1p(OMPS_SAME_MARGIN), row->rounds);
 }
 
 /* A signed gain "(+3% [-2%, +9%])" into buf: whole percents, with one
@@ -102,7 +96,7 @@ static void say_undecided(struct omps_advice_row *row)
         snprintf(row->advice + n, sizeof row->advice - (size_t)n,
                  " after %ld rounds): about %.0f rounds would tell a difference from the "
                  "same within %.0f%%", row->rounds, row->rounds_needed,
-                 100 * OMPS_ADVICE_SAME_MARGIN);
+                 100 * OMPS_SAME_MARGIN);
     else
         snprintf(row->advice + n, sizeof row->advice - (size_t)n, ")");
 }
@@ -112,7 +106,6 @@ static void say_undecided(struct omps_advice_row *row)
  * (an equivalence test at 95%), else undecided. */
 static void say(struct omps_advice_row *row, const char *what)
 {
-    const double margin = log1p(OMPS_ADVICE_SAME_MARGIN);
     /* The sides were named by their medians; the paired rounds may find
      * the other one faster, and the row names the faster first. */
     if (row->gain < 0) {
@@ -125,26 +118,28 @@ static void say(struct omps_advice_row *row, const char *what)
         row->lo = 1 / (1 + row->hi) - 1;
         row->hi = 1 / (1 + lo) - 1;
     }
-    if (!isfinite(row->lo)) {
+    const enum omps_verdict v = omps_verdict_of(
+        log1p(row->gain), (log1p(row->hi) - log1p(row->lo)) / 2, log1p(OMPS_SAME_MARGIN));
+    if (v == OMPS_VERDICT_NONE) {
         row->outcome = "none";
         snprintf(
             row->advice, sizeof row->advice,
             "%s: %s %.0f%% faster than %s, too few rounds for an interval (no advice)",
             row->kernel, row->better, 100 * row->gain, row->worse);
-    } else if (row->lo > 0) {
+    } else if (v == OMPS_VERDICT_USE) {
         row->outcome = "use";
         snprintf(row->advice, sizeof row->advice,
                  "%s: %s %s, %.0f%% faster than %s [%.0f%%, "
                  "%.0f%%] at %ld threads",
                  row->kernel, what, row->better, 100 * row->gain, row->worse,
                  100 * row->lo, 100 * row->hi, row->threads);
-    } else if (log1p(row->lo) >= -margin && log1p(row->hi) <= margin) {
+    } else if (v == OMPS_VERDICT_SAME) {
         row->outcome = "same";
         char gain[96];
         const int n = snprintf(row->advice, sizeof row->advice,
                                "%s: %s and %s are the same within %.0f%% at %ld threads (%s)",
                                row->kernel, row->better, row->worse,
-                               100 * OMPS_ADVICE_SAME_MARGIN, row->threads,
+                               100 * OMPS_SAME_MARGIN, row->threads,
                                gain_text(row, gain, sizeof gain));
         /* Settings' names long enough to fill the line cut its end. */
         if (n < 0 || (size_t)n >= sizeof row->advice)
@@ -161,33 +156,6 @@ static void write_row(FILE *f, const struct omps_advice_row *row)
     fputc('\n', f);
 }
 
-/* The most threads kernel k ran at with a finite median (1 process). */
-static int top_threads(const struct omps_fit_input *in, const struct omps_kernel *k)
-{
-    int top = 0;
-    for (size_t i = 0; i < in->count; i++) {
-        const struct omps_fit_point *p = &in->points[i];
-        if (p->key.kernel == k && isfinite(p->median) && p->key.threads > top)
-            top = p->key.threads;
-    }
-    return top;
-}
-
-/* The fastest point of kernel k at threads for which keep(p) holds. */
-static const struct omps_fit_point *
-fastest(const struct omps_fit_input *in, const struct omps_kernel *k, int threads,
-        int (*keep)(const struct omps_fit_point *, const void *), const void *arg)
-{
-    const struct omps_fit_point *best = NULL;
-    for (size_t i = 0; i < in->count; i++) {
-        const struct omps_fit_point *p = &in->points[i];
-        if (p->key.kernel == k && p->key.threads == threads && isfinite(p->median) &&
-            keep(p, arg) && (best == NULL || p->median < best->median))
-            best = p;
-    }
-    return best;
-}
-
 /* A binding as a setting: "OMP_PROC_BIND=close", or "OMP_PROC_BIND unset"
  * where it was left to the runtime. */
 static void bind_setting(unsigned char value, char *buf, size_t len)
@@ -196,31 +164,6 @@ static void bind_setting(unsigned char value, char *buf, size_t len)
         snprintf(buf, len, "OMP_PROC_BIND=%s", omps_env_value(OMPS_AXIS_BIND, value));
     else
         snprintf(buf, len, "OMP_PROC_BIND unset");
-}
-
-static int bound_as(const struct omps_fit_point *p, const void *bind)
-{
-    return p->key.env.value[OMPS_AXIS_BIND] == *(const unsigned char *)bind;
-}
-
-/* A schedule that is (or is not) static, in one environment. */
-struct schedule_filter {
-    int is_static;
-    const struct omps_env *env;
-};
-
-static int scheduled_as(const struct omps_fit_point *p, const void *arg)
-{
-    const struct schedule_filter *w = arg;
-    return (p->key.schedule.kind == omp_sched_static) == w->is_static &&
-           omps_env_compare(&p->key.env, w->env) == 0;
-}
-
-static int any(const struct omps_fit_point *p, const void *unused)
-{
-    (void)p;
-    (void)unused;
-    return 1;
 }
 
 /* A schedule's name as a setting: "dynamic:64". */
@@ -233,60 +176,31 @@ static void schedule_text(const struct omps_fit_point *p, char *buf, size_t len)
         snprintf(buf, len, "%s", omps_schedule_name(p->key.schedule.kind));
 }
 
-static int bound_otherwise(const struct omps_fit_point *p, const void *bind)
+/* One comparison's advice row: the two settings as its topic names them,
+ * the gain and its outcome. */
+static void comparison_advice(FILE *f, const struct omps_fit_input *in,
+                              const struct omps_line *l)
 {
-    return p->key.env.value[OMPS_AXIS_BIND] != *(const unsigned char *)bind;
-}
-
-/* Binding: a memory-bound kernel's fastest close against its fastest
- * spread at its most threads; a program's (run --command) fastest binding
- * against its fastest other one, whichever --bind swept, since how a
- * program's threads share the caches is not known in advance. */
-static void binding_advice(FILE *f, const struct omps_fit_input *in,
-                           const struct omps_kernel *k)
-{
-    unsigned char close, spread;
-    if ((k->bound != OMPS_BOUND_BANDWIDTH && k->command == NULL) ||
-        omps_env_parse(OMPS_AXIS_BIND, "close", &close) ||
-        omps_env_parse(OMPS_AXIS_BIND, "spread", &spread))
-        return;
-    const int t = top_threads(in, k);
-    const struct omps_fit_point *c = fastest(in, k, t, bound_as, &close);
-    const struct omps_fit_point *s = fastest(in, k, t, bound_as, &spread);
-    if (k->command != NULL && (c = fastest(in, k, t, any, NULL)) != NULL)
-        s = fastest(in, k, t, bound_otherwise, &c->key.env.value[OMPS_AXIS_BIND]);
-    if (c == NULL || s == NULL)
-        return;
-    const int second_wins = s->median < c->median;
-    const struct omps_fit_point *better = second_wins ? s : c, *worse = second_wins ? c : s;
-    struct omps_advice_row row = {.topic = "binding", .kernel = k->name, .threads = t};
-    bind_setting(better->key.env.value[OMPS_AXIS_BIND], row.better, sizeof row.better);
-    bind_setting(worse->key.env.value[OMPS_AXIS_BIND], row.worse, sizeof row.worse);
+    const struct omps_fit_point *better = &in->points[l->faster];
+    const struct omps_fit_point *worse = &in->points[l->slower];
+    struct omps_advice_row row = {.topic = omps_line_topic_name(l->topic),
+                                  .kernel = l->kernel->name,
+                                  .threads = l->threads};
+    const char *what = "use";
+    if (l->topic == OMPS_LINE_BINDING) {
+        bind_setting(better->key.env.value[OMPS_AXIS_BIND], row.better, sizeof row.better);
+        bind_setting(worse->key.env.value[OMPS_AXIS_BIND], row.worse, sizeof row.worse);
+    } else if (l->topic == OMPS_LINE_SCHEDULE) {
+        schedule_text(better, row.better, sizeof row.better);
+        schedule_text(worse, row.worse, sizeof row.worse);
+    } else {
+        snprintf(row.better, sizeof row.better, "%d threads", better->key.threads);
+        snprintf(row.worse, sizeof row.worse, "%d threads", worse->key.threads);
+        what = better->key.threads == l->threads ? "SMT threads help: use"
+                                                 : "SMT threads do not help: use";
+    }
     gain_of(better, worse, &row);
-    say(&row, "use");
-    write_row(f, &row);
-}
-
-/* Schedule: a scheduled kernel's fastest schedule at its most threads
- * against the fastest of the other side of static in its environment. */
-static void schedule_advice(FILE *f, const struct omps_fit_input *in, const struct omps_kernel *k)
-{
-    if (!k->scheduled || k->family != OMPS_FAMILY_SCALING)
-        return;
-    const int t = top_threads(in, k);
-    const struct omps_fit_point *best = fastest(in, k, t, any, NULL);
-    if (best == NULL)
-        return;
-    const int best_static = best->key.schedule.kind == omp_sched_static;
-    const struct schedule_filter other_side = {!best_static, &best->key.env};
-    const struct omps_fit_point *other = fastest(in, k, t, scheduled_as, &other_side);
-    if (other == NULL)
-        return;
-    struct omps_advice_row row = {.topic = "schedule", .kernel = k->name, .threads = t};
-    schedule_text(best, row.better, sizeof row.better);
-    schedule_text(other, row.worse, sizeof row.worse);
-    gain_of(best, other, &row);
-    say(&row, "use");
+    say(&row, what);
     write_row(f, &row);
 }
 
@@ -320,27 +234,6 @@ static void threads_advice(FILE *f, const struct omps_fit_input *in,
     write_row(f, &row);
 }
 
-/* SMT: a kernel's fastest at all logical CPUs against its fastest at one
- * thread per physical core, where the run went past the cores. */
-static void smt_advice(FILE *f, const struct omps_fit_input *in,
-                       const struct omps_kernel *k)
-{
-    const int cores = in->physical_cores, t = top_threads(in, k);
-    if (cores <= 0 || t <= cores || k->family != OMPS_FAMILY_SCALING)
-        return;
-    const struct omps_fit_point *smt = fastest(in, k, t, any, NULL);
-    const struct omps_fit_point *one = fastest(in, k, cores, any, NULL);
-    if (smt == NULL || one == NULL)
-        return;
-    const int smt_wins = smt->median < one->median;
-    struct omps_advice_row row = {.topic = "smt", .kernel = k->name, .threads = t};
-    snprintf(row.better, sizeof row.better, "%d threads", smt_wins ? t : cores);
-    snprintf(row.worse, sizeof row.worse, "%d threads", smt_wins ? cores : t);
-    gain_of(smt_wins ? smt : one, smt_wins ? one : smt, &row);
-    say(&row, smt_wins ? "SMT threads help: use" : "SMT threads do not help: use");
-    write_row(f, &row);
-}
-
 int omps_advice_write(const char *dir, const struct omps_fit_input *in,
                       const struct omps_fitted_series *s, size_t n)
 {
@@ -348,12 +241,25 @@ int omps_advice_write(const char *dir, const struct omps_fit_input *in,
     if (omps_outfile_open(&out, dir, "advice.csv") != OMPS_OK)
         return -1;
     fprintf(out.f, "%s\n", OMPS_ADVICE_HEADER);
-    for (size_t i = 0; i < omps_kernel_count(); i++) {
-        const struct omps_kernel *k = omps_kernel_at(i);
-        binding_advice(out.f, in, k);
-        schedule_advice(out.f, in, k);
-        smt_advice(out.f, in, k);
+    struct omps_line_point *p = calloc(in->count + 1, sizeof *p);
+    struct omps_line *lines = calloc(3 * omps_kernel_count() + 1, sizeof *lines);
+    if (p == NULL || lines == NULL) {
+        free(p);
+        free(lines);
+        omps_outfile_abort(&out);
+        return -1;
     }
+    for (size_t i = 0; i < in->count; i++)
+        p[i] = omps_fit_line_point(&in->points[i]);
+    /* The headline lines come after every comparison; the cap stops there. */
+    const size_t m = omps_lines_find(p, in->count, in->physical_cores, lines,
+                                     3 * omps_kernel_count());
+    for (size_t i = 0; i < m; i++) {
+        if (lines[i].topic != OMPS_LINE_HEADLINE)
+            comparison_advice(out.f, in, &lines[i]);
+    }
+    free(p);
+    free(lines);
     for (size_t i = 0; i < n; i++)
         threads_advice(out.f, in, &s[i]);
     return omps_outfile_commit(&out) == OMPS_OK ? 0 : -1;

@@ -5,8 +5,8 @@
  * stops gaining, whether SMT threads help), each with the measured gain
  * and its 95% interval, and one of three outcomes: "use X" where the
  * interval excludes zero, "the same within +-5%" where it lies inside that
- * margin, else "undecided after K rounds" with the rounds that would
- * decide it.  The rules are in
+ * margin (core/lines.h's OMPS_SAME_MARGIN), else "undecided after K
+ * rounds" with the rounds that would decide it.  The rules are in
  * docs/methods.md ("Advice") and tests/test_advice.c.
  */
 #ifndef OMPSCALE_ADVICE_H
@@ -29,10 +29,6 @@ struct omps_advice_row {
                                      at this noise (NaN otherwise) */
     char advice[400];
 };
-
-/* Two settings whose times are within this share of each other, with 95%
- * confidence, are the same (an equivalence test, as compare's unchanged). */
-#define OMPS_ADVICE_SAME_MARGIN 0.05
 
 /* Writes DIR/advice.csv (atomically) from in's points and their fitted
  * series s[0..n).  Returns 0, or -1 when it cannot be written. */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include "env.h"
 #include "key.h"
+#include "lines.h"
 #include "options.h"
 
 /* One configuration (a point of a series) as read from summary.csv, with
@@ -100,13 +101,16 @@ const struct omps_fit_point *omps_fit_one_core(const struct omps_fit_input *in,
 /* The speedup at that point; 0 when there is none or it is not finite. */
 double omps_fit_top_speedup(const struct omps_fit_input *in, const struct omps_fitted_series *s);
 
+/* Point p as the report's lines see it (core/lines.h). */
+struct omps_line_point omps_fit_line_point(const struct omps_fit_point *p);
+
 /*
- * The log of num's time over den's, paired by round: the mean over the
- * rounds both ran (of parity `half` of the round's index: 0 even, 1 odd,
- * -1 any) of log(num's round median / den's) into *mean, and its 95% t
- * half-width into *h (NaN from one round).  A round's noise moves both
- * sides of it alike, and pairing takes it out.  Returns the rounds used
- * (0: neither output set).
+ * The log of num's time over den's, paired by round (core/lines.h's
+ * omps_paired_log_ratio): the mean over the rounds both ran (of parity
+ * `half` of the round's index: 0 even, 1 odd, -1 any) of log(num's round
+ * median / den's) into *mean, and its 95% t half-width into *h (NaN from
+ * one round).  A round's noise moves both sides of it alike, and pairing
+ * takes it out.  Returns the rounds used (0: neither output set).
  */
 size_t omps_fit_paired_log_ratio(const struct omps_fit_point *num,
                                  const struct omps_fit_point *den, int half, double *mean,

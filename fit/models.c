@@ -170,13 +170,3 @@ double omps_chi2_upper(double chi2, int ndf)
     return 1.0 - omps_phi(z);
 }
 
-double omps_t975(int ndf)
-{
-    if (ndf <= 1)
-        return 12.706204736;
-    if (ndf == 2)
-        return 4.302652730;
-    const double z = 1.959963985, v = ndf, z2 = z * z;
-    return z + z * (z2 + 1) / (4 * v) + z * (5 * z2 * z2 + 16 * z2 + 3) / (96 * v * v) +
-           z * (3 * z2 * z2 * z2 + 19 * z2 * z2 + 17 * z2 - 15) / (384 * v * v * v);
-}

@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "stats.h"
+
 struct omps_point {
     double threads;
     double seconds;
@@ -53,9 +55,7 @@ double omps_aicc(double chi2, size_t n, int k);
  * within 0.01 in the tail that matters here).  ndf < 1 gives 1. */
 double omps_chi2_upper(double chi2, int ndf);
 
-/* The two-sided 97.5% quantile of Student's t with ndf >= 1 degrees of
- * freedom (exact for 1 and 2, Cornish-Fisher beyond, within 0.3%). */
-double omps_t975(int ndf);
+/* omps_t975, Student's t quantile, is core's (stats.h). */
 
 /* The standard normal CDF. */
 double omps_phi(double z);

@@ -40,29 +40,18 @@ const struct omps_fit_point *omps_fit_one_core(const struct omps_fit_input *in,
     return NULL;
 }
 
+struct omps_line_point omps_fit_line_point(const struct omps_fit_point *p)
+{
+    return (struct omps_line_point){&p->key, isfinite(p->median) ? p->median : NAN,
+                                    p->round_index, p->round_values, p->nrounds};
+}
+
 size_t omps_fit_paired_log_ratio(const struct omps_fit_point *num,
                                  const struct omps_fit_point *den, int half, double *mean,
                                  double *h)
 {
-    double sum = 0, sum2 = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < den->nrounds; i++) {
-        if (half >= 0 && (int)(den->round_index[i] % 2) != half)
-            continue;
-        for (size_t j = 0; j < num->nrounds; j++) {
-            if (num->round_index[j] != den->round_index[i] ||
-                !(num->round_values[j] > 0 && den->round_values[i] > 0))
-                continue;
-            const double x = log(num->round_values[j] / den->round_values[i]);
-            sum += x, sum2 += x * x, n++;
-        }
-    }
-    if (n == 0)
-        return 0;
-    *mean = sum / (double)n;
-    const double var = n > 1 ? fmax(0, (sum2 - (double)n * *mean * *mean) / (double)(n - 1)) : NAN;
-    *h = n > 1 ? omps_t975((int)n - 1) * sqrt(var / (double)n) : NAN;
-    return n;
+    const struct omps_line_point a = omps_fit_line_point(num), b = omps_fit_line_point(den);
+    return omps_paired_log_ratio(&a, &b, half, mean, h);
 }
 
 /* The series with the highest top-point speedup (the first of equals);
