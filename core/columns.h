@@ -203,6 +203,21 @@
     X(rounds, POSITIVE, row->rounds)                                           \
     X(rounds_needed, NUMBER, row->rounds_needed)
 
+/* visits.csv: one row per configuration, where the sweep's repetitions
+ * went and why (row is a const struct omps_visits_row *,
+ * harness/allot.c; docs/methods.md, "Rounds where decisions are made"). */
+#define OMPS_VISITS_COLUMNS(X)                                                 \
+    OMPS_WHOLE_KEY_COLUMNS(X, row->key)                                        \
+    X(repetitions, UINT, row->total)                                           \
+    X(for_minimum, UINT, row->t->visits[OMPS_WHY_MINIMUM])                     \
+    X(for_decision, UINT, row->t->visits[OMPS_WHY_DECIDE])                     \
+    X(for_narrowing, UINT, row->t->visits[OMPS_WHY_NARROW])                    \
+    X(for_precision, UINT, row->t->visits[OMPS_WHY_PRECISION])                 \
+    X(resumed, UINT, row->t->visits[OMPS_WHY_RESUMED])                         \
+    X(reads, TEXT, row->reads)                                                 \
+    X(rounds_needed, NUMBER, row->t->rounds_needed)                            \
+    X(why, TEXT, row->why)
+
 /* fleet.csv (ompscale fleet): one row per node and configuration (row is
  * a const struct omps_fleet_row *, gate.h): the node's rounds judged
  * against the other nodes' pooled, as compare judges NEW against BASE. */
@@ -273,6 +288,7 @@
 #define OMPS_COMPARE_INDEX(name, type, value) OMPS_COMPARE_##name,
 #define OMPS_CHANGES_INDEX(name, type, value) OMPS_CHANGES_##name,
 #define OMPS_FLEET_INDEX(name, type, value) OMPS_FLEET_##name,
+#define OMPS_VISITS_INDEX(name, type, value) OMPS_VISITS_##name,
 enum omps_runs_column { OMPS_RUNS_COLUMNS(OMPS_RUNS_INDEX) OMPS_RUNS_NCOLUMNS };
 enum omps_summary_column { OMPS_SUMMARY_COLUMNS(OMPS_SUMMARY_INDEX) OMPS_SUMMARY_NCOLUMNS };
 enum omps_picture_column { OMPS_PICTURE_COLUMNS(OMPS_PICTURE_INDEX) OMPS_PICTURE_NCOLUMNS };
@@ -284,6 +300,7 @@ enum omps_fit_column { OMPS_FIT_COLUMNS(OMPS_FIT_INDEX) OMPS_FIT_NCOLUMNS };
 enum omps_compare_column { OMPS_COMPARE_COLUMNS(OMPS_COMPARE_INDEX) OMPS_COMPARE_NCOLUMNS };
 enum omps_changes_column { OMPS_CHANGES_COLUMNS(OMPS_CHANGES_INDEX) OMPS_CHANGES_NCOLUMNS };
 enum omps_fleet_column { OMPS_FLEET_COLUMNS(OMPS_FLEET_INDEX) OMPS_FLEET_NCOLUMNS };
+enum omps_visits_column { OMPS_VISITS_COLUMNS(OMPS_VISITS_INDEX) OMPS_VISITS_NCOLUMNS };
 
 /* The header lines (no newline), as string constants. */
 #define OMPS_RUNS_HEADER (OMPS_RUNS_COLUMNS(OMPS_COLUMN_NAME) + 1)
@@ -297,5 +314,6 @@ enum omps_fleet_column { OMPS_FLEET_COLUMNS(OMPS_FLEET_INDEX) OMPS_FLEET_NCOLUMN
 #define OMPS_ADVICE_HEADER (OMPS_ADVICE_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_CHANGES_HEADER (OMPS_CHANGES_COLUMNS(OMPS_COLUMN_NAME) + 1)
 #define OMPS_FLEET_HEADER (OMPS_FLEET_COLUMNS(OMPS_COLUMN_NAME) + 1)
+#define OMPS_VISITS_HEADER (OMPS_VISITS_COLUMNS(OMPS_COLUMN_NAME) + 1)
 
 #endif

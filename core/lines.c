@@ -265,6 +265,7 @@ double omps_line_rounds_needed(const struct omps_line *l, const struct omps_line
     if (*had < 2 || !isfinite(h))
         return NAN;
     const double n = (double)*had;
+    h *= omps_t9995((int)*had - 1) / omps_t975((int)*had - 1);
     if (l->topic == OMPS_LINE_HEADLINE) {
         /* Estimated on half the rounds, its interval is wider by about the
          * square root of two. */

@@ -87,9 +87,14 @@ enum omps_verdict omps_verdict_of(double d, double h, double margin);
 double omps_rounds_to_decide(double d, double h, double margin, long rounds);
 
 /*
- * The rounds in all line l needs at the noise its points show: at most
- * *had (the rounds its two points share) when decided, more when not,
- * NaN below two shared rounds.
+ * The rounds in all line l needs at the noise its points show before the
+ * sweep may stop visiting it: at most *had (the rounds its two points
+ * share) when decided, more when not, NaN below two shared rounds.  The
+ * sweep looks at every line every round, and stopping at the first look
+ * whose 95% interval decides would decide too often by chance; so it stops
+ * only once the line's 99.9% interval decides (Haybittle and Peto's rule:
+ * strict looks on the way, the report's 95% at the end), and a line the
+ * budget ends is reported as its last look finds it.
  */
 double omps_line_rounds_needed(const struct omps_line *l, const struct omps_line_point *p,
                                size_t *had);

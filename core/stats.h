@@ -156,4 +156,8 @@ void omps_summary_derive(struct omps_summary_row *rows, size_t count, double div
  * freedom (exact for 1 and 2, Cornish-Fisher beyond, within 0.3%). */
 double omps_t975(int ndf);
 
+/* The same at 99.95% (a two-sided 99.9% interval): exact to 9 degrees of
+ * freedom, Cornish-Fisher beyond (within 0.2%). */
+double omps_t9995(int ndf);
+
 #endif

@@ -568,6 +568,7 @@ static int make_plan(const struct omps_run_options *o, const struct omps_machine
     plan->share_states = m->topology.numa_nodes <= 1;
     plan->rates = m->rates;
     plan->llc_bytes = m->llc_bytes;
+    plan->physical_cores = m->physical_cores;
     int rc = plan_configs(o, m, trim, plan, err, err_len);
     if (rc == OMPS_OK)
         rc = omps_plan_count_states(plan);

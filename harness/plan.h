@@ -62,6 +62,7 @@ struct omps_plan {
     double setup_seconds; /* their estimated set-up time */
     double memory_bytes;  /* the machine's physical memory (INFINITY: unknown) */
     uint64_t llc_bytes;   /* the largest cache's size; 0: unknown */
+    int physical_cores;   /* the machine's cores (SMT advice); 0: unknown */
     struct omps_rates rates; /* the cost model's rates (calibrate.h) */
     int share_states;     /* one state serves every team size (one NUMA
                              node: first touch places pages nowhere in

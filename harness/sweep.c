@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allot.h"
 #include "csv_write.h"
 #include "errors.h"
 #include "latency.h"
@@ -19,8 +20,6 @@
 #include "tally.h"
 #include "venue.h"
 
-/* No configuration is visited more often than this, whatever its noise. */
-#define MAX_REPETITIONS 100
 /* Kernel states kept alive together may take this share of memory. */
 #define LIVE_MEMORY_SHARE 0.5
 
@@ -32,6 +31,7 @@ struct omps_sweep {
     const struct omps_run_options *opts;
     const struct omps_plan *plan;
     struct omps_tally *tally;
+    struct omps_allot *allot; /* each configuration's need this round */
     size_t *group; /* each configuration's first config with its state */
     double live_cap;
     volatile sig_atomic_t *stop;
@@ -171,8 +171,9 @@ static void record(struct omps_sweep *s, size_t i, const struct omps_visit_answe
         return;
     }
     const size_t first = t->count;
+    t->visits[s->allot[i].why] += (size_t)a->repetitions;
     for (int r = 0; r < a->repetitions; r++) {
-        if (omps_tally_add(t, a->seconds[r]) != OMPS_OK)
+        if (omps_tally_add(t, a->seconds[r], (size_t)s->round) != OMPS_OK)
             s->io_failed = OMPS_ENOMEM;
         t->failed |= !a->verified[r];
     }
@@ -346,18 +347,15 @@ static int run_group(struct omps_sweep *s, struct omps_venue *v, const size_t *o
 
 /* ---- rounds ----------------------------------------------------------- */
 
-/* How much configuration i still needs a visit: infinite below the
- * minimum, its relative interval width while wider than asked, else 0. */
+/* How much configuration i needs a visit this round (allot.h); 0: none. */
 static double need(const struct omps_sweep *s, size_t i)
 {
-    const struct omps_tally *t = &s->tally[i];
-    if (t->dead || t->failed || t->count >= MAX_REPETITIONS)
-        return 0.0;
-    if (t->count < (size_t)s->opts->repetitions)
-        return INFINITY;
-    if (!isfinite(s->opts->precision))
-        return 0.0;
-    return t->width > s->opts->precision ? t->width : 0.0;
+    return s->allot[i].need;
+}
+
+static double cost_of(const void *ctx, size_t i)
+{
+    return visit_cost(ctx, i);
 }
 
 static const struct omps_sweep *sort_context;
@@ -371,18 +369,24 @@ static int by_need(const void *a, const void *b)
 
 /* Fills order with the configurations this round visits; when the budget
  * left cannot pay for all, the neediest that fit.  Returns how many. */
-static size_t select_round(const struct omps_sweep *s, size_t *order, int *trimmed)
+static size_t select_round(struct omps_sweep *s, size_t *order, int *trimmed)
 {
     size_t n = 0;
     double cost = 0.0;
+    const struct omps_allot_settings set = {s->opts->repetitions, s->opts->precision,
+                                            s->opts->budget - (now() - s->started), cost_of, s};
+    *trimmed = 0;
+    if (omps_allot_round(s->plan, s->tally, &set, s->allot) != OMPS_OK) {
+        s->io_failed = OMPS_ENOMEM;
+        return 0;
+    }
     for (size_t i = 0; i < s->plan->count; i++) {
         if (need(s, i) > 0.0) {
             order[n++] = i;
             cost += visit_cost(s, i);
         }
     }
-    const double left = s->opts->budget - (now() - s->started);
-    *trimmed = 0;
+    const double left = set.budget_left;
     if (cost <= left)
         return n;
     sort_context = s;
@@ -467,7 +471,7 @@ static int run_round(struct omps_sweep *s, size_t *order)
     const size_t n = select_round(s, order, &trimmed);
     s->out->budget_spent |= trimmed;
     if (n == 0)
-        return 1;
+        return s->io_failed ? s->io_failed : 1;
     shuffle_round(s, order, n);
     const int rc = visit_round(s, order, n);
     if (rc == OMPS_OK)
@@ -485,11 +489,13 @@ static int run_round(struct omps_sweep *s, size_t *order)
 static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
 {
     s->tally = calloc(plan->count + 1, sizeof *s->tally);
+    s->allot = calloc(plan->count + 1, sizeof *s->allot);
     s->group = calloc(plan->count + 1, sizeof *s->group);
-    if (s->tally == NULL || s->group == NULL)
+    if (s->tally == NULL || s->allot == NULL || s->group == NULL)
         return OMPS_ENOMEM;
     for (size_t i = 0; i < plan->count; i++) {
         s->tally[i].width = INFINITY;
+        s->tally[i].rounds_needed = NAN;
         size_t g = i;
         for (size_t j = 0; j < i && g == i; j++) {
             if (omps_key_same_state(&plan->configs[j].key, &plan->configs[i].key,
@@ -510,9 +516,12 @@ static int sweep_init(struct omps_sweep *s, const struct omps_plan *plan)
 
 static void sweep_free(struct omps_sweep *s)
 {
-    for (size_t i = 0; s->tally != NULL && i < s->plan->count; i++)
+    for (size_t i = 0; s->tally != NULL && i < s->plan->count; i++) {
         free(s->tally[i].seconds);
+        free(s->tally[i].rounds);
+    }
     free(s->tally);
+    free(s->allot);
     free(s->group);
 }
 
@@ -640,6 +649,9 @@ int omps_sweep_run(const struct omps_run_options *opts, const struct omps_plan *
         rc = sweep_rounds(&s);
     const int closed = close_venues(&s);
     rc = rc != OMPS_OK ? rc : closed;
+    if (s.tally != NULL && omps_allot_write(j->dir, plan, s.tally, opts->repetitions) != 0 &&
+        rc == OMPS_OK)
+        rc = OMPS_EIO;
     if (rc == OMPS_EIO && err[0] == '\0')
         snprintf(err, err_len, "writing %s failed: %s", j->dir, strerror(errno));
     out->interrupted = *stop != 0;

@@ -11,18 +11,38 @@
 #include "errors.h"
 #include "stats.h"
 
-int omps_tally_add(struct omps_tally *t, double seconds)
+int omps_tally_add(struct omps_tally *t, double seconds, size_t round)
 {
     if (t->count == t->cap) {
         const size_t cap = t->cap ? 2 * t->cap : 16;
         double *grown = realloc(t->seconds, cap * sizeof *grown);
-        if (grown == NULL)
+        if (grown != NULL)
+            t->seconds = grown;
+        size_t *when = grown != NULL ? realloc(t->rounds, cap * sizeof *when) : NULL;
+        if (when == NULL)
             return OMPS_ENOMEM;
-        t->seconds = grown;
+        t->rounds = when;
         t->cap = cap;
     }
+    t->rounds[t->count] = round;
     t->seconds[t->count++] = seconds;
     return OMPS_OK;
+}
+
+size_t omps_tally_round_medians(const struct omps_tally *t, size_t *rounds, double *values)
+{
+    size_t n = 0;
+    /* A round's repetitions are appended together; a resumed run's come in
+     * the journal's order, which is the rounds' too, so a round is one
+     * stretch of the list (a stretch seen again only adds a value). */
+    for (size_t i = 0, j; i < t->count; i = j) {
+        for (j = i; j < t->count && t->rounds[j] == t->rounds[i]; j++)
+            values[n + j - i] = t->seconds[j];
+        rounds[n] = t->rounds[i];
+        values[n] = omps_median_inplace(&values[n], j - i);
+        n++;
+    }
+    return n;
 }
 
 void omps_tally_update_width(struct omps_tally *t)
@@ -117,7 +137,8 @@ int omps_tally_load_done(struct omps_tally *tally, const struct omps_plan *plan,
             rc = OMPS_EINVAL;
             break;
         }
-        rc = omps_tally_add(&tally[i], row->seconds);
+        rc = omps_tally_add(&tally[i], row->seconds, (size_t)row->round);
+        tally[i].visits[OMPS_WHY_RESUMED]++;
         tally[i].failed |= !row->verified;
         if (row->round + 1 > *round)
             *round = row->round + 1;

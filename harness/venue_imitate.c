@@ -6,7 +6,8 @@
  * A run of a configuration with p threads takes t1 * (f + (1 - f) / p)
  * seconds, t1 set by the kernel (its name's hash: 1 to 8 ms), f the serial
  * fraction, each repetition drawn with log-normal noise of sigma.
- * OMPSCALE_IMITATE sets them: "f=0.05,sigma=0.02" (the defaults).
+ * A schedule other than static takes 1 + gap times as long.
+ * OMPSCALE_IMITATE sets them: "f=0.05,sigma=0.02,gap=0" (the defaults).
  * OMPSCALE_IMITATE_FAULT=fail:KERNEL makes KERNEL's repetitions fail
  * verification, dead:KERNEL its set-up fail, hang:KERNEL its visits hang
  * (the venue reports the hang at once rather than waiting for it). */
@@ -24,7 +25,7 @@
 struct imitation {
     const struct omps_plan *plan;
     uint64_t seed;
-    double f, sigma;
+    double f, sigma, gap;
     char fault[16];  /* fail, dead or hang; "" for none */
     char target[64]; /* the kernel it strikes */
 };
@@ -66,13 +67,16 @@ static int read_settings(struct imitation *m, char *err, size_t err_len)
         double v;
         if (*pair == '\0')
             continue;
-        if (value == NULL || omps_parse_double(value + 1, &v) != 0 || v < 0 ||
-            (strncmp(pair, "f=", 2) != 0 && strncmp(pair, "sigma=", 6) != 0)) {
-            snprintf(err, err_len, "OMPSCALE_IMITATE: '%s' is not f=FRACTION or sigma=NUMBER",
-                     pair);
+        double *into = strncmp(pair, "f=", 2) == 0       ? &m->f
+                       : strncmp(pair, "sigma=", 6) == 0 ? &m->sigma
+                       : strncmp(pair, "gap=", 4) == 0   ? &m->gap
+                                                         : NULL;
+        if (value == NULL || into == NULL || omps_parse_double(value + 1, &v) != 0 || v < 0) {
+            snprintf(err, err_len,
+                     "OMPSCALE_IMITATE: '%s' is not f=FRACTION, sigma=NUMBER or gap=SHARE", pair);
             return OMPS_EINVAL;
         }
-        *(pair[0] == 'f' ? &m->f : &m->sigma) = v;
+        *into = v;
     }
     const char *fault = getenv("OMPSCALE_IMITATE_FAULT");
     if (fault != NULL && sscanf(fault, "%15[a-z]:%63s", m->fault, m->target) != 2)
@@ -118,7 +122,8 @@ static int imitate_visit(struct omps_venue *v, size_t i, const struct omps_visit
     }
     const double t1 = 1e-3 * (double)(1 + hash(key->kernel->name) % 8);
     const double noise = exp(m->sigma * normal(mix(m->seed ^ hash(name)) ^ ((uint64_t)q->done + 1) * UINT64_C(0xD1B54A32D192ED03)));
-    const double seconds = t1 * (m->f + (1.0 - m->f) / key->threads) * noise;
+    const double slower = key->schedule.kind == omp_sched_static ? 1.0 : 1.0 + m->gap;
+    const double seconds = t1 * (m->f + (1.0 - m->f) / key->threads) * noise * slower;
     a->iterations = q->iterations > 0 ? q->iterations
                                       : (long)fmax(1.0, ceil(m->plan->min_time / seconds));
     a->seconds[0] = seconds;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Where the rounds past the minimum go (harness/allot.c), over the test
+# venue (OMPSCALE_VENUE=imitate), whose non-static schedules take 1 + gap
+# times as long as static with log-normal noise of sigma:
+# - visits.csv: a configuration that no report line reads gets its minimum
+#   and no more; the two a line compares get more; the why columns add up;
+# - the sweep looks at every line every round, so it may stop a line only
+#   on a strict interval: with no true difference, advice.csv says "use" in
+#   at most 8% of 200 seeds (stopping at the first 95% interval that
+#   decides says it in about a third of them);
+# - with a true 8% difference it says "use static" in at least 38 of 40.
+# Usage: allot.sh OMPSCALE
+set -u
+bin=$(realpath "$1")
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+export OMPSCALE_VENUE=imitate HWLOC_SYNTHETIC="pack:1 core:16 pu:1"
+
+# sweep DIR GAP SEED THREADS: one kernel, two schedules, no precision asked.
+sweep() {
+    OMPSCALE_IMITATE="f=0.1,sigma=0.1,gap=$2" "$bin" run --kernels midpoint --threads "$4" \
+        --schedules static,dynamic --repetitions 5 --precision none --seed "$3" \
+        --out "$1" >/dev/null 2>"$1.err" && "$bin" fit "$1" >/dev/null 2>>"$1.err"
+}
+
+sweep "$tmp/one" 0 1 1,2,4,8,16 || bad "the sweep: $(tail -1 "$tmp/one.err")"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+    { sum = $c["for_minimum"] + $c["for_decision"] + $c["for_narrowing"] + \
+            $c["for_precision"] + $c["resumed"]
+      if (sum != $c["repetitions"]) { print "FAIL: why columns add to " sum; bad = 1 }
+      if ($c["why"] == "") { print "FAIL: no why"; bad = 1 }
+      inner = $c["threads"] != 1 && $c["threads"] != 16
+      if (inner && ($c["repetitions"] != 5 || $c["reads"] != "")) {
+          print "FAIL: " $c["threads"] " threads, read by no line: " $c["repetitions"] \
+                " repetitions, read by [" $c["reads"] "]"; bad = 1 }
+      if (!inner && $c["reads"] != "") read++
+      if ($c["for_decision"] > 0) decided++ }
+    END { if (read < 2) { print "FAIL: " read + 0 " configurations read by a line"; bad = 1 }
+          if (decided < 2) { print "FAIL: " decided + 0 " given rounds for a decision"; bad = 1 }
+          exit bad }' "$tmp/one/visits.csv" || fail=$((fail + 1))
+
+# outcomes GAP SEEDS: the schedule line's outcome and faster setting per seed.
+outcomes() {
+    for seed in $(seq 1 "$2"); do
+        sweep "$tmp/s" "$1" "$seed" 1,16 || bad "seed $seed: $(tail -1 "$tmp/s.err")"
+        # The advice text holds commas: outcome is counted from the end.
+        awk -F, 'NR > 1 && $1 == "schedule" { print $(NF - 2), $4 }' "$tmp/s/advice.csv"
+        rm -rf "$tmp/s"
+    done
+}
+
+false_use=$(outcomes 0 200 | grep -c '^use ')
+[ "$false_use" -le 16 ] || bad "no true difference: 'use' in $false_use of 200 seeds"
+found=$(outcomes 0.08 40 | grep -c '^use static$')
+[ "$found" -ge 38 ] || bad "a true 8% difference: 'use static' in $found of 40 seeds"
+echo "no difference: use in $false_use of 200; 8% difference: found in $found of 40"
+
+[ "$fail" -eq 0 ] && echo "allot: all passed"
+exit "$fail"
