@@ -35,14 +35,21 @@ struct omps_line_point {
 
 enum omps_line_topic { OMPS_LINE_BINDING, OMPS_LINE_SCHEDULE, OMPS_LINE_SMT, OMPS_LINE_HEADLINE };
 
-/* A line: the two configurations it compares, as indexes into the points. */
+/*
+ * A line: the two configurations it compares, as indexes into the points.
+ * Where a side was chosen as the fastest of several candidates (a
+ * headline's series among several), it is chosen on the even rounds and
+ * estimated on the odd ones alone, since the rounds that chose it favour
+ * it: choosing the fastest of eight equal schedules and comparing it on
+ * the same rounds says "use" far more often than 5% of the time.
+ */
 struct omps_line {
     enum omps_line_topic topic;
     const struct omps_kernel *kernel;
     int threads;   /* the team size compared at */
-    size_t faster; /* by median; a headline: its series' top point */
+    size_t faster; /* on the choosing rounds; a headline: its series' top point */
     size_t slower; /* a headline: its series' one-core point */
-    int halved;    /* a headline estimated on half the rounds (several series) */
+    int half;      /* the rounds it is estimated on: 1 odd, -1 all */
 };
 
 /* The topic's name as advice.csv and visits.csv write it. */
@@ -68,6 +75,12 @@ size_t omps_paired_log_ratio(const struct omps_line_point *num,
                              const struct omps_line_point *den, int half, double *mean,
                              double *h);
 
+/* Line l's log time ratio, slower over faster, paired by round on its
+ * rounds (omps_paired_log_ratio): *d, its 95% half-width *h; returns the
+ * rounds used. */
+size_t omps_line_estimate(const struct omps_line *l, const struct omps_line_point *p, double *d,
+                          double *h);
+
 enum omps_verdict { OMPS_VERDICT_NONE, OMPS_VERDICT_USE, OMPS_VERDICT_SAME, OMPS_VERDICT_UNDECIDED };
 
 /*
@@ -89,7 +102,8 @@ double omps_rounds_to_decide(double d, double h, double margin, long rounds);
 /*
  * The rounds in all line l needs at the noise its points show before the
  * sweep may stop visiting it: at most *had (the rounds its two points
- * share) when decided, more when not, NaN below two shared rounds.  The
+ * share, counting both halves where it is estimated on one) when decided,
+ * more when not, NaN below two rounds used.  The
  * sweep looks at every line every round, and stopping at the first look
  * whose 95% interval decides would decide too often by chance; so it stops
  * only once the line's 99.9% interval decides (Haybittle and Peto's rule:

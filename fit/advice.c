@@ -24,33 +24,24 @@ static double log_half_width(const struct omps_fit_point *p)
 #define PAIRED_ROUNDS 4
 
 /*
- * The paired interval of log(time(w) / time(b)) (omps_fit_paired_log_ratio
- * over every round both ran).  On the 2-vCPU Zen 3 guest the intervals were
- * 30-50% narrower than combining the two medians' intervals.  Returns the
- * rounds used; below PAIRED_ROUNDS the interval is not set.
+ * How much faster line l's faster side b is than its slower w,
+ * time(w) / time(b) - 1, with a 95% interval: paired by round over the
+ * line's rounds (omps_line_estimate: all, or the odd ones where a side was
+ * chosen among several) where they number PAIRED_ROUNDS, else from the two
+ * medians and their intervals (independent, on the log scale); and the
+ * rounds behind it.  On the 2-vCPU Zen 3 guest the paired intervals were
+ * 30-50% narrower.  The interval is NaN where neither can be had.
  */
-static size_t paired(const struct omps_fit_point *b, const struct omps_fit_point *w, double *d,
-                     double *h)
-{
-    double mean = NAN, half = NAN;
-    const size_t n = omps_fit_paired_log_ratio(w, b, -1, &mean, &half);
-    if (n >= PAIRED_ROUNDS)
-        *d = mean, *h = half;
-    return n;
-}
-
-/*
- * How much faster b is than w, time(w) / time(b) - 1, with a 95% interval:
- * paired by round where both sides share PAIRED_ROUNDS rounds, else from
- * the two medians and their intervals (independent, on the log scale); and
- * the rounds behind it.  The interval is NaN where neither can be had.
- */
-static void gain_of(const struct omps_fit_point *b, const struct omps_fit_point *w,
+static void gain_of(const struct omps_line *l, const struct omps_line_point *p,
+                    const struct omps_fit_point *b, const struct omps_fit_point *w,
                     struct omps_advice_row *row)
 {
     double d = log(w->median) - log(b->median);
     double h = sqrt(pow(log_half_width(b), 2) + pow(log_half_width(w), 2));
-    const size_t shared = paired(b, w, &d, &h);
+    double pd = NAN, ph = NAN;
+    const size_t shared = omps_line_estimate(l, p, &pd, &ph);
+    if (shared >= PAIRED_ROUNDS)
+        d = pd, h = ph;
     row->gain = exp(d) - 1;
     row->lo = exp(d - h) - 1;
     row->hi = exp(d + h) - 1;
@@ -179,7 +170,7 @@ static void schedule_text(const struct omps_fit_point *p, char *buf, size_t len)
 /* One comparison's advice row: the two settings as its topic names them,
  * the gain and its outcome. */
 static void comparison_advice(FILE *f, const struct omps_fit_input *in,
-                              const struct omps_line *l)
+                              const struct omps_line_point *p, const struct omps_line *l)
 {
     const struct omps_fit_point *better = &in->points[l->faster];
     const struct omps_fit_point *worse = &in->points[l->slower];
@@ -196,10 +187,13 @@ static void comparison_advice(FILE *f, const struct omps_fit_input *in,
     } else {
         snprintf(row.better, sizeof row.better, "%d threads", better->key.threads);
         snprintf(row.worse, sizeof row.worse, "%d threads", worse->key.threads);
-        what = better->key.threads == l->threads ? "SMT threads help: use"
-                                                 : "SMT threads do not help: use";
     }
-    gain_of(better, worse, &row);
+    gain_of(l, p, better, worse, &row);
+    /* say() names the faster first, which the estimate may find to be the
+     * side the choosing rounds did not. */
+    const int smt_first = (better->key.threads == l->threads) != (row.gain < 0);
+    if (l->topic == OMPS_LINE_SMT)
+        what = smt_first ? "SMT threads help: use" : "SMT threads do not help: use";
     say(&row, what);
     write_row(f, &row);
 }
@@ -256,7 +250,7 @@ int omps_advice_write(const char *dir, const struct omps_fit_input *in,
                                      3 * omps_kernel_count());
     for (size_t i = 0; i < m; i++) {
         if (lines[i].topic != OMPS_LINE_HEADLINE)
-            comparison_advice(out.f, in, &lines[i]);
+            comparison_advice(out.f, in, p, &lines[i]);
     }
     free(p);
     free(lines);

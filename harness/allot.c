@@ -175,7 +175,11 @@ int omps_allot_round(const struct omps_plan *plan, struct omps_tally *tally,
             tally[i].rounds_needed = NAN;
         }
         const size_t n = omps_lines_find(v.p, plan->count, plan->physical_cores, lines, cap);
-        allot_lines(pend, undecided(lines, n, &v, tally, set, pend), set, out);
+        const size_t m = undecided(lines, n, &v, tally, set, pend);
+        /* --precision none asks for the minimum and no more (a fixed
+         * length, as the gate's sweeps and smoke runs want). */
+        if (isfinite(set->precision))
+            allot_lines(pend, m, set, out);
         const double top = keep_top_tier(out, plan->count);
         for (size_t i = 0; i < plan->count; i++) {
             const struct omps_tally *t = &tally[i];

@@ -26,7 +26,8 @@ typedef double (*omps_visit_cost_fn)(const void *ctx, size_t i);
 /* The rounds' settings the allotment reads. */
 struct omps_allot_settings {
     int minimum;        /* the minimum repetitions of every configuration */
-    double precision;   /* --precision (INFINITY: none) */
+    double precision;   /* --precision; INFINITY (none): the minimum only,
+                           no round for a line either */
     double budget_left; /* seconds (INFINITY: no budget) */
     omps_visit_cost_fn cost;
     const void *ctx;

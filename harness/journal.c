@@ -71,8 +71,8 @@ int omps_journal_lock(struct omps_journal *j, const char *dir, char *err,
 void omps_journal_clear(struct omps_journal *j)
 {
     static const char *const earlier[] = {"runs.csv",     "summary.csv", "fit.csv",
-                                          "headline.csv", "advice.csv",  "pictures.csv",
-                                          "gbench.json",  "machine.json"};
+                                          "headline.csv", "advice.csv",  "visits.csv",
+                                          "pictures.csv", "gbench.json", "machine.json"};
     char path[4200];
     for (size_t i = 0; i < sizeof earlier / sizeof earlier[0]; i++) {
         if (path_in(j, earlier[i], path, sizeof path) == 0)

@@ -332,6 +332,8 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
                            o->interrupted, "seconds_this_process", o->seconds));
     if (run != NULL && o != NULL && isfinite(o->median_width))
         json_object_set_new(run, "median_width", json_real(o->median_width));
+    if (run != NULL && o != NULL && isfinite(o->median_repetitions))
+        json_object_set_new(run, "median_repetitions", json_real(o->median_repetitions));
     if (run != NULL && o != NULL && isfinite(o->rounds_for_precision))
         json_object_set_new(run, "rounds_for_precision", json_real(o->rounds_for_precision));
     if (run != NULL && o != NULL && o->dead[0] != '\0')
@@ -483,10 +485,10 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
     /* What this budget and this machine's noise bought, beside what was asked. */
     if (o->imprecise > 0 && isfinite(o->median_width) && isfinite(o->rounds_for_precision))
         fprintf(stderr, "ompscale: precision: the median configuration's interval is +-%.1f%% "
-                "after %ld rounds; +-%.3g%% would take about %.0f rounds at this noise (a "
-                "budget about %.0f times this one)\n", 100 * o->median_width, o->rounds,
-                100 * r->opts.precision, o->rounds_for_precision,
-                o->rounds_for_precision / (double)(o->rounds > 0 ? o->rounds : 1));
+                "after %.0f rounds; +-%.3g%% would take about %.0f rounds of each at this "
+                "noise (about %.0f times as many)\n", 100 * o->median_width,
+                o->median_repetitions, 100 * r->opts.precision, o->rounds_for_precision,
+                o->rounds_for_precision / fmax(1.0, o->median_repetitions));
     fprintf(stderr, "ompscale: %zu configurations, %ld rounds in %s%s; %zu with an "
             "interval wider than asked, %zu below %d repetitions; %.0f%% of the time timed\n",
             o->kept, o->rounds, took, o->budget_spent ? " (budget spent)" : "", o->imprecise,

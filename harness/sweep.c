@@ -563,24 +563,27 @@ static int close_venues(struct omps_sweep *s)
     return rc;
 }
 
-/* What precision the budget bought: the median configuration's interval,
- * and the rounds that would bring it to the precision asked, since an
- * interval narrows as one over the square root of the rounds. */
+/* What precision the budget bought: the median configuration's interval
+ * and repetitions, and about the repetitions each would need for the
+ * precision asked (the median over configurations), since an interval
+ * narrows as one over the square root of the repetitions. */
 static void precision_bought(const struct omps_sweep *s)
 {
-    double *w = malloc((s->plan->count + 1) * sizeof *w);
-    size_t n = 0;
-    for (size_t i = 0; w != NULL && i < s->plan->count; i++) {
+    const size_t n = s->plan->count;
+    double *w = malloc(3 * (n + 1) * sizeof *w), *reps = w + n + 1, *need = reps + n + 1;
+    size_t k = 0;
+    const int asked = isfinite(s->opts->precision) && s->opts->precision > 0;
+    for (size_t i = 0; w != NULL && i < n; i++) {
         const struct omps_tally *t = &s->tally[i];
-        if (!t->dead && !t->failed && isfinite(t->width))
-            w[n++] = t->width;
+        if (t->dead || t->failed || !isfinite(t->width))
+            continue;
+        w[k] = t->width;
+        reps[k] = (double)t->count;
+        need[k++] = asked ? ceil((double)t->count * pow(t->width / s->opts->precision, 2)) : NAN;
     }
-    s->out->median_width = w != NULL ? omps_median_inplace(w, n) : NAN;
-    s->out->rounds_for_precision = NAN;
-    if (isfinite(s->out->median_width) && isfinite(s->opts->precision) &&
-        s->opts->precision > 0 && s->round > 0)
-        s->out->rounds_for_precision =
-            ceil((double)s->round * pow(s->out->median_width / s->opts->precision, 2));
+    s->out->median_width = w != NULL ? omps_median_inplace(w, k) : NAN;
+    s->out->median_repetitions = w != NULL ? omps_median_inplace(reps, k) : NAN;
+    s->out->rounds_for_precision = w != NULL && asked ? omps_median_inplace(need, k) : NAN;
     free(w);
 }
 

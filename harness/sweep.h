@@ -29,9 +29,11 @@ struct omps_sweep_outcome {
     size_t imprecise;      /* configurations whose interval is wider than asked */
     double median_width;   /* the median configuration's interval, half-width over
                               median (NaN: none) */
-    double rounds_for_precision; /* about the rounds in all that would bring the
-                                    median configuration to the precision asked
-                                    at the noise seen (NaN: none asked) */
+    double median_repetitions; /* the median configuration's repetitions (NaN: none) */
+    double rounds_for_precision; /* about the repetitions in all each configuration
+                                    would need for the precision asked at the
+                                    noise seen, the median over them (NaN: none
+                                    asked) */
     size_t visits;       /* repetitions taken by this process */
     size_t kept;         /* configurations with at least one repetition */
     long rounds;         /* the last round number reached, plus one */

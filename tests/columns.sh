@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The columns docs/reference.md lists ("The columns, exactly") are the
-# headers a real run writes: runs.csv and summary.csv from a tiny sweep,
+# headers a real run writes: runs.csv, visits.csv and summary.csv from a tiny sweep,
 # fit.csv and pictures.csv from its fit, compare.csv from comparing it with a second run,
 # changes.csv from a history of it, fleet.csv from a fleet of it and a second
 # run, the --dry-run plan, and machine.json's top-level keys.
@@ -52,6 +52,7 @@ expect runs.csv "$(head -n 1 "$tmp/run/runs.csv")"
 expect summary.csv "$(head -n 1 "$tmp/run/summary.csv")"
 expect fit.csv "$(head -n 1 "$tmp/run/fit.csv" 2>/dev/null)"
 expect advice.csv "$(head -n 1 "$tmp/run/advice.csv" 2>/dev/null)"
+expect visits.csv "$(head -n 1 "$tmp/run/visits.csv" 2>/dev/null)"
 expect headline.csv "$(head -n 1 "$tmp/run/headline.csv" 2>/dev/null)"
 expect pictures.csv "$(head -n 1 "$tmp/run/pictures.csv" 2>/dev/null)"
 expect compare.csv "$(head -n 1 "$tmp/cmp/compare.csv" 2>/dev/null)"
