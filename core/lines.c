@@ -197,9 +197,21 @@ static int series_ends(const struct points *s, size_t first, size_t *one, size_t
     return 1;
 }
 
-/* The headline: the kernel's series with the highest speedup by medians,
- * as the fits choose among its series (fit/series.c), between its one-core
- * and its top point; estimated on half the rounds when it has several. */
+/* A series' speedup on the choosing rounds as the fits' pick has it
+ * (fit/series.c): the mean over the even rounds of log(one / top), paired
+ * by round; below two such rounds, the ratio of their medians on them. */
+static double choice_speedup(const struct points *s, size_t one, size_t top)
+{
+    double mean, h;
+    if (omps_paired_log_ratio(&s->p[one], &s->p[top], 0, &mean, &h) >= 2)
+        return exp(mean);
+    return s->choice[one] / s->choice[top];
+}
+
+/* The headline: the kernel's series with the highest speedup on the
+ * choosing rounds, as the fits choose among its series, between its
+ * one-core and its top point; estimated on the odd rounds when it has
+ * several. */
 static size_t headline(const struct points *s, struct omps_line *out, size_t cap, size_t n)
 {
     const struct omps_kernel *k = s->k;
@@ -215,7 +227,7 @@ static size_t headline(const struct points *s, struct omps_line *out, size_t cap
         series++;
         if (one == s->n || top == one)
             continue;
-        const double speedup = s->choice[one] / s->choice[top];
+        const double speedup = choice_speedup(s, one, top);
         if (best_one == s->n || speedup > best)
             best_one = one, best_top = top, best = speedup;
     }

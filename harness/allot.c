@@ -198,6 +198,41 @@ int omps_allot_round(const struct omps_plan *plan, struct omps_tally *tally,
     return rc;
 }
 
+/* Whether line l is decided as the report judges it. */
+static int decided_at_95(const struct omps_line *l, const struct omps_line_point *p)
+{
+    double d = NAN, h = NAN;
+    if (omps_line_estimate(l, p, &d, &h) < 2 || !isfinite(h))
+        return 0;
+    if (l->topic == OMPS_LINE_HEADLINE)
+        return h <= log1p(OMPS_HEADLINE_HALF_WIDTH);
+    const enum omps_verdict v = omps_verdict_of(d, h, log1p(OMPS_SAME_MARGIN));
+    return v == OMPS_VERDICT_USE || v == OMPS_VERDICT_SAME;
+}
+
+int omps_allot_decisions(const struct omps_plan *plan, const struct omps_tally *tally,
+                         struct omps_decisions *d)
+{
+    struct view v = {0};
+    const size_t cap = 4 * omps_kernel_count() + 1;
+    struct omps_line *lines = calloc(cap, sizeof *lines);
+    int rc = lines != NULL ? view_make(plan, tally, &v) : OMPS_ENOMEM;
+    *d = (struct omps_decisions){0};
+    const size_t n = rc == OMPS_OK ? omps_lines_find(v.p, plan->count, plan->physical_cores,
+                                                     lines, cap)
+                                   : 0;
+    for (size_t i = 0; i < n; i++) {
+        const int yes = decided_at_95(&lines[i], v.p);
+        if (lines[i].topic == OMPS_LINE_HEADLINE)
+            d->headlines++, d->headed += (size_t)yes;
+        else
+            d->comparisons++, d->compared += (size_t)yes;
+    }
+    view_free(&v);
+    free(lines);
+    return rc;
+}
+
 /* ---- visits.csv --------------------------------------------------------- */
 
 /* The lines that read t, "headline schedule", into buf. */

@@ -41,6 +41,18 @@ struct omps_allot_settings {
 int omps_allot_round(const struct omps_plan *plan, struct omps_tally *tally,
                      const struct omps_allot_settings *set, struct omps_allot *out);
 
+/* How many of the report's lines the rounds decided, judged as the report
+ * judges them (95%, every round): comparisons that say use or the same,
+ * headline speedups within OMPS_HEADLINE_HALF_WIDTH. */
+struct omps_decisions {
+    size_t comparisons, compared;
+    size_t headlines, headed;
+};
+
+/* Fills d from the tallies; 0 or OMPS_ENOMEM. */
+int omps_allot_decisions(const struct omps_plan *plan, const struct omps_tally *tally,
+                         struct omps_decisions *d);
+
 /*
  * Writes DIR/visits.csv (atomically): per configuration, its repetitions
  * by why they were taken, the lines that read it and what they still need.

@@ -29,6 +29,7 @@
 #include "probe.h"
 #include "launch.h"
 #include "summarize.h"
+#include "lines.h"
 #include "sweep.h"
 #include "system.h"
 
@@ -332,6 +333,15 @@ static json_t *run_json(const struct run *r, const struct omps_sweep_outcome *o)
                            o->interrupted, "seconds_this_process", o->seconds));
     if (run != NULL && o != NULL && isfinite(o->median_width))
         json_object_set_new(run, "median_width", json_real(o->median_width));
+    if (run != NULL && o != NULL && o->decisions.comparisons + o->decisions.headlines > 0) {
+        json_t *d = json_pack("{s:I,s:I,s:I,s:I}", "comparisons",
+                              (json_int_t)o->decisions.comparisons, "comparisons_decided",
+                              (json_int_t)o->decisions.compared, "headlines",
+                              (json_int_t)o->decisions.headlines, "headlines_decided",
+                              (json_int_t)o->decisions.headed);
+        if (d != NULL)
+            json_object_set_new(run, "decisions", d);
+    }
     if (run != NULL && o != NULL && isfinite(o->median_repetitions))
         json_object_set_new(run, "median_repetitions", json_real(o->median_repetitions));
     if (run != NULL && o != NULL && isfinite(o->rounds_for_precision))
@@ -471,6 +481,16 @@ static int open_journal(struct run *r)
     return rc;
 }
 
+/* What the rounds decided of the report's lines (harness/allot.h). */
+static void say_decisions(const struct omps_decisions *d)
+{
+    const size_t open = d->comparisons - d->compared + d->headlines - d->headed;
+    fprintf(stderr, "ompscale: decisions: %zu of %zu comparisons say use or the same within "
+            "%.0f%%, %zu of %zu headline speedups are within +-%.0f%%; %zu undecided\n",
+            d->compared, d->comparisons, 100 * OMPS_SAME_MARGIN, d->headed, d->headlines,
+            100 * OMPS_HEADLINE_HALF_WIDTH, open);
+}
+
 static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
 {
     char took[32];
@@ -484,11 +504,14 @@ static int exit_code(const struct run *r, const struct omps_sweep_outcome *o)
     }
     /* What this budget and this machine's noise bought, beside what was asked. */
     if (o->imprecise > 0 && isfinite(o->median_width) && isfinite(o->rounds_for_precision))
-        fprintf(stderr, "ompscale: precision: the median configuration's interval is +-%.1f%% "
-                "after %.0f rounds; +-%.3g%% would take about %.0f rounds of each at this "
-                "noise (about %.0f times as many)\n", 100 * o->median_width,
-                o->median_repetitions, 100 * r->opts.precision, o->rounds_for_precision,
+        fprintf(stderr, "ompscale: precision: of the %zu configurations with an interval, the "
+                "median's is +-%.1f%% after %.0f rounds; +-%.3g%% would take about %.0f rounds "
+                "of each at this noise (about %.0f times as many)\n", o->with_interval,
+                100 * o->median_width, o->median_repetitions, 100 * r->opts.precision,
+                o->rounds_for_precision,
                 o->rounds_for_precision / fmax(1.0, o->median_repetitions));
+    if (o->decisions.comparisons + o->decisions.headlines > 0)
+        say_decisions(&o->decisions);
     fprintf(stderr, "ompscale: %zu configurations, %ld rounds in %s%s; %zu with an "
             "interval wider than asked, %zu below %d repetitions; %.0f%% of the time timed\n",
             o->kept, o->rounds, took, o->budget_spent ? " (budget spent)" : "", o->imprecise,

@@ -581,6 +581,7 @@ static void precision_bought(const struct omps_sweep *s)
         reps[k] = (double)t->count;
         need[k++] = asked ? ceil((double)t->count * pow(t->width / s->opts->precision, 2)) : NAN;
     }
+    s->out->with_interval = k;
     s->out->median_width = w != NULL ? omps_median_inplace(w, k) : NAN;
     s->out->median_repetitions = w != NULL ? omps_median_inplace(reps, k) : NAN;
     s->out->rounds_for_precision = w != NULL && asked ? omps_median_inplace(need, k) : NAN;
@@ -600,6 +601,8 @@ static void count_outcome(const struct omps_sweep *s)
     s->out->rounds = s->round;
     s->out->seconds = now() - s->started;
     precision_bought(s);
+    if (omps_allot_decisions(s->plan, s->tally, &s->out->decisions) != OMPS_OK)
+        s->out->decisions = (struct omps_decisions){0};
 }
 
 static int sweep_rounds(struct omps_sweep *s)

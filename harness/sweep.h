@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "allot.h"
 #include "cli.h"
 #include "journal.h"
 #include "plan.h"
@@ -27,9 +28,12 @@ struct omps_sweep_outcome {
     int errors;          /* configurations that could not run at all */
     size_t below_minimum;  /* configurations short of the minimum repetitions */
     size_t imprecise;      /* configurations whose interval is wider than asked */
-    double median_width;   /* the median configuration's interval, half-width over
-                              median (NaN: none) */
-    double median_repetitions; /* the median configuration's repetitions (NaN: none) */
+    double median_width;   /* the median interval, half-width over median, of the
+                              configurations with one (NaN: none) */
+    size_t with_interval;  /* configurations with an interval (6 rounds or more) */
+    double median_repetitions; /* the median configuration's repetitions, of those
+                                  with an interval (NaN: none) */
+    struct omps_decisions decisions; /* the report's lines the rounds decided */
     double rounds_for_precision; /* about the repetitions in all each configuration
                                     would need for the precision asked at the
                                     noise seen, the median over them (NaN: none

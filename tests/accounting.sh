@@ -60,7 +60,7 @@ grep -q '"children_s": 0\.0*[1-9]' "$tmp/children/machine.json" \
 # about how many rounds the precision asked would take, and records both.
 check precise --kernels copy,midpoint --size copy=262144 --threads 1,2 --min-time 0.01 \
     --precision 0.01 --budget 4s
-grep -Eq "^ompscale: precision: the median configuration's interval is \+-[0-9.]+% after [0-9]+ rounds; \+-0.01% would take about [0-9]+ rounds of each" \
+grep -Eq "^ompscale: precision: of the [0-9]+ configurations with an interval, the median's is \+-[0-9.]+% after [0-9]+ rounds; \+-0.01% would take about [0-9]+ rounds of each" \
     "$tmp/precise.err" && grep -q '"rounds_for_precision": [0-9]' "$tmp/precise/machine.json" \
     && grep -q '"median_width": [0-9]' "$tmp/precise/machine.json" \
     && grep -q '"median_repetitions": [0-9]' "$tmp/precise/machine.json" \

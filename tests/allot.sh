@@ -28,6 +28,12 @@ sweep() {
 }
 
 sweep "$tmp/one" 0 1 1,2,4,8,16 || bad "the sweep: $(tail -1 "$tmp/one.err")"
+# What the rounds decided: on stderr before the closing line, and in
+# machine.json (one schedule comparison and one headline here).
+grep -Eq "^ompscale: decisions: [01] of 1 comparisons say use or the same within 5%, [01] of 1 headline speedups are within \+-10%; [0-2] undecided$" \
+    "$tmp/one.err" || bad "no decisions line: $(grep decisions "$tmp/one.err")"
+tr -d ' \n' <"$tmp/one/machine.json" | grep -q '"decisions":{"comparisons":1,"comparisons_decided":[01],"headlines":1,"headlines_decided":[01]}' ||
+    bad "machine.json's run.decisions"
 awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     { sum = $c["for_minimum"] + $c["for_decision"] + $c["for_narrowing"] + \
             $c["for_precision"] + $c["resumed"]
