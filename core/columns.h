@@ -185,7 +185,9 @@
     X(rate_ci_high, NUMBER, row->rate_hi)                                      \
     X(rate_unit, TEXT, row->unit)                                              \
     X(limit, TEXT, row->limit)                                                 \
-    X(picture, TEXT, row->picture)
+    X(picture, TEXT, row->picture)                                             \
+    X(versus_ideal, TEXT, row->versus_ideal)                                   \
+    X(rounds_needed, NUMBER, row->rounds_needed)
 
 /* advice.csv: one line per question the run can answer (row is a const
  * struct omps_advice_row *, advice.h). */

@@ -193,7 +193,38 @@ static void fill(struct omps_headline_row *row, const struct omps_fitted_series 
                                       .rate = top->rate,
                                       .rate_lo = top->rate_lo,
                                       .rate_hi = top->rate_hi,
-                                      .unit = omps_unit_name(k->unit)};
+                                      .unit = omps_unit_name(k->unit),
+                                      .versus_ideal = "",
+                                      .rounds_needed = NAN};
+}
+
+/*
+ * The speedup against ideal, one of the advice's three outcomes
+ * (core/lines.h): within 5% of the cores ("ideal"), its interval wholly
+ * below or above them, or undecided with about the rounds in all that
+ * would decide it (twice the rounds estimated on, where the pick estimated
+ * on half of them).
+ */
+static void versus_ideal(struct omps_headline_row *row, const struct omps_fit_pick *pick,
+                         int halved)
+{
+    const double d = log((double)row->cores / pick->speedup);
+    const double h = (log(pick->hi) - log(pick->lo)) / 2, margin = log1p(OMPS_SAME_MARGIN);
+    switch (omps_verdict_of(d, h, margin)) {
+    case OMPS_VERDICT_SAME:
+        row->versus_ideal = "ideal";
+        break;
+    case OMPS_VERDICT_USE:
+        row->versus_ideal = d > 0 ? "below" : "above";
+        break;
+    case OMPS_VERDICT_UNDECIDED:
+        row->versus_ideal = "undecided";
+        row->rounds_needed = (halved ? 2 : 1) *
+                             omps_rounds_to_decide(d, h, margin, (long)pick->rounds);
+        break;
+    default:
+        break;
+    }
 }
 
 /* A kernel with no speedup to show (nothing at one core to compare with:
@@ -238,6 +269,7 @@ static void scaling_row(FILE *f, const struct omps_fit_input *in,
     fill(&row, best, omps_fit_top_point(in, best));
     row.speedup = pick.speedup, row.speedup_lo = pick.lo, row.speedup_hi = pick.hi;
     row.efficiency = pick.speedup / (double)row.cores;
+    versus_ideal(&row, &pick, n > 1);
     omps_headline_limit(in, best, mine, n, &row);
     snprintf(row.picture, sizeof row.picture, "speedup-%s", row.kernel);
     write_row(f, &row);

@@ -26,6 +26,11 @@ struct omps_headline_row {
     const char *unit;
     char limit[200];
     char picture[200]; /* the picture its numbers come from (no extension) */
+    const char *versus_ideal; /* the speedup against ideal (the cores): ideal
+                                 within 5%, below, above or undecided; "" when
+                                 it has no speedup */
+    double rounds_needed;     /* undecided: about the rounds in all that would
+                                 decide it at this noise; NaN otherwise */
 };
 
 /*

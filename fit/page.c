@@ -456,6 +456,18 @@ static void interval(FILE *f, const char *lo, const char *hi, int digits)
         fprintf(f, " [%.*f, %.*f]", digits, strtod(lo, NULL), digits, strtod(hi, NULL));
 }
 
+/* The speedup against ideal in a few words after the efficiency. */
+static void ideal_note(FILE *f, const char *versus, const char *rounds)
+{
+    if (strcmp(versus, "ideal") == 0)
+        fputs(" <small>ideal within 5%</small>", f);
+    else if (strcmp(versus, "below") == 0 || strcmp(versus, "above") == 0)
+        fprintf(f, " <small>%s ideal</small>", versus);
+    else if (strcmp(versus, "undecided") == 0 && *rounds)
+        fprintf(f, " <small>undecided: about %.0f rounds would tell</small>",
+                strtod(rounds, NULL));
+}
+
 /* One row of the headline. */
 static void headline_row(FILE *f, const char *dir, const struct omps_table *t, const int *col,
                          size_t r)
@@ -472,6 +484,7 @@ static void headline_row(FILE *f, const char *dir, const struct omps_table *t, c
     interval(f, CELL(speedup_ci_low), CELL(speedup_ci_high), 2);
     fputs("</td><td>", f);
     linked(f, dir, CELL(picture), CELL(efficiency), 2, 0);
+    ideal_note(f, CELL(versus_ideal), CELL(rounds_needed));
     fputs("</td><td>", f);
     if (*CELL(usl_peak_threads)) {
         fputs("fits USL better: peak at ", f);

@@ -8,7 +8,8 @@
 #   on a strict interval: with no true difference, advice.csv says "use" in
 #   at most 8% of 200 seeds (stopping at the first 95% interval that
 #   decides says it in about a third of them);
-# - with a true 8% difference it says "use static" in at least 38 of 40.
+# - with a true 8% difference it says "use static" in at least 38 of 40;
+# - the headline's speedup is judged against ideal: below, or ideal.
 # Usage: allot.sh OMPSCALE
 set -u
 bin=$(realpath "$1")
@@ -48,6 +49,16 @@ awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
     END { if (read < 2) { print "FAIL: " read + 0 " configurations read by a line"; bad = 1 }
           if (decided < 2) { print "FAIL: " decided + 0 " given rounds for a decision"; bad = 1 }
           exit bad }' "$tmp/one/visits.csv" || fail=$((fail + 1))
+
+# The headline judged against ideal: f = 0.1 at 16 threads is a speedup of
+# 6.4, below ideal; f = 0 scales ideally, within 5% of 16.
+ideal_of() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+                      $1 == "midpoint" { print $(NF - 1) }' "$1/headline.csv"; }
+[ "$(ideal_of "$tmp/one")" = below ] || bad "f = 0.1: versus_ideal '$(ideal_of "$tmp/one")'"
+OMPSCALE_IMITATE="f=0,sigma=0.02" "$bin" run --kernels midpoint --threads 1,16 \
+    --schedules static --repetitions 6 --seed 1 --out "$tmp/ideal" >/dev/null 2>&1 &&
+    "$bin" fit "$tmp/ideal" >/dev/null 2>&1
+[ "$(ideal_of "$tmp/ideal")" = ideal ] || bad "f = 0: versus_ideal '$(ideal_of "$tmp/ideal")'"
 
 # outcomes GAP SEEDS: the schedule line's outcome and faster setting per seed.
 outcomes() {
