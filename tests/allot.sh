@@ -12,6 +12,7 @@
 # - the headline's speedup is judged against ideal: below, or ideal.
 # Usage: allot.sh OMPSCALE
 set -u
+. "$(dirname "$0")/../tools/csv.sh"
 bin=$(realpath "$1")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,25 +36,23 @@ grep -Eq "^ompscale: decisions: [01] of 1 comparisons say use or the same within
     "$tmp/one.err" || bad "no decisions line: $(grep decisions "$tmp/one.err")"
 tr -d ' \n' <"$tmp/one/machine.json" | grep -q '"decisions":{"comparisons":1,"comparisons_decided":[01],"headlines":1,"headlines_decided":[01]}' ||
     bad "machine.json's run.decisions"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-    { sum = $c["for_minimum"] + $c["for_decision"] + $c["for_narrowing"] + \
-            $c["for_precision"] + $c["resumed"]
-      if (sum != $c["repetitions"]) { print "FAIL: why columns add to " sum; bad = 1 }
-      if ($c["why"] == "") { print "FAIL: no why"; bad = 1 }
-      inner = $c["threads"] != 1 && $c["threads"] != 16
-      if (inner && ($c["repetitions"] != 6 || $c["reads"] != "")) {
-          print "FAIL: " $c["threads"] " threads, read by no line: " $c["repetitions"] \
-                " repetitions, read by [" $c["reads"] "]"; bad = 1 }
-      if (!inner && $c["reads"] != "") read++
-      if ($c["for_decision"] > 0) decided++ }
-    END { if (read < 2) { print "FAIL: " read + 0 " configurations read by a line"; bad = 1 }
-          if (decided < 2) { print "FAIL: " decided + 0 " given rounds for a decision"; bad = 1 }
-          exit bad }' "$tmp/one/visits.csv" || fail=$((fail + 1))
+csv_rows '{ sum = v("for_minimum") + v("for_decision") + v("for_narrowing") + \
+                  v("for_precision") + v("resumed")
+            if (sum != v("repetitions")) { print "FAIL: why columns add to " sum; bad = 1 }
+            if (v("why") == "") { print "FAIL: no why"; bad = 1 }
+            inner = v("threads") != 1 && v("threads") != 16
+            if (inner && (v("repetitions") != 6 || v("reads") != "")) {
+                print "FAIL: " v("threads") " threads, read by no line: " v("repetitions") \
+                      " repetitions, read by [" v("reads") "]"; bad = 1 }
+            if (!inner && v("reads") != "") read++
+            if (v("for_decision") > 0) decided++ }
+          END { if (read < 2) { print "FAIL: " read + 0 " configurations read by a line"; bad = 1 }
+                if (decided < 2) { print "FAIL: " decided + 0 " given rounds for a decision"; bad = 1 }
+                exit bad }' "$tmp/one/visits.csv" || fail=$((fail + 1))
 
 # The headline judged against ideal: f = 0.1 at 16 threads is a speedup of
 # 6.4, below ideal; f = 0 scales ideally, within 5% of 16.
-ideal_of() { awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-                      $1 == "midpoint" { print $(NF - 1) }' "$1/headline.csv"; }
+ideal_of() { csv_rows 'v("kernel") == "midpoint" { print v("versus_ideal") }' "$1/headline.csv"; }
 [ "$(ideal_of "$tmp/one")" = below ] || bad "f = 0.1: versus_ideal '$(ideal_of "$tmp/one")'"
 OMPSCALE_IMITATE="f=0,sigma=0.02" "$bin" run --kernels midpoint --threads 1,16 \
     --schedules static --repetitions 6 --seed 1 --out "$tmp/ideal" >/dev/null 2>&1 &&
@@ -64,8 +63,8 @@ OMPSCALE_IMITATE="f=0,sigma=0.02" "$bin" run --kernels midpoint --threads 1,16 \
 outcomes() {
     for seed in $(seq 1 "$2"); do
         sweep "$tmp/s" "$1" "$seed" 1,16 || bad "seed $seed: $(tail -1 "$tmp/s.err")"
-        # The advice text holds commas: outcome is counted from the end.
-        awk -F, 'NR > 1 && $1 == "schedule" { print $(NF - 2), $4 }' "$tmp/s/advice.csv"
+        csv_rows 'v("topic") == "schedule" { print v("outcome"), v("better") }' \
+            "$tmp/s/advice.csv"
         rm -rf "$tmp/s"
     done
 }
