@@ -188,7 +188,8 @@ int omps_allot_round(const struct omps_plan *plan, struct omps_tally *tally,
             else if (t->count < (size_t)set->minimum)
                 out[i] = (struct omps_allot){INFINITY, OMPS_WHY_MINIMUM};
             else if (top == 0 && t->width > set->precision)
-                raise_need(out, i, TIER_PRECISION, t->width / (1 + t->width),
+                raise_need(out, i, TIER_PRECISION,
+                           isfinite(t->width) ? t->width / (1 + t->width) : 0.999,
                            OMPS_WHY_PRECISION);
         }
     }

@@ -570,10 +570,15 @@ static int close_venues(struct omps_sweep *s)
 static void precision_bought(const struct omps_sweep *s)
 {
     const size_t n = s->plan->count;
-    double *w = malloc(3 * (n + 1) * sizeof *w), *reps = w + n + 1, *need = reps + n + 1;
+    double *w = malloc(3 * (n + 1) * sizeof *w);
+    s->out->with_interval = 0;
+    s->out->median_width = s->out->median_repetitions = s->out->rounds_for_precision = NAN;
+    if (w == NULL)
+        return;
+    double *reps = w + n + 1, *need = reps + n + 1;
     size_t k = 0;
     const int asked = isfinite(s->opts->precision) && s->opts->precision > 0;
-    for (size_t i = 0; w != NULL && i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         const struct omps_tally *t = &s->tally[i];
         if (t->dead || t->failed || !isfinite(t->width))
             continue;
@@ -582,9 +587,10 @@ static void precision_bought(const struct omps_sweep *s)
         need[k++] = asked ? ceil((double)t->count * pow(t->width / s->opts->precision, 2)) : NAN;
     }
     s->out->with_interval = k;
-    s->out->median_width = w != NULL ? omps_median_inplace(w, k) : NAN;
-    s->out->median_repetitions = w != NULL ? omps_median_inplace(reps, k) : NAN;
-    s->out->rounds_for_precision = w != NULL && asked ? omps_median_inplace(need, k) : NAN;
+    s->out->median_width = omps_median_inplace(w, k);
+    s->out->median_repetitions = omps_median_inplace(reps, k);
+    if (asked)
+        s->out->rounds_for_precision = omps_median_inplace(need, k);
     free(w);
 }
 

@@ -9,7 +9,8 @@
 #   at most 8% of 200 seeds (stopping at the first 95% interval that
 #   decides says it in about a third of them);
 # - with a true 8% difference it says "use static" in at least 38 of 40;
-# - the headline's speedup is judged against ideal: below, or ideal.
+# - the headline's speedup is judged against ideal: below, or ideal;
+# - with every line decided, the rounds left go to --precision.
 # Usage: allot.sh OMPSCALE
 set -u
 . "$(dirname "$0")/../tools/csv.sh"
@@ -49,6 +50,15 @@ csv_rows '{ sum = v("for_minimum") + v("for_decision") + v("for_narrowing") + \
           END { if (read < 2) { print "FAIL: " read + 0 " configurations read by a line"; bad = 1 }
                 if (decided < 2) { print "FAIL: " decided + 0 " given rounds for a decision"; bad = 1 }
                 exit bad }' "$tmp/one/visits.csv" || fail=$((fail + 1))
+
+# With every line decided, --precision gets the rounds left: below 6
+# repetitions a configuration has no interval, so each gets a sixth.
+OMPSCALE_IMITATE="f=0.1,sigma=0.02" "$bin" run --kernels midpoint --threads 1,2,4,8,16 \
+    --schedules static --repetitions 5 --precision 90 --seed 1 --out "$tmp/precise" \
+    >/dev/null 2>&1 || bad "the sweep for precision"
+short=$(csv_rows 'v("repetitions") < 6 || (v("reads") == "" && v("for_precision") < 1) { n++ }
+                  END { print n + 0 }' "$tmp/precise/visits.csv")
+[ "$short" = 0 ] || bad "--precision: $short configurations without an interval or its round"
 
 # The headline judged against ideal: f = 0.1 at 16 threads is a speedup of
 # 6.4, below ideal; f = 0 scales ideally, within 5% of 16.
