@@ -2,7 +2,6 @@
 #include "lines.h"
 
 #include <math.h>
-#include <stdlib.h>
 
 #include "env.h"
 #include "registry.h"
@@ -16,26 +15,12 @@ const char *omps_line_topic_name(enum omps_line_topic t)
 
 /* ---- which configurations each line compares -------------------------- */
 
-/* The points, each one's median on the choosing rounds, and the kernel
- * whose lines are sought. */
+/* The points, and the kernel whose lines are sought. */
 struct points {
     const struct omps_line_point *p;
-    const double *choice;
     size_t n;
     const struct omps_kernel *k;
 };
-
-/* The median of p's values on the choosing rounds (even), or of all of
- * them where it has none; scratch holds p->n values. */
-static double choice_median(const struct omps_line_point *p, double *scratch)
-{
-    size_t k = 0;
-    for (size_t i = 0; i < p->n; i++) {
-        if (p->rounds[i] % 2 == 0)
-            scratch[k++] = p->values[i];
-    }
-    return k > 0 && isfinite(p->median) ? omps_median_inplace(scratch, k) : p->median;
-}
 
 typedef int (*keep_fn)(const struct omps_line_point *, const void *);
 
@@ -52,19 +37,19 @@ static int top_threads(const struct points *s)
 }
 
 /* The index of kernel k's fastest point at threads for which keep(p, arg)
- * holds, by its median on the choosing rounds; n when none.  *among
- * counts the candidates. */
+ * holds, by median; n when none.  *among counts the candidates. */
 static size_t fastest(const struct points *s, int threads, keep_fn keep, const void *arg,
                       int *among)
 {
     size_t best = s->n;
+    *among = 0;
     for (size_t i = 0; i < s->n; i++) {
         const struct omps_line_point *p = &s->p[i];
         if (p->key->kernel != s->k || p->key->threads != threads || !isfinite(p->median) ||
             !keep(p, arg))
             continue;
         (*among)++;
-        if (best == s->n || s->choice[i] < s->choice[best])
+        if (best == s->n || p->median < s->p[best].median)
             best = i;
     }
     return best;
@@ -100,18 +85,19 @@ static int scheduled_as(const struct omps_line_point *p, const void *arg)
            omps_env_compare(&p->key->env, w->env) == 0;
 }
 
-/* Adds the line between points a and b, the faster on the choosing
- * rounds first.  A side that was the fastest of several candidates is
- * estimated on the other rounds (odd) alone: the rounds that chose it
- * favour it (the winner's curse). */
+/* Adds the line between points a and b, the faster by median first.  pairs:
+ * the comparisons the two were chosen from, as the fastest of each side's
+ * candidates; the line's interval covers them all (Bonferroni), since the
+ * fastest of several equal candidates looks faster than it is (the
+ * winner's curse). */
 static size_t add(const struct points *s, enum omps_line_topic topic, int threads, size_t a,
-                  size_t b, int among, struct omps_line *out, size_t cap, size_t n)
+                  size_t b, int pairs, struct omps_line *out, size_t cap, size_t n)
 {
     if (a == s->n || b == s->n || a == b || n >= cap)
         return n;
-    const int swap = s->choice[b] < s->choice[a];
-    out[n] = (struct omps_line){topic, s->k, threads, swap ? b : a, swap ? a : b,
-                                among > 2 ? 1 : -1};
+    const int swap = s->p[b].median < s->p[a].median;
+    out[n] = (struct omps_line){topic, s->k, threads, swap ? b : a, swap ? a : b, -1,
+                                pairs > 1 ? pairs : 1};
     return n + 1;
 }
 
@@ -127,13 +113,15 @@ static size_t binding(const struct points *s, struct omps_line *out, size_t cap,
         omps_env_parse(OMPS_AXIS_BIND, "spread", &spread))
         return n;
     const int t = top_threads(s);
-    int among = 0, ignored = 0;
-    size_t c = fastest(s, t, bound_as, &close, &among), o = fastest(s, t, bound_as, &spread, &among);
-    if (s->k->command != NULL && (c = fastest(s, t, any, NULL, &ignored)) != s->n) {
-        among = ignored;
-        o = fastest(s, t, bound_otherwise, &s->p[c].key->env.value[OMPS_AXIS_BIND], &among);
+    int nc, ns;
+    size_t c = fastest(s, t, bound_as, &close, &nc), o = fastest(s, t, bound_as, &spread, &ns);
+    int pairs = nc * ns;
+    if (s->k->command != NULL && (c = fastest(s, t, any, NULL, &nc)) != s->n) {
+        o = fastest(s, t, bound_otherwise, &s->p[c].key->env.value[OMPS_AXIS_BIND], &ns);
+        /* At most every two of the program's configurations. */
+        pairs = nc * (nc - 1) / 2;
     }
-    return add(s, OMPS_LINE_BINDING, t, c, o, among, out, cap, n);
+    return add(s, OMPS_LINE_BINDING, t, c, o, pairs, out, cap, n);
 }
 
 /* Schedule: a scheduled kernel's fastest schedule at its most threads
@@ -143,14 +131,14 @@ static size_t schedule(const struct points *s, struct omps_line *out, size_t cap
     if (!s->k->scheduled || s->k->family != OMPS_FAMILY_SCALING)
         return n;
     const int t = top_threads(s);
-    int among = 0;
-    const size_t best = fastest(s, t, any, NULL, &among);
+    int all, others;
+    const size_t best = fastest(s, t, any, NULL, &all);
     if (best == s->n)
         return n;
     const struct omps_key *b = s->p[best].key;
     const struct schedule_filter other = {b->schedule.kind != omp_sched_static, &b->env};
-    return add(s, OMPS_LINE_SCHEDULE, t, best, fastest(s, t, scheduled_as, &other, &among),
-               among, out, cap, n);
+    const size_t o = fastest(s, t, scheduled_as, &other, &others);
+    return add(s, OMPS_LINE_SCHEDULE, t, best, o, (all - others) * others, out, cap, n);
 }
 
 /* SMT: a kernel's fastest at all logical CPUs against its fastest at one
@@ -161,10 +149,10 @@ static size_t smt(const struct points *s, int cores, struct omps_line *out, size
     const int t = top_threads(s);
     if (cores <= 0 || t <= cores || s->k->family != OMPS_FAMILY_SCALING)
         return n;
-    int among = 0;
-    const size_t top = fastest(s, t, any, NULL, &among);
-    const size_t one = fastest(s, cores, any, NULL, &among);
-    return add(s, OMPS_LINE_SMT, t, top, one, among, out, cap, n);
+    int nt, nc;
+    const size_t top = fastest(s, t, any, NULL, &nt);
+    const size_t one = fastest(s, cores, any, NULL, &nc);
+    return add(s, OMPS_LINE_SMT, t, top, one, nt * nc, out, cap, n);
 }
 
 /* Whether points a and b are one series: everything but the threads (a
@@ -205,7 +193,7 @@ static double choice_speedup(const struct points *s, size_t one, size_t top)
     double mean, h;
     if (omps_paired_log_ratio(&s->p[one], &s->p[top], 0, &mean, &h) >= 2)
         return exp(mean);
-    return s->choice[one] / s->choice[top];
+    return s->p[one].median / s->p[top].median;
 }
 
 /* The headline: the kernel's series with the highest speedup on the
@@ -234,39 +222,41 @@ static size_t headline(const struct points *s, struct omps_line *out, size_t cap
     if (best_one == s->n)
         return n;
     out[n] = (struct omps_line){OMPS_LINE_HEADLINE, k, s->p[best_top].key->threads, best_top,
-                                best_one, series > 1 ? 1 : -1};
+                                best_one, series > 1 ? 1 : -1, 1};
     return n + 1;
 }
 
 size_t omps_lines_find(const struct omps_line_point *p, size_t n, int physical_cores,
                        struct omps_line *out, size_t cap)
 {
-    size_t most = 0, count = 0;
-    for (size_t i = 0; i < n; i++)
-        most = p[i].n > most ? p[i].n : most;
-    double *choice = malloc((n + most + 1) * sizeof *choice);
-    if (choice == NULL)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        choice[i] = choice_median(&p[i], choice + n);
+    size_t count = 0;
     for (size_t i = 0; i < omps_kernel_count(); i++) {
-        const struct points s = {p, choice, n, omps_kernel_at(i)};
+        const struct points s = {p, n, omps_kernel_at(i)};
         count = binding(&s, out, cap, count);
         count = schedule(&s, out, cap, count);
         count = smt(&s, physical_cores, out, cap, count);
     }
     for (size_t i = 0; i < omps_kernel_count(); i++) {
-        const struct points s = {p, choice, n, omps_kernel_at(i)};
+        const struct points s = {p, n, omps_kernel_at(i)};
         count = headline(&s, out, cap, count);
     }
-    free(choice);
     return count;
+}
+
+/* Line l's half-width at two-sided level 1 - alpha over its pairs, from
+ * the 95% half-width h of n rounds. */
+static double half_width_at(const struct omps_line *l, double h, size_t n, double alpha)
+{
+    return h * omps_t_two_sided(1 - alpha / l->pairs, (int)n - 1) / omps_t975((int)n - 1);
 }
 
 size_t omps_line_estimate(const struct omps_line *l, const struct omps_line_point *p, double *d,
                           double *h)
 {
-    return omps_paired_log_ratio(&p[l->slower], &p[l->faster], l->half, d, h);
+    const size_t n = omps_paired_log_ratio(&p[l->slower], &p[l->faster], l->half, d, h);
+    if (n > 1 && l->pairs > 1)
+        *h = half_width_at(l, *h, n, 0.05);
+    return n;
 }
 
 /* ---- whether a line is decided ----------------------------------------- */
@@ -317,14 +307,14 @@ double omps_line_rounds_needed(const struct omps_line *l, const struct omps_line
                                size_t *had)
 {
     double d = NAN, h = NAN;
-    const size_t used = omps_line_estimate(l, p, &d, &h);
+    const size_t used = omps_paired_log_ratio(&p[l->slower], &p[l->faster], l->half, &d, &h);
     /* Estimated on half the rounds, a line needs twice the rounds. */
     const double per = l->half >= 0 ? 2.0 : 1.0;
     *had = (size_t)(per * (double)used);
     if (used < 2 || !isfinite(h))
         return NAN;
     const double n = (double)used;
-    h *= omps_t9995((int)used - 1) / omps_t975((int)used - 1);
+    h = half_width_at(l, h, used, 0.001);
     if (l->topic == OMPS_LINE_HEADLINE) {
         const double target = log1p(OMPS_HEADLINE_HALF_WIDTH);
         return per * (h <= target ? n : fmax(n + 1, ceil(n * pow(h / target, 2))));

@@ -37,19 +37,20 @@ enum omps_line_topic { OMPS_LINE_BINDING, OMPS_LINE_SCHEDULE, OMPS_LINE_SMT, OMP
 
 /*
  * A line: the two configurations it compares, as indexes into the points.
- * Where a side was chosen as the fastest of several candidates (a
- * headline's series among several), it is chosen on the even rounds and
- * estimated on the odd ones alone, since the rounds that chose it favour
- * it: choosing the fastest of eight equal schedules and comparing it on
- * the same rounds says "use" far more often than 5% of the time.
+ * A side chosen as the fastest of several candidates looks faster than it
+ * is (the winner's curse): a comparison's interval covers every pair it
+ * could have chosen (pairs, Bonferroni), and a headline chosen among
+ * several series is chosen on the even rounds and estimated on the odd
+ * ones, as the fits' pick does (fit/series.c).
  */
 struct omps_line {
     enum omps_line_topic topic;
     const struct omps_kernel *kernel;
     int threads;   /* the team size compared at */
-    size_t faster; /* on the choosing rounds; a headline: its series' top point */
+    size_t faster; /* by median; a headline: its series' top point */
     size_t slower; /* a headline: its series' one-core point */
     int half;      /* the rounds it is estimated on: 1 odd, -1 all */
+    int pairs;     /* the comparisons its sides were chosen from; 1: none */
 };
 
 /* The topic's name as advice.csv and visits.csv write it. */
@@ -76,8 +77,9 @@ size_t omps_paired_log_ratio(const struct omps_line_point *num,
                              double *h);
 
 /* Line l's log time ratio, slower over faster, paired by round on its
- * rounds (omps_paired_log_ratio): *d, its 95% half-width *h; returns the
- * rounds used. */
+ * rounds (omps_paired_log_ratio): *d, and *h the half-width of its 95%
+ * interval over its pairs (each at 1 - 0.05 / pairs); returns the rounds
+ * used. */
 size_t omps_line_estimate(const struct omps_line *l, const struct omps_line_point *p, double *d,
                           double *h);
 
@@ -106,7 +108,8 @@ double omps_rounds_to_decide(double d, double h, double margin, long rounds);
  * more when not, NaN below two rounds used.  The
  * sweep looks at every line every round, and stopping at the first look
  * whose 95% interval decides would decide too often by chance; so it stops
- * only once the line's 99.9% interval decides (Haybittle and Peto's rule:
+ * only once the line's 99.9% interval (over its pairs) decides (Haybittle
+ * and Peto's rule:
  * strict looks on the way, the report's 95% at the end), and a line the
  * budget ends is reported as its last look finds it.
  */

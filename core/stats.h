@@ -152,12 +152,13 @@ double omps_ulps(double x, double ref);
  */
 void omps_summary_derive(struct omps_summary_row *rows, size_t count, double division_ns);
 
-/* The two-sided 97.5% quantile of Student's t with ndf >= 1 degrees of
- * freedom (exact for 1 and 2, Cornish-Fisher beyond, within 0.3%). */
+/* The 97.5% quantile of Student's t with ndf >= 1 degrees of freedom
+ * (exact to 30, Cornish-Fisher beyond, within 0.01%). */
 double omps_t975(int ndf);
 
-/* The same at 99.95% (a two-sided 99.9% interval): exact to 9 degrees of
- * freedom, Cornish-Fisher beyond (within 0.2%). */
-double omps_t9995(int ndf);
+/* The t with P(|T| < t) = level for Student's T with ndf >= 1 degrees of
+ * freedom (the half-width factor of a two-sided interval at that level),
+ * exact to the bisection's precision. */
+double omps_t_two_sided(double level, int ndf);
 
 #endif
