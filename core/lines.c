@@ -187,7 +187,7 @@ static int series_ends(const struct points *s, size_t first, size_t *one, size_t
 
 /* A series' speedup on the choosing rounds as the fits' pick has it
  * (fit/series.c): the mean over the even rounds of log(one / top), paired
- * by round; below two such rounds, the ratio of their medians on them. */
+ * by round; below two such rounds, the ratio of their medians. */
 static double choice_speedup(const struct points *s, size_t one, size_t top)
 {
     double mean, h;
