@@ -83,7 +83,12 @@ size_t omps_paired_log_ratio(const struct omps_line_point *num,
 size_t omps_line_estimate(const struct omps_line *l, const struct omps_line_point *p, double *d,
                           double *h);
 
-enum omps_verdict { OMPS_VERDICT_NONE, OMPS_VERDICT_USE, OMPS_VERDICT_SAME, OMPS_VERDICT_UNDECIDED };
+enum omps_verdict {
+    OMPS_VERDICT_NONE,
+    OMPS_VERDICT_USE,
+    OMPS_VERDICT_SAME,
+    OMPS_VERDICT_UNDECIDED
+};
 
 /*
  * A comparison's outcome from its log time ratio d and its 95% interval's

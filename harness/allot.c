@@ -117,8 +117,8 @@ static size_t undecided(const struct omps_line *lines, size_t n, const struct vi
             continue;
         /* Below two shared rounds nothing is known: one more round tells. */
         const double more = isfinite(needed) ? needed - (double)had : 1;
-        pend[m++] = (struct pending){l, more,
-                                     set->cost(set->ctx, l->faster) + set->cost(set->ctx, l->slower)};
+        const double cost = set->cost(set->ctx, l->faster) + set->cost(set->ctx, l->slower);
+        pend[m++] = (struct pending){l, more, cost};
     }
     return m;
 }
