@@ -226,6 +226,12 @@ static size_t headline(const struct points *s, struct omps_line *out, size_t cap
     return n + 1;
 }
 
+size_t omps_lines_most(void)
+{
+    /* Per kernel: binding, schedule, SMT and the headline. */
+    return 4 * omps_kernel_count();
+}
+
 size_t omps_lines_find(const struct omps_line_point *p, size_t n, int physical_cores,
                        struct omps_line *out, size_t cap)
 {
@@ -297,6 +303,14 @@ enum omps_verdict omps_verdict_of(double d, double h, double margin)
     return OMPS_VERDICT_UNDECIDED;
 }
 
+int omps_line_decided(const struct omps_line *l, double d, double h)
+{
+    if (l->topic == OMPS_LINE_HEADLINE)
+        return h <= log1p(OMPS_HEADLINE_HALF_WIDTH);
+    const enum omps_verdict v = omps_verdict_of(d, h, log1p(OMPS_SAME_MARGIN));
+    return v == OMPS_VERDICT_USE || v == OMPS_VERDICT_SAME;
+}
+
 double omps_rounds_to_decide(double d, double h, double margin, long rounds)
 {
     const double target = fmax(fabs(d), margin - fabs(d));
@@ -315,12 +329,11 @@ double omps_line_rounds_needed(const struct omps_line *l, const struct omps_line
         return NAN;
     const double n = (double)used;
     h = half_width_at(l, h, used, 0.001);
-    if (l->topic == OMPS_LINE_HEADLINE) {
-        const double target = log1p(OMPS_HEADLINE_HALF_WIDTH);
-        return per * (h <= target ? n : fmax(n + 1, ceil(n * pow(h / target, 2))));
-    }
-    const double margin = log1p(OMPS_SAME_MARGIN);
-    if (omps_verdict_of(d, h, margin) != OMPS_VERDICT_UNDECIDED)
+    if (omps_line_decided(l, d, h))
         return per * n;
-    return per * fmax(n + 1, omps_rounds_to_decide(d, h, margin, (long)used));
+    const double needed =
+        l->topic == OMPS_LINE_HEADLINE
+            ? ceil(n * pow(h / log1p(OMPS_HEADLINE_HALF_WIDTH), 2))
+            : omps_rounds_to_decide(d, h, log1p(OMPS_SAME_MARGIN), (long)used);
+    return per * fmax(n + 1, needed);
 }

@@ -67,6 +67,9 @@ const char *omps_line_topic_name(enum omps_line_topic t);
 size_t omps_lines_find(const struct omps_line_point *p, size_t n, int physical_cores,
                        struct omps_line *out, size_t cap);
 
+/* The most lines omps_lines_find can find: room enough for all of them. */
+size_t omps_lines_most(void);
+
 /*
  * The mean of log(num / den) over the rounds both ran (of parity half
  * only, or all when half is -1) and its 95% t interval's half-width *h
@@ -97,6 +100,10 @@ enum omps_verdict {
  * otherwise, none where h is not finite.
  */
 enum omps_verdict omps_verdict_of(double d, double h, double margin);
+
+/* Whether line l is decided at d +- h: a comparison that says use or the
+ * same, a headline within OMPS_HEADLINE_HALF_WIDTH. */
+int omps_line_decided(const struct omps_line *l, double d, double h);
 
 /*
  * The rounds in all that would decide a comparison now at d +- h after

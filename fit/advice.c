@@ -10,7 +10,6 @@
 #include "csv_write.h"
 #include "errors.h"
 #include "models.h"
-#include "registry.h"
 
 /* A 95% interval's half-width on the log scale (z = 1.96). */
 static double log_half_width(const struct omps_fit_point *p)
@@ -25,9 +24,9 @@ static double log_half_width(const struct omps_fit_point *p)
 
 /*
  * How much faster line l's faster side b is than its slower w,
- * time(w) / time(b) - 1, with a 95% interval: paired by round over the
- * line's rounds (omps_line_estimate: all, or the odd ones where a side was
- * chosen among several) where they number PAIRED_ROUNDS, else from the two
+ * time(w) / time(b) - 1, with its interval: paired by round
+ * (omps_line_estimate: 95%, over every pair where a side was chosen among
+ * several) where both ran in PAIRED_ROUNDS rounds, else from the two
  * medians and their intervals (independent, on the log scale); and the
  * rounds behind it.  On the 2-vCPU Zen 3 guest the paired intervals were
  * 30-50% narrower.  The interval is NaN where neither can be had.
@@ -189,8 +188,8 @@ static void comparison_advice(FILE *f, const struct omps_fit_input *in,
         snprintf(row.worse, sizeof row.worse, "%d threads", worse->key.threads);
     }
     gain_of(l, p, better, worse, &row);
-    /* say() names the faster first, which the estimate may find to be the
-     * side the choosing rounds did not. */
+    /* say() names the faster first, which the paired estimate may find to
+     * be the side the medians did not. */
     const int smt_first = (better->key.threads == l->threads) != (row.gain < 0);
     if (l->topic == OMPS_LINE_SMT)
         what = smt_first ? "SMT threads help: use" : "SMT threads do not help: use";
@@ -236,7 +235,7 @@ int omps_advice_write(const char *dir, const struct omps_fit_input *in,
         return -1;
     fprintf(out.f, "%s\n", OMPS_ADVICE_HEADER);
     struct omps_line_point *p = calloc(in->count + 1, sizeof *p);
-    struct omps_line *lines = calloc(3 * omps_kernel_count() + 1, sizeof *lines);
+    struct omps_line *lines = calloc(omps_lines_most() + 1, sizeof *lines);
     if (p == NULL || lines == NULL) {
         free(p);
         free(lines);
@@ -245,9 +244,8 @@ int omps_advice_write(const char *dir, const struct omps_fit_input *in,
     }
     for (size_t i = 0; i < in->count; i++)
         p[i] = omps_fit_line_point(&in->points[i]);
-    /* The headline lines come after every comparison; the cap stops there. */
     const size_t m = omps_lines_find(p, in->count, in->physical_cores, lines,
-                                     3 * omps_kernel_count());
+                                     omps_lines_most());
     for (size_t i = 0; i < m; i++) {
         if (lines[i].topic != OMPS_LINE_HEADLINE)
             comparison_advice(out.f, in, p, &lines[i]);

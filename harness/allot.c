@@ -9,7 +9,6 @@
 #include "csv_write.h"
 #include "errors.h"
 #include "lines.h"
-#include "registry.h"
 #include "stats.h"
 
 /* The needs of the tiers, highest first: a configuration below its minimum
@@ -83,19 +82,22 @@ static void raise_need(struct omps_allot *out, size_t i, double tier, double wit
         out[i].need = need, out[i].why = why;
 }
 
-/* Notes in the tallies what line l, needing `needed` rounds in all after
- * `had`, asks of the two configurations it reads. */
-static void note_reads(struct omps_tally *tally, const struct omps_line *l, double needed,
-                       size_t had)
+/* Notes in the tallies that line l reads its two configurations and
+ * needs `needed` rounds in all after `had` (omps_line_rounds_needed).
+ * Returns what it still needs: 0 when decided, had + 1 when nothing is
+ * known yet (below two rounds: one more tells), else needed. */
+static double note_reads(struct omps_tally *tally, const struct omps_line *l, double needed,
+                         size_t had)
 {
     const size_t side[2] = {l->faster, l->slower};
-    const double state = isfinite(needed) && needed <= (double)had ? 0 : needed;
+    const double state = isnan(needed) ? (double)had + 1 : needed <= (double)had ? 0 : needed;
     for (int k = 0; k < 2; k++) {
         struct omps_tally *t = &tally[side[k]];
         t->reads |= 1u << l->topic;
-        if (isnan(t->rounds_needed) || state > t->rounds_needed || isnan(state))
-            t->rounds_needed = isnan(state) ? (double)had + 1 : state;
+        if (isnan(t->rounds_needed) || state > t->rounds_needed)
+            t->rounds_needed = state;
     }
+    return state;
 }
 
 /* The undecided lines among lines[0..n) that more visits can still help,
@@ -109,16 +111,12 @@ static size_t undecided(const struct omps_line *lines, size_t n, const struct vi
         const struct omps_line *l = &lines[i];
         size_t had;
         const double needed = omps_line_rounds_needed(l, v->p, &had);
-        note_reads(tally, l, needed, had);
-        if (isfinite(needed) && needed <= (double)had)
-            continue;
-        if (tally[l->faster].count >= OMPS_MAX_REPETITIONS ||
+        const double state = note_reads(tally, l, needed, had);
+        if (state == 0 || tally[l->faster].count >= OMPS_MAX_REPETITIONS ||
             tally[l->slower].count >= OMPS_MAX_REPETITIONS)
             continue;
-        /* Below two shared rounds nothing is known: one more round tells. */
-        const double more = isfinite(needed) ? needed - (double)had : 1;
         const double cost = set->cost(set->ctx, l->faster) + set->cost(set->ctx, l->slower);
-        pend[m++] = (struct pending){l, more, cost};
+        pend[m++] = (struct pending){l, isfinite(state) ? state - (double)had : 1, cost};
     }
     return m;
 }
@@ -160,21 +158,33 @@ static double keep_top_tier(struct omps_allot *out, size_t n)
     return top;
 }
 
+/* The lines the tallies support into *lines (freed by the caller, with
+ * v), and how many into *n; 0 or OMPS_ENOMEM. */
+static int find_lines(const struct omps_plan *plan, const struct omps_tally *tally,
+                      struct view *v, struct omps_line **lines, size_t *n)
+{
+    *n = 0;
+    *lines = calloc(omps_lines_most() + 1, sizeof **lines);
+    if (*lines == NULL || view_make(plan, tally, v) != OMPS_OK)
+        return OMPS_ENOMEM;
+    *n = omps_lines_find(v->p, plan->count, plan->physical_cores, *lines, omps_lines_most());
+    return OMPS_OK;
+}
+
 int omps_allot_round(const struct omps_plan *plan, struct omps_tally *tally,
                      const struct omps_allot_settings *set, struct omps_allot *out)
 {
     struct view v = {0};
-    const size_t cap = 4 * omps_kernel_count() + 1;
-    struct omps_line *lines = calloc(cap, sizeof *lines);
-    struct pending *pend = calloc(cap, sizeof *pend);
-    int rc = lines && pend ? view_make(plan, tally, &v) : OMPS_ENOMEM;
+    struct omps_line *lines = NULL;
+    struct pending *pend = calloc(omps_lines_most() + 1, sizeof *pend);
+    size_t n = 0;
+    int rc = pend != NULL ? find_lines(plan, tally, &v, &lines, &n) : OMPS_ENOMEM;
     if (rc == OMPS_OK) {
         for (size_t i = 0; i < plan->count; i++) {
             out[i] = (struct omps_allot){0, OMPS_WHY_MINIMUM};
             tally[i].reads = 0;
             tally[i].rounds_needed = NAN;
         }
-        const size_t n = omps_lines_find(v.p, plan->count, plan->physical_cores, lines, cap);
         const size_t m = undecided(lines, n, &v, tally, set, pend);
         /* --precision none asks for the minimum and no more (a fixed
          * length, as the gate's sweeps and smoke runs want). */
@@ -199,31 +209,19 @@ int omps_allot_round(const struct omps_plan *plan, struct omps_tally *tally,
     return rc;
 }
 
-/* Whether line l is decided as the report judges it. */
-static int decided_at_95(const struct omps_line *l, const struct omps_line_point *p)
-{
-    double d = NAN, h = NAN;
-    if (omps_line_estimate(l, p, &d, &h) < 2 || !isfinite(h))
-        return 0;
-    if (l->topic == OMPS_LINE_HEADLINE)
-        return h <= log1p(OMPS_HEADLINE_HALF_WIDTH);
-    const enum omps_verdict v = omps_verdict_of(d, h, log1p(OMPS_SAME_MARGIN));
-    return v == OMPS_VERDICT_USE || v == OMPS_VERDICT_SAME;
-}
-
 int omps_allot_decisions(const struct omps_plan *plan, const struct omps_tally *tally,
                          struct omps_decisions *d)
 {
     struct view v = {0};
-    const size_t cap = 4 * omps_kernel_count() + 1;
-    struct omps_line *lines = calloc(cap, sizeof *lines);
-    int rc = lines != NULL ? view_make(plan, tally, &v) : OMPS_ENOMEM;
+    struct omps_line *lines = NULL;
+    size_t n = 0;
+    const int rc = find_lines(plan, tally, &v, &lines, &n);
     *d = (struct omps_decisions){0};
-    const size_t n = rc == OMPS_OK ? omps_lines_find(v.p, plan->count, plan->physical_cores,
-                                                     lines, cap)
-                                   : 0;
     for (size_t i = 0; i < n; i++) {
-        const int yes = decided_at_95(&lines[i], v.p);
+        /* As the report judges it: at 95%, on every round. */
+        double dv = NAN, h = NAN;
+        const int yes = omps_line_estimate(&lines[i], v.p, &dv, &h) >= 2 &&
+                        omps_line_decided(&lines[i], dv, h);
         if (lines[i].topic == OMPS_LINE_HEADLINE)
             d->headlines++, d->headed += (size_t)yes;
         else
