@@ -121,6 +121,7 @@ struct omps_fit_pick {
     long series;               /* an index into the series; -1: none */
     double speedup, lo, hi;    /* with its 95% interval */
     size_t rounds;             /* the rounds it was estimated on */
+    int half;                  /* their parity (1: the odd), or -1: every round */
     const char *how;           /* how it was chosen and estimated */
 };
 

@@ -205,8 +205,7 @@ static void fill(struct omps_headline_row *row, const struct omps_fitted_series 
  * would decide it (twice the rounds estimated on, where the pick estimated
  * on half of them).
  */
-static void versus_ideal(struct omps_headline_row *row, const struct omps_fit_pick *pick,
-                         int halved)
+static void versus_ideal(struct omps_headline_row *row, const struct omps_fit_pick *pick)
 {
     const double d = log((double)row->cores / pick->speedup);
     const double h = (log(pick->hi) - log(pick->lo)) / 2, margin = log1p(OMPS_SAME_MARGIN);
@@ -219,7 +218,7 @@ static void versus_ideal(struct omps_headline_row *row, const struct omps_fit_pi
         break;
     case OMPS_VERDICT_UNDECIDED:
         row->versus_ideal = "undecided";
-        row->rounds_needed = (halved ? 2 : 1) *
+        row->rounds_needed = (pick->half >= 0 ? 2 : 1) *
                              omps_rounds_to_decide(d, h, margin, (long)pick->rounds);
         break;
     default:
@@ -269,7 +268,7 @@ static void scaling_row(FILE *f, const struct omps_fit_input *in,
     fill(&row, best, omps_fit_top_point(in, best));
     row.speedup = pick.speedup, row.speedup_lo = pick.lo, row.speedup_hi = pick.hi;
     row.efficiency = pick.speedup / (double)row.cores;
-    versus_ideal(&row, &pick, n > 1);
+    versus_ideal(&row, &pick);
     omps_headline_limit(in, best, mine, n, &row);
     snprintf(row.picture, sizeof row.picture, "speedup-%s", row.kernel);
     write_row(f, &row);

@@ -101,6 +101,7 @@ static int estimate(const struct omps_fit_input *in, const struct omps_fitted_se
     if (rounds < 2)
         return -1;
     pick->rounds = rounds;
+    pick->half = half;
     pick->speedup = exp(mean);
     pick->lo = exp(mean - h);
     pick->hi = exp(mean + h);
@@ -110,7 +111,8 @@ static int estimate(const struct omps_fit_input *in, const struct omps_fitted_se
 struct omps_fit_pick omps_fit_pick(const struct omps_fit_input *in,
                                    const struct omps_fitted_series *const *series, size_t n)
 {
-    struct omps_fit_pick pick = {.series = -1, .speedup = NAN, .lo = NAN, .hi = NAN};
+    struct omps_fit_pick pick = {.series = -1, .speedup = NAN, .lo = NAN, .hi = NAN,
+                                 .half = -1};
     const long chosen = n > 1 ? chosen_on_even(in, series, n) : -1;
     if (chosen >= 0 && estimate(in, series[chosen], 1, &pick) == 0) {
         pick.series = chosen;
